@@ -1,0 +1,173 @@
+"""The networks of the paper, with hand-written forward passes, gradients and Jacobians.
+
+A model is a tuple of weight matrices `params`:
+  (W,)       the linear model        F = X W             (Figs. 1-2)
+  (W1, W2)   the bias-free two-layer  F = sigma(X W1) W2  (Figs. 3, 5, 6, 8)
+X is (n, d_in), one sample per row; F and Y are (n, m).
+"""
+import os
+
+import numpy
+
+# The array module, chosen once for the whole project: NumPy, or CuPy when GROK_BACKEND=cupy.
+BACKEND = os.environ.get("GROK_BACKEND", "numpy")
+if BACKEND == "cupy":
+    import cupy as xp
+else:
+    xp = numpy
+
+
+def to_numpy(a):
+    """Bring an array (NumPy or CuPy) back to host NumPy, e.g. for plotting or JSON."""
+    return a.get() if hasattr(a, "get") else numpy.asarray(a)
+
+
+# ---------------------------------------------------------------- activations
+def relu(z):
+    return xp.maximum(z, 0.0)
+
+
+def relu_grad(z):
+    return (z > 0).astype(z.dtype)
+
+
+def leaky_relu(z):
+    """The paper's leaky ReLU (Fig. 3): z if z > 0 else z/10."""
+    return xp.where(z > 0, z, 0.1 * z)
+
+
+def leaky_relu_grad(z):
+    return xp.where(z > 0, 1.0, 0.1)
+
+
+def identity(z):
+    return z
+
+
+def identity_grad(z):
+    return xp.ones_like(z)
+
+
+def quadratic(z):
+    return z * z
+
+
+def quadratic_grad(z):
+    return 2.0 * z
+
+
+def tanh(z):
+    return xp.tanh(z)
+
+
+def tanh_grad(z):
+    return 1.0 - xp.tanh(z) ** 2
+
+
+ACTIVATIONS = {  # name -> (sigma, sigma')
+    "relu": (relu, relu_grad),
+    "leaky_relu": (leaky_relu, leaky_relu_grad),
+    "identity": (identity, identity_grad),
+    "quadratic": (quadratic, quadratic_grad),
+    "tanh": (tanh, tanh_grad),
+}
+
+
+# ---------------------------------------------------------------- forward / backward
+def forward(params, X, act="relu"):
+    """F(theta): X W for params = (W,), sigma(X W1) W2 for params = (W1, W2)."""
+    if len(params) == 1:
+        return X @ params[0]
+    W1, W2 = params
+    return ACTIVATIONS[act][0](X @ W1) @ W2
+
+
+def backward(params, X, dF, act="relu"):
+    """Vector-Jacobian product: the gradient of <dF, F(theta)> for each weight matrix."""
+    if len(params) == 1:
+        return (X.T @ dF,)
+    W1, W2 = params
+    sigma, dsigma = ACTIVATIONS[act]
+    Z = X @ W1
+    H = sigma(Z)
+    dZ = (dF @ W2.T) * dsigma(Z)  # back through W2, then through sigma
+    return (X.T @ dZ, H.T @ dF)
+
+
+def loss(params, X, Y, lam=0.0, act="relu", mean=False):
+    """Eq. 1: sum (or mean, as PyTorch's MSELoss) of squared errors + lam * ||theta||^2."""
+    R = forward(params, X, act) - Y
+    c = 1.0 / R.size if mean else 1.0
+    return float(c * xp.sum(R * R) + lam * sum(xp.sum(P * P) for P in params))
+
+
+def loss_grad(params, X, Y, lam=0.0, act="relu", mean=False):
+    """Gradient of `loss` for each weight matrix: 2c J^T (F - Y) + 2 lam theta."""
+    R = forward(params, X, act) - Y
+    c = 1.0 / R.size if mean else 1.0
+    grads = backward(params, X, 2.0 * c * R, act)
+    return tuple(g + 2.0 * lam * P for g, P in zip(grads, params))
+
+
+# ---------------------------------------------------------------- theta as one vector
+def pack(params):
+    """Concatenate the weight matrices into one parameter vector theta (d,)."""
+    return xp.concatenate([P.ravel() for P in params])
+
+
+def unpack(theta, like):
+    """Split theta back into matrices shaped like the tuple `like`."""
+    out, i = [], 0
+    for P in like:
+        out.append(theta[i:i + P.size].reshape(P.shape))
+        i += P.size
+    return tuple(out)
+
+
+def jacobian(params, X, act="relu"):
+    """J = dF/dtheta (k m x d): row i*m + j is output j of sample i; columns follow `pack`."""
+    n = X.shape[0]
+    if len(params) == 1:
+        m = params[0].shape[1]
+        # dF[i,j]/dW[a,b] = X[i,a] delta_jb
+        J = xp.einsum("ia,jb->ijab", X, xp.eye(m, dtype=X.dtype))
+        return J.reshape(n * m, -1)
+    W1, W2 = params
+    sigma, dsigma = ACTIVATIONS[act]
+    Z = X @ W1
+    H, S = sigma(Z), dsigma(Z)  # (n, d_h)
+    m = W2.shape[1]
+    # dF[i,j]/dW1[a,h] = X[i,a] sigma'(Z[i,h]) W2[h,j];  dF[i,j]/dW2[h,b] = H[i,h] delta_jb
+    J1 = xp.einsum("ia,ih,hj->ijah", X, S, W2).reshape(n * m, -1)
+    J2 = xp.einsum("ih,jb->ijhb", H, xp.eye(m, dtype=X.dtype)).reshape(n * m, -1)
+    return xp.concatenate([J1, J2], axis=1)
+
+
+# ---------------------------------------------------------------- training
+def gradient_descent(params, X, Y, steps, lr, lam=0.0, act="relu", mean=False,
+                     momentum=0.0, every=0, record=None):
+    """Full-batch GD (heavy-ball momentum optional) on `loss`.
+
+    Every `every` steps (and at step 0 and the last step) `record(step, params)` is
+    called and its return value kept; returns (final params, list of records).
+    """
+    params = tuple(P.copy() for P in params)
+    velocity = tuple(xp.zeros_like(P) for P in params)
+    records = []
+    for t in range(steps + 1):
+        if record is not None and every and (t % every == 0 or t == steps):
+            records.append(record(t, params))
+        if t == steps:
+            break
+        grads = loss_grad(params, X, Y, lam, act, mean)
+        if momentum:
+            velocity = tuple(momentum * v + g for v, g in zip(velocity, grads))
+            grads = velocity
+        params = tuple(P - lr * g for P, g in zip(params, grads))
+    return params, records
+
+
+def init_uniform(rng, fan_in, fan_out):
+    """PyTorch's default nn.Linear initialisation: U(-1/sqrt(fan_in), 1/sqrt(fan_in))."""
+    b = 1.0 / numpy.sqrt(fan_in)
+    return xp.asarray(rng.uniform(-b, b, size=(fan_in, fan_out)))
