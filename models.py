@@ -12,9 +12,14 @@ import numpy
 # The array module, chosen once for the whole project: NumPy, or CuPy when GROK_BACKEND=cupy.
 BACKEND = os.environ.get("GROK_BACKEND", "numpy")
 if BACKEND == "cupy":
-    import cupy as xp
-else:
+    try:
+        import cupy as xp
+    except ImportError as e:
+        raise ImportError("GROK_BACKEND=cupy needs CuPy (e.g. pip install cupy-cuda12x)") from e
+elif BACKEND == "numpy":
     xp = numpy
+else:
+    raise ValueError(f"GROK_BACKEND must be 'numpy' or 'cupy', not {BACKEND!r}")
 
 
 def to_numpy(a):

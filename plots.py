@@ -8,6 +8,7 @@ import matplotlib
 matplotlib.use("Agg")  # no display needed
 import matplotlib.pyplot as plt  # noqa: E402
 import numpy as np  # noqa: E402
+from PIL import Image  # noqa: E402  (Pillow ships with matplotlib)
 
 plt.rcParams.update({"figure.dpi": 110, "axes.grid": True, "grid.alpha": 0.3,
                      "axes.titlesize": 10, "axes.labelsize": 9, "legend.fontsize": 8})
@@ -21,6 +22,169 @@ def save(fig, path):
 
 # ============================================================ Figures 1-4: toy models
 
+LAMBDA_COLORS = ("tab:blue", "tab:orange", "tab:green", "tab:red")
+
+
+def fig1(curves, runs, path):
+    """Fig. 1: 2-D linear model, trajectories, losses, norm and distance to Z for each lambda."""
+    fig, ax = plt.subplots(2, 2, figsize=(11, 8.5))
+    a = ax[0, 0]
+    s = np.linspace(-1.5, 3.5, 2)
+    a.plot(s, 2 - s, "k-", lw=1, label="zero-loss set Z: w1 + w2 = 2")
+    a.add_patch(plt.Circle((0, 0), np.sqrt(2), fill=False, ls=":", color="gray",
+                           label="circle ||w|| = sqrt(2)"))
+    for c, lam, col, ws in zip(curves, runs["lambdas"], LAMBDA_COLORS, runs["w_star"]):
+        a.plot(c["w"][:, 0], c["w"][:, 1], ".-", color=col, ms=2, lw=1, label=f"GD, lambda = {lam}")
+        a.plot(*ws, "x", color=col, ms=8)
+    a.plot(*runs["init"], "ko", ms=6)
+    a.annotate("start (-1, 1)", runs["init"], xytext=(8, -12), textcoords="offset points")
+    a.annotate("memorized ~(0, 2)", (0, 2), xytext=(10, 10), textcoords="offset points")
+    a.annotate("minimum norm (1, 1)\nx = exact minimizer w*", (1, 1), xytext=(15, -30),
+               textcoords="offset points")
+    a.set(xlim=(-1.5, 2.5), ylim=(-0.5, 2.7), aspect="equal", xlabel="w1", ylabel="w2",
+          title="(a) weights: fast to Z, then slowly along Z to the minimum norm")
+    a.legend(loc="lower left")
+    panels = [(ax[0, 1], "loss (squared error)", "(b) train (solid) and test (dashed) loss"),
+              (ax[1, 0], "||w||", "(c) weight norm"),
+              (ax[1, 1], "distance of w to Z", "(d) distance to Z (Thm 4.8: stays ~lambda-small)")]
+    for c, lam, col, tm, tg, dmax in zip(curves, runs["lambdas"], LAMBDA_COLORS,
+                                         runs["steps_to_memorize"], runs["steps_to_generalize"],
+                                         runs["max_dist_after_memorization"]):
+        t = np.arange(1, len(c["train"]) + 1)  # step + 1, for the log axis
+        ax[0, 1].loglog(t, c["train"], "-", color=col, label=f"lambda = {lam}")
+        ax[0, 1].loglog(t, c["test"], "--", color=col)
+        ax[0, 1].plot([tm + 1, tg + 1], [c["train"][tm], c["test"][tg]], "o", color=col, mfc="none")
+        ax[1, 0].semilogx(t, c["norm"], color=col, label=f"lambda = {lam}")
+        ax[1, 1].loglog(t, c["dist"], color=col, label=f"lambda = {lam}: max after memorization {dmax:.3f}")
+        ax[1, 1].plot(tm + 1, c["dist"][tm], "o", color=col, mfc="none")
+    ax[1, 0].axhline(np.sqrt(2), color="gray", ls=":", label="minimum norm on Z, sqrt(2)")
+    for a, ylabel, title in panels:
+        a.set(xlabel="step + 1 (log scale)", ylabel=ylabel, title=title)
+        a.legend()
+    ax[0, 1].text(0.02, 0.03, "circles: memorized (train loss drops < 1% per step)\n"
+                  "and generalized (test loss < 1% of its initial value)",
+                  transform=ax[0, 1].transAxes, fontsize=8)
+    fig.suptitle("Fig. 1  y = w1 x1 + w2 x2 trained on one sample x = (1, 1), y = 2 "
+                 f"(full-batch GD, step size {runs['lr']}, loss (y - w.x)^2 + lambda ||w||^2);\n"
+                 "test set: 100 samples x ~ N(0, I), y = x1 + x2 (mean squared error)")
+    fig.tight_layout()
+    save(fig, path)
+
+
+def fig2(trajs, cos_curves, out, path):
+    """Fig. 2: 3-D linear model, four starts; trajectories over the zero-loss plane shaded by norm."""
+    fig = plt.figure(figsize=(13, 5.8))
+    a = fig.add_subplot(1, 2, 1, projection="3d")
+    r, phi = np.meshgrid(np.linspace(0, 3, 16), np.linspace(0, 2 * np.pi, 49))
+    e1, e2 = np.array([1, -1, 0]) / np.sqrt(2), np.array([1, 1, -2]) / np.sqrt(6)
+    # a disc of the plane w1 + w2 + w3 = 3 around (1, 1, 1), where ||w||^2 = 3 + r^2
+    W = 1 + r[..., None] * (np.cos(phi)[..., None] * e1 + np.sin(phi)[..., None] * e2)
+    a.plot_surface(*np.moveaxis(W, -1, 0), facecolors=plt.cm.Greys(0.1 + 0.6 * r / r.max()),
+                   alpha=0.4, linewidth=0, shade=False)
+    for k, (ws, col) in enumerate(zip(trajs, LAMBDA_COLORS)):
+        a.plot(*ws.T, ".-", color=col, ms=2, lw=1, label=f"start {k + 1}")
+        a.scatter(*ws[0], color=col, s=25)
+    a.scatter(1, 1, 1, color="k", marker="*", s=120, label="(1, 1, 1): minimum norm on Z")
+    a.set(xlabel="w1", ylabel="w2", zlabel="w3",
+          title="weights; plane = zero-loss set w1+w2+w3 = 3,\nshaded by ||w|| (lighter = smaller)")
+    a.legend(loc="upper left")
+    a.view_init(elev=30, azim=20)
+    b = fig.add_subplot(1, 2, 2)
+    for k, (cos, tm, col) in enumerate(zip(cos_curves, out["steps_to_memorize"], LAMBDA_COLORS)):
+        t = np.arange(1, len(cos) + 1)
+        b.semilogx(t, cos, color=col, label=f"start {k + 1}: memorized at step {tm}, "
+                   f"mean cos after = {out['post_memorization_alignment_per_run'][k]:.4f}")
+        b.axvline(tm + 1, color=col, ls=":", lw=1)
+    b.set(xlabel="step + 1 (log scale)", ylim=(-0.05, 1.05),
+          ylabel="cos(update w_{t+1} - w_t, norm-min direction -P_T w_t)",
+          title="each GD update vs the norm-minimizing direction within Z\n"
+                "(dotted: memorization, train loss drops < 1% per step)")
+    b.legend(loc="lower right")
+    fig.suptitle(f"Fig. 2  y = w1 x1 + w2 x2 + w3 x3 trained on x = (1, 1, 1), y = 3 from four random "
+                 f"starts (N(0, 1.5^2)); full-batch GD, step size {out['lr']}, lambda = {out['lam']}, "
+                 f"{out['steps']} steps")
+    fig.tight_layout()
+    save(fig, path)
+
+
+def fig3(panels, out, path):
+    """Fig. 3: three toy models in the (w1, w2) plane: loss level sets, Z, norm circle, GD path."""
+    fig, ax = plt.subplots(1, 3, figsize=(17, 6.6), layout="constrained")
+    for k, (a, p) in enumerate(zip(ax, panels)):
+        o = out[p["name"]]
+        loss = p["residual"] ** 2
+        cs = a.contourf(p["A"], p["B"], np.log10(loss + 1e-12), levels=np.linspace(-4, 2, 13),
+                        cmap="Blues_r", extend="both")
+        a.contour(p["A"], p["B"], p["residual"], levels=[0], colors="k", linewidths=1.5)
+        r = np.linalg.norm(o["min_norm_point"])
+        if r > 0:
+            a.add_patch(plt.Circle((0, 0), r, fill=False, ls=":", color="gray"))
+        a.plot(*p["w"].T, ".-", color="tab:red", ms=2, lw=1, label="GD path")
+        a.plot(*p["w"][0], "o", color="tab:red", label=f"start {tuple(o['init'])}")
+        a.plot(*o["min_norm_point"], "k*", ms=12, label="minimum-norm point of Z")
+        fp = o["final_point"]
+        a.plot([], [], "k-", label="zero-loss set Z")
+        model, zset = o["model"].split(": ", 1)
+        a.set(aspect="equal", xlabel="w1", ylabel="w2",
+              xlim=(p["A"].min(), p["A"].max()), ylim=(p["B"].min(), p["B"].max()),
+              title=f"({'abc'[k]}) {model}\n{zset}\n"
+                    f"final ({fp[0]:.3f}, {fp[1]:.3f}), train loss {o['loss']:.1e}\n"
+                    f"reached the min-norm point (distance < 0.05): {o['reached_min_norm']}")
+        a.legend(loc="upper right")
+    fig.colorbar(cs, ax=ax, shrink=0.8, label="log10 training loss (squared error, no lambda term)")
+    fig.suptitle(f"Fig. 3  curved, singular and kinked zero-loss sets (dotted circle: ||w|| of the "
+                 f"minimum-norm point); full-batch GD, step size {out['lr']}, lambda = {out['lam']}, "
+                 f"{out['steps']} steps")
+    save(fig, path)
+
+
+def fig4(views, neg_grads, out, path):
+    """Fig. 4: L = (y - x^2)^2 in three zooms onto P with A, B, C, plus the Thm 4.14 slope panel."""
+    fig, ax = plt.subplots(1, 4, figsize=(18, 4.8))
+    P, t = out["P"], out["tangent"]
+    for k, (a, (X, Y, L)) in enumerate(zip(ax, views)):
+        half = X[0, -1] - P[0]
+        logL = np.log10(L + 1e-300)
+        levels = np.percentile(logL, np.linspace(3, 97, 13))  # spread over this view's range
+        cs = a.contourf(X, Y, logL, levels=levels, cmap="Blues_r", alpha=0.6)
+        a.contour(X, Y, logL, levels=levels, colors="steelblue", linewidths=0.6, linestyles="solid")
+        fig.colorbar(cs, ax=a, shrink=0.7, format="%.1f", label="log10 L (level sets)")
+        xs = X[0]
+        a.plot(xs, xs ** 2, "k-", lw=1.5, label="Z: y = x^2")
+        a.plot(*(P[:, None] + np.outer(t, [-2 * half, 2 * half])), "k:", lw=1, label="tangent of Z at P")
+        a.plot(*P, "ko")
+        a.annotate("P", P, xytext=(-12, 4), textcoords="offset points")
+        pt, g = out["points_ABC"][k], neg_grads[k]  # view k shows point k
+        g = 0.35 * half * g / np.linalg.norm(g)
+        a.plot(*pt, "ro")
+        a.annotate("", pt + g, pt, arrowprops=dict(arrowstyle="->", color="r", lw=1.5))
+        a.annotate(f"{'ABC'[k]}: |cos| = {out['cos_at_ABC'][k]:.3g}", pt,
+                   xytext=(-8, -16), textcoords="offset points", color="r", ha="right")
+        if k < 2:
+            h = half / 10
+            a.add_patch(plt.Rectangle(P - h, 2 * h, 2 * h, fill=False, ec="k", ls="--"))
+        a.set(xlim=(P[0] - half, P[0] + half), ylim=(P[1] - half, P[1] + half), aspect="equal",
+              xlabel="x", ylabel="y", title=f"({'abc'[k]}) view {2 * half:g} wide around P"
+                                            + ("; dashed: next view" if k < 2 else ""))
+        a.legend(loc="upper left", fontsize=7)
+    a = ax[3]
+    d, c = out["sweep_distances"], out["sweep_cos"]
+    a.loglog(d, c, "o-", ms=3, label="measured along the normal at P")
+    near = d <= out["fit_max_distance"]
+    fit = np.polyfit(np.log10(d[near]), np.log10(c[near]), 1)
+    a.loglog(d[near], 10 ** np.polyval(fit, np.log10(d[near])), "k--",
+             label=f"fit for distance <= {out['fit_max_distance']}: slope {out['thm414_slope']:.3f}")
+    a.loglog(out["distances_ABC"], out["cos_at_ABC"], "rs", mfc="none", label="A, B, C")
+    a.set(xlabel="distance to Z", ylabel="|cos(gradient, tangent of Z)|",
+          title="(d) Thm 4.14: |cos| shrinks linearly with distance")
+    a.legend(loc="lower right")
+    fig.suptitle(f"Fig. 4  L(x, y) = (y - x^2)^2, zero on Z = {{y = x^2}}; A, B, C lie on the normal at "
+                 f"P = ({P[0]:g}, {P[1]:g}) at distances {', '.join(f'{v:g}' for v in out['distances_ABC'])}, "
+                 "red arrows: negative gradient direction (unit length)")
+    fig.tight_layout()
+    save(fig, path)
+
+
 # ============================================================ Figures 5/7
 
 # ============================================================ Figure 6
@@ -28,3 +192,107 @@ def save(fig, path):
 # ============================================================ Figure 8
 
 # ============================================================ animations
+
+GIF_DPI = 80  # small frames keep each GIF a few MB and quick to encode
+
+
+def write_gif(fig, animated, update, n_frames, path, fps):
+    """Render update(i) for i < n_frames into a looping GIF, redrawing only the `animated` artists.
+
+    The static part (axes, ticks, labels) is drawn once and restored for each frame
+    (blitting), which is ~10x faster than redrawing the whole figure.
+    """
+    for a in animated:
+        a.set_animated(True)
+    canvas = fig.canvas
+    canvas.draw()
+    background = canvas.copy_from_bbox(fig.bbox)
+    frames = []
+    for i in range(n_frames):
+        update(i)
+        canvas.restore_region(background)
+        for a in animated:
+            a.axes.draw_artist(a) if a.axes else fig.draw_artist(a)
+        frames.append(Image.fromarray(np.asarray(canvas.buffer_rgba())).convert("RGB"))
+    frames[0].save(path, save_all=True, append_images=frames[1:], duration=round(1000 / fps), loop=0)
+    plt.close(fig)
+
+
+def anim_toy(path, steps, W, train_loss, test_loss, lam, fps=10):
+    """Animated Fig. 1: (w1, w2) races to the zero-loss line w1 + w2 = 2, then creeps to (1, 1).
+
+    steps (T,), W (T, 2), train_loss/test_loss (T,): one frame per entry, so the
+    caller chooses which steps to show (log-spaced shows both phases).
+    """
+    fig, (ax, bx) = plt.subplots(1, 2, figsize=(10, 4.4), dpi=GIF_DPI,
+                                 gridspec_kw={"width_ratios": [1, 1.3]})
+    g = np.linspace(-1.6, 2.6, 200)
+    G1, G2 = np.meshgrid(g, g)
+    ax.contour(G1, G2, np.hypot(G1, G2), levels=12, colors="0.8", linewidths=0.7)
+    ax.plot(g, 2 - g, color="tab:red", lw=2, label="zero-loss line $w_1+w_2=2$")
+    ax.plot(1, 1, "*", color="gold", mec="k", ms=14, label="minimum-norm point (1, 1)")
+    path_line, = ax.plot([], [], color="tab:blue", lw=1.5)
+    dot, = ax.plot([], [], "o", color="tab:blue", ms=8, label="weights $(w_1, w_2)$")
+    ax.set(xlim=(-1.6, 2.6), ylim=(-1.6, 2.6), xlabel="$w_1$", ylabel="$w_2$", aspect="equal",
+           title="weights (grey circles: equal norm)")
+    ax.legend(loc="lower left", fontsize=7)
+    tr, = bx.plot([], [], color="tab:blue", label="train loss (the one sample 1+1=2)")
+    te, = bx.plot([], [], color="tab:orange", label="test loss (100 random x, y = x1+x2)")
+    lo = max(min(train_loss.min(), test_loss.min()), 1e-12)
+    bx.set(xscale="log", yscale="log", xlim=(1, steps[-1]), ylim=(lo / 2, 2 * max(train_loss.max(), test_loss.max())),
+           xlabel="gradient-descent step (log scale)", ylabel="squared error (log scale)")
+    bx.legend(loc="lower left", fontsize=7)
+    title = fig.suptitle("")
+
+    def update(i):
+        path_line.set_data(W[:i + 1, 0], W[:i + 1, 1])
+        dot.set_data([W[i, 0]], [W[i, 1]])
+        shown = steps[:i + 1] >= 1  # step 0 has no place on a log axis
+        tr.set_data(steps[:i + 1][shown], train_loss[:i + 1][shown])
+        te.set_data(steps[:i + 1][shown], test_loss[:i + 1][shown])
+        phase = "memorizing" if train_loss[i] > 1e-2 * train_loss[0] else "sliding along Z"
+        title.set_text(f"Linear model, weight decay $\\lambda$={lam:g}: step {steps[i]:,}  ({phase})")
+
+    write_gif(fig, [path_line, dot, tr, te, title], update, len(steps), path, fps)
+
+
+def anim_modadd(path, steps, coords, freqs, curve_steps, test_acc, norms, fps=6):
+    """Animated Fig. 6: embeddings E_j on the (Re F_k, Im F_k) planes turn from a cloud into circles.
+
+    steps (T,) snapshot steps; coords (T, K, p, 2): E_j projected on the planes of the
+    K strongest frequencies `freqs` of the final embedding; curve_steps/test_acc/norms:
+    the test accuracy and ||E|| curves, drawn up to the current snapshot.
+    """
+    T, K, p, _ = coords.shape
+    fig, axes = plt.subplots(2, 3, figsize=(11, 6.8), dpi=GIF_DPI)
+    circles = list(axes.flat[:K])
+    colors = plt.cm.hsv(np.arange(p) / p)
+    dots = []
+    for ax, k, c in zip(circles, freqs, coords.transpose(1, 0, 2, 3)):
+        r = 1.1 * np.abs(c[-1]).max()  # fixed axes: the final circle's size
+        dots.append(ax.scatter(c[0, :, 0], c[0, :, 1], c=colors, s=18, edgecolors="none"))
+        ax.set(xlim=(-r, r), ylim=(-r, r), aspect="equal", title=f"frequency k = {k}",
+               xlabel=f"E$_j$ · Re F$_{{{k}}}$", ylabel=f"E$_j$ · Im F$_{{{k}}}$")
+    acc_ax, norm_ax = axes.flat[K], axes.flat[K + 1]
+    acc_line, = acc_ax.plot([], [], color="tab:green", label="test")
+    acc_ax.axhline(1, color="tab:blue", ls="--", lw=1, label="train (100% throughout)")
+    acc_ax.axhline(1 / p, color="0.5", ls=":", lw=1, label=f"chance (1/{p})")
+    acc_ax.set(xlim=(0, curve_steps[-1]), ylim=(0, 1.05), xlabel="step", ylabel="accuracy",
+               title="accuracy (training loss is exactly 0)")
+    acc_ax.legend(loc="center right", fontsize=7)
+    norm_line, = norm_ax.plot([], [], color="tab:purple")
+    norm_ax.set(xlim=(0, curve_steps[-1]), ylim=(0, 1.05 * norms.max()), xlabel="step",
+                ylabel="$\\|E\\|_F$", title="embedding norm (being minimized)")
+    title = fig.suptitle("")
+    fig.tight_layout(rect=(0, 0, 1, 0.95))
+
+    def update(i):
+        for d, c in zip(dots, coords[i]):
+            d.set_offsets(c)
+        shown = curve_steps <= steps[i]
+        acc_line.set_data(curve_steps[shown], test_acc[shown])
+        norm_line.set_data(curve_steps[shown], norms[shown])
+        title.set_text(f"Closed-form dynamics (Eq. 20), p = {p}: step {steps[i]:,}   "
+                       f"(colour = residue j, cyclic)")
+
+    write_gif(fig, dots + [acc_line, norm_line, title], update, T, path, fps)

@@ -167,6 +167,112 @@ def test_gradient_descent_momentum_and_records():
 
 
 # ---------------------------------------------------------------- Figures 1-4 (toy models)
+import os  # noqa: E402
+import tempfile  # noqa: E402
+from argparse import Namespace  # noqa: E402
+
+import grok  # noqa: E402
+
+
+def run_toy_figure(fn):
+    """Run one figure function in --quick mode into a temp dir; its numbers and PNG size."""
+    with tempfile.TemporaryDirectory() as out:
+        numbers = fn(Namespace(out=out, seed=0, quick=True))
+        name = next(iter(numbers))
+        png = os.path.join(out, name + ".png")
+        size = os.path.getsize(png) if os.path.exists(png) else 0
+    return grok.jsonable(numbers[name]), size
+
+
+def test_toy_criteria_on_known_curves():
+    train = np.array([4.0, 1.0, 0.3, 0.1, 0.0995, 0.0994])  # stops falling at step 3
+    test = np.array([4.0, 3.9, 1.0, 0.05, 0.039, 0.01])  # below 1% of 4.0 at step 4
+    assert grok.steps_to_memorize(train) == 3, grok.steps_to_memorize(train)
+    assert grok.steps_to_generalize(test) == 4, grok.steps_to_generalize(test)
+    assert grok.steps_to_generalize(np.array([1.0, 0.5])) is None
+
+
+def test_fig3_leaky_model_and_gradient():
+    rng = np.random.default_rng(11)
+    X, Y = np.array([[1.0, 1.0]]), np.array([[2.0]])
+    for w in (np.array([-0.7, 1.3]), np.array([0.4, 2.2]), rng.normal(size=2)):
+        F = M.forward(grok.leaky_params(w), X, "leaky_relu")[0, 0]
+        assert np.isclose(F, M.leaky_relu(w).sum()), "the leaky model is not lrelu(w1) + lrelu(w2)"
+        f = lambda v: M.loss(grok.leaky_params(v), X, Y, 0.03, "leaky_relu")
+        g, fd = grok.leaky_loss_grad(w, X, Y, 0.03), fd_grad(f, w)
+        assert rel_err(g, fd) < 1e-6, f"leaky model gradient at {w}: rel err {rel_err(g, fd):.2e}"
+
+
+def test_fig4_parabola_gradient_and_projection():
+    rng = np.random.default_rng(12)
+    for th in rng.normal(size=(4, 2)):
+        fd = fd_grad(lambda v: float(grok.parabola_loss(v)), th)
+        assert rel_err(grok.parabola_loss_grad(th), fd) < 1e-6, "grad of (y - x^2)^2 is wrong"
+    P, t, n = grok.parabola_frame(0.5)
+    for d in (0.6, 0.06, 0.006):
+        a, b = P + d * n
+        # closest point (x, x^2) of Z: d/dx [(x-a)^2 + (x^2-b)^2] = 0  <=>  2x^3 + (1-2b)x - a = 0
+        xs = np.roots([2.0, 0.0, 1.0 - 2.0 * b, -a])
+        xs = xs[np.abs(xs.imag) < 1e-9].real
+        x = xs[np.argmin((xs - a) ** 2 + (xs ** 2 - b) ** 2)]
+        assert abs(x - 0.5) < 1e-9, f"point at distance {d} projects to x={x}, not P"
+        assert np.isclose(np.hypot(a - x, b - x * x), d), "distance to Z is not d"
+
+
+def test_fig1_quick_numbers():
+    s, png = run_toy_figure(grok.fig1)
+    assert png > 10000, "fig1.png missing or empty"
+    lams = np.array(s["lambdas"])
+    exact = 2 / (2 + lams)  # argmin (w1 + w2 - 2)^2 + lam ||w||^2 = 2/(2+lam) (1, 1)
+    assert np.allclose(s["w_star"], exact[:, None] * [1, 1], atol=1e-12), s["w_star"]
+    err = np.abs(np.array(s["final_w"]) - exact[:, None]).max()
+    assert err < 1e-2, f"final weights miss the regularized minimizer by {err:.3g}"
+    mem, gen = np.array(s["steps_to_memorize"]), np.array(s["steps_to_generalize"])
+    assert np.all(mem <= 30), f"memorization should take ~10 steps, took {mem}"
+    assert np.all(gen > 3 * mem), f"no delay between memorization {mem} and generalization {gen}"
+    assert np.all(np.diff(gen) < 0), f"smaller lambda must generalize later: {gen}"
+    assert np.all(np.diff(s["final_train_loss"]) > 0), "smaller lambda must end at lower loss"
+    dmax = np.array(s["max_dist_after_memorization"])
+    floor = np.sqrt(2) * lams / (2 + lams)  # where the normal component settles
+    assert np.all(np.diff(dmax) > 0), f"Thm 4.8: distance to Z must shrink with lambda: {dmax}"
+    assert np.all((dmax >= floor * (1 - 1e-9)) & (dmax < 1.1 * floor)), (dmax, floor)
+
+
+def test_fig2_quick_numbers():
+    s, png = run_toy_figure(grok.fig2)
+    assert png > 10000, "fig2.png missing or empty"
+    exact = 3 / (3 + s["lam"])
+    assert np.allclose(s["w_star"], exact, atol=1e-12), s["w_star"]
+    err = np.abs(np.array(s["final_w"]) - exact).max()
+    assert len(s["final_w"]) == 4 and err < 1e-2, f"final weights off by {err:.3g}"
+    assert max(s["steps_to_memorize"]) <= 30, s["steps_to_memorize"]
+    assert s["post_memorization_alignment"] > 0.99, \
+        f"updates after memorization should follow -P_T w: mean cos {s['post_memorization_alignment']}"
+
+
+def test_fig3_quick_numbers():
+    s, png = run_toy_figure(grok.fig3)
+    assert png > 10000, "fig3.png missing or empty"
+    lam = s["lam"]
+    expected = {"curved": np.sqrt(1 - lam) * np.ones(2),  # argmin (ab-1)^2 + lam(a^2+b^2), a = b
+                "singular": np.zeros(2), "leaky_relu": 2 / (2 + lam) * np.ones(2)}
+    for name, w in expected.items():
+        p = s[name]
+        assert p["reached_min_norm"], f"{name}: did not reach the min-norm point: {p['final_point']}"
+        err = np.abs(np.array(p["final_point"]) - w).max()
+        assert err < 1e-2, f"{name}: final point {p['final_point']} is not the minimizer {w}"
+        assert p["loss"] < 1e-3, f"{name}: final training loss {p['loss']}"
+
+
+def test_fig4_quick_numbers():
+    s, png = run_toy_figure(grok.fig4)
+    assert png > 10000, "fig4.png missing or empty"
+    c = np.array(s["cos_at_ABC"])
+    assert np.all(np.diff(s["distances_ABC"]) < 0) and np.all(np.diff(c) < 0), c
+    ratio = c[:-1] / c[1:]  # distances shrink 10x, so Thm 4.14 wants ~10x smaller cosines
+    assert np.all((ratio > 5) & (ratio < 15)), f"|cos| ratios {ratio}"
+    assert abs(s["thm414_slope"] - 1) < 0.1, f"Thm 4.14 slope {s['thm414_slope']}"
+
 
 # ---------------------------------------------------------------- zero-loss manifold, Figs. 5/7
 
@@ -177,6 +283,22 @@ def test_gradient_descent_momentum_and_records():
 # ---------------------------------------------------------------- command line, robustness
 
 # ---------------------------------------------------------------- animations
+def test_animation_writer_frame_counts():
+    import tempfile
+    from PIL import Image  # Pillow is matplotlib's own dependency
+    import plots
+    steps = np.array([0, 1, 3, 10, 30, 100])
+    W = np.stack([np.linspace(-1, 1, 6), np.linspace(1, 1, 6)], axis=1)
+    loss = np.geomspace(1, 1e-3, 6)
+    p, K = 5, 4
+    coords = np.random.default_rng(0).normal(size=(3, K, p, 2))
+    with tempfile.TemporaryDirectory() as d:
+        plots.anim_toy(f"{d}/toy.gif", steps, W, loss, loss, lam=0.1)
+        plots.anim_modadd(f"{d}/mod.gif", np.array([0, 5, 10]), coords, [1, 2, 3, 4],
+                          np.arange(11), np.linspace(0.2, 1, 11), np.linspace(3, 2, 11))
+        for name, n in (("toy", 6), ("mod", 3)):
+            with Image.open(f"{d}/{name}.gif") as im:
+                assert im.format == "GIF" and im.n_frames == n, f"{name}: {im.n_frames} frames, wanted {n}"
 
 
 def main():
