@@ -79,6 +79,7 @@ FIG1_LAMBDAS, FIG1_LR, FIG1_STEPS = (0.01, 0.1, 0.2), 0.1, 4000
 FIG2_LAM, FIG2_LR, FIG2_STEPS = 0.02, 0.1, 3000
 FIG3_LAM, FIG3_LR, FIG3_STEPS = 0.02, 0.05, 5000
 FIG4_X0 = 0.5  # the point P = (x0, x0^2) of Z that A, B, C project onto
+FIG4_FIT_MAX = 0.1  # fit the Thm 4.14 slope for distances <= this (the theorem is about d -> 0)
 
 
 def ridge_minimizer(X, Y, lam):
@@ -155,7 +156,7 @@ def fig1(args):
         curves.append({k: M.to_numpy(v) for k, v in
                        dict(w=ws, train=train, test=test, dist=dist,
                             norm=xp.linalg.norm(ws, axis=1)).items()})
-    plots.fig1(curves, runs, os.path.join(args.out, "fig1.png"))
+    plots.fig1(curves, jsonable(runs), os.path.join(args.out, "fig1.png"))
     return {"fig1": runs}
 
 
@@ -180,7 +181,7 @@ def fig2(args):
         trajs.append(M.to_numpy(ws))
         cos_curves.append(cos)
     out["post_memorization_alignment"] = float(np.mean(out["post_memorization_alignment_per_run"]))
-    plots.fig2(trajs, cos_curves, out, os.path.join(args.out, "fig2.png"))
+    plots.fig2(trajs, cos_curves, jsonable(out), os.path.join(args.out, "fig2.png"))
     return {"fig2": out}
 
 
@@ -247,11 +248,13 @@ def fig3(args):
                      "loss": float(loss[-1]), "min_norm_point": c["min_norm_point"],
                      "dist_to_min_norm_point": dist, "reached_min_norm": dist < 0.05}
         A, B = plane_grid(c["lo"], c["hi"], 81 if args.quick else 301)
-        panels.append({"name": name, "w": ws, "loss": loss, "A": A, "B": B,
+        panels.append({"name": name, "w": ws, "A": A, "B": B,
                        "residual": c["F"](A, B) - c["y"]})
     panels = [{k: M.to_numpy(v) if k != "name" else v for k, v in p.items()} for p in panels]
-    plots.fig3(panels, out, os.path.join(args.out, "fig3.png"))
+    plots.fig3(panels, jsonable(out), os.path.join(args.out, "fig3.png"))
     return {"fig3": out}
+
+
 def parabola_loss(th):
     """Fig. 4 landscape: L(x, y) = (y - x^2)^2, zero on the parabola Z = {y = x^2}."""
     return (th[..., 1] - th[..., 0] ** 2) ** 2
@@ -285,11 +288,11 @@ def fig4(args):
     ABC = P + d_abc[:, None] * n
     d = xp.logspace(-5, 0, 11 if args.quick else 41)
     cos = M.to_numpy(tangent_cosines(P, t, n, d))
-    near = M.to_numpy(d) <= 0.1  # the theorem is about the limit d -> 0
+    near = M.to_numpy(d) <= FIG4_FIT_MAX
     slope = float(np.polyfit(np.log10(M.to_numpy(d)[near]), np.log10(cos[near]), 1)[0])
     out = {"x0": FIG4_X0, "P": P, "tangent": t, "normal": n, "distances_ABC": d_abc,
            "points_ABC": ABC, "cos_at_ABC": tangent_cosines(P, t, n, d_abc),
-           "thm414_slope": slope, "fit_max_distance": 0.1, "sweep_distances": d, "sweep_cos": cos}
+           "thm414_slope": slope, "fit_max_distance": FIG4_FIT_MAX, "sweep_distances": d, "sweep_cos": cos}
     views = []
     for half in (1.0, 0.1, 0.01):  # view k is centred on P and contains point k
         X, Y = plane_grid(P - half, P + half, 121 if args.quick else 401)
@@ -302,9 +305,390 @@ def fig4(args):
 
 # ============================================================ Figures 5/7: real training vs norm-min direction
 
+import manifold as MF  # noqa: E402
+import modadd  # noqa: E402
+
+# The paper's setting (Sec. 5, App. D): modulus 11, width 128, 7 held-out pairs, lr 1, five nets.
+FIG5_P, FIG5_HIDDEN, FIG5_HELD_OUT, FIG5_LR, FIG5_RUNS = 11, 128, 7, 1.0, 5
+# "Weight decay 1e-4" read as PyTorch's SGD(weight_decay=1e-4), which adds 1e-4 theta to
+# the gradient of the mean-squared loss: that is lam ||theta||^2 with lam = 5e-5.
+FIG5_LAM = 0.5e-4
+FIG5_WINDOW = 10  # update estimate theta_t - theta_{t-10}
+# Our choices: training length, measurements per run (log-spaced from step 20, so that
+# memorization at ~10^3 and grokking at ~10^4-10^5 steps both show), loss points per run,
+# Thm. 4.14 distances off Z and random normal directions per net.
+FIG5_STEPS, FIG5_POINTS, FIG5_CURVE = 120_000, 40, 300
+FIG5_DELTAS, FIG5_DIRECTIONS = np.logspace(-6, -1, 21), 3
+FIG5_METHODS = ("momentum", "gauss-newton")
+FIG5_PHASES = ("memorized", "grokking", "generalized")
+
+
+def fig5_data(rng):
+    """Erratum 4: the 66 unordered pairs mod 11, 7 held out at random, 59 for training."""
+    X, Y, _ = modadd.modular_addition(FIG5_P)
+    perm = rng.permutation(X.shape[0])
+    test, train = np.sort(perm[:FIG5_HELD_OUT]), np.sort(perm[FIG5_HELD_OUT:])
+    test, train = xp.asarray(test), xp.asarray(train)
+    return X[train], Y[train], X[test], Y[test]
+
+
+def fig5_phase(train_acc, test_acc):
+    """memorized: train 100%, test < 50%; grokking: train 100%, test in [50%, 100%);
+    generalized: both 100%; "" before memorization."""
+    phase = np.where(test_acc < 0.5, "memorized", np.where(test_acc < 1, "grokking", "generalized"))
+    return np.where(train_acc == 1, phase, "")
+
+
+def fig5_grid(steps, points, curve):
+    """Log-spaced measurement steps and loss-curve steps (with 0), multiples of FIG5_WINDOW."""
+    def grid(n, start):
+        return np.unique(np.round(np.geomspace(start, steps, n) / FIG5_WINDOW) * FIG5_WINDOW)
+    measured = grid(points, 2 * FIG5_WINDOW).astype(int)
+    return measured, np.union1d(np.union1d(measured, grid(curve, FIG5_WINDOW)), [0]).astype(int)
+
+
+def fig5_measure(before, params, X, Y):
+    """Fig. 5: cos(theta_t - theta_{t-10}, -P_T theta_t), P_T at proj_Z(theta_t), per projection;
+    with the loss left at the projection, the distance to it and sigma_min(J) there."""
+    theta = M.pack(params)
+    update = theta - M.pack(before)
+    out = {}
+    for method in FIG5_METHODS:
+        on_Z, residual = MF.zero_loss_projection(params, X, Y, method=method, lr=FIG5_LR)
+        J = M.jacobian(on_Z, X)
+        svd = MF.jacobian_svd(J, MF.gram(on_Z, X))
+        g = MF.norm_min_direction(MF.tangent_projector(J, svd), theta)
+        out[method] = (MF.cosine(update, g), residual, MF.distance_to_Z(params, on_Z),
+                       float(svd[1][-1]))
+    return out
+
+
+def fig5_run(rng, measured, curve, label):
+    """One net: full-batch GD on the mean-squared loss, losses/accuracies at the `curve` steps,
+    the Fig. 5 measurement at the `measured` ones; returns (record, final params, data)."""
+    X, Y, Xte, Yte = fig5_data(rng)
+    params = (M.init_uniform(rng, FIG5_P, FIG5_HIDDEN), M.init_uniform(rng, FIG5_HIDDEN, FIG5_P))
+    gd = lambda P, n: M.gradient_descent(P, X, Y, n, FIG5_LR, FIG5_LAM, mean=True)[0]  # noqa: E731
+    rec = {k: [] for k in ("train_loss", "test_loss", "train_acc", "test_acc")}
+    rec.update({f"{k}_{m}": [] for k in ("cos", "residual", "dist", "sigma_min") for m in FIG5_METHODS})
+    done = 0
+    for t in curve:
+        if t:
+            before = gd(params, t - FIG5_WINDOW - done)
+            params, done = gd(before, FIG5_WINDOW), t
+        for name, (Xs, Ys) in (("train", (X, Y)), ("test", (Xte, Yte))):
+            rec[f"{name}_loss"].append(M.loss(params, Xs, Ys, mean=True))
+            rec[f"{name}_acc"].append(modadd.accuracy(*params, Xs, Ys))
+        if t in measured:
+            for method, values in fig5_measure(before, params, X, Y).items():
+                for k, v in zip(("cos", "residual", "dist", "sigma_min"), values):
+                    rec[f"{k}_{method}"].append(v)
+            if len(rec["cos_momentum"]) % 10 == 0:
+                progress(f"fig 5 {label}: step {t}, test acc {rec['test_acc'][-1]:.2f}, "
+                         f"cos {rec['cos_gauss-newton'][-1]:+.2f} (Gauss-Newton)")
+    return {k: np.array(v) for k, v in rec.items()}, params, (X, Y)
+
+
+def fig5_thm414(params, X, Y, rng):
+    """Thm 4.14 on a trained net: ||P_T grad L|| / ||grad L|| at theta* + delta n for random
+    unit normals n, and how many ReLU pre-activations X W1 changed sign on the way."""
+    on_Z, residual = MF.zero_loss_projection(params, X, Y)
+    J = M.jacobian(on_Z, X)
+    P = MF.tangent_projector(J)
+    theta, ratios, flips = M.pack(on_Z), [], []
+    for _ in range(FIG5_DIRECTIONS):
+        n = MF.random_normal_direction(J, rng)
+        ratios.append(MF.gradient_tangent_cosine(on_Z, X, Y, P, n, FIG5_DELTAS))
+        W1s = [M.unpack(theta + d * n, on_Z)[0] for d in FIG5_DELTAS]
+        flips.append([int(xp.sum((X @ W1 > 0) != (X @ on_Z[0] > 0))) for W1 in W1s])
+    return np.array(ratios), np.array(flips), MF.sigma_min(J), residual
+
+
+def loglog_slope(x, y):
+    """Least-squares slope of log y against log x."""
+    return float(np.polyfit(np.log(x), np.log(y), 1)[0])
+
+
+def smooth_slopes(ratios, flips, deltas):
+    """Thm 4.14 slope per direction, fitted on the distances before its first ReLU sign
+    change (where F is smooth, as the theorem assumes); directions with < 3 such points skipped."""
+    out = []
+    for r, f in zip(ratios, flips):
+        k = int(np.argmax(f > 0)) if (f > 0).any() else len(f)
+        if k >= 3:
+            out.append(loglog_slope(deltas[:k], r[:k]))
+    return np.array(out)
+
+
+@figure("5", "7")
+def fig5(args):
+    """Figs. 5/7: does real training follow the norm-minimizing direction on Z? Plus
+    Thm. 4.14 and sigma_min(J) on the same nets. --quick: 2 nets, 3000 steps, 4 measurements."""
+    steps, points, curve, runs = ((3000, 4, 30, 2) if args.quick else
+                                  (FIG5_STEPS, FIG5_POINTS, FIG5_CURVE, FIG5_RUNS))
+    measured, curve = fig5_grid(steps, points, curve)
+    recs, thm = [], []
+    for r in range(runs):
+        rng = np.random.default_rng([args.seed, 5, r])
+        rec, params, (X, Y) = fig5_run(rng, set(measured.tolist()), curve, f"net {r + 1}/{runs}")
+        recs.append(rec)
+        thm.append(fig5_thm414(params, X, Y, rng))
+    R = {k: np.stack([rec[k] for rec in recs]) for k in recs[0]}  # (runs, points)
+    R["curve_step"], R["step"] = curve, measured
+    at = np.searchsorted(curve, measured)  # the curve points where cos was measured
+    phase = fig5_phase(R["train_acc"][:, at], R["test_acc"][:, at])
+    ratios = np.concatenate([t[0] for t in thm])  # (runs * directions, deltas)
+    flips = np.concatenate([t[1] for t in thm])
+    slopes = smooth_slopes(ratios, flips, FIG5_DELTAS)
+    grok = [int(curve[np.argmax(a == 1)]) if (a == 1).any() else None for a in R["test_acc"]]
+    out = {
+        "steps": steps, "runs": runs, "lr": FIG5_LR, "lam": FIG5_LAM, "grok_step": grok,
+        "cos_by_phase": {meth: {ph: float(R[f"cos_{meth}"][phase == ph].mean())
+                                if (phase == ph).any() else None for ph in FIG5_PHASES}
+                         for meth in FIG5_METHODS},
+        "points_by_phase": {ph: int((phase == ph).sum()) for ph in FIG5_PHASES},
+        "cos_peak_of_mean": {meth: {"step": int(measured[np.argmax(c)]), "cos": float(c.max())}
+                             for meth in FIG5_METHODS
+                             for c in [R[f"cos_{meth}"].mean(axis=0)]},
+        "projection_residual_median": {meth: float(np.median(R[f"residual_{meth}"]))
+                                       for meth in FIG5_METHODS},
+        "projection_distance_median": {meth: float(np.median(R[f"dist_{meth}"]))
+                                       for meth in FIG5_METHODS},
+        "thm414_deltas": FIG5_DELTAS,
+        "thm414_ratio_geomean": np.exp(np.log(ratios).mean(axis=0)),
+        "thm414_first_flip_delta": [float(FIG5_DELTAS[np.argmax(f > 0)]) if (f > 0).any()
+                                    else None for f in flips],
+        "thm414_slopes_smooth": slopes,
+        "thm414_slope_real": float(slopes.mean()) if slopes.size else None,
+        "thm414_slope_all_deltas": loglog_slope(np.tile(FIG5_DELTAS, len(ratios)), ratios.ravel()),
+        "thm414_sigma_min_J": [t[2] for t in thm],
+        "thm414_start_loss_max": max(t[3] for t in thm),
+        "sigma_min_J_min": float(R["sigma_min_gauss-newton"].min()),
+    }
+    plots.fig5(R, ratios, flips, FIG5_DELTAS, out, os.path.join(args.out, "fig5.png"))
+    plots.fig7(R, phase, out, os.path.join(args.out, "fig7.png"))
+    return {"fig5": out}
+
+
 # ============================================================ Figure 6: closed-form dynamics
 
+import modadd as MA  # noqa: E402
+
+TRAJECTORIES = {}  # name -> a run's trajectory, kept so animations need not simulate again
+FIG6_CHECKPOINTS = (0, 500, 1000, 2000, 5000)  # steps at which the mean test accuracy is reported
+# --quick caps p, d_h, steps and runs (n = 107 pairs) and takes 10x larger Euler steps
+FIG6_QUICK, FIG6_QUICK_LR = {"p": 17, "hidden": 128, "steps": 500, "runs": 3}, 1e-2
+
+
+def fig6_settings(args):
+    """Paper settings of Fig. 6 (or the command-line overrides), capped by --quick."""
+    s = {"p": getattr(args, "p", 37), "hidden": getattr(args, "hidden", 512),
+         "train_frac": getattr(args, "train_frac", 0.7), "lr": getattr(args, "lr", 1e-3),
+         "steps": getattr(args, "steps", 5000), "runs": getattr(args, "runs", 5)}
+    if args.quick:
+        s.update({k: min(s[k], v) for k, v in FIG6_QUICK.items()}, lr=max(s["lr"], FIG6_QUICK_LR))
+    return s
+
+
+def fig6_run(args, s, r):
+    """One Fig. 6 run: its own split and initial E from (seed, 6, r), then Eq. 20 for s["steps"]."""
+    rng = np.random.default_rng([args.seed, 6, r])
+    X, Y, _ = MA.modular_addition(s["p"])
+    tr, te = MA.train_test_split(X.shape[0], s["train_frac"], rng)
+    E0 = MA.init_embedding(rng, s["p"], s["hidden"])
+    return MA.simulate(E0, X[tr], Y[tr], X[te], Y[te], s["lr"], s["steps"],
+                       label=f"Figure 6 (run {r})", log=progress)
+
+
+def fig6_fourier(runs):
+    """Means over runs of the three Fourier diagnostics (and power concentration), initial vs final."""
+    out = {}
+    for when, i in (("init", 0), ("final", -1)):
+        d = [MA.fourier_diagnostics(xp.asarray(res["snaps"][i])) for res in runs]
+        top4 = [np.sort(x["power"])[-4:].sum() / x["power"].sum() for x in d]
+        out.update({f"norm_ratio_{when}": np.mean([x["norm_ratio"].mean() for x in d]),
+                    f"cos_re_im_{when}": np.mean([x["cos_re_im"].mean() for x in d]),
+                    f"within_vs_across_{when}": np.mean([x["within_vs_across"] for x in d]),
+                    f"power_top4_fraction_{when}": np.mean(top4)})
+    return out
+
+
+def fig6_circle_rows(E0, E1, ks):
+    """Rows of fig6_circles: (title, [(p, 2) coords per k], ||E - mean_j E||^2) for E0 and E1."""
+    var = lambda E: float(((E - E.mean(axis=0)) ** 2).sum())
+    return [("initial E, own plane", [MA.circle_coords(E0, k) for k in ks], var(E0)),
+            ("initial E, final E's plane", [MA.circle_coords(E0, k, E1) for k in ks], var(E0)),
+            ("final E, own plane", [MA.circle_coords(E1, k) for k in ks], var(E1))]
+
+
+@figure("6")
+def fig6(args):
+    """Fig. 6: closed-form dynamics (Eq. 20) on modular addition, and its Fourier circles."""
+    s = fig6_settings(args)
+    runs = []
+    for r in range(s["runs"]):
+        runs.append(fig6_run(args, s, r))
+        progress(f"Figure 6 run {r}: test accuracy {runs[-1]['test_acc'][-1]:.3f}")
+    step = runs[0]["step"]
+    acc = np.stack([res["test_acc"] for res in runs])  # (runs, records)
+    E0, E1 = xp.asarray(runs[0]["snaps"][0]), xp.asarray(runs[0]["snaps"][-1])
+    d0, d1 = MA.fourier_diagnostics(E0), MA.fourier_diagnostics(E1)
+    top = d1["k"][np.argsort(d1["power"])[::-1][:4]]
+    TRAJECTORIES["fig6"] = {**runs[0], "p": s["p"], "top_k": top}
+    s.update(n_train=int(round(s["train_frac"] * s["p"] * (s["p"] + 1) / 2)),
+             init_std=s["p"] ** -0.5, record_every=10)
+    plots.fig6(step, acc, [res["norm"] for res in runs], d0, d1, s, os.path.join(args.out, "fig6.png"))
+    plots.fig6_circles(fig6_circle_rows(E0, E1, top), top, s["p"],
+                       os.path.join(args.out, "fig6_circles.png"))
+    return {"fig6": {
+        "settings": s, "runs": s["runs"],
+        "test_acc_final": acc[:, -1],
+        "test_acc_mean_at": {str(c): acc[:, list(step).index(c)].mean()
+                             for c in FIG6_CHECKPOINTS if c in set(step)},
+        "grok_step": [MA.grok_step(step, a) for a in acc],
+        "train_loss_max": max(res["train_loss"].max() for res in runs),
+        "train_acc_min": min(res["train_acc"].min() for res in runs),
+        "norm_init_mean": np.mean([res["norm"][0] for res in runs]),
+        "norm_max_mean": np.mean([res["norm"].max() for res in runs]),
+        "norm_final_mean": np.mean([res["norm"][-1] for res in runs]),
+        "cond_HHt_max": max(res["cond"].max() for res in runs),
+        "top_frequencies_run0": top,
+        "fourier": fig6_fourier(runs)}}
+
+
 # ============================================================ Figure 8: real vs closed-form
+
+# Smaller than Fig. 6 (p = 37, d_h = 512) so that real GD, ~10^5 steps per lambda, fits in about
+# a minute; the --p/--hidden/--steps/--lr/--runs flags set Fig. 6 only. Times are rescaled:
+# tau = 2 lr lam step for real GD, tau = eta step for Eq. 20 (one run, seed (seed, 8)).
+FIG8 = {"p": 19, "hidden": 192, "lambdas": (0.03, 0.1, 0.3), "tau": 7.0, "sim_lr": 1e-3}
+FIG8_QUICK = {"p": 13, "hidden": 96, "lambdas": (0.1, 0.3), "tau": 1.0, "sim_lr": 1e-2}
+FIG8_EVERY, FIG8_WINDOW = 0.05, 0.01  # measure every / update window, in tau
+FIG8_Z_CHECKS = 7  # Sec. 4 direction (one J J^T solve, ~0.5 s) this many times per run
+
+
+def rescaled_time(lr, lam, steps):
+    """Real GD moves W1 by -lr grad R = 2 lr lam dW1 (Eq. 20) per step: tau = 2 lr lam step."""
+    return 2.0 * lr * lam * steps
+
+
+def net_grads(E, W2, X, Y, lam):
+    """Gradient of Eqs. 12-13, ||relu(X E) W2 - Y||^2 + lam (||E||^2 + ||W2||^2): models.loss_grad
+    with X E formed once (the real-training loop spends its time here)."""
+    Z = X @ E
+    H = xp.maximum(Z, 0.0)
+    R2 = 2.0 * (H @ W2 - Y)
+    return X.T @ ((R2 @ W2.T) * (Z > 0)) + 2.0 * lam * E, H.T @ R2 + 2.0 * lam * W2
+
+
+def sharpness(params, X, lam, iters=100):
+    """Lemma C.1: top eigenvalue of the Hessian 2 J^T J + 2 lam I of L_lam on Z (power iteration on J J^T)."""
+    G = MF.gram(params, X)
+    v = xp.ones(G.shape[0])
+    for _ in range(iters):
+        v = G @ v
+        v /= xp.linalg.norm(v)
+    return float(2.0 * (v @ G @ v) + 2.0 * lam)
+
+
+def norm_min_on_Z(E, W2, X):
+    """First-layer part of -P_T theta on the whole Z (Sec. 4, both layers free):
+    -theta + J^+ J theta, with J theta = 2 F because the ReLU net is 2-homogeneous."""
+    dE, _ = MF.min_norm_step((E, W2), X, 2.0 * M.forward((E, W2), X))
+    return dE - E
+
+
+def fig8_record(rec, E, W2, E_before, d, lam, tau, check_Z):
+    """One Fig. 8 measurement: test accuracy, W2's distance to its optimal readout, and the
+    cosines of the last window's W1 update with Eq. 20 (and, if check_Z, with Sec. 4)."""
+    X, Y = d["X"], d["Y"]
+    H = xp.maximum(X @ E, 0.0)
+    W_opt = MA.optimal_readout(H, Y, lam)  # argmin over W2 of L_lam at this E
+    loss = float(xp.sum((H @ W2 - Y) ** 2))
+    if not np.isfinite(loss):
+        raise FloatingPointError(f"Figure 8 (lambda = {lam}): NaN/inf at tau = {tau:.3f}")
+    rec["tau"].append(tau)
+    rec["train_loss"].append(loss)
+    rec["test_acc"].append(MA.accuracy(E, W2, d["Xt"], d["Yt"]))
+    rec["w2_gap"].append(float(xp.linalg.norm(W2 - W_opt) / xp.linalg.norm(W_opt)))
+    U = None if E_before is None else E - E_before
+    rec["cos"].append(np.nan if U is None else MF.cosine(U.ravel(), MA.closed_form_update(E, X, Y).ravel()))
+    if check_Z and U is not None:
+        rec["tau_Z"].append(tau)
+        rec["cos_Z"].append(MF.cosine(U.ravel(), norm_min_on_Z(E, W2, X).ravel()))
+
+
+def real_training(E, W2, d, lam, lr, tau_max):
+    """Fig. 8: full-batch GD on both layers (Eqs. 12-13), measured every FIG8_EVERY of tau."""
+    dtau = rescaled_time(lr, lam, 1)
+    steps = int(np.ceil(tau_max / dtau))
+    every, window = max(1, round(FIG8_EVERY / dtau)), max(1, round(FIG8_WINDOW / dtau))
+    z_every = max(1, round(tau_max / FIG8_Z_CHECKS / FIG8_EVERY))  # in measurements
+    rec = {k: [] for k in ("tau", "train_loss", "test_acc", "w2_gap", "cos", "tau_Z", "cos_Z")}
+    E, W2, E_before = E.copy(), W2.copy(), None
+    for t in range(steps + 1):
+        if t % every == 0:
+            k = t // every
+            fig8_record(rec, E, W2, E_before, d, lam, rescaled_time(lr, lam, t), k % z_every == 0)
+            if k % round(1.0 / FIG8_EVERY) == 0:
+                progress(f"Figure 8 real GD, lambda = {lam}: tau {t * dtau:.1f}/{tau_max}, "
+                         f"test accuracy {rec['test_acc'][-1]:.3f}")
+        if (t + window) % every == 0:
+            E_before = E.copy()  # the update window ends at the next measurement
+        if t < steps:
+            gE, gW = net_grads(E, W2, d["X"], d["Y"], lam)
+            E -= lr * gE
+            W2 -= lr * gW
+    return {"steps": steps, **{k: np.array(v) for k, v in rec.items()}}
+
+
+def first_hit(tau, acc, level=0.95):
+    """Rescaled time at which the test accuracy first reaches `level` (None if never)."""
+    hit = np.flatnonzero(np.asarray(acc) >= level)
+    return float(tau[hit[0]]) if hit.size else None
+
+
+def fig8_summary(lam, lr, sharp, r, grok_sim):
+    """The Fig. 8 numbers of one lambda; means over 0 < tau <= grok_tau_real (all tau if never)."""
+    g = first_hit(r["tau"], r["test_acc"])
+    upto = r["tau"] <= (g if g is not None else np.inf)
+    upto_Z = r["tau_Z"] <= (g if g is not None else np.inf)
+    return {"lambda": lam, "lr": lr, "sharpness": sharp, "steps": r["steps"],
+            "grok_tau_real": g, "grok_tau_sim": grok_sim,
+            "cos_mean": float(np.nanmean(r["cos"][upto])),
+            "cos_Z_mean": float(np.mean(r["cos_Z"][upto_Z])) if upto_Z.any() else None,
+            "w2_gap_mean": float(r["w2_gap"][upto][1:].mean()),
+            "train_loss_max_after_start": float(r["train_loss"][1:].max())}
+
+
+@figure("8")
+def fig8(args):
+    """Beyond the paper: real GD on the full two-layer net vs the closed-form dynamics (Eq. 20)."""
+    s = dict(FIG8_QUICK if args.quick else FIG8, train_frac=getattr(args, "train_frac", 0.7))
+    rng = np.random.default_rng([args.seed, 8])
+    X, Y, _ = MA.modular_addition(s["p"])
+    tr, te = MA.train_test_split(X.shape[0], s["train_frac"], rng)
+    d = {"X": X[tr], "Y": Y[tr], "Xt": X[te], "Yt": Y[te]}
+    E0 = MA.init_embedding(rng, s["p"], s["hidden"])
+    sim_steps = int(round(s["tau"] / s["sim_lr"]))
+    sim = MA.simulate(E0, d["X"], d["Y"], d["Xt"], d["Yt"], s["sim_lr"], sim_steps,
+                      every=max(1, round(FIG8_EVERY / s["sim_lr"])), label="Figure 8 (Eq. 20)", log=progress)
+    sim_tau = sim["step"] * s["sim_lr"]
+    grok_sim = first_hit(sim_tau, sim["test_acc"])
+    runs, curves = [], []
+    for lam in s["lambdas"]:
+        W2 = MA.optimal_readout(xp.maximum(d["X"] @ E0, 0.0), d["Y"], lam)  # start on W2's slow manifold
+        sharp = sharpness((E0, W2), d["X"], lam)
+        lr = 1.0 / sharp  # half the GD stability limit 2 / sharpness
+        r = real_training(E0, W2, d, lam, lr, s["tau"])
+        runs.append(fig8_summary(lam, lr, sharp, r, grok_sim))
+        curves.append(r)
+        progress(f"Figure 8 lambda = {lam}: grok tau real {runs[-1]['grok_tau_real']}, sim {grok_sim}")
+    s.update(n_train=len(tr), init_std=s["p"] ** -0.5, lr_rule="1 / sharpness at the start",
+             record_every_tau=FIG8_EVERY, window_tau=FIG8_WINDOW, checks_Z=FIG8_Z_CHECKS)
+    plots.fig8(sim_tau, sim["test_acc"], curves, runs, s, os.path.join(args.out, "fig8_real_vs_sim.png"))
+    return {"fig8": {"settings": s, "runs": runs}}
+
 
 # ============================================================ animations
 

@@ -143,7 +143,7 @@ def jacobian(params, X, act="relu"):
     H, S = sigma(Z), dsigma(Z)  # (n, d_h)
     m = W2.shape[1]
     # dF[i,j]/dW1[a,h] = X[i,a] sigma'(Z[i,h]) W2[h,j];  dF[i,j]/dW2[h,b] = H[i,h] delta_jb
-    J1 = xp.einsum("ia,ih,hj->ijah", X, S, W2).reshape(n * m, -1)
+    J1 = xp.einsum("ia,ih,hj->ijah", X, S, W2, optimize=True).reshape(n * m, -1)
     J2 = xp.einsum("ih,jb->ijhb", H, xp.eye(m, dtype=X.dtype)).reshape(n * m, -1)
     return xp.concatenate([J1, J2], axis=1)
 

@@ -187,9 +187,247 @@ def fig4(views, neg_grads, out, path):
 
 # ============================================================ Figures 5/7
 
+FIG5_COLORS = {"momentum": "tab:orange", "gauss-newton": "tab:green"}
+FIG5_LABELS = {"momentum": "proj. by 100 GD steps, momentum 0.9 (paper)",
+               "gauss-newton": "proj. by Gauss-Newton (to loss < 1e-20)"}
+FIG5_SETTING = ("mod-11 addition, 59 train / 7 test pairs, width 128, ReLU, no biases, mean-squared "
+                "loss, full-batch GD lr 1, PyTorch weight decay 1e-4 (= 5e-5 ||θ||²)")
+
+
+def fig5_runs_mean(ax, x, Y, color, label, geometric=False):
+    """One thin line per run and their (arithmetic or geometric) mean in bold."""
+    for y in Y:
+        ax.plot(x, y, color=color, lw=0.7, alpha=0.3)
+    mean = np.exp(np.log(Y).mean(axis=0)) if geometric else Y.mean(axis=0)
+    ax.plot(x, mean, color=color, lw=2, label=label)
+
+
+def fig5_grok_lines(ax, grok_steps):
+    """Dotted vertical line at each net's first step with 100% test accuracy."""
+    for i, g in enumerate(s for s in grok_steps if s is not None):
+        ax.axvline(g, color="0.4", ls=":", lw=1, label="test acc. reaches 100% (each net)"
+                   if i == 0 else None)
+
+
+def fig5_cos_panel(ax, R, out):
+    """cos(update over 10 steps, -P_T theta) along training, both projections."""
+    for meth, color in FIG5_COLORS.items():
+        fig5_runs_mean(ax, R["step"], R[f"cos_{meth}"], color, FIG5_LABELS[meth])
+    fig5_grok_lines(ax, out["grok_step"])
+    ax.axhline(0, color="k", lw=0.6)
+    res = out["projection_residual_median"]
+    ax.text(0.02, 0.03, f"median loss left after projection: momentum {res['momentum']:.0e}, "
+            f"Gauss-Newton {res['gauss-newton']:.0e}", transform=ax.transAxes, fontsize=7)
+    ax.set(xscale="log", xlabel="training step", ylim=(-0.4, 1),
+           ylabel=r"cos($\theta_t-\theta_{t-10}$, $-P_T\theta_t$)",
+           title="Does the update follow the norm-minimizing direction on Z?")
+    ax.legend(loc="upper left", fontsize=7)
+
+
+def fig5(R, ratios, flips, deltas, out, path):
+    """Fig. 5: losses and cos(update, norm-min direction); Thm 4.14 and sigma_min(J) on real nets."""
+    fig, ax = plt.subplots(2, 2, figsize=(12, 8.5))
+    a = ax[0, 0]
+    for name, color in (("train", "tab:blue"), ("test", "tab:red")):
+        fig5_runs_mean(a, R["curve_step"][1:], R[f"{name}_loss"][:, 1:], color,
+                       f"{name} loss (geometric mean of {len(R['cos_momentum'])} nets)", True)
+    fig5_grok_lines(a, out["grok_step"])
+    a.set(xscale="log", yscale="log", xlabel="training step", ylabel="mean-squared error",
+          title="Loss without the weight-decay term (thin: each net)")
+    a.legend(fontsize=7)
+    fig5_cos_panel(ax[0, 1], R, out)
+    a = ax[1, 0]
+    for r, f in zip(ratios, flips):
+        a.plot(deltas, r, color="tab:purple", lw=0.7, alpha=0.35)
+        if (f > 0).any():
+            k = np.argmax(f > 0)
+            a.plot(deltas[k], r[k], "x", color="k", ms=5)
+    gm = np.exp(np.log(ratios).mean(axis=0))
+    a.plot(deltas, gm, color="tab:purple", lw=2, label="geometric mean over nets and directions")
+    a.plot(deltas, gm[0] * deltas / deltas[0], "k--", lw=1, label="slope 1 (Thm 4.14)")
+    a.plot([], [], "x", color="k", label="first ReLU sign change along that direction")
+    a.text(0.97, 0.05, f"slope before the first sign change: {out['thm414_slope_real']:.3f}\n"
+           f"(mean of {len(out['thm414_slopes_smooth'])} directions); "
+           f"over all distances: {out['thm414_slope_all_deltas']:.2f}",
+           transform=a.transAxes, ha="right", fontsize=7)
+    a.set(xscale="log", yscale="log", xlabel=r"distance $\delta$ from Z (random normal direction)",
+          ylabel=r"max$_{v \in T}$ |cos(v, $\nabla L$)| = $\|P_T\nabla L\| / \|\nabla L\|$",
+          title="Thm 4.14 on the trained nets: the gradient turns normal to Z linearly")
+    a.legend(loc="upper left", fontsize=7)
+    a = ax[1, 1]
+    fig5_runs_mean(a, R["step"], R["sigma_min_gauss-newton"], "tab:brown", "mean over nets")
+    fig5_grok_lines(a, out["grok_step"])
+    a.set_ylim(0, 1.1 * R["sigma_min_gauss-newton"].max())
+    a.set(xscale="log", xlabel="training step", ylabel=r"$\sigma_{min}(J)$ (0 = singular point)",
+          title=r"Smallest singular value of J at proj$_Z(\theta_t)$ (Gauss-Newton): "
+                f"min {out['sigma_min_J_min']:.2f}")
+    a.legend(fontsize=7)
+    fig.suptitle("Fig. 5 — real training vs the norm-minimizing direction\n" + FIG5_SETTING,
+                 fontsize=10)
+    fig.tight_layout()
+    save(fig, path)
+
+
+def fig7(R, phase, out, path):
+    """Fig. 7: accuracies and cos(update, norm-min direction), and the cosine by phase."""
+    fig, ax = plt.subplots(1, 3, figsize=(16, 4.6), gridspec_kw={"width_ratios": [1, 1.2, 0.8]})
+    a = ax[0]
+    for name, color in (("train", "tab:blue"), ("test", "tab:red")):
+        fig5_runs_mean(a, R["curve_step"][1:], R[f"{name}_acc"][:, 1:], color, f"{name} accuracy")
+    fig5_grok_lines(a, out["grok_step"])
+    a.set(xscale="log", xlabel="training step", ylabel="accuracy", ylim=(-0.03, 1.03),
+          title="Accuracy (thin: each net, bold: mean)")
+    a.legend(fontsize=7)
+    fig5_cos_panel(ax[1], R, out)
+    a = ax[2]
+    phases = ("memorized", "grokking", "generalized")
+    x = np.arange(len(phases))
+    for i, (meth, color) in enumerate(FIG5_COLORS.items()):
+        cos = R[f"cos_{meth}"]
+        mean = [np.mean(cos[phase == ph]) if (phase == ph).any() else np.nan for ph in phases]
+        a.bar(x + (i - 0.5) * 0.38, mean, 0.36, color=color, alpha=0.7,
+              label=FIG5_LABELS[meth].split(" (")[0])
+        for j, ph in enumerate(phases):  # one dot per net: its mean over the phase
+            per = [c[p == ph].mean() for c, p in zip(cos, phase) if (p == ph).any()]
+            a.plot(np.full(len(per), x[j] + (i - 0.5) * 0.38), per, ".", color="k", ms=4)
+    n = out["points_by_phase"]
+    a.set_xticks(x, [f"{ph}\n({n[ph]} points)" for ph in phases])
+    a.set(ylabel="mean cos (bar: all points, dot: each net)",
+          title="Cosine by phase (train acc. 100%;\ntest < 50% / 50-99% / 100%)")
+    a.axhline(0, color="k", lw=0.6)
+    a.legend(loc="upper right", fontsize=7)
+    fig.suptitle("Fig. 7 — as Fig. 5 with accuracy; " + FIG5_SETTING, fontsize=10)
+    fig.tight_layout()
+    save(fig, path)
+
 # ============================================================ Figure 6
 
+def fig6(step, acc, norms, d0, d1, s, path):
+    """Fig. 6: test accuracy of every run, ||E||, and the Fourier diagnostics of run 0 (initial vs final).
+
+    step (T,) recorded steps; acc (runs, T) test accuracy; norms: list of (T,) ||E||_F;
+    d0, d1: modadd.fourier_diagnostics of run 0's initial and final E; s: the settings.
+    """
+    fig = plt.figure(figsize=(17, 8))
+    gs = fig.add_gridspec(2, 4, hspace=0.38, wspace=0.3)
+    ax = fig.add_subplot(gs[0, :2])
+    for i, a in enumerate(acc):
+        ax.plot(step, a, lw=0.8, alpha=0.45, label="single runs" if i == 0 else None)
+    ax.plot(step, acc.mean(axis=0), color="k", lw=2, label=f"mean of {len(acc)} runs")
+    ax.axhline(1, color="tab:blue", ls="--", lw=1, label="train accuracy (100% at every step)")
+    ax.axhline(1 / s["p"], color="0.5", ls=":", lw=1, label=f"chance 1/{s['p']}")
+    ax.set(xlabel="closed-form step (Eq. 20)", ylabel="test accuracy", ylim=(-0.02, 1.05),
+           title="(a) test accuracy with the optimal readout $W = H^T(HH^T)^{-1}Y$ "
+                 "(training loss exactly 0)")
+    ax.legend(loc="center right")
+    bx = fig.add_subplot(gs[0, 2])
+    for i, n in enumerate(norms):
+        bx.plot(step, n, lw=1, alpha=0.7, label=f"run {i}")
+    bx.set(xlabel="closed-form step", ylabel="$\\|E\\|_F$", title="(b) embedding norm")
+    bx.legend(fontsize=7)
+    k = d0["k"]
+    cx = fig.add_subplot(gs[0, 3])
+    for d, name, c in ((d0, "initial", "0.6"), (d1, "final", "tab:red")):
+        cx.plot(k, d["power"] / d["power"].sum(), "o-", ms=3, color=c, label=f"{name} E")
+    cx.set(xlabel="frequency k", ylabel="share of Fourier power $\\|F_k\\|^2$",
+           title="(c) run 0: Fourier power per frequency")
+    cx.legend()
+    w = 0.4
+    for col, key, label, title in (
+            (0, "norm_ratio", "min / max of the two norms", "(d) run 0: $\\|Re F_k\\|$ vs $\\|Im F_k\\|$ (1 = round)"),
+            (1, "cos_re_im", "|cosine|", "(e) run 0: $|\\cos(Re F_k, Im F_k)|$ (0 = orthogonal)")):
+        ex = fig.add_subplot(gs[1, col])
+        ex.bar(k - w / 2, d0[key], w, color="0.6", label=f"initial (mean {d0[key].mean():.3f})")
+        ex.bar(k + w / 2, d1[key], w, color="tab:red", label=f"final (mean {d1[key].mean():.3f})")
+        ex.set(xlabel="frequency k", ylabel=label, title=title)
+        ex.legend(fontsize=7, loc="lower right" if key == "norm_ratio" else "upper right")
+    for col, d, name in ((2, d0, "initial"), (3, d1, "final")):
+        sx = fig.add_subplot(gs[1, col])
+        im = sx.imshow(d["similarity"], vmin=0, vmax=1, cmap="viridis")
+        ticks = np.arange(0, len(k), 4)
+        sx.set_xticks(2 * ticks + 0.5, k[ticks])
+        sx.set_yticks(2 * ticks + 0.5, k[ticks])
+        sx.grid(False)
+        sx.set(xlabel="frequency k (Re, Im pairs)", ylabel="frequency k",
+               title=f"(f) {name} E: cos-similarity of $|Re F_k|$, $|Im F_k|$\n"
+                     f"within / across frequencies = {d['within_vs_across']:.2f}")
+        fig.colorbar(im, ax=sx, fraction=0.046, pad=0.03)
+    fig.suptitle(f"Figure 6 - closed-form dynamics on a + b mod {s['p']}: ReLU, d_h = {s['hidden']}, "
+                 f"{s['n_train']} training pairs ({s['train_frac']:.0%}), step size {s['lr']:g}, "
+                 f"E ~ N(0, std p^-1/2 = {s['init_std']:.3f}), {s['runs']} runs (own split and init)",
+                 fontsize=11)
+    save(fig, path)
+
+
+def fig6_circles(rows, ks, p, path):
+    """Fig. 6 circles: centred E_j projected on the (Re F_k, Im F_k) plane of each frequency k.
+
+    rows: (name, [(p, 2) coords, one per k in ks], total variance ||E - mean_j E||^2).
+    """
+    fig, axes = plt.subplots(len(rows), len(ks), figsize=(3.5 * len(ks), 3.7 * len(rows)))
+    colors = plt.cm.hsv(np.arange(p) / p)
+    for axrow, (name, coords, var) in zip(axes, rows):
+        r = 1.15 * max(np.abs(c).max() for c in coords)  # one scale per row
+        for ax, c, k in zip(axrow, coords, ks):
+            ax.scatter(c[:, 0], c[:, 1], c=colors, s=22, edgecolors="k", linewidths=0.3)
+            for j, (x, y) in enumerate(c):
+                ax.annotate(str(j), (x, y), fontsize=6, xytext=(3, 2), textcoords="offset points")
+            ax.set(xlim=(-r, r), ylim=(-r, r), aspect="equal",
+                   title=f"{name}, k = {k}\nplane holds {(c ** 2).sum() / var:.0%} of the spread of E",
+                   xlabel=f"$E_j$ along Re $F_{{{k}}}$", ylabel=f"$E_j$ along Im $F_{{{k}}}$")
+    fig.suptitle(f"Run 0: embeddings $E_j$ (j = 0..{p - 1}; label and colour = j; centred over j) projected "
+                 f"on the (Re $F_k$, Im $F_k$) planes of the 4 strongest frequencies k of the final E.\n"
+                 f"Top: with d_h >> p even the random initial E looks circular on its own planes, but "
+                 f"each plane holds little of E. Middle: on the final planes the initial E is a cloud.\n"
+                 f"Bottom: after the closed-form dynamics, circles visiting j = 0, k, 2k, ... in order.",
+                 fontsize=10)
+    fig.tight_layout()
+    save(fig, path)
+
+
 # ============================================================ Figure 8
+
+def fig8(sim_tau, sim_acc, curves, runs, s, path):
+    """Fig. 8: real GD on both layers vs the closed-form dynamics, against rescaled time tau."""
+    fig, ax = plt.subplots(1, 3, figsize=(17, 6.2))
+    tau95 = lambda g: "never" if g is None else f"{g:.2f}"
+    ax[0].plot(sim_tau, sim_acc, "k-", lw=2.5, label=f"closed form, Eq. 20 (eta = {s['sim_lr']:g}): "
+               f"0.95 at tau = {tau95(runs[0]['grok_tau_sim'])}")
+    for c, r, col in zip(curves, runs, LAMBDA_COLORS):
+        lab = (f"real GD, lambda = {r['lambda']:g}: 0.95 at tau = {tau95(r['grok_tau_real'])} "
+               f"(lr = {r['lr']:.1e}, {r['steps']:,} steps)")
+        ax[0].plot(c["tau"], c["test_acc"], color=col, label=lab)
+        ax[1].plot(c["tau"], c["cos"], color=col, label=f"lambda = {r['lambda']:g}: with Eq. 20")
+        ax[1].plot(c["tau_Z"], c["cos_Z"], "o--", color=col, ms=5, lw=0.8,
+                   label=f"lambda = {r['lambda']:g}: with -P_T theta on all of Z (Sec. 4)")
+        ax[2].plot(c["tau"][1:], c["w2_gap"][1:], color=col, label=f"lambda = {r['lambda']:g}")
+        for a in ax:
+            if r["grok_tau_real"] is not None:
+                a.axvline(r["grok_tau_real"], color=col, ls=":", lw=1)
+    for a in ax:
+        if runs[0]["grok_tau_sim"] is not None:
+            a.axvline(runs[0]["grok_tau_sim"], color="k", ls=":", lw=1)
+    ax[0].axhline(0.95, color="gray", lw=0.8)
+    ax[0].set(ylabel="test accuracy", ylim=(-0.02, 1.02),
+              title="(a) test accuracy (dotted lines: first time >= 0.95)")
+    ax[1].axhline(0.0, color="gray", lw=0.8)
+    ax[1].set(ylabel="cosine", ylim=(-0.6, 1.0),
+              title=f"(b) cosine of the real W1 update over the last {s['window_tau']:g} of tau\n"
+                    "with the predicted first-layer direction at the same W1")
+    ax[2].set(ylabel="||W2 - W2*(W1)|| / ||W2*(W1)||", ylim=(0, None),
+              title="(c) distance of the real W2 from its optimal (ridge) readout\n"
+                    "W2*(W1) = argmin L_lambda for the current W1 (0 at tau = 0)")
+    for a in ax:
+        a.set_xlabel("rescaled time tau  (real: 2 lr lambda step;  Eq. 20: eta step)")
+        a.legend(loc="upper center", bbox_to_anchor=(0.5, -0.13), fontsize=7)
+    fig.suptitle(
+        f"Fig. 8 (beyond the paper): full-batch GD on both layers vs the closed-form first-layer dynamics; "
+        f"modular addition p = {s['p']}, d_h = {s['hidden']}, ReLU, {s['n_train']} training pairs\n"
+        f"loss ||relu(X W1) W2 - Y||^2 + lambda (||W1||^2 + ||W2||^2); same W1(0) ~ N(0, std p^-1/2) for all runs, "
+        f"W2(0) = ridge readout; lr = 1 / (top Hessian eigenvalue at the start) = half the stability limit")
+    fig.tight_layout()
+    save(fig, path)
+
 
 # ============================================================ animations
 

@@ -244,7 +244,9 @@ def test_fig2_quick_numbers():
     exact = 3 / (3 + s["lam"])
     assert np.allclose(s["w_star"], exact, atol=1e-12), s["w_star"]
     err = np.abs(np.array(s["final_w"]) - exact).max()
-    assert len(s["final_w"]) == 4 and err < 1e-2, f"final weights off by {err:.3g}"
+    # GD has converged to ~1e-5 here; 1e-3 (tighter than the issue's 1e-2) also catches a
+    # wrong factor in the lam or data term, which moves the minimizer by only ~5e-3
+    assert len(s["final_w"]) == 4 and err < 1e-3, f"final weights off by {err:.3g}"
     assert max(s["steps_to_memorize"]) <= 30, s["steps_to_memorize"]
     assert s["post_memorization_alignment"] > 0.99, \
         f"updates after memorization should follow -P_T w: mean cos {s['post_memorization_alignment']}"
@@ -275,10 +277,367 @@ def test_fig4_quick_numbers():
 
 
 # ---------------------------------------------------------------- zero-loss manifold, Figs. 5/7
+import manifold as MF  # noqa: E402
+
+
+def test_gram_is_J_Jt_for_every_model():
+    for act in ACTS:
+        X, Y, params = small_net(seed=11)
+        J = M.jacobian(params, X, act)
+        assert rel_err(MF.gram(params, X, act), J @ J.T) < 1e-12, f"gram wrong for {act}"
+    X, W = np.random.default_rng(11).normal(size=(4, 3)), np.random.default_rng(12).normal(size=(3, 2))
+    J = M.jacobian((W,), X)
+    assert rel_err(MF.gram((W,), X), J @ J.T) < 1e-12, "gram wrong for the linear model"
+
+
+def test_jacobian_svd_and_sigma_min_match_numpy_svd():
+    X, Y, params = small_net(seed=12, n=6, d_h=6)
+    J = M.jacobian(params, X, "tanh")
+    s_ref = np.linalg.svd(J, compute_uv=False)
+    U, s = MF.jacobian_svd(J)
+    assert rel_err(s, s_ref) < 1e-10, f"singular values: rel err {rel_err(s, s_ref):.1e}"
+    assert np.allclose(U.T @ J @ J.T @ U, np.diag(s ** 2), atol=1e-10 * s[0] ** 2)
+    assert abs(MF.sigma_min(J) - s_ref[-1]) < 1e-8 * s_ref[0]
+
+
+def test_tangent_projector_idempotent_symmetric_annihilated_by_J():
+    X, Y, params = small_net(seed=13, n=5, d_h=6)
+    J = M.jacobian(params, X, "tanh")  # (10, 30)
+    d = J.shape[1]
+    P = MF.tangent_projector(J)(np.eye(d))
+    assert np.abs(P @ P - P).max() < 1e-12, "P_T is not idempotent"
+    assert np.abs(P - P.T).max() < 1e-12, "P_T is not symmetric"
+    assert np.abs(J @ P).max() < 1e-12 * np.abs(J).max(), "J P_T != 0"
+    assert np.isclose(np.trace(P), d - J.shape[0]), "rank of P_T is not d - km"
+    V = np.linalg.svd(J)[2][J.shape[0]:]  # reference basis of null(J)
+    assert np.abs(P - V.T @ V).max() < 1e-12
+    # the rank tolerance: repeated rows make J J^T singular but leave null(J) unchanged
+    P2 = MF.tangent_projector(np.vstack([J, J[:3], 2 * J[3:4]]))(np.eye(d))
+    assert np.abs(P2 - P).max() < 1e-8, "rank-deficient J: projector changed"
+
+
+def test_min_norm_step_is_the_least_squares_minimum_norm_solution():
+    X, Y, params = small_net(seed=14, n=5, d_h=6)
+    R = np.random.default_rng(14).normal(size=Y.shape)
+    step = M.pack(MF.min_norm_step(params, X, R, "relu"))
+    ref = np.linalg.lstsq(M.jacobian(params, X, "relu"), R.ravel(), rcond=None)[0]
+    assert rel_err(step, ref) < 1e-10, f"J^+ R: rel err {rel_err(step, ref):.1e} (erratum 3)"
+
+
+def test_gauss_newton_reaches_zero_loss_and_both_projections_report_it():
+    X, _, params = small_net(seed=15, n=5, d_h=8)
+    Y = M.forward(params, X) + 0.1 * np.random.default_rng(15).normal(size=(5, 2))
+    start = M.loss(params, X, Y, mean=True)
+    on_Z, res = MF.zero_loss_projection(params, X, Y, "relu", method="gauss-newton")
+    assert res < 1e-20, f"Gauss-Newton stopped at loss {res:.1e}"
+    assert res == M.loss(on_Z, X, Y, mean=True)
+    on_Z, res = MF.zero_loss_projection(params, X, Y, "relu", method="momentum", lr=0.05)
+    assert res == M.loss(on_Z, X, Y, mean=True) and res < start
+
+
+def test_gauss_newton_projection_is_orthogonal_so_it_measures_distance():
+    X, Y, params = zero_loss_net()
+    J = M.jacobian(params, X, "tanh")
+    rng = np.random.default_rng(16)
+    theta, delta = M.pack(params), 1e-3
+    n = MF.random_normal_direction(J, rng)
+    v = MF.tangent_projector(J)(rng.normal(size=theta.size))
+    v /= np.linalg.norm(v)
+    off = M.unpack(theta + delta * n, params)
+    on_Z, res = MF.zero_loss_projection(off, X, Y, "tanh", mean=False)
+    assert res < 1e-20
+    assert np.linalg.norm(M.pack(on_Z) - theta) < 1e-2 * delta, "a normal step is not undone"
+    assert abs(MF.distance_to_Z(off, on_Z) / delta - 1) < 1e-2
+    along = M.unpack(theta + delta * v, params)  # a tangent step stays within O(delta^2) of Z
+    on_Z, _ = MF.zero_loss_projection(along, X, Y, "tanh", mean=False)
+    assert MF.distance_to_Z(along, on_Z) < 1e-2 * delta
+
+
+def test_norm_min_direction_is_tangent_and_steepest_norm_descent():
+    X, Y, params = zero_loss_net()
+    J = M.jacobian(params, X, "tanh")
+    P = MF.tangent_projector(J)
+    theta = M.pack(params)
+    g = MF.norm_min_direction(P, theta)
+    assert np.linalg.norm(J @ g) < 1e-12 * np.linalg.norm(J) * np.linalg.norm(g), "g not tangent"
+    h, sq = 1e-6, lambda th: float(th @ th)
+    fd = (sq(theta + h * g) - sq(theta - h * g)) / (2 * h)
+    assert fd < 0 and rel_err(fd, -2 * sq(P(theta))) < 1e-6, "d||theta||^2 along g != -2||P theta||^2"
+    ghat = g / np.linalg.norm(g)
+    for u in P(np.random.default_rng(17).normal(size=(theta.size, 20))).T:
+        assert theta @ (u / np.linalg.norm(u)) >= theta @ ghat - 1e-12, "a steeper tangent direction"
+
+
+def test_tangent_moves_change_F_to_second_order_only():
+    X, Y, params = zero_loss_net()
+    J = M.jacobian(params, X, "tanh")
+    rng = np.random.default_rng(18)
+    theta = M.pack(params)
+    v = MF.tangent_projector(J)(rng.normal(size=theta.size))
+    n = MF.random_normal_direction(J, rng)
+    F = lambda th: M.forward(M.unpack(th, params), X, "tanh").ravel()  # noqa: E731
+    L = lambda th: M.loss(M.unpack(th, params), X, Y, act="tanh")  # noqa: E731
+    for u in (v / np.linalg.norm(v), n):
+        h = 1e-5  # central differences: dF/dh along u is J u, zero for a tangent u
+        fd = (F(theta + h * u) - F(theta - h * u)) / (2 * h)
+        assert np.linalg.norm(fd - J @ u) < 1e-6 * np.linalg.norm(J)
+    assert np.linalg.norm(J @ v) < 1e-12 * np.linalg.norm(J) * np.linalg.norm(v)
+    order = lambda u: np.log10(L(theta + 1e-2 * u) / L(theta + 1e-3 * u))  # noqa: E731
+    assert abs(order(n) - 2) < 0.1, f"L grows like h^{order(n):.2f} along a normal"
+    assert order(v / np.linalg.norm(v)) > 3.8, "L along a tangent is not O(h^4) (F not O(h^2))"
+
+
+def test_thm414_cosine_falls_linearly_with_distance_on_a_smooth_net():
+    X, Y, params = zero_loss_net()
+    J = M.jacobian(params, X, "tanh")
+    n = MF.random_normal_direction(J, np.random.default_rng(19))
+    deltas = np.logspace(-6, -2, 9)
+    r = MF.gradient_tangent_cosine(params, X, Y, MF.tangent_projector(J), n, deltas, "tanh")
+    slope = np.polyfit(np.log(deltas), np.log(r), 1)[0]
+    assert abs(slope - 1) < 0.05, f"Thm 4.14 slope {slope:.3f}, expected 1"
+
+
+def test_fig5_data_is_erratum_4_and_weight_decay_is_pytorchs():
+    import grok
+    X, Y, Xte, Yte = grok.fig5_data(np.random.default_rng(20))
+    assert X.shape == (59, 11) and Xte.shape == (7, 11), "66 pairs: 59 train, 7 test"
+    assert len({tuple(x) for x in np.vstack([X, Xte])}) == 66, "pairs repeated"
+    _, _, params = small_net(seed=20)
+    theta = M.pack(params)
+    g0 = M.pack(M.loss_grad(params, X[:5, :3], Y[:5, :2], 0.0, mean=True))
+    g1 = M.pack(M.loss_grad(params, X[:5, :3], Y[:5, :2], grok.FIG5_LAM, mean=True))
+    assert np.allclose(g1 - g0, 1e-4 * theta), "not PyTorch's SGD(weight_decay=1e-4)"
+
+
+def test_fig5_phases():
+    import grok
+    train = np.array([0.9, 1, 1, 1, 1])
+    test = np.array([0.0, 3 / 7, 4 / 7, 6 / 7, 1])
+    assert list(grok.fig5_phase(train, test)) == ["", "memorized", "grokking", "grokking",
+                                                  "generalized"]
+
+
+def test_fig5_quick_run_writes_both_figures():
+    import tempfile
+    from argparse import Namespace
+    import grok
+    with tempfile.TemporaryDirectory() as out:
+        res = grok.fig5(Namespace(out=out, seed=0, quick=True))["fig5"]
+        assert all(os.path.getsize(os.path.join(out, f)) > 0 for f in ("fig5.png", "fig7.png"))
+    assert abs(res["thm414_slope_real"] - 1) < 0.2, res["thm414_slope_real"]
+    assert res["projection_residual_median"]["gauss-newton"] < 1e-20
+    assert set(res["cos_by_phase"]) == {"momentum", "gauss-newton"}
 
 # ---------------------------------------------------------------- modular addition, Fig. 6
+import modadd as MA  # noqa: E402
+
+
+def modadd_problem(p=5, frac=0.6, d_h=16, seed=11):
+    """A tiny Fig. 6 problem (n = 9 < d_h = 16) with no pre-activation near the ReLU kink."""
+    rng = np.random.default_rng(seed)
+    X, Y, _ = MA.modular_addition(p)
+    tr, te = MA.train_test_split(X.shape[0], frac, rng)
+    E = rng.normal(size=(p, d_h))
+    assert np.abs(X[tr] @ E).min() > 1e-3, "pick another seed: a pre-activation sits on the kink"
+    return X[tr], Y[tr], X[te], Y[te], E
+
+
+def test_modadd_dataset_and_split():
+    p = 7
+    X, Y, ab = MA.modular_addition(p)
+    assert X.shape == (p * (p + 1) // 2, p) and Y.shape == X.shape
+    assert np.all(X.sum(axis=1) == 2) and np.all(Y.sum(axis=1) == 1)
+    assert np.all(ab[:, 0] <= ab[:, 1]) and len({tuple(r) for r in ab}) == len(ab)
+    for (a, b), x, y in zip(ab, X, Y):
+        assert x[a] >= 1 and x[b] >= 1 and np.argmax(y) == (a + b) % p
+    tr, te = MA.train_test_split(len(X), 0.7, np.random.default_rng(0))
+    assert len(tr) == round(0.7 * len(X)) and len(set(tr) | set(te)) == len(X)
+    assert not set(tr) & set(te)
+
+
+def test_cost_R_is_the_loss_at_the_optimal_readout():
+    X, Y, _, _, E = modadd_problem()
+    for lam in (0.3, 1e-3):
+        W = MA.optimal_readout(M.relu(X @ E), Y, lam)
+        L = M.loss((E, W), X, Y, lam)
+        assert abs(MA.cost_R(E, X, Y, lam) - L) < 1e-9 * L, "R(E) != L_lam(E, W2*): finite-lambda R wrong"
+
+
+def test_primal_and_dual_ridge_agree():
+    X, Y, _, _, E = modadd_problem()
+    H, lam = M.relu(X @ E), 0.2
+    primal = np.linalg.solve(H.T @ H + lam * np.eye(H.shape[1]), H.T @ Y)  # (H^T H + lam I)^-1 H^T Y
+    assert rel_err(MA.optimal_readout(H, Y, lam), primal) < 1e-10
+
+
+def test_readout_fits_exactly_and_HtH_is_singular_erratum1():
+    X, Y, _, _, E = modadd_problem()
+    H = M.relu(X @ E)  # (9, 16): d_h > n
+    W = MA.optimal_readout(H, Y)
+    assert np.abs(H @ W - Y).max() < 1e-10, "right pseudo-inverse readout must give zero training loss"
+    assert np.linalg.matrix_rank(H.T @ H) == H.shape[0] < H.shape[1], "H^T H should be rank n < d_h"
+    assert np.linalg.cond(H.T @ H) > 1e12, "erratum 1: (H^T H)^-1 does not exist when d_h > n"
+    assert rel_err(W, np.linalg.pinv(H) @ Y) < 1e-8
+
+
+def test_closed_form_update_is_minus_grad_R_over_2lambda():
+    X, Y, _, _, E = modadd_problem()
+    lam = 0.5
+    for limit, lam_inside in ((True, 0.0), (False, lam)):  # Eq. 19 (lam -> 0) and the exact R
+        g = fd_grad(lambda e: MA.cost_R(e.reshape(E.shape), X, Y, lam, limit=limit), E.ravel())
+        dE = MA.closed_form_update(E, X, Y, lam=lam_inside)
+        assert rel_err(dE.ravel(), -g / (2 * lam)) < 1e-6, \
+            f"limit={limit}: Eq. 20 vs -grad R/2lam rel err {rel_err(dE.ravel(), -g / (2 * lam)):.2e}"
+
+
+def test_envelope_theorem_grad_R_is_dL_dE_at_optimal_W2():
+    X, Y, _, _, E = modadd_problem()
+    lam = 0.05
+    W = MA.optimal_readout(M.relu(X @ E), Y, lam)
+    gE, gW = M.loss_grad((E, W), X, Y, lam)
+    g = fd_grad(lambda e: MA.cost_R(e.reshape(E.shape), X, Y, lam), E.ravel())
+    assert np.abs(gW).max() < 1e-9 * np.abs(gE).max(), "W2* is not a stationary point of L_lam"
+    assert rel_err(gE.ravel(), g) < 1e-6, f"Thm 5.1: rel err {rel_err(gE.ravel(), g):.2e}"
+
+
+def test_closed_form_step_matches_closed_form_update():
+    X, Y, _, _, E = modadd_problem()
+    dE, H, K, B = MA.closed_form_step(E, X, Y, MA.workspace(X.shape[0], *E.shape))
+    assert rel_err(dE, MA.closed_form_update(E, X, Y)) < 1e-12
+    assert rel_err(H.T @ B, MA.optimal_readout(M.relu(X @ E), Y)) < 1e-12
+
+
+def test_simulate_is_euler_on_eq20_and_keeps_zero_loss():
+    X, Y, Xt, Yt, E = modadd_problem()
+    E = 0.4 * E
+    res = MA.simulate(E, X, Y, Xt, Yt, lr=1e-2, steps=20, every=5, snapshots=4)
+    manual = E.copy()
+    for _ in range(20):
+        manual = manual + 1e-2 * MA.closed_form_update(manual, X, Y)
+    assert rel_err(res["snaps"][-1], manual) < 1e-9, "simulate is not E <- E + lr * dE"
+    assert list(res["step"]) == [0, 5, 10, 15, 20] and list(res["snap_steps"]) == [0, 5, 10, 15, 20]
+    assert np.array_equal(res["snaps"][0], E)
+    assert res["train_loss"].max() < 1e-16 and res["train_acc"].min() == 1.0
+    assert abs(res["test_acc"][-1] - MA.test_accuracy(manual, X, Y, Xt, Yt)) < 1e-12
+
+
+def test_simulate_stops_on_nan_naming_figure_and_step():
+    X, Y, Xt, Yt, E = modadd_problem()
+    E[0, 0] = np.nan
+    try:
+        MA.simulate(E, X, Y, Xt, Yt, lr=1e-2, steps=20, label="Figure 6 (run 3)")
+    except FloatingPointError as e:
+        assert "Figure 6 (run 3)" in str(e) and "step 0" in str(e), f"unhelpful message: {e}"
+    else:
+        raise AssertionError("a NaN embedding did not stop the simulation")
+
+
+def test_grok_step():
+    assert MA.grok_step([0, 10, 20, 30], [0.1, 0.96, 0.9, 1.0]) == 10
+    assert MA.grok_step([0, 10], [0.1, 0.94]) is None
+
+
+def circle_embedding(p=13, units=8, noise=1e-3, seed=14):
+    """Ideal Fourier embedding: frequency k owns `units` hidden units h, E_j[h] = a_k cos(2 pi jk/p + phi_h)."""
+    K = (p - 1) // 2
+    theta = 2 * np.pi * np.outer(np.arange(p), np.arange(1, K + 1)) / p  # (p, K)
+    phi = 2 * np.pi * (np.arange(units) + 0.5) / units  # phases spread evenly over each group
+    E = (1 + np.arange(1, K + 1) / K)[:, None] * np.cos(theta[:, :, None] + phi)  # (p, K, units)
+    return E.reshape(p, -1) + noise * np.random.default_rng(seed).normal(size=(p, K * units))
+
+
+def test_fourier_features_match_fft():
+    E = np.random.default_rng(12).normal(size=(11, 7))
+    F = MA.fourier_features(E)
+    assert F.shape == (5, 7) and rel_err(F, np.fft.fft(E, axis=0)[1:6] / 11) < 1e-12
+
+
+def test_fourier_diagnostics_on_perfect_circles():
+    p = 13
+    E = circle_embedding(p)
+    d = MA.fourier_diagnostics(E)
+    assert np.allclose(d["norm_ratio"], 1, atol=1e-2), "ideal circles are round"
+    assert np.allclose(d["cos_re_im"], 0, atol=1e-2), "ideal circles are planar"
+    assert np.argmax(d["power"]) == len(d["power"]) - 1, "the largest amplitude is at k = (p-1)/2"
+    rnd = MA.fourier_diagnostics(np.random.default_rng(13).normal(size=(p, 400)))
+    assert d["within_vs_across"] > 5 * rnd["within_vs_across"], "own-units circles must stand out"
+    assert 0.8 < rnd["within_vs_across"] < 1.25, "random E: no frequency has its own units"
+    xy = MA.circle_coords(E, 3)
+    r, angle = np.hypot(*xy.T), np.arctan2(xy[:, 1], xy[:, 0])
+    assert np.allclose(r, r[0], rtol=1e-2), "a perfect circle projects to equal radii"
+    assert np.allclose(np.exp(1j * angle), np.exp(-2j * np.pi * 3 * np.arange(p) / p), atol=1e-2), \
+        "E_j must sit at angle -2 pi j k / p (Im F_k carries the minus sign of the transform)"
+
 
 # ---------------------------------------------------------------- real vs closed-form, Fig. 8
+def fig8_tiny(seed=8, p=5, d_h=24):
+    """All 15 pairs of modular addition mod 5 (d_h > n = 15) and a Fig. 6 initial embedding."""
+    import modadd
+    X, Y, _ = modadd.modular_addition(p)
+    return X, Y, modadd.init_embedding(np.random.default_rng(seed), p, d_h)
+
+
+def test_fig8_net_grads_finite_differences():
+    import grok
+    import modadd
+    X, Y, E = fig8_tiny(seed=10)  # min |X E| = 5e-3: no kink within the finite-difference steps
+    W2 = modadd.optimal_readout(np.maximum(X @ E, 0), Y, 0.05) + 0.1  # off the readout: a real test
+    assert away_from_kinks(X, (E, W2)), "pick another seed: a pre-activation sits on the ReLU kink"
+    theta = M.pack((E, W2))
+    f = lambda th: M.loss(M.unpack(th, (E, W2)), X, Y, 0.05)
+    g = M.pack(grok.net_grads(E, W2, X, Y, 0.05))
+    assert rel_err(g, fd_grad(f, theta)) < 1e-6, f"net_grads is wrong: {rel_err(g, fd_grad(f, theta)):.2e}"
+
+
+def test_fig8_first_real_step_is_eq20_in_rescaled_time():
+    import grok
+    import modadd
+    X, Y, E = fig8_tiny()
+    errs = []
+    for lam in (1e-2, 1e-3, 1e-4):
+        W2 = modadd.optimal_readout(np.maximum(X @ E, 0), Y, lam)  # W2 at its optimum, as in Fig. 8
+        lr = 1.0 / grok.sharpness((E, W2), X, lam)
+        real = -lr * grok.net_grads(E, W2, X, Y, lam)[0]  # one GD step on the full network
+        predicted = grok.rescaled_time(lr, lam, 1) * modadd.closed_form_update(E, X, Y)
+        errs.append(rel_err(real, predicted))
+    assert errs[-1] < 1e-2, f"first GD step != tau * Eq. 20 even as lambda -> 0: rel errs {errs}"
+    for big, small in zip(errs, errs[1:]):  # first order: error ~ lambda
+        assert 5 < big / small < 20, f"error not O(lambda): {errs}"
+
+
+def test_fig8_sharpness_is_top_hessian_eigenvalue_on_Z():
+    import grok
+    import modadd
+    X, Y, E = fig8_tiny()
+    W2 = modadd.optimal_readout(np.maximum(X @ E, 0), Y)  # on Z
+    J = M.jacobian((E, W2), X)
+    top = np.linalg.eigvalsh(2 * J.T @ J)[-1] + 2 * 0.1
+    assert rel_err(grok.sharpness((E, W2), X, 0.1, iters=500), top) < 1e-6, "sharpness is wrong"
+
+
+def test_fig8_norm_min_on_Z_is_projected_norm_gradient():
+    import grok
+    import modadd
+    X, Y, E = fig8_tiny()
+    W2 = modadd.optimal_readout(np.maximum(X @ E, 0), Y) + 0.01  # near Z
+    J, theta = M.jacobian((E, W2), X), M.pack((E, W2))
+    g = -(theta - J.T @ np.linalg.lstsq(J.T, theta, rcond=None)[0])  # -P_T theta, dense
+    gE = M.unpack(g, (E, W2))[0]
+    assert rel_err(grok.norm_min_on_Z(E, W2, X), gE) < 1e-6, "first-layer part of -P_T theta is wrong"
+
+
+def test_fig8_quick_numbers():
+    import grok
+    with tempfile.TemporaryDirectory() as out:
+        s = grok.jsonable(grok.fig8(Namespace(out=out, seed=0, quick=True))["fig8"])
+        assert os.path.getsize(os.path.join(out, "fig8_real_vs_sim.png")) > 10000, "no figure"
+    keys = {"lambda", "lr", "steps", "grok_tau_real", "grok_tau_sim", "cos_mean", "w2_gap_mean"}
+    assert [r["lambda"] for r in s["runs"]] == list(s["settings"]["lambdas"])
+    for r in s["runs"]:
+        assert keys <= set(r), f"missing {keys - set(r)}"
+        assert abs(r["lr"] * r["sharpness"] - 1) < 1e-12 and -1 <= r["cos_mean"] <= 1
+        assert 0 < r["w2_gap_mean"] < 1 and r["steps"] > 100, r
+
 
 # ---------------------------------------------------------------- command line, robustness
 

@@ -1,0 +1,204 @@
+"""Modular addition and the closed-form two-layer dynamics of Section 6 (Eqs. 16-20, Fig. 6).
+
+The first layer is an embedding E (p, d_h): sample (a, b) has hidden activity
+H_i = sigma(E_a + E_b) = sigma(X_i E). The second layer is never trained: it is always
+the optimal (ridge / right pseudo-inverse) readout W = H^T (H H^T + lam I)^-1 Y, so with
+d_h > n the training loss is exactly zero and only E moves, by Eq. 20.
+"""
+import warnings
+
+import numpy as np
+
+import models as M
+from models import xp
+
+
+# ---------------------------------------------------------------- data
+def modular_addition(p):
+    """Fig. 6 data: all pairs 0 <= a <= b < p, X_i = e_a + e_b, Y_i = e_((a+b) mod p)."""
+    a, b = np.triu_indices(p)  # k = p (p + 1) / 2 unordered pairs
+    X = np.zeros((a.size, p))
+    np.add.at(X, (np.arange(a.size), a), 1.0)
+    np.add.at(X, (np.arange(a.size), b), 1.0)  # a == b gives 2 e_a
+    Y = np.eye(p)[(a + b) % p]
+    return xp.asarray(X), xp.asarray(Y), np.stack([a, b], axis=1)
+
+
+def train_test_split(k, frac, rng):
+    """A random split of k sample indices: round(frac k) for training, the rest for test."""
+    perm = rng.permutation(k)
+    n = int(round(frac * k))
+    return np.sort(perm[:n]), np.sort(perm[n:])
+
+
+def init_embedding(rng, p, d_h):
+    """Fig. 6 initialisation E ~ N(0, std p^-1/2) (erratum 5: we read p^-1/2 as the std)."""
+    return xp.asarray(rng.normal(0.0, p ** -0.5, size=(p, d_h)))
+
+
+# ---------------------------------------------------------------- optimal readout and cost R
+def optimal_readout(H, Y, lam=0.0):
+    """Eq. 18 / erratum 1: W2* = H^T (H H^T + lam I)^-1 Y, the right pseudo-inverse at lam = 0."""
+    K = H @ H.T  # (n, n): cheaper than H^T H (d_h, d_h), and invertible when d_h > n
+    if lam:
+        K[xp.diag_indices_from(K)] += lam
+    return H.T @ xp.linalg.solve(K, Y)
+
+
+def cost_R(E, X, Y, lam, act="relu", limit=False):
+    """Eq. 16 / 19: R(E) = min_W2 L_lam = lam ||E||^2 + lam Tr(Y^T (H H^T + lam I)^-1 Y).
+
+    Exact for finite lam; limit=True drops lam inside the inverse (Eq. 19, lam -> 0).
+    """
+    H = M.ACTIVATIONS[act][0](X @ E)
+    K = H @ H.T
+    if not limit:
+        K[xp.diag_indices_from(K)] += lam
+    return float(lam * xp.sum(E * E) + lam * xp.sum(Y * xp.linalg.solve(K, Y)))
+
+
+# ---------------------------------------------------------------- Eq. 20
+def closed_form_update(E, X, Y, act="relu", lam=0.0):
+    """Eq. 20: dE = X^T [(A Y Y^T A H) * sigma'(X E)] - E, A = (H H^T + lam I)^-1; = -grad R / 2 lam."""
+    sigma, dsigma = M.ACTIVATIONS[act]
+    Z = X @ E
+    H = sigma(Z)
+    K = H @ H.T
+    if lam:
+        K[xp.diag_indices_from(K)] += lam
+    B = xp.linalg.solve(K, Y)  # A Y, (n, p)
+    return X.T @ ((B @ (B.T @ H)) * dsigma(Z)) - E  # A Y Y^T A H = B (B^T H): thin products only
+
+
+def workspace(n, p, d_h):
+    """Preallocated buffers for `closed_form_step` (n samples, p classes, width d_h)."""
+    return {"H": xp.empty((n, d_h)), "K": xp.empty((n, n)), "C": xp.empty((p, d_h)),
+            "G": xp.empty((n, d_h)), "dE": xp.empty((p, d_h))}
+
+
+def closed_form_step(E, X, Y, work):
+    """Eq. 20 for ReLU (lam -> 0), written into `work`; returns (dE, H, K = H H^T, B = K^-1 Y).
+
+    Same numbers as `closed_form_update`; it reuses buffers because fresh multi-megabyte
+    temporaries cost page faults every step (shared/PERF.md), and it hands back H, K and B
+    so that the readout W = H^T B can be evaluated without a second solve.
+    """
+    H, K, C, G, dE = (work[k] for k in ("H", "K", "C", "G", "dE"))
+    xp.matmul(X, E, out=H)
+    xp.maximum(H, 0.0, out=H)          # H = relu(X E); relu'(X E) = [H > 0]
+    xp.matmul(H, H.T, out=K)           # NumPy computes only one triangle of A A^T
+    B = xp.linalg.solve(K, Y)
+    xp.matmul(B.T, H, out=C)
+    xp.matmul(B, C, out=G)             # A Y Y^T A H
+    xp.multiply(G, H > 0, out=G)
+    xp.matmul(X.T, G, out=dE)
+    dE -= E
+    return dE, H, K, B
+
+
+# ---------------------------------------------------------------- accuracy
+def accuracy(E, W, X, Y, act="relu"):
+    """Fraction of samples whose argmax of sigma(X E) W is the true class argmax Y."""
+    F = M.ACTIVATIONS[act][0](X @ E) @ W
+    return float(xp.mean(xp.argmax(F, axis=1) == xp.argmax(Y, axis=1)))
+
+
+def test_accuracy(E, X_train, Y_train, X_test, Y_test, act="relu"):
+    """Test accuracy of the embedding E with its optimal readout fitted on the training set."""
+    W = optimal_readout(M.ACTIVATIONS[act][0](X_train @ E), Y_train)
+    return accuracy(E, W, X_test, Y_test, act)
+
+
+def grok_step(steps, acc, level=0.95):
+    """First recorded step with accuracy >= level (None if never reached)."""
+    hit = np.flatnonzero(np.asarray(acc) >= level)
+    return int(np.asarray(steps)[hit[0]]) if hit.size else None
+
+
+# ---------------------------------------------------------------- the Fig. 6 simulation
+def condition_number(K):
+    """cond(K) of the symmetric matrix K = H H^T from its eigenvalues (inf if singular)."""
+    w = xp.linalg.eigvalsh(K)
+    return float(w[-1] / w[0]) if w[0] > 0 else float("inf")
+
+
+def simulate(E, X_train, Y_train, X_test, Y_test, lr, steps, every=10, snapshots=60,
+             label="closed-form dynamics", log=None):
+    """Fig. 6: iterate E <- E + lr dE (Eq. 20, ReLU), recording the readout every `every` steps.
+
+    Keeps E at `snapshots + 1` evenly spaced steps (first and last included) for the
+    Fourier analysis and animations. Raises FloatingPointError naming `label` and the
+    step if the run blows up; warns once if cond(H H^T) at a snapshot exceeds 1e12.
+    """
+    E = E.copy()
+    work = workspace(X_train.shape[0], *E.shape)
+    snap_at = set(np.linspace(0, steps, snapshots + 1).round().astype(int).tolist())
+    rec = {k: [] for k in ("step", "test_acc", "train_acc", "train_loss", "norm")}
+    snaps, snap_steps, cond = [], [], []
+    for t in range(steps + 1):
+        try:
+            dE, H, K, B = closed_form_step(E, X_train, Y_train, work)
+        except np.linalg.LinAlgError:
+            raise FloatingPointError(f"{label}: H H^T became singular at step {t}") from None
+        if t % every == 0 or t == steps:
+            F_train = K @ B  # = H W with W = H^T B, the readout at this E
+            loss = float(xp.sum((F_train - Y_train) ** 2))
+            if not np.isfinite(loss + float(xp.sum(dE * dE))):
+                raise FloatingPointError(f"{label}: NaN/inf at step {t} (checked every {every} steps)")
+            rec["step"].append(t)
+            rec["train_loss"].append(loss)
+            rec["train_acc"].append(float(xp.mean(xp.argmax(F_train, 1) == xp.argmax(Y_train, 1))))
+            rec["test_acc"].append(accuracy(E, H.T @ B, X_test, Y_test))
+            rec["norm"].append(float(xp.sqrt(xp.sum(E * E))))
+        if t in snap_at:
+            snaps.append(M.to_numpy(E).copy())
+            snap_steps.append(t)
+            cond.append(condition_number(K))
+            if cond[-1] > 1e12:
+                warnings.warn(f"{label}: cond(H H^T) > 1e12, the zero-loss readout is "
+                              "ill-conditioned and the dynamics may be inaccurate", RuntimeWarning)
+        if log is not None and t and t % 1000 == 0:
+            log(f"{label}: step {t}/{steps}, test accuracy {rec['test_acc'][-1]:.3f}")
+        if t < steps:
+            dE *= lr
+            E += dE
+    out = {k: np.array(v) for k, v in rec.items()}
+    out.update(snap_steps=np.array(snap_steps), snaps=np.stack(snaps), cond=np.array(cond))
+    return out
+
+
+# ---------------------------------------------------------------- Fourier picture
+def fourier_features(E):
+    """F_k = (1/p) sum_j exp(-2 pi i j k / p) E_j for k = 1..(p-1)/2: (K, d_h) complex."""
+    p = E.shape[0]
+    k, j = xp.arange(1, (p - 1) // 2 + 1), xp.arange(p)
+    return xp.exp(-2j * xp.pi * xp.outer(k, j) / p) @ E / p
+
+
+def fourier_diagnostics(E):
+    """Fig. 6 (a)-(c) per frequency k: power ||F_k||^2, min/max of ||Re F_k||, ||Im F_k||,
+    |cos(Re F_k, Im F_k)|, and the cosine-similarity matrix of |Re F_1|, |Im F_1|, |Re F_2|, ...
+    with within / across = mean similarity of the Re-Im pair of one frequency over the mean
+    similarity between vectors of different frequencies."""
+    F = fourier_features(E)
+    R, I = F.real, F.imag
+    nr, ni = xp.linalg.norm(R, axis=1), xp.linalg.norm(I, axis=1)
+    V = xp.abs(xp.stack([R, I], axis=1).reshape(2 * F.shape[0], -1))  # rows Re F_1, Im F_1, ...
+    V /= xp.linalg.norm(V, axis=1, keepdims=True)
+    S = M.to_numpy(V @ V.T)
+    freq = np.arange(S.shape[0]) // 2
+    same = freq[:, None] == freq[None, :]
+    within = S[same & ~np.eye(S.shape[0], dtype=bool)].mean()
+    return {"k": np.arange(1, F.shape[0] + 1),
+            "power": M.to_numpy(nr ** 2 + ni ** 2),
+            "norm_ratio": M.to_numpy(xp.minimum(nr, ni) / xp.maximum(nr, ni)),
+            "cos_re_im": M.to_numpy(xp.abs(xp.sum(R * I, axis=1)) / (nr * ni)),
+            "similarity": S,
+            "within_vs_across": float(within / S[~same].mean())}
+
+
+def circle_coords(E, k, basis=None):
+    """Centred E_j projected onto the plane (Re F_k, Im F_k) of `basis` (default E): (p, 2)."""
+    F = fourier_features(E if basis is None else basis)[k - 1]
+    U = xp.stack([F.real / xp.linalg.norm(F.real), F.imag / xp.linalg.norm(F.imag)], axis=1)
+    return M.to_numpy((E - E.mean(axis=0)) @ U)
