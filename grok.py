@@ -13,10 +13,14 @@ import time
 
 import numpy as np
 
+import manifold as MF
+import modadd as MA
 import models as M
 import plots
+from models import xp  # the array module: NumPy, or CuPy
 
 FIGURES = {}  # name -> function(args) -> dict of numbers for summary.json
+TRAJECTORIES = {}  # figure -> a run's trajectory, kept so the animations need not train again
 
 
 def figure(*names):
@@ -72,7 +76,6 @@ def write_summary(out, key, numbers):
 
 # ============================================================ Figures 1-4: toy models
 
-from models import xp  # noqa: E402  (array math; NumPy or CuPy)
 
 # Settings the paper leaves open (stated in each figure and in the README).
 FIG1_LAMBDAS, FIG1_LR, FIG1_STEPS = (0.01, 0.1, 0.2), 0.1, 4000
@@ -156,6 +159,7 @@ def fig1(args):
         curves.append({k: M.to_numpy(v) for k, v in
                        dict(w=ws, train=train, test=test, dist=dist,
                             norm=xp.linalg.norm(ws, axis=1)).items()})
+    TRAJECTORIES["fig1"] = {"lambdas": FIG1_LAMBDAS, "curves": curves}
     plots.fig1(curves, jsonable(runs), os.path.join(args.out, "fig1.png"))
     return {"fig1": runs}
 
@@ -305,8 +309,6 @@ def fig4(args):
 
 # ============================================================ Figures 5/7: real training vs norm-min direction
 
-import manifold as MF  # noqa: E402
-import modadd  # noqa: E402
 
 # The paper's setting (Sec. 5, App. D): modulus 11, width 128, 7 held-out pairs, lr 1, five nets.
 FIG5_P, FIG5_HIDDEN, FIG5_HELD_OUT, FIG5_LR, FIG5_RUNS = 11, 128, 7, 1.0, 5
@@ -325,7 +327,7 @@ FIG5_PHASES = ("memorized", "grokking", "generalized")
 
 def fig5_data(rng):
     """Erratum 4: the 66 unordered pairs mod 11, 7 held out at random, 59 for training."""
-    X, Y, _ = modadd.modular_addition(FIG5_P)
+    X, Y, _ = MA.modular_addition(FIG5_P)
     perm = rng.permutation(X.shape[0])
     test, train = np.sort(perm[:FIG5_HELD_OUT]), np.sort(perm[FIG5_HELD_OUT:])
     test, train = xp.asarray(test), xp.asarray(train)
@@ -378,7 +380,7 @@ def fig5_run(rng, measured, curve, label):
             params, done = gd(before, FIG5_WINDOW), t
         for name, (Xs, Ys) in (("train", (X, Y)), ("test", (Xte, Yte))):
             rec[f"{name}_loss"].append(M.loss(params, Xs, Ys, mean=True))
-            rec[f"{name}_acc"].append(modadd.accuracy(*params, Xs, Ys))
+            rec[f"{name}_acc"].append(MA.accuracy(*params, Xs, Ys))
         if t in measured:
             for method, values in fig5_measure(before, params, X, Y).items():
                 for k, v in zip(("cos", "residual", "dist", "sigma_min"), values):
@@ -472,9 +474,7 @@ def fig5(args):
 
 # ============================================================ Figure 6: closed-form dynamics
 
-import modadd as MA  # noqa: E402
 
-TRAJECTORIES = {}  # name -> a run's trajectory, kept so animations need not simulate again
 FIG6_CHECKPOINTS = (0, 500, 1000, 2000, 5000)  # steps at which the mean test accuracy is reported
 # --quick caps p, d_h, steps and runs (n = 107 pairs) and takes 10x larger Euler steps
 FIG6_QUICK, FIG6_QUICK_LR = {"p": 17, "hidden": 128, "steps": 500, "runs": 3}, 1e-2
@@ -533,8 +533,8 @@ def fig6(args):
     acc = np.stack([res["test_acc"] for res in runs])  # (runs, records)
     E0, E1 = xp.asarray(runs[0]["snaps"][0]), xp.asarray(runs[0]["snaps"][-1])
     d0, d1 = MA.fourier_diagnostics(E0), MA.fourier_diagnostics(E1)
-    top = d1["k"][np.argsort(d1["power"])[::-1][:4]]
-    TRAJECTORIES["fig6"] = {**runs[0], "p": s["p"], "top_k": top}
+    top = MA.strongest_frequencies(E1)
+    TRAJECTORIES["fig6"] = {**runs[0], "p": s["p"]}
     s.update(n_train=int(round(s["train_frac"] * s["p"] * (s["p"] + 1) / 2)),
              init_std=s["p"] ** -0.5, record_every=10)
     plots.fig6(step, acc, [res["norm"] for res in runs], d0, d1, s, os.path.join(args.out, "fig6.png"))
@@ -572,32 +572,6 @@ def rescaled_time(lr, lam, steps):
     return 2.0 * lr * lam * steps
 
 
-def net_grads(E, W2, X, Y, lam):
-    """Gradient of Eqs. 12-13, ||relu(X E) W2 - Y||^2 + lam (||E||^2 + ||W2||^2): models.loss_grad
-    with X E formed once (the real-training loop spends its time here)."""
-    Z = X @ E
-    H = xp.maximum(Z, 0.0)
-    R2 = 2.0 * (H @ W2 - Y)
-    return X.T @ ((R2 @ W2.T) * (Z > 0)) + 2.0 * lam * E, H.T @ R2 + 2.0 * lam * W2
-
-
-def sharpness(params, X, lam, iters=100):
-    """Lemma C.1: top eigenvalue of the Hessian 2 J^T J + 2 lam I of L_lam on Z (power iteration on J J^T)."""
-    G = MF.gram(params, X)
-    v = xp.ones(G.shape[0])
-    for _ in range(iters):
-        v = G @ v
-        v /= xp.linalg.norm(v)
-    return float(2.0 * (v @ G @ v) + 2.0 * lam)
-
-
-def norm_min_on_Z(E, W2, X):
-    """First-layer part of -P_T theta on the whole Z (Sec. 4, both layers free):
-    -theta + J^+ J theta, with J theta = 2 F because the ReLU net is 2-homogeneous."""
-    dE, _ = MF.min_norm_step((E, W2), X, 2.0 * M.forward((E, W2), X))
-    return dE - E
-
-
 def fig8_record(rec, E, W2, E_before, d, lam, tau, check_Z):
     """One Fig. 8 measurement: test accuracy, W2's distance to its optimal readout, and the
     cosines of the last window's W1 update with Eq. 20 (and, if check_Z, with Sec. 4)."""
@@ -615,7 +589,7 @@ def fig8_record(rec, E, W2, E_before, d, lam, tau, check_Z):
     rec["cos"].append(np.nan if U is None else MF.cosine(U.ravel(), MA.closed_form_update(E, X, Y).ravel()))
     if check_Z and U is not None:
         rec["tau_Z"].append(tau)
-        rec["cos_Z"].append(MF.cosine(U.ravel(), norm_min_on_Z(E, W2, X).ravel()))
+        rec["cos_Z"].append(MF.cosine(U.ravel(), MF.norm_min_on_Z(E, W2, X).ravel()))
 
 
 def real_training(E, W2, d, lam, lr, tau_max):
@@ -636,7 +610,7 @@ def real_training(E, W2, d, lam, lr, tau_max):
         if (t + window) % every == 0:
             E_before = E.copy()  # the update window ends at the next measurement
         if t < steps:
-            gE, gW = net_grads(E, W2, d["X"], d["Y"], lam)
+            gE, gW = M.loss_grad((E, W2), d["X"], d["Y"], lam)
             E -= lr * gE
             W2 -= lr * gW
     return {"steps": steps, **{k: np.array(v) for k, v in rec.items()}}
@@ -678,7 +652,7 @@ def fig8(args):
     runs, curves = [], []
     for lam in s["lambdas"]:
         W2 = MA.optimal_readout(xp.maximum(d["X"] @ E0, 0.0), d["Y"], lam)  # start on W2's slow manifold
-        sharp = sharpness((E0, W2), d["X"], lam)
+        sharp = MF.sharpness((E0, W2), d["X"], lam)
         lr = 1.0 / sharp  # half the GD stability limit 2 / sharpness
         r = real_training(E0, W2, d, lam, lr, s["tau"])
         runs.append(fig8_summary(lam, lr, sharp, r, grok_sim))
@@ -691,6 +665,40 @@ def fig8(args):
 
 
 # ============================================================ animations
+ANIM_LAMBDA = 0.01  # the Fig. 1 run that is animated: the longest creep along Z
+
+
+def anim_frames(n_steps, n_frames):
+    """Log-spaced steps 0..n_steps, so the fast memorization and the slow creep both get frames."""
+    return np.unique(np.r_[0, np.geomspace(1, n_steps, n_frames).round().astype(int)])
+
+
+@figure("anim")
+def anim(args):
+    """Animations: the Fig. 1 weights sliding along Z, and the Fig. 6 circles forming (run 0)."""
+    if "fig1" not in TRAJECTORIES:  # `--figs anim` alone: the toy run takes a second
+        fig1(args)
+    if "fig6" not in TRAJECTORIES:
+        s = fig6_settings(args)
+        TRAJECTORIES["fig6"] = {**fig6_run(args, s, 0), "p": s["p"]}
+    toy = TRAJECTORIES["fig1"]
+    c = toy["curves"][toy["lambdas"].index(ANIM_LAMBDA)]
+    t = anim_frames(len(c["w"]) - 1, 40 if args.quick else 150)
+    plots.anim_toy(os.path.join(args.out, "anim_toy.gif"), t, c["w"][t], c["train"][t],
+                   c["test"][t], ANIM_LAMBDA)
+    run = TRAJECTORIES["fig6"]
+    snaps = run["snaps"][::3] if args.quick else run["snaps"]
+    steps = run["snap_steps"][::3] if args.quick else run["snap_steps"]
+    E1 = xp.asarray(run["snaps"][-1])
+    ks = MA.strongest_frequencies(E1)
+    coords = np.array([[MA.circle_coords(xp.asarray(E), k, E1) for k in ks] for E in snaps])
+    plots.anim_modadd(os.path.join(args.out, "anim_modadd.gif"), steps, coords, ks,
+                      run["step"], run["test_acc"], run["norm"])
+    sizes = {name: os.path.getsize(os.path.join(args.out, name))
+             for name in ("anim_toy.gif", "anim_modadd.gif")}
+    return {"anim": {"frames": {"anim_toy.gif": len(t), "anim_modadd.gif": len(steps)},
+                     "bytes": sizes, "toy_lambda": ANIM_LAMBDA, "modadd_frequencies": ks}}
+
 
 # ============================================================ command line
 

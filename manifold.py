@@ -69,6 +69,24 @@ def norm_min_direction(P, theta):
     return -P(theta)
 
 
+def norm_min_on_Z(E, W2, X):
+    """First-layer part of -P_T theta for the ReLU net relu(X E) W2 (Sec. 4, both layers free):
+    -theta + J^+ J theta, with J theta = 2 F because the bias-free ReLU net is 2-homogeneous."""
+    dE, _ = min_norm_step((E, W2), X, 2.0 * M.forward((E, W2), X))
+    return dE - E
+
+
+def sharpness(params, X, lam, iters=100, act="relu"):
+    """Lemma C.1: top eigenvalue of the Hessian 2 J^T J + 2 lam I of L_lam on Z (power
+    iteration on J J^T, which has the same nonzero eigenvalues); GD is stable for lr < 2 / it."""
+    G = gram(params, X, act)
+    v = xp.ones(G.shape[0])
+    for _ in range(iters):
+        v = G @ v
+        v /= xp.linalg.norm(v)
+    return float(2.0 * (v @ G @ v) + 2.0 * lam)
+
+
 def random_normal_direction(J, rng):
     """A random unit vector of the normal space T^perp = range(J^T)."""
     v = J.T @ xp.asarray(rng.normal(size=J.shape[0]))

@@ -130,6 +130,9 @@ def simulate(E, X_train, Y_train, X_test, Y_test, lr, steps, every=10, snapshots
     Fourier analysis and animations. Raises FloatingPointError naming `label` and the
     step if the run blows up; warns once if cond(H H^T) at a snapshot exceeds 1e12.
     """
+    if E.shape[1] <= X_train.shape[0]:
+        raise ValueError(f"{label}: the zero-loss readout needs d_h > n, got d_h = {E.shape[1]}, "
+                         f"n = {X_train.shape[0]} training pairs")
     E = E.copy()
     work = workspace(X_train.shape[0], *E.shape)
     snap_at = set(np.linspace(0, steps, snapshots + 1).round().astype(int).tolist())
@@ -154,9 +157,9 @@ def simulate(E, X_train, Y_train, X_test, Y_test, lr, steps, every=10, snapshots
             snaps.append(M.to_numpy(E).copy())
             snap_steps.append(t)
             cond.append(condition_number(K))
-            if cond[-1] > 1e12:
-                warnings.warn(f"{label}: cond(H H^T) > 1e12, the zero-loss readout is "
-                              "ill-conditioned and the dynamics may be inaccurate", RuntimeWarning)
+            if cond[-1] > 1e12:  # a fixed text, so Python shows it once per process
+                warnings.warn("cond(H H^T) > 1e12 in the closed-form dynamics: the zero-loss "
+                              "readout is ill-conditioned and results may be inaccurate", RuntimeWarning)
         if log is not None and t and t % 1000 == 0:
             log(f"{label}: step {t}/{steps}, test accuracy {rec['test_acc'][-1]:.3f}")
         if t < steps:
@@ -195,6 +198,12 @@ def fourier_diagnostics(E):
             "cos_re_im": M.to_numpy(xp.abs(xp.sum(R * I, axis=1)) / (nr * ni)),
             "similarity": S,
             "within_vs_across": float(within / S[~same].mean())}
+
+
+def strongest_frequencies(E, n=4):
+    """The n frequencies k with the largest Fourier power ||F_k||^2, strongest first."""
+    power = M.to_numpy(xp.sum(xp.abs(fourier_features(E)) ** 2, axis=1))
+    return np.argsort(power)[::-1][:n] + 1
 
 
 def circle_coords(E, k, basis=None):

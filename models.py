@@ -81,22 +81,27 @@ ACTIVATIONS = {  # name -> (sigma, sigma')
 # ---------------------------------------------------------------- forward / backward
 def forward(params, X, act="relu"):
     """F(theta): X W for params = (W,), sigma(X W1) W2 for params = (W1, W2)."""
+    return forward_with_Z(params, X, act)[0]
+
+
+def forward_with_Z(params, X, act="relu"):
+    """F(theta) and the pre-activations Z = X W1 that the backward pass reuses (None if linear)."""
     if len(params) == 1:
-        return X @ params[0]
+        return X @ params[0], None
     W1, W2 = params
-    return ACTIVATIONS[act][0](X @ W1) @ W2
+    Z = X @ W1
+    return ACTIVATIONS[act][0](Z) @ W2, Z
 
 
-def backward(params, X, dF, act="relu"):
+def backward(params, X, dF, act="relu", Z=None):
     """Vector-Jacobian product: the gradient of <dF, F(theta)> for each weight matrix."""
     if len(params) == 1:
         return (X.T @ dF,)
     W1, W2 = params
     sigma, dsigma = ACTIVATIONS[act]
-    Z = X @ W1
-    H = sigma(Z)
+    Z = X @ W1 if Z is None else Z
     dZ = (dF @ W2.T) * dsigma(Z)  # back through W2, then through sigma
-    return (X.T @ dZ, H.T @ dF)
+    return (X.T @ dZ, sigma(Z).T @ dF)
 
 
 def loss(params, X, Y, lam=0.0, act="relu", mean=False):
@@ -108,9 +113,9 @@ def loss(params, X, Y, lam=0.0, act="relu", mean=False):
 
 def loss_grad(params, X, Y, lam=0.0, act="relu", mean=False):
     """Gradient of `loss` for each weight matrix: 2c J^T (F - Y) + 2 lam theta."""
-    R = forward(params, X, act) - Y
-    c = 1.0 / R.size if mean else 1.0
-    grads = backward(params, X, 2.0 * c * R, act)
+    F, Z = forward_with_Z(params, X, act)
+    c = 1.0 / F.size if mean else 1.0
+    grads = backward(params, X, 2.0 * c * (F - Y), act, Z)
     return tuple(g + 2.0 * lam * P for g, P in zip(grads, params))
 
 

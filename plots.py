@@ -328,13 +328,15 @@ def fig6(step, acc, norms, d0, d1, s, path):
     k = d0["k"]
     cx = fig.add_subplot(gs[0, 3])
     for d, name, c in ((d0, "initial", "0.6"), (d1, "final", "tab:red")):
-        cx.plot(k, d["power"] / d["power"].sum(), "o-", ms=3, color=c, label=f"{name} E")
-    cx.set(xlabel="frequency k", ylabel="share of Fourier power $\\|F_k\\|^2$",
+        share = d["power"] / d["power"].sum()
+        cx.plot(k, share, "o-", ms=3, color=c, label=f"{name} E (top 4 hold {np.sort(share)[-4:].sum():.0%})")
+    cx.set(xlabel="frequency k", ylabel="share of Fourier power $\\|F_k\\|^2$", ylim=(0, None),
            title="(c) run 0: Fourier power per frequency")
     cx.legend()
     w = 0.4
     for col, key, label, title in (
-            (0, "norm_ratio", "min / max of the two norms", "(d) run 0: $\\|Re F_k\\|$ vs $\\|Im F_k\\|$ (1 = round)"),
+            (0, "norm_ratio", "min / max of the two norms",
+             "(d) run 0: $\\|Re F_k\\|$ vs $\\|Im F_k\\|$ (1 = round)"),
             (1, "cos_re_im", "|cosine|", "(e) run 0: $|\\cos(Re F_k, Im F_k)|$ (0 = orthogonal)")):
         ex = fig.add_subplot(gs[1, col])
         ex.bar(k - w / 2, d0[key], w, color="0.6", label=f"initial (mean {d0[key].mean():.3f})")
@@ -377,9 +379,10 @@ def fig6_circles(rows, ks, p, path):
                    xlabel=f"$E_j$ along Re $F_{{{k}}}$", ylabel=f"$E_j$ along Im $F_{{{k}}}$")
     fig.suptitle(f"Run 0: embeddings $E_j$ (j = 0..{p - 1}; label and colour = j; centred over j) projected "
                  f"on the (Re $F_k$, Im $F_k$) planes of the 4 strongest frequencies k of the final E.\n"
-                 f"Top: with d_h >> p even the random initial E looks circular on its own planes, but "
-                 f"each plane holds little of E. Middle: on the final planes the initial E is a cloud.\n"
-                 f"Bottom: after the closed-form dynamics, circles visiting j = 0, k, 2k, ... in order.",
+                 f"Top: the random initial E on its own planes is already a noisy ring (with d_h >> p "
+                 f"random embeddings are nearly orthogonal). Middle: on the final E's planes it is a cloud.\n"
+                 f"Bottom: after the closed-form dynamics, clean circles with $E_j$ at angle "
+                 f"-2$\\pi$jk/p (successive j are k/p of a turn apart).",
                  fontsize=10)
     fig.tight_layout()
     save(fig, path)
@@ -494,7 +497,7 @@ def anim_toy(path, steps, W, train_loss, test_loss, lam, fps=10):
     write_gif(fig, [path_line, dot, tr, te, title], update, len(steps), path, fps)
 
 
-def anim_modadd(path, steps, coords, freqs, curve_steps, test_acc, norms, fps=6):
+def anim_modadd(path, steps, coords, freqs, curve_steps, test_acc, norms, fps=5):
     """Animated Fig. 6: embeddings E_j on the (Re F_k, Im F_k) planes turn from a cloud into circles.
 
     steps (T,) snapshot steps; coords (T, K, p, 2): E_j projected on the planes of the

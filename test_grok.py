@@ -3,12 +3,19 @@
 Every hand-written derivative is compared with central finite differences in
 float64; relative errors must be below 1e-6.
 """
+import os
 import sys
+import tempfile
 import traceback
+from argparse import Namespace
 
 import numpy as np
 
+import grok
+import manifold as MF
+import modadd as MA
 import models as M
+import plots
 
 ACTS = list(M.ACTIVATIONS)
 
@@ -167,11 +174,6 @@ def test_gradient_descent_momentum_and_records():
 
 
 # ---------------------------------------------------------------- Figures 1-4 (toy models)
-import os  # noqa: E402
-import tempfile  # noqa: E402
-from argparse import Namespace  # noqa: E402
-
-import grok  # noqa: E402
 
 
 def run_toy_figure(fn):
@@ -277,7 +279,6 @@ def test_fig4_quick_numbers():
 
 
 # ---------------------------------------------------------------- zero-loss manifold, Figs. 5/7
-import manifold as MF  # noqa: E402
 
 
 def test_gram_is_J_Jt_for_every_model():
@@ -398,7 +399,6 @@ def test_thm414_cosine_falls_linearly_with_distance_on_a_smooth_net():
 
 
 def test_fig5_data_is_erratum_4_and_weight_decay_is_pytorchs():
-    import grok
     X, Y, Xte, Yte = grok.fig5_data(np.random.default_rng(20))
     assert X.shape == (59, 11) and Xte.shape == (7, 11), "66 pairs: 59 train, 7 test"
     assert len({tuple(x) for x in np.vstack([X, Xte])}) == 66, "pairs repeated"
@@ -410,7 +410,6 @@ def test_fig5_data_is_erratum_4_and_weight_decay_is_pytorchs():
 
 
 def test_fig5_phases():
-    import grok
     train = np.array([0.9, 1, 1, 1, 1])
     test = np.array([0.0, 3 / 7, 4 / 7, 6 / 7, 1])
     assert list(grok.fig5_phase(train, test)) == ["", "memorized", "grokking", "grokking",
@@ -418,9 +417,7 @@ def test_fig5_phases():
 
 
 def test_fig5_quick_run_writes_both_figures():
-    import tempfile
     from argparse import Namespace
-    import grok
     with tempfile.TemporaryDirectory() as out:
         res = grok.fig5(Namespace(out=out, seed=0, quick=True))["fig5"]
         assert all(os.path.getsize(os.path.join(out, f)) > 0 for f in ("fig5.png", "fig7.png"))
@@ -429,7 +426,6 @@ def test_fig5_quick_run_writes_both_figures():
     assert set(res["cos_by_phase"]) == {"momentum", "gauss-newton"}
 
 # ---------------------------------------------------------------- modular addition, Fig. 6
-import modadd as MA  # noqa: E402
 
 
 def modadd_problem(p=5, frac=0.6, d_h=16, seed=11):
@@ -532,13 +528,29 @@ def test_simulate_stops_on_nan_naming_figure_and_step():
         raise AssertionError("a NaN embedding did not stop the simulation")
 
 
+def test_simulate_warns_on_ill_conditioned_HHt_and_rejects_narrow_width():
+    import warnings
+    X, Y, Xt, Yt, E = modadd_problem()
+    X2 = np.vstack([X, X[:1] + 1e-7 * X[1:2]])  # a near-duplicate sample: H H^T nearly singular
+    with warnings.catch_warnings(record=True) as caught:
+        warnings.simplefilter("always")
+        MA.simulate(E, X2, np.vstack([Y, Y[:1]]), Xt, Yt, lr=1e-3, steps=2)
+    assert any("cond(H H^T) > 1e12" in str(w.message) for w in caught), "no ill-conditioning warning"
+    try:
+        MA.simulate(E[:, :X.shape[0]], X, Y, Xt, Yt, lr=1e-3, steps=2)
+    except ValueError as e:
+        assert "d_h > n" in str(e)
+    else:
+        raise AssertionError("d_h = n must be rejected: H H^T is then generically singular")
+
+
 def test_grok_step():
     assert MA.grok_step([0, 10, 20, 30], [0.1, 0.96, 0.9, 1.0]) == 10
     assert MA.grok_step([0, 10], [0.1, 0.94]) is None
 
 
 def circle_embedding(p=13, units=8, noise=1e-3, seed=14):
-    """Ideal Fourier embedding: frequency k owns `units` hidden units h, E_j[h] = a_k cos(2 pi jk/p + phi_h)."""
+    """Ideal Fourier embedding: frequency k owns `units` hidden units, E_j[h] = a_k cos(2 pi jk/p + phi_h)."""
     K = (p - 1) // 2
     theta = 2 * np.pi * np.outer(np.arange(p), np.arange(1, K + 1)) / p  # (p, K)
     phi = 2 * np.pi * (np.arange(units) + 0.5) / units  # phases spread evenly over each group
@@ -572,33 +584,18 @@ def test_fourier_diagnostics_on_perfect_circles():
 # ---------------------------------------------------------------- real vs closed-form, Fig. 8
 def fig8_tiny(seed=8, p=5, d_h=24):
     """All 15 pairs of modular addition mod 5 (d_h > n = 15) and a Fig. 6 initial embedding."""
-    import modadd
-    X, Y, _ = modadd.modular_addition(p)
-    return X, Y, modadd.init_embedding(np.random.default_rng(seed), p, d_h)
-
-
-def test_fig8_net_grads_finite_differences():
-    import grok
-    import modadd
-    X, Y, E = fig8_tiny(seed=10)  # min |X E| = 5e-3: no kink within the finite-difference steps
-    W2 = modadd.optimal_readout(np.maximum(X @ E, 0), Y, 0.05) + 0.1  # off the readout: a real test
-    assert away_from_kinks(X, (E, W2)), "pick another seed: a pre-activation sits on the ReLU kink"
-    theta = M.pack((E, W2))
-    f = lambda th: M.loss(M.unpack(th, (E, W2)), X, Y, 0.05)
-    g = M.pack(grok.net_grads(E, W2, X, Y, 0.05))
-    assert rel_err(g, fd_grad(f, theta)) < 1e-6, f"net_grads is wrong: {rel_err(g, fd_grad(f, theta)):.2e}"
+    X, Y, _ = MA.modular_addition(p)
+    return X, Y, MA.init_embedding(np.random.default_rng(seed), p, d_h)
 
 
 def test_fig8_first_real_step_is_eq20_in_rescaled_time():
-    import grok
-    import modadd
     X, Y, E = fig8_tiny()
     errs = []
     for lam in (1e-2, 1e-3, 1e-4):
-        W2 = modadd.optimal_readout(np.maximum(X @ E, 0), Y, lam)  # W2 at its optimum, as in Fig. 8
-        lr = 1.0 / grok.sharpness((E, W2), X, lam)
-        real = -lr * grok.net_grads(E, W2, X, Y, lam)[0]  # one GD step on the full network
-        predicted = grok.rescaled_time(lr, lam, 1) * modadd.closed_form_update(E, X, Y)
+        W2 = MA.optimal_readout(np.maximum(X @ E, 0), Y, lam)  # W2 at its optimum, as in Fig. 8
+        lr = 1.0 / MF.sharpness((E, W2), X, lam)
+        real = -lr * M.loss_grad((E, W2), X, Y, lam)[0]  # one GD step on the full network
+        predicted = grok.rescaled_time(lr, lam, 1) * MA.closed_form_update(E, X, Y)
         errs.append(rel_err(real, predicted))
     assert errs[-1] < 1e-2, f"first GD step != tau * Eq. 20 even as lambda -> 0: rel errs {errs}"
     for big, small in zip(errs, errs[1:]):  # first order: error ~ lambda
@@ -606,28 +603,23 @@ def test_fig8_first_real_step_is_eq20_in_rescaled_time():
 
 
 def test_fig8_sharpness_is_top_hessian_eigenvalue_on_Z():
-    import grok
-    import modadd
     X, Y, E = fig8_tiny()
-    W2 = modadd.optimal_readout(np.maximum(X @ E, 0), Y)  # on Z
+    W2 = MA.optimal_readout(np.maximum(X @ E, 0), Y)  # on Z
     J = M.jacobian((E, W2), X)
     top = np.linalg.eigvalsh(2 * J.T @ J)[-1] + 2 * 0.1
-    assert rel_err(grok.sharpness((E, W2), X, 0.1, iters=500), top) < 1e-6, "sharpness is wrong"
+    assert rel_err(MF.sharpness((E, W2), X, 0.1, iters=500), top) < 1e-6, "sharpness is wrong"
 
 
 def test_fig8_norm_min_on_Z_is_projected_norm_gradient():
-    import grok
-    import modadd
     X, Y, E = fig8_tiny()
-    W2 = modadd.optimal_readout(np.maximum(X @ E, 0), Y) + 0.01  # near Z
+    W2 = MA.optimal_readout(np.maximum(X @ E, 0), Y) + 0.01  # near Z
     J, theta = M.jacobian((E, W2), X), M.pack((E, W2))
     g = -(theta - J.T @ np.linalg.lstsq(J.T, theta, rcond=None)[0])  # -P_T theta, dense
     gE = M.unpack(g, (E, W2))[0]
-    assert rel_err(grok.norm_min_on_Z(E, W2, X), gE) < 1e-6, "first-layer part of -P_T theta is wrong"
+    assert rel_err(MF.norm_min_on_Z(E, W2, X), gE) < 1e-6, "first-layer part of -P_T theta is wrong"
 
 
 def test_fig8_quick_numbers():
-    import grok
     with tempfile.TemporaryDirectory() as out:
         s = grok.jsonable(grok.fig8(Namespace(out=out, seed=0, quick=True))["fig8"])
         assert os.path.getsize(os.path.join(out, "fig8_real_vs_sim.png")) > 10000, "no figure"
@@ -643,9 +635,7 @@ def test_fig8_quick_numbers():
 
 # ---------------------------------------------------------------- animations
 def test_animation_writer_frame_counts():
-    import tempfile
     from PIL import Image  # Pillow is matplotlib's own dependency
-    import plots
     steps = np.array([0, 1, 3, 10, 30, 100])
     W = np.stack([np.linspace(-1, 1, 6), np.linspace(1, 1, 6)], axis=1)
     loss = np.geomspace(1, 1e-3, 6)
