@@ -10,6 +10,7 @@ import json
 import os
 import sys
 import time
+import warnings
 
 import numpy as np
 
@@ -476,8 +477,9 @@ def fig5(args):
 
 
 FIG6_CHECKPOINTS = (0, 500, 1000, 2000, 5000)  # steps at which the mean test accuracy is reported
-# --quick caps p, d_h, steps and runs (n = 107 pairs) and takes 10x larger Euler steps
-FIG6_QUICK, FIG6_QUICK_LR = {"p": 17, "hidden": 128, "steps": 500, "runs": 3}, 1e-2
+# --quick caps p, d_h, steps and runs (d_h = 160 exceeds the 153 pairs of p = 17 at any split)
+# and takes 10x larger Euler steps
+FIG6_QUICK, FIG6_QUICK_LR = {"p": 17, "hidden": 160, "steps": 500, "runs": 3}, 1e-2
 
 
 def fig6_settings(args):
@@ -535,7 +537,7 @@ def fig6(args):
     d0, d1 = MA.fourier_diagnostics(E0), MA.fourier_diagnostics(E1)
     top = MA.strongest_frequencies(E1)
     TRAJECTORIES["fig6"] = {**runs[0], "p": s["p"]}
-    s.update(n_train=int(round(s["train_frac"] * s["p"] * (s["p"] + 1) / 2)),
+    s.update(n_train=MA.n_train(s["p"], s["train_frac"]),
              init_std=s["p"] ** -0.5, record_every=10)
     plots.fig6(step, acc, [res["norm"] for res in runs], d0, d1, s, os.path.join(args.out, "fig6.png"))
     plots.fig6_circles(fig6_circle_rows(E0, E1, top), top, s["p"],
@@ -700,6 +702,67 @@ def anim(args):
                      "bytes": sizes, "toy_lambda": ANIM_LAMBDA, "modadd_frequencies": ks}}
 
 
+# ============================================================ benchmark (--bench)
+def median_ms(fns, reps):
+    """Median milliseconds of each function, timed alternately so machine noise hits all alike."""
+    times = [[] for _ in fns]
+    for _ in range(reps):
+        for t, fn in zip(times, fns):
+            start = time.perf_counter()
+            fn()
+            if M.BACKEND == "cupy":
+                xp.cuda.Stream.null.synchronize()  # GPU calls return before the work is done
+            t.append(time.perf_counter() - start)
+    return [1e3 * float(np.median(t)) for t in times]
+
+
+def bench(args):
+    """Time the expensive steps: Eq. 20 at the Fig. 6 size against its unavoidable core,
+    one real GD step of Fig. 8, and one Fig. 5 manifold measurement."""
+    reps = 20 if args.quick else 200
+    rng = np.random.default_rng(args.seed)
+    X, Y, _ = MA.modular_addition(args.p)
+    tr, _ = MA.train_test_split(X.shape[0], args.train_frac, rng)
+    X, Y = X[tr], Y[tr]
+    E = MA.init_embedding(rng, args.p, args.hidden)
+    work = MA.workspace(X.shape[0], args.p, args.hidden)
+    H = xp.maximum(X @ E, 0.0)
+
+    def core():  # what any implementation of Eq. 20 must do: H H^T, the solve, two products with H
+        B = xp.linalg.solve(H @ H.T, Y)
+        return B @ (B.T @ H)
+
+    step, readable, unavoidable = median_ms(
+        [lambda: MA.closed_form_step(E, X, Y, work), lambda: MA.closed_form_update(E, X, Y), core], reps)
+    print(f"Figure 6 size: p = {args.p}, d_h = {args.hidden}, n = {X.shape[0]}, {M.BACKEND}, "
+          f"median of {reps} alternated repetitions")
+    print(f"  closed-form step (modadd.closed_form_step)  {step:8.2f} ms")
+    print(f"  readable Eq. 20 (modadd.closed_form_update)  {readable:8.2f} ms")
+    print(f"  unavoidable core (H H^T, solve, 2 products)  {unavoidable:8.2f} ms")
+    print(f"  step / core = {step / unavoidable:.2f}   ({args.runs} runs x {args.steps} steps "
+          f"~ {args.runs * args.steps * step / 1e3:.0f} s of stepping)")
+
+    s = FIG8_QUICK if args.quick else FIG8
+    X8, Y8, _ = MA.modular_addition(s["p"])
+    tr8, _ = MA.train_test_split(X8.shape[0], args.train_frac, rng)
+    X8, Y8 = X8[tr8], Y8[tr8]
+    E8 = MA.init_embedding(rng, s["p"], s["hidden"])
+    W8 = MA.optimal_readout(xp.maximum(X8 @ E8, 0.0), Y8, 0.1)
+    (real,) = median_ms([lambda: M.loss_grad((E8, W8), X8, Y8, 0.1)], reps)
+    print(f"Figure 8 size: p = {s['p']}, d_h = {s['hidden']}, n = {X8.shape[0]}")
+    print(f"  one full-network gradient (models.loss_grad)  {real:8.3f} ms")
+
+    X5, Y5, _, _ = fig5_data(rng)
+    params = (M.init_uniform(rng, FIG5_P, FIG5_HIDDEN), M.init_uniform(rng, FIG5_HIDDEN, FIG5_P))
+    before = M.gradient_descent(params, X5, Y5, 2000, FIG5_LR, FIG5_LAM, mean=True)[0]
+    params = M.gradient_descent(before, X5, Y5, FIG5_WINDOW, FIG5_LR, FIG5_LAM, mean=True)[0]
+    (measure,) = median_ms([lambda: fig5_measure(before, params, X5, Y5)], 3 if args.quick else 10)
+    print(f"Figure 5 size: p = {FIG5_P}, d_h = {FIG5_HIDDEN}, n = {X5.shape[0]}, J is "
+          f"{X5.shape[0] * FIG5_P} x {sum(P.size for P in params)}")
+    print(f"  one manifold measurement (grok.fig5_measure: both projections, J, P_T)  {measure:8.1f} ms")
+    return 0
+
+
 # ============================================================ command line
 
 
@@ -711,27 +774,33 @@ def fail(msg, status=2):
 
 def parse_args(argv=None):
     p = argparse.ArgumentParser(
-        description="Reproduce the figures of 'The Geometry of Grokking' (Musat, 2025). "
-                    "Figures go to OUT/figN.png, the numbers behind them to OUT/summary.json. "
-                    "The modular-addition flags default to the paper's Figure 6 values.",
+        description="Reproduce the figures of 'The Geometry of Grokking' (Musat, 2025): "
+                    "OUT/figN.png, OUT/anim_*.gif, and the numbers behind them in OUT/summary.json.",
+        epilog="examples:  python grok.py --figs 1,4    python grok.py --quick --out /tmp/q    "
+               "python grok.py --figs 6 --p 23 --hidden 256 --runs 2    python grok.py --bench",
         formatter_class=argparse.ArgumentDefaultsHelpFormatter)
     p.error = fail  # argparse's own errors become one line too
     p.add_argument("--figs", default="all",
-                   help=f"comma-separated figures to make, from: {', '.join(FIGURES)}")
+                   help=f"comma-separated figures, from {','.join(FIGURES)} (5 and 7 come from one "
+                        "experiment; anim writes the two GIFs)")
     p.add_argument("--out", default="figures", help="output directory")
-    p.add_argument("--seed", type=int, default=0, help="base random seed; same seed, same numbers")
+    p.add_argument("--seed", type=int, default=0, help="base random seed; same seed, same summary.json")
     p.add_argument("--quick", action="store_true",
-                   help="smaller, faster settings for a smoke run (each figure says what it shrinks)")
+                   help="smoke run in ~15 s: coarser contour grids (Figs. 3-4); Fig. 5: 2 nets x 3,000 "
+                        "steps, 4 measurements; Fig. 6: p<=17, d_h<=160, 500 steps of >=1e-2, 3 runs; "
+                        "Fig. 8: p=13, d_h=96, tau<=1 (nothing groks); short GIFs")
     p.add_argument("--bench", action="store_true",
-                   help="time the expensive steps (Figs. 5, 6, 8) and exit")
+                   help="time the expensive steps of Figs. 5, 6 and 8 (median ms) and exit")
     p.add_argument("--backend", choices=["numpy", "cupy"], default=M.BACKEND,
                    help="array library; cupy runs the numerics on a GPU (same as GROK_BACKEND=cupy)")
-    mod = p.add_argument_group("modular addition (Figures 6 and 8)")
+    mod = p.add_argument_group("modular addition (Figure 6 and --bench; Figure 8 has its own smaller "
+                               "sizes and reads only --train-frac)")
     mod.add_argument("--p", type=int, default=37, help="modulus (odd, >= 3)")
-    mod.add_argument("--hidden", type=int, default=512, help="hidden width d_h (> training pairs)")
-    mod.add_argument("--train-frac", type=float, default=0.7, help="fraction of pairs for training")
-    mod.add_argument("--steps", type=int, default=5000, help="closed-form steps (Fig. 6)")
-    mod.add_argument("--lr", type=float, default=1e-3, help="closed-form step size eta (Fig. 6)")
+    mod.add_argument("--hidden", type=int, default=512,
+                     help="hidden width d_h; must exceed the number of training pairs")
+    mod.add_argument("--train-frac", type=float, default=0.7, help="fraction of the p(p+1)/2 pairs for training")
+    mod.add_argument("--steps", type=int, default=5000, help="closed-form steps")
+    mod.add_argument("--lr", type=float, default=1e-3, help="closed-form step size eta")
     mod.add_argument("--runs", type=int, default=5, help="runs from different seeds")
     return p.parse_args(argv)
 
@@ -751,6 +820,12 @@ def validate(args):
             fail(f"--{flag} must be positive, got {getattr(args, flag)}")
     if not args.lr > 0:
         fail(f"--lr must be positive, got {args.lr}")
+    s = fig6_settings(args)
+    n = MA.n_train(s["p"], s["train_frac"])
+    if s["hidden"] <= n:
+        fail(f"--hidden must exceed the {n} training pairs (p = {s['p']}, train fraction "
+             f"{s['train_frac']}{', --quick caps' if args.quick else ''}): the zero-loss readout "
+             f"H^T (H H^T)^-1 Y needs d_h > n, got {s['hidden']}")
     try:
         os.makedirs(args.out, exist_ok=True)
         probe = os.path.join(args.out, ".write_test")
@@ -781,7 +856,11 @@ def run_figures(args, names):
         done.add(fn)
         t = time.time()
         progress(f"figure {name} ...")
-        for key, value in fn(args).items():
+        try:
+            numbers = fn(args)
+        except (FloatingPointError, np.linalg.LinAlgError) as e:  # a numerical blow-up, not a bug
+            fail(f"figure {name}: {e}", 1)
+        for key, value in numbers.items():
             write_summary(args.out, key, value)
         seconds[name] = round(time.time() - t, 2)
         progress(f"figure {name} done in {seconds[name]:.1f}s")
@@ -789,6 +868,7 @@ def run_figures(args, names):
 
 
 def main(argv=None):
+    warnings.formatwarning = lambda msg, *_, **__: f"grok.py: warning: {msg}\n"
     args = parse_args(argv)
     use_backend(args.backend)
     names = validate(args)
@@ -798,8 +878,6 @@ def main(argv=None):
         seconds = run_figures(args, names)
     except KeyboardInterrupt:
         fail("interrupted; the figures and summary.json entries written so far are complete", 130)
-    except FloatingPointError as e:
-        fail(str(e), 1)
     path = os.path.join(args.out, "summary.json")
     old = {}
     if os.path.exists(path):

@@ -632,6 +632,89 @@ def test_fig8_quick_numbers():
 
 
 # ---------------------------------------------------------------- command line, robustness
+HERE = os.path.dirname(os.path.abspath(__file__))
+
+
+def run_cli(*flags, timeout=300):
+    """python grok.py FLAGS in a subprocess; returns (exit status, stdout, stderr)."""
+    import subprocess
+    p = subprocess.run([sys.executable, os.path.join(HERE, "grok.py"), *flags], cwd=HERE,
+                       capture_output=True, text=True, timeout=timeout)
+    return p.returncode, p.stdout, p.stderr
+
+
+def read_summary(out):
+    import json
+    with open(os.path.join(out, "summary.json")) as f:
+        return json.load(f)
+
+
+def test_cli_rejects_bad_input_with_one_line_and_status_2():
+    import importlib.util
+    with tempfile.NamedTemporaryFile() as not_a_dir:
+        cases = [["--figs", "1,9"], ["--figs", ""], ["--p", "2"], ["--p", "36"],
+                 ["--train-frac", "0"], ["--train-frac", "1.5"], ["--hidden", "400"],
+                 ["--steps", "0"], ["--lr", "-1e-3"], ["--runs", "0"], ["--seed", "x"],
+                 ["--out", os.path.join(not_a_dir.name, "sub")]]
+        if importlib.util.find_spec("cupy") is None:
+            cases.append(["--backend", "cupy"])
+        for flags in cases:
+            code, out, err = run_cli(*flags)
+            lines = err.strip().splitlines()
+            assert code == 2, f"{flags}: exit status {code}, wanted 2"
+            assert "Traceback" not in err and len(lines) == 1 and lines[0].startswith("grok.py: error:"), \
+                f"{flags}: wanted one error line, got {err!r}"
+
+
+def test_cli_blow_up_names_figure_and_step():
+    with tempfile.TemporaryDirectory() as d:
+        code, _, err = run_cli("--quick", "--figs", "6", "--lr", "1e5", "--out", d)
+    assert code == 1 and "Traceback" not in err, f"status {code}: {err}"
+    assert "figure 6" in err and "NaN/inf at step" in err, f"unhelpful message: {err!r}"
+
+
+def test_cli_quick_is_reproducible_and_seeded():
+    with tempfile.TemporaryDirectory() as a, tempfile.TemporaryDirectory() as b:
+        for d in (a, b):
+            code, _, err = run_cli("--quick", "--seed", "3", "--out", d)
+            assert code == 0, err
+        sa, sb = read_summary(a), read_summary(b)
+        assert set(sa) == {"fig1", "fig2", "fig3", "fig4", "fig5", "fig6", "fig8", "anim", "meta"}, set(sa)
+        strip = lambda s: {k: v for k, v in s.items() if k != "meta"}  # noqa: E731
+        assert strip(sa) == strip(sb), "same seed, different numbers"
+        code, _, err = run_cli("--quick", "--seed", "4", "--figs", "6", "--out", b)
+        assert code == 0, err
+        assert read_summary(b)["fig6"] != sa["fig6"], "--seed does not change Figure 6"
+
+
+def test_cli_second_run_merges_into_summary():
+    with tempfile.TemporaryDirectory() as d:
+        assert run_cli("--figs", "1", "--out", d)[0] == 0
+        assert run_cli("--figs", "4", "--quick", "--out", d)[0] == 0
+        s = read_summary(d)
+        assert {"fig1", "fig4", "meta"} <= set(s), set(s)
+        assert {"1", "4"} <= set(s["meta"]["wall_seconds"]), s["meta"]
+
+
+def test_cli_interrupt_keeps_written_outputs():
+    import signal
+    import subprocess
+    import time
+    with tempfile.TemporaryDirectory() as d:
+        proc = subprocess.Popen([sys.executable, os.path.join(HERE, "grok.py"), "--figs", "1,5",
+                                 "--out", d], cwd=HERE, stdout=subprocess.PIPE, stderr=subprocess.PIPE)
+        deadline = time.time() + 120
+        while not os.path.exists(os.path.join(d, "fig1.png")) or \
+                not os.path.exists(os.path.join(d, "summary.json")):
+            assert time.time() < deadline and proc.poll() is None, "figure 1 never appeared"
+            time.sleep(0.2)
+        time.sleep(1.0)  # now inside the (long) Figure 5 experiment
+        proc.send_signal(signal.SIGINT)
+        _, err = proc.communicate(timeout=60)
+        assert proc.returncode == 130, f"status {proc.returncode}: {err.decode()}"
+        assert "Traceback" not in err.decode(), err.decode()
+        assert "fig1" in read_summary(d) and not os.path.exists(os.path.join(d, "summary.json.tmp"))
+        assert os.path.getsize(os.path.join(d, "fig1.png")) > 10000
 
 # ---------------------------------------------------------------- animations
 def test_animation_writer_frame_counts():
