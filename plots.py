@@ -81,6 +81,8 @@ def fig2(trajs, cos_curves, out, path):
     W = 1 + r[..., None] * (np.cos(phi)[..., None] * e1 + np.sin(phi)[..., None] * e2)
     a.plot_surface(*np.moveaxis(W, -1, 0), facecolors=plt.cm.Greys(0.1 + 0.6 * r / r.max()),
                    alpha=0.4, linewidth=0, shade=False)
+    for rr in (1, 2, 3):  # circles of equal norm on the plane make its flatness visible
+        a.plot(*(1 + rr * (np.cos(phi[:, :1]) * e1 + np.sin(phi[:, :1]) * e2)).T, color="0.45", lw=0.6)
     for k, (ws, col) in enumerate(zip(trajs, LAMBDA_COLORS)):
         a.plot(*ws.T, ".-", color=col, ms=2, lw=1, label=f"start {k + 1}")
         a.scatter(*ws[0], color=col, s=25)
