@@ -58,21 +58,24 @@ def jsonable(x):
     return x
 
 
+def read_summary(out):
+    """The numbers written so far to out/summary.json ({} if none or unreadable)."""
+    try:
+        with open(os.path.join(out, "summary.json")) as f:
+            return json.load(f)
+    except (OSError, ValueError):
+        return {}
+
+
 def write_summary(out, key, numbers):
-    """Merge numbers into out/summary.json under key, atomically (temp file + rename)."""
-    path = os.path.join(out, "summary.json")
-    data = {}
-    if os.path.exists(path):
-        try:
-            with open(path) as f:
-                data = json.load(f)
-        except (OSError, ValueError):
-            data = {}
+    """Merge numbers into out/summary.json under key, atomically (temp file + rename), so an
+    interrupted run never leaves a half-written file."""
+    data = read_summary(out)
     data[key] = jsonable(numbers)
-    tmp = path + ".tmp"
-    with open(tmp, "w") as f:
+    path = os.path.join(out, "summary.json")
+    with open(path + ".tmp", "w") as f:
         json.dump(data, f, indent=1, sort_keys=True)
-    os.replace(tmp, path)
+    os.replace(path + ".tmp", path)
 
 
 # ============================================================ Figures 1-4: toy models
@@ -878,16 +881,12 @@ def main(argv=None):
         seconds = run_figures(args, names)
     except KeyboardInterrupt:
         fail("interrupted; the figures and summary.json entries written so far are complete", 130)
-    path = os.path.join(args.out, "summary.json")
-    old = {}
-    if os.path.exists(path):
-        with open(path) as f:
-            old = json.load(f).get("meta", {}).get("wall_seconds", {})
+    earlier = read_summary(args.out).get("meta", {}).get("wall_seconds", {})
     meta = {"seed": args.seed, "quick": args.quick, "numpy": np.__version__,
             "matplotlib": plots.matplotlib.__version__, "backend": M.BACKEND,
-            "wall_seconds": {**old, **seconds}}
+            "wall_seconds": {**earlier, **seconds}}
     write_summary(args.out, "meta", meta)
-    progress(f"wrote {path}")
+    progress(f"wrote {os.path.join(args.out, 'summary.json')}")
     return 0
 
 
