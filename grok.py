@@ -313,7 +313,6 @@ def fig4(args):
 
 # ============================================================ Figures 5/7: real training vs norm-min direction
 
-
 # The paper's setting (Sec. 5, App. D): modulus 11, width 128, 7 held-out pairs, lr 1, five nets.
 FIG5_P, FIG5_HIDDEN, FIG5_HELD_OUT, FIG5_LR, FIG5_RUNS = 11, 128, 7, 1.0, 5
 # "Weight decay 1e-4" read as PyTorch's SGD(weight_decay=1e-4), which adds 1e-4 theta to
