@@ -445,7 +445,7 @@ def fig5(args):
     ratios = np.concatenate([t[0] for t in thm])  # (runs * directions, deltas)
     flips = np.concatenate([t[1] for t in thm])
     slopes = smooth_slopes(ratios, flips, FIG5_DELTAS)
-    grok = [int(curve[np.argmax(a == 1)]) if (a == 1).any() else None for a in R["test_acc"]]
+    grok = [MA.grok_step(curve, a, level=1.0) for a in R["test_acc"]]
     out = {
         "steps": steps, "runs": runs, "lr": FIG5_LR, "lam": FIG5_LAM, "grok_step": grok,
         "cos_by_phase": {meth: {ph: float(R[f"cos_{meth}"][phase == ph].mean())
@@ -620,15 +620,9 @@ def real_training(E, W2, d, lam, lr, tau_max):
     return {"steps": steps, **{k: np.array(v) for k, v in rec.items()}}
 
 
-def first_hit(tau, acc, level=0.95):
-    """Rescaled time at which the test accuracy first reaches `level` (None if never)."""
-    hit = np.flatnonzero(np.asarray(acc) >= level)
-    return float(tau[hit[0]]) if hit.size else None
-
-
 def fig8_summary(lam, lr, sharp, r, grok_sim):
     """The Fig. 8 numbers of one lambda; means over 0 < tau <= grok_tau_real (all tau if never)."""
-    g = first_hit(r["tau"], r["test_acc"])
+    g = MA.grok_step(r["tau"], r["test_acc"])
     upto = r["tau"] <= (g if g is not None else np.inf)
     upto_Z = r["tau_Z"] <= (g if g is not None else np.inf)
     return {"lambda": lam, "lr": lr, "sharpness": sharp, "steps": r["steps"],
@@ -652,7 +646,7 @@ def fig8(args):
     sim = MA.simulate(E0, d["X"], d["Y"], d["Xt"], d["Yt"], s["sim_lr"], sim_steps,
                       every=max(1, round(FIG8_EVERY / s["sim_lr"])), label="Figure 8 (Eq. 20)", log=progress)
     sim_tau = sim["step"] * s["sim_lr"]
-    grok_sim = first_hit(sim_tau, sim["test_acc"])
+    grok_sim = MA.grok_step(sim_tau, sim["test_acc"])
     runs, curves = [], []
     for lam in s["lambdas"]:
         W2 = MA.optimal_readout(xp.maximum(d["X"] @ E0, 0.0), d["Y"], lam)  # start on W2's slow manifold

@@ -115,9 +115,9 @@ def test_accuracy(E, X_train, Y_train, X_test, Y_test, act="relu"):
 
 
 def grok_step(steps, acc, level=0.95):
-    """First recorded step with accuracy >= level (None if never reached)."""
+    """First recorded step (or rescaled time) with accuracy >= level (None if never reached)."""
     hit = np.flatnonzero(np.asarray(acc) >= level)
-    return int(np.asarray(steps)[hit[0]]) if hit.size else None
+    return np.asarray(steps)[hit[0]].item() if hit.size else None
 
 
 # ---------------------------------------------------------------- the Fig. 6 simulation
