@@ -101,6 +101,22 @@ def closed_form_step(E, X, Y, work):
     return dE, H, K, B
 
 
+def closed_form_flow(E, X, Y, D, eta, lam=0.0, act="relu"):
+    """E after rescaled time D of Eq. 20: round(D / eta) Euler steps E <- E + eta dE (lam > 0:
+    the finite-lambda form, A = (H H^T + lam I)^-1)."""
+    E = E.copy()
+    for _ in range(max(1, int(round(D / eta)))):
+        E += eta * closed_form_update(E, X, Y, act, lam)
+    return E
+
+
+def displacement_cosine(E0, E1, X, Y, D, eta, lam=0.0, act="relu"):
+    """The fair yardstick for a stiff flow: cos(E1 - E0, S(E0, D) - E0), S = Eq. 20 simulated
+    from E0 over rescaled time D. Compares displacements, not instantaneous directions."""
+    u, v = (E1 - E0).ravel(), (closed_form_flow(E0, X, Y, D, eta, lam, act) - E0).ravel()
+    return float(u @ v / (xp.linalg.norm(u) * xp.linalg.norm(v)))
+
+
 # ---------------------------------------------------------------- accuracy
 def accuracy(E, W, X, Y, act="relu"):
     """Fraction of samples whose argmax of sigma(X E) W is the true class argmax Y."""

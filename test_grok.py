@@ -517,6 +517,17 @@ def test_simulate_is_euler_on_eq20_and_keeps_zero_loss():
     assert abs(res["test_acc"][-1] - MA.test_accuracy(manual, X, Y, Xt, Yt)) < 1e-12
 
 
+def test_displacement_cosine_of_the_closed_form_against_itself_is_one():
+    X, Y, Xt, Yt, E = modadd_problem()
+    E = 0.4 * E
+    res = MA.simulate(E, X, Y, Xt, Yt, lr=1e-2, steps=20, every=5, snapshots=4)
+    assert abs(MA.displacement_cosine(E, res["snaps"][-1], X, Y, 0.2, 1e-2) - 1) < 1e-12
+    assert rel_err(MA.closed_form_flow(E, X, Y, 0.2, 1e-2), res["snaps"][-1]) < 1e-12
+    other = MA.closed_form_flow(E, X, Y, 0.2, 1e-2, lam=0.5)  # the finite-lambda flow differs
+    assert MA.displacement_cosine(E, other, X, Y, 0.2, 1e-2) < 0.999
+    assert abs(MA.displacement_cosine(E, other, X, Y, 0.2, 1e-2, lam=0.5) - 1) < 1e-12
+
+
 def test_simulate_stops_on_nan_naming_figure_and_step():
     X, Y, Xt, Yt, E = modadd_problem()
     E[0, 0] = np.nan
