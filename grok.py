@@ -560,6 +560,133 @@ def fig6(args):
         "fourier": fig6_fourier(runs)}}
 
 
+# ============================================================ Figure 11: the closed form as a simulator
+
+# Beyond the paper, on the Fig. 8 size (p = 19, d_h = 192, 133 training pairs): Eq. 20 with 10x the
+# Fig. 6 step (test_fig11_step_size_barely_moves_the_grokking_time), times in tau = eta step.
+# Part 1 moves E along Z in other ways; part 2 sweeps the training fraction and the width.
+FIG11 = {"p": 19, "hidden": 192, "train_frac": 0.7, "lr": 1e-2, "tau": 20.0, "every": 5,
+         "cosines": (0.7, 0.4, 0.2, 0.0), "window": 0.05, "cos_starts": 20,
+         "widths": (192, 384), "fractions": (0.3, 0.4, 0.5, 0.6, 0.7, 0.8, 0.9), "seeds": 3}
+# --quick: p = 11 (66 pairs); width 48 is below the 59 training pairs at fraction 0.9: skipped
+FIG11_QUICK = {"p": 11, "hidden": 96, "train_frac": 0.9, "lr": 2e-2, "tau": 3.0, "every": 5,
+               "cosines": (0.5, 0.0), "window": 0.1, "cos_starts": 3,
+               "widths": (48, 96), "fractions": (0.5, 0.9), "seeds": 2}
+FIG11_LEVEL = 0.95  # "generalized": first record with test accuracy >= this
+
+
+def fig11_problem(rng, p, frac, width):
+    """A random split of the mod-p pairs and an initial E (Fig. 6 recipe): (X, Y, Xt, Yt, E0)."""
+    X, Y, _ = MA.modular_addition(p)
+    tr, te = MA.train_test_split(X.shape[0], frac, rng)
+    return X[tr], Y[tr], X[te], Y[te], MA.init_embedding(rng, p, width)
+
+
+def spearman(x, y):
+    """Spearman rank correlation: Pearson correlation of the ranks (ties get their mean rank)."""
+    def ranks(v):
+        v = np.asarray(v, dtype=float)
+        r = np.empty(v.size)
+        r[np.argsort(v, kind="stable")] = np.arange(v.size)
+        _, inv, count = np.unique(v, return_inverse=True, return_counts=True)
+        return (np.bincount(inv, weights=r) / count)[inv]
+    return float(np.corrcoef(ranks(x), ranks(y))[0, 1])
+
+
+def fig11_cos_disp(res, d, direction, s):
+    """Mean displacement cosine of a run with Eq. 20 over windows of s["window"] tau, started
+    from s["cos_starts"] evenly spaced snapshots of the run (the same dynamics re-run from each)."""
+    n = max(1, int(round(s["window"] / s["lr"])))
+    cos = []
+    for E0 in res["snaps"][:-1]:
+        E0 = xp.asarray(E0)
+        E1 = MA.simulate(E0, *d, s["lr"], n, every=n, snapshots=1, direction=direction)["snaps"][-1]
+        cos.append(MA.displacement_cosine(E0, xp.asarray(E1), d[0], d[1], s["window"], s["lr"]))
+    return float(np.mean(cos))
+
+
+def fig11_counterfactuals(args, s):
+    """Part 1: from one split and E0, Eq. 20 and the other motions along Z for s["tau"]."""
+    *d, E0 = fig11_problem(np.random.default_rng([args.seed, 11, 0]), s["p"], s["train_frac"], s["hidden"])
+    plan = ([("eq20", None)] + [(k, c) for k in ("tilt-noise", "tilt-fixed") for c in s["cosines"]]
+            + [("l1", None), ("readout-only", None), ("shrink", None)])
+    steps = int(round(s["tau"] / s["lr"]))
+    rows, curves = [], []
+    for i, (name, c) in enumerate(plan):
+        direction = MA.counterfactual(name, c, np.random.default_rng([args.seed, 11, 1, i]), E0.shape)
+        res = MA.simulate(E0, *d, s["lr"], steps, every=s["every"], snapshots=s["cos_starts"],
+                          label=f"Figure 11 ({name})", direction=direction)
+        rows.append({"dynamics": name, "cos": c, "cos_disp": fig11_cos_disp(res, d, direction, s),
+                     "grok_step": MA.grok_step(res["step"], res["test_acc"], FIG11_LEVEL),
+                     "final_norm": float(res["norm"][-1]), "final_test_acc": float(res["test_acc"][-1]),
+                     "within_vs_across_final":
+                         MA.fourier_diagnostics(xp.asarray(res["snaps"][-1]))["within_vs_across"]})
+        curves.append({"tau": res["step"] * s["lr"], "test_acc": res["test_acc"]})
+        progress(f"Figure 11 {name}{'' if c is None else f' c = {c}'}: 0.95 at step "
+                 f"{rows[-1]['grok_step']}, cos_disp {rows[-1]['cos_disp']:.3f}")
+    return rows, curves
+
+
+def fig11_run(seed, s, f, w, r):
+    """Part 2, one run: fraction index f, width w, seed r; Eq. 20 until test accuracy reaches
+    FIG11_LEVEL or s["tau"] runs out. Returns (grok step or None, final ||E||, final test acc)."""
+    *d, E0 = fig11_problem(np.random.default_rng([seed, 11, 2, f, r]), s["p"], s["fractions"][f], w)
+    res = MA.simulate(E0, *d, s["lr"], int(round(s["tau"] / s["lr"])), every=s["every"],
+                      snapshots=1, label=f"Figure 11 (width {w}, fraction {s['fractions'][f]})",
+                      until=FIG11_LEVEL)
+    return MA.grok_step(res["step"], res["test_acc"], FIG11_LEVEL), res["norm"][-1], res["test_acc"][-1]
+
+
+def fig11_sweep(args, s):
+    """Part 2: grokking step, final ||E|| and test accuracy for every width x fraction x seed
+    (None for cells where the width does not exceed the training pairs; the reason in `skipped`)."""
+    shape = (len(s["widths"]), len(s["fractions"]), s["seeds"])
+    grok, norm, acc = np.full(shape, None), np.full(shape, np.nan), np.full(shape, np.nan)
+    skipped = []
+    for i, w in enumerate(s["widths"]):
+        for f, frac in enumerate(s["fractions"]):
+            n = MA.n_train(s["p"], frac)
+            if w <= n:
+                skipped.append(f"width {w}, fraction {frac}: d_h = {w} <= {n} training pairs")
+                continue
+            for r in range(s["seeds"]):
+                grok[i, f, r], norm[i, f, r], acc[i, f, r] = fig11_run(args.seed, s, f, w, r)
+            progress(f"Figure 11 width {w}, fraction {frac}: 0.95 at steps {list(grok[i, f])}")
+    return grok, norm, acc, skipped
+
+
+def fig11_cells(grok, ran):
+    """Per width x fraction: median grokking step over seeds (never = infinitely late, so None
+    if at least half never got there) and the share of runs that never did (None if skipped)."""
+    never = grok == None  # noqa: E711 (elementwise on an object array)
+    med = np.median(np.where(never, np.inf, grok).astype(float), axis=2)
+    share = never.mean(axis=2)
+    return ([[m.item() if np.isfinite(m) else None for m in row] for row in med],
+            [[v.item() if ok else None for v, ok in zip(row, oks)]
+             for row, oks in zip(share, ran.all(axis=2))])
+
+
+@figure("11")
+def fig11(args):
+    """Beyond the paper: Eq. 20 as a grokking simulator. Is the norm-minimizing direction
+    needed (part 1)? How does grokking time depend on data and width (part 2)?"""
+    s = dict(FIG11_QUICK if args.quick else FIG11)
+    rows, curves = fig11_counterfactuals(args, s)
+    grok, norm, acc, skipped = fig11_sweep(args, s)
+    ran = ~np.isnan(norm)
+    median, never = fig11_cells(grok, ran)
+    s.update(n_train=MA.n_train(s["p"], s["train_frac"]), level=FIG11_LEVEL,
+             budget_steps=int(round(s["tau"] / s["lr"])))
+    out = {"counterfactual": rows, "p": s["p"], "lr": s["lr"], "budget_steps": s["budget_steps"],
+           "seeds": s["seeds"], "widths": s["widths"], "fractions": s["fractions"],
+           "grok_step": grok.tolist(), "grok_step_median": median, "never_fraction": never,
+           "final_norm": norm, "final_test_acc": acc, "skipped": skipped,
+           "norm_vs_acc_spearman": spearman(norm[ran], acc[ran]), "settings": s}
+    plots.fig11(curves, rows, grok, norm, acc, median, s, out["norm_vs_acc_spearman"],
+                os.path.join(args.out, "fig11_simulator.png"))
+    return {"fig11": out}
+
+
 # ============================================================ Figure 8: real vs closed-form
 
 # Smaller than Fig. 6 (p = 37, d_h = 512) so that real GD, ~10^5 steps per lambda, fits in about

@@ -50,16 +50,18 @@ def optimal_readout(H, Y, lam=0.0):
     return H.T @ xp.linalg.solve(K, Y)
 
 
-def cost_R(E, X, Y, lam, act="relu", limit=False):
+def cost_R(E, X, Y, lam, act="relu", limit=False, norm="l2"):
     """Eq. 16 / 19: R(E) = min_W2 L_lam = lam ||E||^2 + lam Tr(Y^T (H H^T + lam I)^-1 Y).
 
     Exact for finite lam; limit=True drops lam inside the inverse (Eq. 19, lam -> 0).
+    norm="l1" puts lam ||E||_1 in place of lam ||E||^2 (the Fig. 11 counterfactual objective).
     """
     H = M.ACTIVATIONS[act][0](X @ E)
     K = H @ H.T
     if not limit:
         K[xp.diag_indices_from(K)] += lam
-    return float(lam * xp.sum(E * E) + lam * xp.sum(Y * xp.linalg.solve(K, Y)))
+    size = xp.sum(E * E) if norm == "l2" else xp.sum(xp.abs(E))
+    return float(lam * size + lam * xp.sum(Y * xp.linalg.solve(K, Y)))
 
 
 # ---------------------------------------------------------------- Eq. 20
@@ -117,6 +119,41 @@ def displacement_cosine(E0, E1, X, Y, D, eta, lam=0.0, act="relu"):
     return float(u @ v / (xp.linalg.norm(u) * xp.linalg.norm(v)))
 
 
+# ---------------------------------------------------------------- other motions along Z (Fig. 11)
+def tilted(g, r, c):
+    """Fig. 11: g turned to cosine c with itself, towards the part of r perpendicular to g,
+    keeping its length: ||g|| (c u + sqrt(1 - c^2) w), u = g / ||g||, w = unit (r - (r.u) u)."""
+    n = xp.linalg.norm(g)
+    u = g / n
+    w = r - xp.sum(r * u) * u
+    return n * (c * u + (1.0 - c * c) ** 0.5 * w / xp.linalg.norm(w))
+
+
+def counterfactual(name, c=None, rng=None, shape=None):
+    """Fig. 11: the direction map D(E, dE) that `simulate` follows instead of Eq. 20's dE.
+
+    "eq20": dE itself (None); "tilt-noise" / "tilt-fixed": dE tilted to cosine c towards a fresh
+    Gaussian direction each step / one fixed Gaussian direction (shape, drawn once from rng);
+    "l1": -grad R_1 / 2 lam for R_1 = lam ||E||_1 + lam Tr(Y^T (H H^T)^-1 Y), i.e. the readout
+    part of Eq. 20 minus sign(E) / 2; "readout-only": Eq. 20 without its -E term;
+    "shrink": -E alone (plain weight decay, E <- (1 - eta) E).
+    """
+    if name == "eq20":
+        return None
+    if name == "tilt-noise":
+        return lambda E, dE: tilted(dE, xp.asarray(rng.normal(size=dE.shape)), c)
+    if name == "tilt-fixed":
+        R = xp.asarray(rng.normal(size=shape))
+        return lambda E, dE: tilted(dE, R, c)
+    if name == "l1":
+        return lambda E, dE: dE + E - 0.5 * xp.sign(E)
+    if name == "readout-only":
+        return lambda E, dE: dE + E
+    if name == "shrink":
+        return lambda E, dE: -E
+    raise ValueError(f"unknown dynamics {name!r}")
+
+
 # ---------------------------------------------------------------- accuracy
 def accuracy(E, W, X, Y, act="relu"):
     """Fraction of samples whose argmax of sigma(X E) W is the true class argmax Y."""
@@ -144,12 +181,14 @@ def condition_number(K):
 
 
 def simulate(E, X_train, Y_train, X_test, Y_test, lr, steps, every=10, snapshots=60,
-             label="closed-form dynamics", log=None):
+             label="closed-form dynamics", log=None, direction=None, until=None):
     """Fig. 6: iterate E <- E + lr dE (Eq. 20, ReLU), recording the readout every `every` steps.
 
     Keeps E at `snapshots + 1` evenly spaced steps (first and last included) for the
     Fourier analysis and animations. Raises FloatingPointError naming `label` and the
     step if the run blows up; warns once if cond(H H^T) at a snapshot exceeds 1e12.
+    Fig. 11: direction(E, dE) replaces the step direction dE (see `counterfactual`); `until`
+    ends the run at the first record with test accuracy >= until (its E is the last snapshot).
     """
     if E.shape[1] <= X_train.shape[0]:
         raise ValueError(f"{label}: the zero-loss readout needs d_h > n, got d_h = {E.shape[1]}, "
@@ -174,7 +213,8 @@ def simulate(E, X_train, Y_train, X_test, Y_test, lr, steps, every=10, snapshots
             rec["train_acc"].append(float(xp.mean(xp.argmax(F_train, 1) == xp.argmax(Y_train, 1))))
             rec["test_acc"].append(accuracy(E, H.T @ B, X_test, Y_test))
             rec["norm"].append(float(xp.sqrt(xp.sum(E * E))))
-        if t in snap_at:
+        done = until is not None and t % every == 0 and rec["test_acc"][-1] >= until
+        if t in snap_at or done:
             snaps.append(M.to_numpy(E).copy())
             snap_steps.append(t)
             cond.append(condition_number(K))
@@ -183,7 +223,11 @@ def simulate(E, X_train, Y_train, X_test, Y_test, lr, steps, every=10, snapshots
                               "readout is ill-conditioned and results may be inaccurate", RuntimeWarning)
         if log is not None and t and t % 1000 == 0:
             log(f"{label}: step {t}/{steps}, test accuracy {rec['test_acc'][-1]:.3f}")
+        if done:
+            break
         if t < steps:
+            if direction is not None:
+                dE = direction(E, dE)
             dE *= lr
             E += dE
     out = {k: np.array(v) for k, v in rec.items()}

@@ -390,6 +390,99 @@ def fig6_circles(rows, ks, p, path):
     save(fig, path)
 
 
+
+def fig11(curves, rows, grok, norm, acc, median, s, rho, path):
+    """Fig. 11 (beyond the paper): Eq. 20 against other motions along Z, and its phase diagram.
+
+    curves/rows: one per counterfactual run ({"tau", "test_acc"} / the summary row); grok, norm, acc:
+    (widths, fractions, seeds) grokking step (None = never), final ||E||, final test accuracy
+    (NaN = skipped cell); median: (widths, fractions) median grokking step; s: the settings.
+    """
+    fig, ax = plt.subplots(2, 3, figsize=(18, 10.5))
+    lr, level = s["lr"], s["level"]
+    tau = lambda g: "never" if g is None else f"{g * lr:.2f}"  # noqa: E731
+    shade = {c: plt.cm.viridis(0.85 * (1 - c)) for c in s["cosines"]}
+    other = {"l1": "tab:red", "readout-only": "tab:purple", "shrink": "tab:brown"}
+    groups = [(ax[0, 0], ("tilt-noise",), "(a) Eq. 20 tilted to cosine c, fresh random perpendicular part each step"),
+              (ax[0, 1], ("tilt-fixed",), "(b) Eq. 20 tilted to cosine c, fixed random perpendicular part"),
+              (ax[0, 2], tuple(other), "(c) other objectives: L1 norm, readout norm alone, plain shrinkage")]
+    for a, names, title in groups:
+        for c, r in zip(curves, rows):
+            if r["dynamics"] == "eq20" or r["dynamics"] in names:
+                eq = r["dynamics"] == "eq20"
+                col = "k" if eq else shade.get(r["cos"], other.get(r["dynamics"]))
+                name = r["dynamics"] if r["cos"] is None else f"{r['dynamics']}, c = {r['cos']:g}"
+                lab = (f"{name}: {level} at tau {tau(r['grok_step'])}, ||E|| {r['final_norm']:.1f}, "
+                       f"circles {r['within_vs_across_final']:.2f}, cos_disp {r['cos_disp']:.2f}")
+                a.plot(c["tau"], c["test_acc"], color=col, lw=2.2 if eq else 1.3, label=lab)
+        a.axhline(level, color="gray", lw=0.8)
+        a.set(xlabel="rescaled time tau = eta x step", ylabel="test accuracy", ylim=(-0.02, 1.05), title=title)
+        a.legend(fontsize=6.5, loc="center right")
+    a = ax[1, 0]
+    eq20 = rows[0]["grok_step"]
+    for name, m in (("tilt-noise", "o-"), ("tilt-fixed", "s--")):
+        rs = [r for r in rows if r["dynamics"] == name]
+        cs = np.array([r["cos"] for r in rs])
+        g = np.array([np.nan if r["grok_step"] is None else r["grok_step"] * lr for r in rs])
+        a.plot(cs, g, m, label=f"{name} (text: displacement cosine with Eq. 20 over tau {s['window']:g})")
+        for r, gi in zip(rs, g):
+            y = s["tau"] if np.isnan(gi) else gi
+            a.annotate(f"{r['cos_disp']:.2f}", (r["cos"], y), xytext=(4, 4), textcoords="offset points", fontsize=7)
+            if np.isnan(gi):
+                a.plot(r["cos"], y, "x", color="k", ms=9)
+    if eq20 is not None:
+        a.plot(1.0, eq20 * lr, "k*", ms=12, label="Eq. 20 itself (c = 1)")
+        a.plot(np.linspace(0.15, 1, 50), eq20 * lr / np.linspace(0.15, 1, 50), "k:", lw=1,
+               label="Eq. 20 time / c (the pace of the aligned part alone)")
+    a.axhline(s["tau"], color="gray", ls="--", lw=0.8, label=f"budget tau = {s['tau']:g} (x: never)")
+    a.set(xlabel="prescribed cosine c with the Eq. 20 direction (same step length)",
+          ylabel=f"tau at first test accuracy >= {level}", ylim=(0, 1.08 * s["tau"]),
+          title="(d) how aligned must the motion along Z be?")
+    a.legend(fontsize=7)
+    a = ax[1, 1]
+    fr = np.array(s["fractions"])
+    marks = ("o", "s", "^", "D")
+    for i, w in enumerate(s["widths"]):
+        col = f"C{i}"
+        jit = (i - (len(s["widths"]) - 1) / 2) * 0.008
+        for f in range(len(fr)):
+            for r in range(grok.shape[2]):
+                if np.isnan(norm[i, f, r]):
+                    continue
+                g = grok[i, f, r]
+                a.plot(fr[f] + jit, s["tau"] * 1.04 if g is None else g * lr,
+                       "x" if g is None else marks[i], color=col, ms=6 if g is None else 4, alpha=0.7)
+        m = np.array([np.nan if v is None else v * lr for v in median[i]])
+        a.plot(fr + jit, m, "-", marker=marks[i], color=col, lw=2, label=f"d_h = {w}: median over {grok.shape[2]} seeds")
+    a.axhline(s["tau"], color="gray", ls="--", lw=0.8, label=f"budget tau = {s['tau']:g}; x above it: never")
+    a.set(xlabel="training fraction (of the p(p+1)/2 unordered pairs)", ylabel=f"tau at first test accuracy >= {level}",
+          yscale="log", title="(e) phase diagram: time to generalize vs data and width (dots: single runs)")
+    a.legend(fontsize=7)
+    a = ax[1, 2]
+    ok = ~np.isnan(norm)
+    for i, w in enumerate(s["widths"]):
+        for f, frac in enumerate(fr):
+            sel = ok[i, f]
+            if sel.any():
+                a.scatter(norm[i, f][sel], acc[i, f][sel], marker=marks[i], s=28, alpha=0.8,
+                          color=plt.cm.plasma(0.9 * f / max(1, len(fr) - 1)),
+                          label=f"d_h = {w}" if f == len(fr) - 1 else None, edgecolors="k", linewidths=0.3)
+    for f, frac in enumerate(fr):
+        a.plot([], [], "o", color=plt.cm.plasma(0.9 * f / max(1, len(fr) - 1)), label=f"fraction {frac:g}")
+    a.set(xlabel="final $\\|E\\|_F$ (at first accuracy >= 0.95, else at the budget)", ylabel="final test accuracy",
+          title=f"(f) final norm vs final test accuracy over all {int(ok.sum())} runs\nSpearman rank correlation {rho:+.2f}")
+    a.legend(fontsize=6.5, ncol=2)
+    fig.suptitle(
+        f"Fig. 11 (beyond the paper): the closed form (Eq. 20) as a grokking simulator; ReLU, a + b mod {s['p']}, "
+        f"step eta = {lr:g} (tau = eta x step), E ~ N(0, std p^-1/2)\n"
+        f"(a)-(d): one split ({s['n_train']} training pairs, {s['train_frac']:.0%}) and one E0, d_h = {s['hidden']}, "
+        f"{s['budget_steps']} steps; 'circles' = within/across-frequency similarity of the final E (1 = none, Fig. 6 reaches ~4.6)."
+        f"\n(e)-(f): each run until test accuracy >= {level} or {s['budget_steps']} steps; "
+        f"widths {', '.join(map(str, s['widths']))}, {s['seeds']} seeds per cell (own split and E0)", fontsize=10)
+    fig.tight_layout()
+    save(fig, path)
+
+
 # ============================================================ Figure 8
 
 def fig8(sim_tau, sim_acc, curves, runs, s, path):
