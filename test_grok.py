@@ -592,6 +592,167 @@ def test_fourier_diagnostics_on_perfect_circles():
         "E_j must sit at angle -2 pi j k / p (Im F_k carries the minus sign of the transform)"
 
 
+
+# Figure 11 (beyond the paper): other motions along Z, the phase diagram
+def fig11_small():
+    """The first quick-mode sweep run of Fig. 11 at fraction 0.9, width 96 (it groks by step ~100)."""
+    s = grok.FIG11_QUICK
+    return grok.fig11_problem(np.random.default_rng([0, 11, 2, 1, 0]), s["p"], 0.9, 96)
+
+
+def test_fig11_tilted_direction_has_exactly_cosine_c_and_the_same_length():
+    rng = np.random.default_rng(21)
+    g, r = rng.normal(size=(5, 7)), rng.normal(size=(5, 7))
+    r_perp = r - (r * g).sum() / (g * g).sum() * g
+    for c in (1.0, 0.7, 0.4, 0.2, 0.0, -0.5):
+        D = MA.tilted(g, r, c)
+        assert abs(np.linalg.norm(D) - np.linalg.norm(g)) < 1e-12 * np.linalg.norm(g), f"c = {c}: length"
+        assert abs((D * g).sum() / np.linalg.norm(D) / np.linalg.norm(g) - c) < 1e-12, f"c = {c}: cosine"
+        rest = D - c * g  # must point along r's part perpendicular to g
+        if c < 1:
+            assert abs((rest * r_perp).sum() / np.linalg.norm(rest) / np.linalg.norm(r_perp) - 1) < 1e-12
+    fixed = MA.counterfactual("tilt-fixed", 0.3, np.random.default_rng(2), g.shape)
+    noise = MA.counterfactual("tilt-noise", 0.3, np.random.default_rng(2), g.shape)
+    assert np.array_equal(fixed(None, g), fixed(None, g)), "the fixed perpendicular part must persist"
+    assert rel_err(noise(None, g), noise(None, g)) > 0.1, "the noise must be fresh at every step"
+
+
+def test_fig11_c1_and_eq20_reproduce_simulate():
+    X, Y, Xt, Yt, E = modadd_problem()
+    E = 0.4 * E
+    ref = MA.simulate(E, X, Y, Xt, Yt, lr=1e-2, steps=30, every=5, snapshots=3)
+    assert MA.counterfactual("eq20") is None
+    for name in ("tilt-noise", "tilt-fixed"):
+        D = MA.counterfactual(name, 1.0, np.random.default_rng(0), E.shape)
+        res = MA.simulate(E, X, Y, Xt, Yt, lr=1e-2, steps=30, every=5, snapshots=3, direction=D)
+        assert rel_err(res["snaps"], ref["snaps"]) < 1e-12, f"{name}, c = 1 is not Eq. 20"
+        assert np.array_equal(res["test_acc"], ref["test_acc"])
+    D = MA.counterfactual("tilt-noise", 0.5, np.random.default_rng(0), E.shape)
+    res = MA.simulate(E, X, Y, Xt, Yt, lr=1e-2, steps=30, every=5, snapshots=3, direction=D)
+    assert rel_err(res["snaps"][1], ref["snaps"][1]) > 1e-3, "direction= is ignored"
+
+
+def test_fig11_l1_and_readout_only_are_steepest_descents_of_their_objectives():
+    X, Y, _, _, E = modadd_problem()
+    lam = 0.5
+    dE = MA.closed_form_update(E, X, Y)
+    l1 = lambda e: MA.cost_R(e.reshape(E.shape), X, Y, lam, limit=True, norm="l1")  # noqa: E731
+    readout = lambda e: MA.cost_R(e.reshape(E.shape), X, Y, lam, limit=True) - lam * (e @ e)  # noqa: E731
+    assert abs(l1(E.ravel()) - readout(E.ravel()) - lam * np.abs(E).sum()) < 1e-12
+    for name, R in (("l1", l1), ("readout-only", readout)):
+        want = -fd_grad(R, E.ravel()) / (2 * lam)  # E has no zero entry: |E| is smooth here
+        got = MA.counterfactual(name)(E, dE).ravel()
+        assert rel_err(got, want) < 1e-6, f"{name}: rel err {rel_err(got, want):.2e}"
+    assert rel_err(MA.counterfactual("shrink")(E, dE), -E) == 0
+
+
+def test_fig11_shrinkage_never_changes_the_predictions_as_predicted():
+    X, Y, Xt, Yt, E = modadd_problem(p=7, frac=0.5, d_h=24, seed=3)
+    res = MA.simulate(E, X, Y, Xt, Yt, lr=0.05, steps=40, every=4, snapshots=2,
+                      direction=MA.counterfactual("shrink"))
+    assert rel_err(res["norm"], np.linalg.norm(E) * 0.95 ** res["step"]) < 1e-12, "E <- (1 - eta) E"
+    F = lambda E1: M.relu(Xt @ E1) @ MA.optimal_readout(M.relu(X @ E1), Y)  # noqa: E731
+    assert rel_err(F(res["snaps"][-1]), F(E)) < 1e-9, "the ReLU readout undoes any rescaling"
+    assert np.all(res["test_acc"] == res["test_acc"][0]) and 0 < res["test_acc"][0] < 1
+
+
+def test_fig11_until_stops_at_the_first_hit_and_never_is_null():
+    X, Y, Xt, Yt, E = fig11_small()
+    full = MA.simulate(E, X, Y, Xt, Yt, lr=0.02, steps=150, every=5, snapshots=150)
+    g = MA.grok_step(full["step"], full["test_acc"])
+    assert g is not None and 0 < g < 150, "pick a problem that groks inside the budget"
+    cut = MA.simulate(E, X, Y, Xt, Yt, lr=0.02, steps=150, every=5, snapshots=1, until=0.95)
+    assert cut["step"][-1] == g and list(cut["snap_steps"]) == [0, g]
+    assert np.array_equal(cut["test_acc"], full["test_acc"][:len(cut["step"])])
+    assert rel_err(cut["snaps"][-1], full["snaps"][list(full["snap_steps"]).index(g)]) < 1e-12
+    s = dict(grok.FIG11_QUICK, tau=0.5)  # 25 steps: too short to generalize
+    out = grok.fig11_run(0, s, 1, 96, 0)
+    assert out[0] is None and grok.jsonable(list(out))[0] is None, "never must be null, not the budget"
+
+
+def test_fig11_sweep_cell_equals_a_direct_simulate_run():
+    s = grok.FIG11_QUICK
+    g, norm, acc = grok.fig11_run(0, s, 1, 96, 0)
+    X, Y, Xt, Yt, E = fig11_small()
+    res = MA.simulate(E, X, Y, Xt, Yt, s["lr"], int(round(s["tau"] / s["lr"])), every=s["every"])
+    want = MA.grok_step(res["step"], res["test_acc"])
+    assert g == want and g is not None, (g, want)
+    at = list(res["step"]).index(g)
+    assert abs(norm - res["norm"][at]) < 1e-9 * norm and acc == res["test_acc"][at]
+
+
+def test_fig11_step_size_barely_moves_the_grokking_time():
+    s = grok.FIG11  # the full run's step against half of it, in rescaled time tau = eta step
+    half = dict(s, lr=s["lr"] / 2, every=2 * s["every"])
+    # the counterfactual cell (d_h = 192, 70%) and the stiffest sweep cell (smallest width, 90%)
+    for w, frac in ((s["hidden"], s["train_frac"]), (s["widths"][0], s["fractions"][-1])):
+        f = s["fractions"].index(frac)
+        big = np.mean([grok.fig11_run(0, s, f, w, r)[0] * s["lr"] for r in range(3)])
+        small = np.mean([grok.fig11_run(0, half, f, w, r)[0] * half["lr"] for r in range(3)])
+        assert abs(big - small) <= 0.05 * small, f"d_h {w}, {frac:.0%}: mean tau {big:.3f} vs {small:.3f}"
+
+
+def test_fig11_spearman_and_cell_summaries():
+    assert abs(grok.spearman([1, 2, 3, 4], [10, 20, 30, 45]) - 1) < 1e-12
+    assert abs(grok.spearman([1, 2, 3, 4], [3, 2, 1, 0]) + 1) < 1e-12
+    assert abs(grok.spearman([1, 2, 2, 3], [1, 3, 2, 4]) - 3 / 10 ** 0.5) < 1e-12, "ties get mean ranks"
+    x, y = np.random.default_rng(5).normal(size=(2, 30))
+    assert abs(grok.spearman(x, y) - grok.spearman(np.exp(3 * x), y ** 3)) < 1e-12, "ranks only"
+    grk = np.array([[[10, None, 30], [None, None, 5]], [[7, 9, 8], [None, None, None]]], dtype=object)
+    ran = np.ones(grk.shape, bool)
+    ran[1, 1] = False  # a skipped cell
+    med, never = grok.fig11_cells(grk, ran)
+    assert med == [[30.0, None], [8.0, None]], med
+    assert never == [[1 / 3, 2 / 3], [0.0, None]], never
+
+
+def test_fig11_cos_disp_is_the_mean_over_windows_from_snapshots():
+    X, Y, Xt, Yt, E = fig11_small()
+    s = dict(grok.FIG11_QUICK, window=0.06)
+    D = MA.counterfactual("tilt-fixed", 0.5, np.random.default_rng(1), E.shape)
+    res = MA.simulate(E, X, Y, Xt, Yt, s["lr"], 20, every=5, snapshots=2, direction=D)
+    want = []
+    for E0 in res["snaps"][:-1]:
+        E1 = E0.copy()
+        for _ in range(3):  # window / lr Euler steps of the tilted motion
+            E1 = E1 + s["lr"] * D(E1, MA.closed_form_update(E1, X, Y))
+        want.append(MA.displacement_cosine(E0, E1, X, Y, 0.06, s["lr"]))
+    assert abs(grok.fig11_cos_disp(res, (X, Y, Xt, Yt), D, s) - np.mean(want)) < 1e-9
+    assert abs(grok.fig11_cos_disp(res, (X, Y, Xt, Yt), None, s) - 1) < 1e-12
+
+
+def test_fig11_quick_numbers():
+    with tempfile.TemporaryDirectory() as d:
+        out = grok.fig11(Namespace(seed=0, quick=True, out=d))["fig11"]
+        assert os.path.getsize(os.path.join(d, "fig11_simulator.png")) > 10000
+    s = grok.FIG11_QUICK
+    rows = {(r["dynamics"], r["cos"]): r for r in out["counterfactual"]}
+    assert list(rows) == [("eq20", None), ("tilt-noise", 0.5), ("tilt-noise", 0.0), ("tilt-fixed", 0.5),
+                          ("tilt-fixed", 0.0), ("l1", None), ("readout-only", None), ("shrink", None)]
+    X, Y, Xt, Yt, E = grok.fig11_problem(np.random.default_rng([0, 11, 0]), s["p"], s["train_frac"], s["hidden"])
+    steps = int(round(s["tau"] / s["lr"]))
+    ref = MA.simulate(E, X, Y, Xt, Yt, s["lr"], steps, every=s["every"])
+    eq = rows[("eq20", None)]
+    assert eq["grok_step"] == MA.grok_step(ref["step"], ref["test_acc"]) is not None
+    assert abs(eq["final_norm"] - ref["norm"][-1]) < 1e-9 and abs(eq["cos_disp"] - 1) < 1e-9
+    assert abs(eq["within_vs_across_final"]
+               - MA.fourier_diagnostics(ref["snaps"][-1])["within_vs_across"]) < 1e-9
+    sh = rows[("shrink", None)]
+    assert abs(sh["final_norm"] - np.linalg.norm(E) * (1 - s["lr"]) ** steps) < 1e-9
+    assert sh["final_test_acc"] == ref["test_acc"][0] and sh["grok_step"] is None
+    assert rows[("tilt-noise", 0.0)]["grok_step"] is None
+    assert out["budget_steps"] == steps and out["lr"] == s["lr"] and out["p"] == s["p"]
+    assert np.array(out["grok_step"], dtype=object).shape == (2, 2, 2)
+    assert out["skipped"] == ["width 48, fraction 0.9: d_h = 48 <= 59 training pairs"]
+    assert out["grok_step"][0][1] == [None, None] and out["never_fraction"][0][1] is None
+    g = grok.fig11_run(0, s, 1, 96, 1)
+    assert out["grok_step"][1][1][1] == g[0] and out["final_norm"][1, 1, 1] == g[1]
+    med, never = grok.fig11_cells(np.array(out["grok_step"], dtype=object), ~np.isnan(out["final_norm"]))
+    assert (med, never) == (out["grok_step_median"], out["never_fraction"])
+    ok = ~np.isnan(out["final_norm"])
+    assert out["norm_vs_acc_spearman"] == grok.spearman(out["final_norm"][ok], out["final_test_acc"][ok])
+
+
 # ---------------------------------------------------------------- real vs closed-form, Fig. 8
 def fig8_tiny(seed=8, p=5, d_h=24):
     """All 15 pairs of modular addition mod 5 (d_h > n = 15) and a Fig. 6 initial embedding."""
@@ -690,7 +851,7 @@ def test_cli_quick_is_reproducible_and_seeded():
             code, _, err = run_cli("--quick", "--seed", "3", "--out", d)
             assert code == 0, err
         sa, sb = read_summary(a), read_summary(b)
-        assert set(sa) == {"fig1", "fig2", "fig3", "fig4", "fig5", "fig6", "fig8", "anim", "meta"}, set(sa)
+        assert set(sa) == {"fig1", "fig2", "fig3", "fig4", "fig5", "fig6", "fig8", "fig11", "anim", "meta"}, set(sa)
         strip = lambda s: {k: v for k, v in s.items() if k != "meta"}  # noqa: E731
         assert strip(sa) == strip(sb), "same seed, different numbers"
         code, _, err = run_cli("--quick", "--seed", "4", "--figs", "6", "--out", b)
