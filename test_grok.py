@@ -704,6 +704,10 @@ def test_fig11_spearman_and_cell_summaries():
     med, never = grok.fig11_cells(grk, ran)
     assert med == [[30.0, None], [8.0, None]], med
     assert never == [[1 / 3, 2 / 3], [0.0, None]], never
+    s = dict(grok.FIG11_QUICK, widths=(59,), fractions=(0.9,), seeds=1)  # d_h = n = 59: skipped
+    g, norm, _, skipped = grok.fig11_sweep(Namespace(seed=0), s)
+    assert skipped == ["width 59, fraction 0.9: d_h = 59 <= 59 training pairs"] and g[0, 0, 0] is None
+    assert np.isnan(norm).all()
 
 
 def test_fig11_cos_disp_is_the_mean_over_windows_from_snapshots():
