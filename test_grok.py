@@ -746,6 +746,7 @@ def test_fig11_quick_numbers():
     assert sh["final_test_acc"] == ref["test_acc"][0] and sh["grok_step"] is None
     assert rows[("tilt-noise", 0.0)]["grok_step"] is None
     assert out["budget_steps"] == steps and out["lr"] == s["lr"] and out["p"] == s["p"]
+    assert out["settings"]["level"] == grok.FIG11_LEVEL == 0.95, "the issue defines generalized as 0.95"
     assert np.array(out["grok_step"], dtype=object).shape == (2, 2, 2)
     assert out["skipped"] == ["width 48, fraction 0.9: d_h = 48 <= 59 training pairs"]
     assert out["grok_step"][0][1] == [None, None] and out["never_fraction"][0][1] is None
