@@ -325,8 +325,8 @@ def fig9_bars(ax, rows, key, ylabel, title):
         ax.bar(x + (j - 1) * 0.27, V[:, j], 0.25, color=color, alpha=0.8, label=ph)
     ax.set_xticks(x, [fig9_row_label(r) for r in rows], fontsize=7)
     ax.axhline(0, color="k", lw=0.6)
-    ax.set(ylim=(min(0.0, np.nanmin(np.r_[V.ravel(), 0.0])) - 0.05, 1.05), ylabel=ylabel, title=title)
-    ax.legend(loc="upper right", fontsize=7, title="phase at the branch point", title_fontsize=7)
+    ax.set(ylim=(min(0.0, np.nanmin(np.r_[V.ravel(), 0.0])) - 0.05, 1.3), ylabel=ylabel, title=title)
+    ax.legend(loc="upper center", ncol=3, fontsize=7, title="phase at the branch point", title_fontsize=7)
 
 
 def fig9(R, phase, grok_steps, rows, out, path):
