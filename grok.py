@@ -489,15 +489,14 @@ def fig5(args):
 
 # Figure 9 reuses the Fig. 5 nets: it reruns each measured 10-step window from theta_{t-10},
 # split by source, at both projections that Fig. 5 found. Ablations branch off theta_t at a few
-# points (up to per_phase points of each phase in the first `nets` nets) into a short GD
-# segment in a changed setting and measure its last window at the Gauss-Newton proj_Z of its end.
-# Each row: (lr, lam, segment steps, window). The lr row keeps the rescaled duration lr * steps
-# and window; the lambda row runs longer, so that the distance to Z can settle to the new lambda.
+# points (the middles of per_phase parts of each phase in the first `nets` nets) into a short
+# GD segment in a changed setting and measure its last window at the Gauss-Newton proj_Z of its
+# end. Each ablation: (lr, lam, segment steps, windows). The window rows are Fig. 5's setting
+# (and the control of the lr row, which keeps the rescaled duration lr * steps and window); the
+# two lambda rows run lam_steps at lam and at lam / 10, so the distance to Z can settle.
 FIG9_WINDOWS = (1, 10, 100)
-FIG9_BASE = (FIG5_LR, FIG5_LAM, 100, FIG5_WINDOW)  # the control: Fig. 5's setting
-FIG9_LR_ROW = (0.1, FIG5_LAM, 1000, 100)
-FIG9_LAM_ROW = (FIG5_LR, FIG5_LAM / 10, 10_000, FIG5_WINDOW)
-FIG9 = {"nets": 2, "per_phase": 2, "lam_steps": FIG9_LAM_ROW[2]}
+FIG9_LR, FIG9_LAM = 0.1, FIG5_LAM / 10
+FIG9 = {"nets": 2, "per_phase": 2, "lam_steps": 10_000}
 FIG9_QUICK = {"nets": 1, "per_phase": 1, "lam_steps": 2000}
 FIG9_KEYS = ("cos", "cos_tangent", "tangent_fraction")
 
@@ -561,10 +560,11 @@ def fig9_branch_points(phase, nets, per_phase):
 
 def fig9_ablations(f5, thetas, points, lam_steps):
     """Rows of (setting, points, the three Fig. 5 numbers by phase, median distance to Z)."""
-    settings = [("window", FIG9_BASE[:3], FIG9_WINDOWS), ("lr", FIG9_LR_ROW[:3], FIG9_LR_ROW[3:]),
-                ("lambda", (*FIG9_LAM_ROW[:2], lam_steps), FIG9_LAM_ROW[3:])]
+    settings = [("window", FIG5_LR, FIG5_LAM, 100, FIG9_WINDOWS), ("lr", FIG9_LR, FIG5_LAM, 1000, (100,)),
+                ("lambda", FIG5_LR, FIG5_LAM, lam_steps, (FIG5_WINDOW,)),
+                ("lambda", FIG5_LR, FIG9_LAM, lam_steps, (FIG5_WINDOW,))]
     rows = []
-    for name, (lr, lam, steps), windows in settings:
+    for name, lr, lam, steps, windows in settings:
         vals = {w: [] for w in windows}
         dist = []
         for r, i in points:
@@ -638,8 +638,7 @@ def fig9(args):
         "window_ablation": [row for row in rows if row["ablation"] == "window"],
         "lr_ablation": [row for row in rows if row["ablation"] == "window" and
                         row["window"] == FIG5_WINDOW or row["ablation"] == "lr"],
-        "lambda_ablation": [row for row in rows if row["ablation"] == "window" and
-                            row["window"] == FIG5_WINDOW or row["ablation"] == "lambda"],
+        "lambda_ablation": [row for row in rows if row["ablation"] == "lambda"],
         "step": f5["step"], "cos": R[f"cos_{gn}"][0], "cos_tangent": R[f"cos_tangent_{gn}"][0],
         "tangent_fraction": R[f"tangent_fraction_{gn}"][0],
     }

@@ -310,7 +310,7 @@ FIG9_PHASES = ("memorized", "grokking", "generalized")
 def fig9_row_label(row):
     """Short label of an ablation row, e.g. 'lr 0.1, window 100'."""
     name = {"window": f"window {row['window']}", "lr": f"lr {row['lr']:g}, window {row['window']}",
-            "lambda": f"lambda {row['lam']:.0e}"}[row["ablation"]]
+            "lambda": f"lambda {row['lam']:.0e}, {row['steps']} steps"}[row["ablation"]]
     base = " (Fig. 5)" if row["ablation"] == "window" and row["window"] == 10 else ""
     dist = "" if row["dist_median"] is None else f"\ndist. to Z {row['dist_median']:.3f}"
     return name + base + dist

@@ -570,7 +570,8 @@ def test_fig9_quick_numbers():
     # the ablations: rows, settings, and one independent recomputation per ablation
     assert [r["window"] for r in res["window_ablation"]] == [1, 10, 100]
     assert [(r["lr"], r["window"], r["steps"]) for r in res["lr_ablation"]] == [(1.0, 10, 100), (0.1, 100, 1000)]
-    assert [(r["lam"], r["window"]) for r in res["lambda_ablation"]] == [(lam, 10), (lam / 10, 10)]
+    assert [(r["lam"], r["window"], r["steps"]) for r in res["lambda_ablation"]] == \
+        [(lam, 10, 2000), (lam / 10, 10, 2000)]
     (r, i), = res["ablation_points"]
     ph = f5["phase"][r, i]
     X, Y = f5["nets"][r]["X"], f5["nets"][r]["Y"]
