@@ -956,7 +956,8 @@ def parse_args(argv=None):
     p.add_argument("--quick", action="store_true",
                    help="smoke run in ~15 s: coarser contour grids (Figs. 3-4); Fig. 5: 2 nets x 3,000 "
                         "steps, 4 measurements; Fig. 6: p<=17, d_h<=160, 500 steps of >=1e-2, 3 runs; "
-                        "Fig. 8: p=13, d_h=96, tau<=1 (nothing groks); short GIFs")
+                        "Fig. 8: p=13, d_h=96, tau<=1 (nothing groks); Fig. 9: ablations on 1 net, 1 point "
+                        "per phase; short GIFs")
     p.add_argument("--bench", action="store_true",
                    help="time the expensive steps of Figs. 5, 6 and 8 (median ms) and exit")
     p.add_argument("--backend", choices=["numpy", "cupy"], default=M.BACKEND,

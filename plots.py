@@ -309,10 +309,10 @@ FIG9_PHASES = ("memorized", "grokking", "generalized")
 
 def fig9_row_label(row):
     """Short label of an ablation row, e.g. 'lr 0.1, window 100'."""
-    name = {"window": f"window {row['window']}", "lr": f"lr {row['lr']:g}, window {row['window']}",
-            "lambda": f"lambda {row['lam']:.0e}, {row['steps']} steps"}[row["ablation"]]
-    base = " (Fig. 5)" if row["ablation"] == "window" and row["window"] == 10 else ""
-    dist = "" if row["dist_median"] is None else f"\ndist. to Z {row['dist_median']:.3f}"
+    name = {"window": f"window {row['window']}", "lr": f"lr {row['lr']:g},\nwindow {row['window']}",
+            "lambda": f"λ {row['lam']:.0e},\n{row['steps']} steps"}[row["ablation"]]
+    base = "\n(Fig. 5)" if row["ablation"] == "window" and row["window"] == 10 else ""
+    dist = "" if row["dist_median"] is None else f"\nd = {row['dist_median']:.3f}"
     return name + base + dist
 
 
@@ -325,7 +325,8 @@ def fig9_bars(ax, rows, key, ylabel, title):
         ax.bar(x + (j - 1) * 0.27, V[:, j], 0.25, color=color, alpha=0.8, label=ph)
     ax.set_xticks(x, [fig9_row_label(r) for r in rows], fontsize=7)
     ax.axhline(0, color="k", lw=0.6)
-    ax.set(ylim=(min(0.0, np.nanmin(np.r_[V.ravel(), 0.0])) - 0.05, 1.3), ylabel=ylabel, title=title)
+    ax.set(ylim=(min(0.0, np.nanmin(np.r_[V.ravel(), 0.0])) - 0.05, 1.3), ylabel=ylabel, title=title,
+           xlabel="setting of the branch (d: median distance to Z at its end)")
     ax.legend(loc="upper center", ncol=3, fontsize=7, title="phase at the branch point", title_fontsize=7)
 
 
@@ -343,10 +344,10 @@ def fig9(R, phase, grok_steps, rows, out, path):
                    "theory's score: weight-decay term alone, cos(P_T u_λ, −P_T θ)")
     fig5_grok_lines(a, grok_steps)
     a.axhline(0, color="k", lw=0.6)
-    a.set(xscale="log", ylim=(-0.4, 1.05), xlabel="training step",
+    a.set(xscale="log", ylim=(-1.0, 1.05), xlabel="training step",
           title="(a) the update is almost all tangent, yet its tangent part\n"
                 "is not the norm-minimizing direction")
-    a.legend(loc="lower left", fontsize=7)
+    a.legend(loc="lower right", fontsize=7)
     a = ax[0, 1]
     fig5_runs_mean(a, x, R["loss_to_decay"], "tab:red", "‖P_T u_L‖ / ‖P_T u_λ‖ (0 in theory)")
     fig5_runs_mean(a, x, R["loss_along"], "tab:blue",
@@ -355,7 +356,7 @@ def fig9(R, phase, grok_steps, rows, out, path):
     a.axhline(0, color="k", lw=0.6)
     a.set(xscale="log", xlabel="training step", ylim=(-0.5, 3),
           title="(b) tangential update P_T u = P_T u_L (loss gradient) + P_T u_λ (weight decay)")
-    a.legend(loc="upper left", fontsize=7)
+    a.legend(loc="lower left", fontsize=7)
     a = ax[0, 2]
     fig5_runs_mean(a, x, R["sharpness_lr"], "tab:brown",
                    "sharpness x lr at proj_Z (top Hessian eigenvalue, mean loss)")
@@ -363,10 +364,10 @@ def fig9(R, phase, grok_steps, rows, out, path):
     a.axhline(2, color="k", ls="--", lw=1, label="stability limit 2")
     a.axhline(0, color="k", lw=0.6)
     fig5_grok_lines(a, grok_steps)
-    a.set(xscale="log", xlabel="training step", ylim=(-1.05, 2.3),
+    a.set(xscale="log", xlabel="training step", ylim=(-1.05, 3.4),
           title="(c) edge of stability? sharpness x lr against 2,\n"
                 "and does the normal part flip sign each step?")
-    a.legend(loc="lower left", fontsize=7)
+    a.legend(loc="upper right", fontsize=7)
     a = ax[1, 0]
     fig5_runs_mean(a, x, R["dist"], "tab:green", "distance to Z, ‖θ_t − proj_Z(θ_t)‖", True)
     fig5_runs_mean(a, x, np.minimum(R["radius"], 1e3), "tab:red",
@@ -375,7 +376,7 @@ def fig9(R, phase, grok_steps, rows, out, path):
     fig5_grok_lines(a, grok_steps)
     a.set(xscale="log", yscale="log", xlabel="training step", ylabel="distance (bold: geometric mean)",
           title="(d) where training sits vs where Thm 4.14 applies")
-    a.legend(loc="lower left", fontsize=7)
+    a.legend(loc="upper right", fontsize=7)
     fig9_bars(ax[1, 1], rows, "cos_tangent", "mean cos(P_T u, −P_T θ)",
               "(e) ablations (branched off the Fig. 5 nets): tangential cosine")
     fig9_bars(ax[1, 2], rows, "tangent_fraction", "mean ‖P_T u‖ / ‖u‖",
