@@ -522,9 +522,10 @@ def fig9_projector(on_Z, X):
 
 
 def fig9_point(params, on_Z, P, svd, X, u_L, u_lam, last_two, lam):
-    """Fig. 9 at one point (on_Z: the Gauss-Newton projection, P: P_T there, svd: J's): the tangential
-    update split into its loss and weight-decay terms, GD's stability on Z, the normal part's
-    step-to-step sign, and the distance to Z against the radius of the smooth regime."""
+    """Fig. 9 at one point (on_Z: the Gauss-Newton projection, P and svd: P_T and J's singular
+    values there): the tangential update split into its loss and weight-decay terms, GD's
+    stability on Z, the normal part's step-to-step sign, and the distance to Z against the
+    radius of the smooth regime."""
     theta = M.pack(params)
     PL, Pd = P(u_L), P(u_lam)
     Pu = PL + Pd
@@ -560,7 +561,8 @@ def fig9_branch_points(phase, nets, per_phase):
 
 def fig9_ablations(f5, thetas, points, lam_steps):
     """Rows of (setting, points, the three Fig. 5 numbers by phase, median distance to Z)."""
-    settings = [("window", FIG5_LR, FIG5_LAM, 100, FIG9_WINDOWS), ("lr", FIG9_LR, FIG5_LAM, 1000, (100,)),
+    settings = [("window", FIG5_LR, FIG5_LAM, 100, FIG9_WINDOWS),
+                ("lr", FIG9_LR, FIG5_LAM, 1000, (100,)),
                 ("lambda", FIG5_LR, FIG5_LAM, lam_steps, (FIG5_WINDOW,)),
                 ("lambda", FIG5_LR, FIG9_LAM, lam_steps, (FIG5_WINDOW,))]
     rows = []
@@ -620,8 +622,8 @@ def fig9(args):
     points = fig9_branch_points(phase, s["nets"], s["per_phase"])
     rows = fig9_ablations(f5, thetas, points, s["lam_steps"])
     gn = "gauss-newton"
-    fig9 = {
-        "steps_measured": f5["step"], "runs": runs, "lr": FIG5_LR, "lam": FIG5_LAM,
+    numbers = {
+        "runs": runs, "lr": FIG5_LR, "lam": FIG5_LAM,
         "window": FIG5_WINDOW, "points_by_phase": {ph: int((phase == ph).sum()) for ph in FIG5_PHASES},
         **{f"{k}_by_phase": {m: fig9_by_phase(R[f"{k}_{m}"], phase) for m in FIG5_METHODS}
            for k in FIG9_KEYS},
@@ -636,15 +638,15 @@ def fig9(args):
         "smooth_radius_median_by_phase": fig9_by_phase(R["radius"], phase, np.median),
         "ablation_points": points,
         "window_ablation": [row for row in rows if row["ablation"] == "window"],
-        "lr_ablation": [row for row in rows if row["ablation"] == "window" and
-                        row["window"] == FIG5_WINDOW or row["ablation"] == "lr"],
+        "lr_ablation": [row for row in rows if (row["ablation"], row["window"]) == ("window", FIG5_WINDOW)
+                        or row["ablation"] == "lr"],
         "lambda_ablation": [row for row in rows if row["ablation"] == "lambda"],
         "step": f5["step"], "cos": R[f"cos_{gn}"][0], "cos_tangent": R[f"cos_tangent_{gn}"][0],
         "tangent_fraction": R[f"tangent_fraction_{gn}"][0],
     }
     R["step"] = f5["step"]
-    plots.fig9(R, phase, f5["grok_step"], rows, fig9, os.path.join(args.out, "fig9_fig5_explained.png"))
-    return {**out, "fig9": fig9}
+    plots.fig9(R, phase, f5["grok_step"], rows, numbers, os.path.join(args.out, "fig9_fig5_explained.png"))
+    return {**out, "fig9": numbers}
 
 
 # ============================================================ Figure 6: closed-form dynamics

@@ -539,7 +539,8 @@ def test_fig9_quick_numbers():
     mem = [(r, i) for r in range(len(f5["nets"])) for i in range(len(f5["step"]))
            if f5["phase"][r, i] == "memorized"]
     assert len(mem) == res["points_by_phase"]["memorized"] > 0
-    want = {k: [] for k in ("frac", "cosT", "decay", "sharp", "flip", "dist", "radius", "cosT_mom")}
+    want = {k: [] for k in ("frac", "along", "ratio", "cosT", "decay", "sharp", "flip", "dist", "radius",
+                            "cosT_mom")}
     for r, i in mem:  # recompute each number with dense projectors and plain GD
         X, Y = f5["nets"][r]["X"], f5["nets"][r]["Y"]
         before, on_Z = f5["nets"][r]["states"][i]
@@ -552,6 +553,8 @@ def test_fig9_quick_numbers():
         u_lam = -2 * lam * sum(th[:-1])
         PL, Pd = P(th[-1] - th[0] - u_lam), P(u_lam)
         want["frac"].append(np.linalg.norm(PL) / (np.linalg.norm(PL) + np.linalg.norm(Pd)))
+        want["along"].append(PL @ (PL + Pd) / np.sum((PL + Pd) ** 2))
+        want["ratio"].append(np.linalg.norm(PL) / np.linalg.norm(Pd))
         want["decay"].append(MF.cosine(Pd, -P(th[-1])))
         want["sharp"].append(2 * c * np.linalg.eigvalsh(J @ J.T)[-1] + 2 * lam)
         n1, n2 = (v - P(v) for v in (th[-2] - th[-3], th[-1] - th[-2]))
@@ -560,12 +563,13 @@ def test_fig9_quick_numbers():
         want["radius"].append(MF.smooth_radius(on_Z[gn], run[-1], X))
     got = {"frac": res["tangent_from_loss_fraction_by_phase"], "cosT": res["cos_tangent_by_phase"][gn],
            "cosT_mom": res["cos_tangent_by_phase"]["momentum"],
-           "decay": res["cos_tangent_decay_only_by_phase"]}
+           "decay": res["cos_tangent_decay_only_by_phase"], "along": res["tangent_loss_along_update_by_phase"]}
     for k, v in got.items():
         assert abs(v["memorized"] - np.mean(want[k])) < 1e-9, (k, v, want[k])
-    for k, key in (("sharp", "sharpness_lr_median_by_phase"), ("flip", "normal_flip_cos_median_by_phase"),
+    for k, key in (("sharp", "sharpness_lr_median_by_phase"), ("ratio", "tangent_loss_to_decay_median_by_phase"), ("flip", "normal_flip_cos_median_by_phase"),
                    ("dist", "dist_median_by_phase"), ("radius", "smooth_radius_median_by_phase")):
         assert abs(res[key]["memorized"] - np.median(want[k])) < 1e-6 * abs(np.median(want[k])), key
+    assert abs(res["sharpness_lr_max"] - max(want["sharp"])) < 1e-9 and len(f5["nets"]) == res["runs"]
     assert min(want["decay"]) > 0.999, "the theory's own score (weight decay only) is not ~1"
     # the ablations: rows, settings, and one independent recomputation per ablation
     assert [r["window"] for r in res["window_ablation"]] == [1, 10, 100]
