@@ -356,7 +356,7 @@ def fig9(R, phase, grok_steps, rows, out, path):
     a.axhline(0, color="k", lw=0.6)
     a.set(xscale="log", xlabel="training step", ylim=(-0.5, 3),
           title="(b) tangential update P_T u = P_T u_L (loss gradient) + P_T u_λ (weight decay)")
-    a.legend(loc="lower left", fontsize=7)
+    a.legend(loc="upper right", fontsize=7)
     a = ax[0, 2]
     fig5_runs_mean(a, x, R["sharpness_lr"], "tab:brown",
                    "sharpness x lr at proj_Z (top Hessian eigenvalue, mean loss)")
@@ -376,7 +376,7 @@ def fig9(R, phase, grok_steps, rows, out, path):
     fig5_grok_lines(a, grok_steps)
     a.set(xscale="log", yscale="log", xlabel="training step", ylabel="distance (bold: geometric mean)",
           title="(d) where training sits vs where Thm 4.14 applies")
-    a.legend(loc="upper right", fontsize=7)
+    a.legend(loc="center right", fontsize=7)
     fig9_bars(ax[1, 1], rows, "cos_tangent", "mean cos(P_T u, −P_T θ)",
               "(e) ablations (branched off the Fig. 5 nets): tangential cosine")
     fig9_bars(ax[1, 2], rows, "tangent_fraction", "mean ‖P_T u‖ / ‖u‖",
