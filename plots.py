@@ -371,12 +371,12 @@ def fig9(R, phase, grok_steps, rows, out, path):
     a = ax[1, 0]
     fig5_runs_mean(a, x, R["dist"], "tab:green", "distance to Z, ‖θ_t − proj_Z(θ_t)‖", True)
     fig5_runs_mean(a, x, np.minimum(R["radius"], 1e3), "tab:red",
-                   "smooth radius: from proj_Z(θ_t) toward θ_t to the\n"
-                   "first ReLU sign change (where Thm 4.14 applies)", True)
+                   "smooth radius (Thm 4.14's regime): from proj_Z(θ_t)\n"
+                   "toward θ_t to the first ReLU sign change", True)
     fig5_grok_lines(a, grok_steps)
     a.set(xscale="log", yscale="log", xlabel="training step", ylabel="distance (bold: geometric mean)",
-          title="(d) where training sits vs where Thm 4.14 applies")
-    a.legend(loc="center right", fontsize=7)
+          ylim=(None, 1e3), title="(d) where training sits vs where Thm 4.14 applies")
+    a.legend(loc="upper right", fontsize=7)
     fig9_bars(ax[1, 1], rows, "cos_tangent", "mean cos(P_T u, −P_T θ)",
               "(e) ablations (branched off the Fig. 5 nets): tangential cosine")
     fig9_bars(ax[1, 2], rows, "tangent_fraction", "mean ‖P_T u‖ / ‖u‖",
