@@ -354,10 +354,11 @@ def fig5_grid(steps, points, curve):
 
 def fig5_measure(before, params, X, Y):
     """Fig. 5: cos(theta_t - theta_{t-10}, -P_T theta_t), P_T at proj_Z(theta_t), per projection;
-    with the loss left at the projection, the distance to it and sigma_min(J) there."""
+    with the loss left at the projection, the distance to it and sigma_min(J) there.
+    Returns (those numbers, the projections) per method."""
     theta = M.pack(params)
     update = theta - M.pack(before)
-    out = {}
+    out, points = {}, {}
     for method in FIG5_METHODS:
         on_Z, residual = MF.zero_loss_projection(params, X, Y, method=method, lr=FIG5_LR)
         J = M.jacobian(on_Z, X)
@@ -365,18 +366,20 @@ def fig5_measure(before, params, X, Y):
         g = MF.norm_min_direction(MF.tangent_projector(J, svd), theta)
         out[method] = (MF.cosine(update, g), residual, MF.distance_to_Z(params, on_Z),
                        float(svd[1][-1]))
-    return out
+        points[method] = on_Z
+    return out, points
 
 
 def fig5_run(rng, measured, curve, label):
     """One net: full-batch GD on the mean-squared loss, losses/accuracies at the `curve` steps,
-    the Fig. 5 measurement at the `measured` ones; returns (record, final params, data)."""
+    the Fig. 5 measurement at the `measured` ones; returns (record, final params, data, states):
+    states[i] = (theta_{t-10}, {method: proj_Z(theta_t)}) at the i-th measured step t (Fig. 9)."""
     X, Y, Xte, Yte = fig5_data(rng)
     params = (M.init_uniform(rng, FIG5_P, FIG5_HIDDEN), M.init_uniform(rng, FIG5_HIDDEN, FIG5_P))
     gd = lambda P, n: M.gradient_descent(P, X, Y, n, FIG5_LR, FIG5_LAM, mean=True)[0]  # noqa: E731
     rec = {k: [] for k in ("train_loss", "test_loss", "train_acc", "test_acc")}
     rec.update({f"{k}_{m}": [] for k in ("cos", "residual", "dist", "sigma_min") for m in FIG5_METHODS})
-    done = 0
+    done, states = 0, []
     for t in curve:
         if t:
             before = gd(params, t - FIG5_WINDOW - done)
@@ -385,13 +388,15 @@ def fig5_run(rng, measured, curve, label):
             rec[f"{name}_loss"].append(M.loss(params, Xs, Ys, mean=True))
             rec[f"{name}_acc"].append(MA.accuracy(*params, Xs, Ys))
         if t in measured:
-            for method, values in fig5_measure(before, params, X, Y).items():
+            numbers, on_Z = fig5_measure(before, params, X, Y)
+            states.append((before, on_Z))
+            for method, values in numbers.items():
                 for k, v in zip(("cos", "residual", "dist", "sigma_min"), values):
                     rec[f"{k}_{method}"].append(v)
             if len(rec["cos_momentum"]) % 10 == 0:
                 progress(f"fig 5 {label}: step {t}, test acc {rec['test_acc'][-1]:.2f}, "
                          f"cos {rec['cos_gauss-newton'][-1]:+.2f} (Gauss-Newton)")
-    return {k: np.array(v) for k, v in rec.items()}, params, (X, Y)
+    return {k: np.array(v) for k, v in rec.items()}, params, (X, Y), states
 
 
 def fig5_thm414(params, X, Y, rng):
@@ -432,11 +437,13 @@ def fig5(args):
     steps, points, curve, runs = ((3000, 4, 30, 2) if args.quick else
                                   (FIG5_STEPS, FIG5_POINTS, FIG5_CURVE, FIG5_RUNS))
     measured, curve = fig5_grid(steps, points, curve)
-    recs, thm = [], []
+    recs, thm, nets = [], [], []
     for r in range(runs):
         rng = np.random.default_rng([args.seed, 5, r])
-        rec, params, (X, Y) = fig5_run(rng, set(measured.tolist()), curve, f"net {r + 1}/{runs}")
+        rec, params, (X, Y), states = fig5_run(rng, set(measured.tolist()), curve,
+                                               f"net {r + 1}/{runs}")
         recs.append(rec)
+        nets.append({"X": X, "Y": Y, "states": states})
         thm.append(fig5_thm414(params, X, Y, rng))
     R = {k: np.stack([rec[k] for rec in recs]) for k in recs[0]}  # (runs, points)
     R["curve_step"], R["step"] = curve, measured
@@ -470,9 +477,176 @@ def fig5(args):
         "thm414_start_loss_max": max(t[3] for t in thm),
         "sigma_min_J_min": float(R["sigma_min_gauss-newton"].min()),
     }
+    TRAJECTORIES["fig5"] = {"seed": args.seed, "quick": args.quick, "nets": nets, "step": measured,
+                            "phase": phase, "cos": {m: R[f"cos_{m}"] for m in FIG5_METHODS},
+                            "grok_step": grok}
     plots.fig5(R, ratios, flips, FIG5_DELTAS, out, os.path.join(args.out, "fig5.png"))
     plots.fig7(R, phase, out, os.path.join(args.out, "fig7.png"))
     return {"fig5": out}
+
+
+# ============================================================ Figure 9: why Fig. 5's cosine is low
+
+# Figure 9 reuses the Fig. 5 nets: it reruns each measured 10-step window from theta_{t-10},
+# split by source, at both projections that Fig. 5 found. Ablations branch off theta_t at a few
+# points (the middles of per_phase parts of each phase in the first `nets` nets) into a short
+# GD segment in a changed setting and measure its last window at the Gauss-Newton proj_Z of its
+# end. Each ablation: (lr, lam, segment steps, windows). The window rows are Fig. 5's setting
+# (and the control of the lr row, which keeps the rescaled duration lr * steps and window); the
+# two lambda rows run lam_steps at lam and at lam / 10, so the distance to Z can settle.
+FIG9_WINDOWS = (1, 10, 100)
+FIG9_LR, FIG9_LAM = 0.1, FIG5_LAM / 10
+FIG9 = {"nets": 2, "per_phase": 2, "lam_steps": 10_000}
+FIG9_QUICK = {"nets": 1, "per_phase": 1, "lam_steps": 2000}
+FIG9_KEYS = ("cos", "cos_tangent", "tangent_fraction")
+
+
+def fig9_segment(params, X, Y, lr, lam, steps, windows):
+    """`steps` GD steps from params; returns (final params, {w: (u_L, u_lam) of the last w
+    steps} for each window w, and the last two one-step updates)."""
+    cuts = sorted({0, steps - 2, steps - 1, *(steps - w for w in windows)})
+    pieces = []
+    for a, b in zip(cuts, cuts[1:] + [steps]):
+        params, u_L, u_lam = MF.gd_update_split(params, X, Y, b - a, lr, lam)
+        pieces.append((a, u_L, u_lam))
+    split = {w: (sum(p[1] for p in pieces if p[0] >= steps - w),
+                 sum(p[2] for p in pieces if p[0] >= steps - w)) for w in windows}
+    return params, split, [p[1] + p[2] for p in pieces[-2:]]
+
+
+def fig9_projector(on_Z, X):
+    """P_T at a point of Z, and the singular values of J there (jacobian_svd)."""
+    J = M.jacobian(on_Z, X)
+    svd = MF.jacobian_svd(J, MF.gram(on_Z, X))
+    return MF.tangent_projector(J, svd), svd
+
+
+def fig9_point(params, on_Z, P, svd, X, u_L, u_lam, last_two, lam):
+    """Fig. 9 at one point (on_Z: the Gauss-Newton projection, P and svd: P_T and J's singular
+    values there): the tangential update split into its loss and weight-decay terms, GD's
+    stability on Z, the normal part's step-to-step sign, and the distance to Z against the
+    radius of the smooth regime."""
+    theta = M.pack(params)
+    PL, Pd = P(u_L), P(u_lam)
+    Pu = PL + Pd
+    nL, nd = float(xp.linalg.norm(PL)), float(xp.linalg.norm(Pd))
+    normals = [MF.tangent_split(P, v)[1] for v in last_two]
+    return {"loss_fraction": nL / (nL + nd),  # 0 if the loss gradient has no tangential part
+            "loss_along": float(PL @ Pu / (Pu @ Pu)),  # the loss term's share along P_T u itself
+            "loss_to_decay": nL / nd,
+            "cos_decay_only": MF.cosine(Pd, MF.norm_min_direction(P, theta)),  # the theory's score
+            "normal_flip_cos": MF.cosine(*normals),
+            "sharpness_lr": FIG5_LR * MF.sharpness(on_Z, X, lam, mean=True, svd=svd),
+            "dist": MF.distance_to_Z(params, on_Z), "radius": MF.smooth_radius(on_Z, params, X)}
+
+
+def fig9_by_phase(A, phase, fn=np.mean):
+    """fn over the points of each phase (None where a phase has no point)."""
+    A = np.asarray(A, dtype=float)
+    return {ph: float(fn(A[phase == ph])) if (phase == ph).any() else None for ph in FIG5_PHASES}
+
+
+def fig9_branch_points(phase, nets, per_phase):
+    """(net, point) pairs for the ablations: in each of the first `nets` nets, the middle
+    measured points of per_phase equal parts of each phase (not its edges, the transitions)."""
+    out = []
+    for r in range(min(nets, len(phase))):
+        for ph in FIG5_PHASES:
+            idx = np.nonzero(phase[r] == ph)[0]
+            if idx.size:
+                out += [(r, int(i)) for i in np.unique(idx[((np.arange(per_phase) + 0.5)
+                                                            * idx.size / per_phase).astype(int)])]
+    return out
+
+
+def fig9_ablations(f5, thetas, points, lam_steps):
+    """Rows of (setting, points, the three Fig. 5 numbers by phase, median distance to Z)."""
+    settings = [("window", FIG5_LR, FIG5_LAM, 100, FIG9_WINDOWS),
+                ("lr", FIG9_LR, FIG5_LAM, 1000, (100,)),
+                ("lambda", FIG5_LR, FIG5_LAM, lam_steps, (FIG5_WINDOW,)),
+                ("lambda", FIG5_LR, FIG9_LAM, lam_steps, (FIG5_WINDOW,))]
+    rows = []
+    for name, lr, lam, steps, windows in settings:
+        vals = {w: [] for w in windows}
+        dist = []
+        for r, i in points:
+            net = f5["nets"][r]
+            X, Y = net["X"], net["Y"]
+            end, split, _ = fig9_segment(thetas[r, i], X, Y, lr, lam, steps, windows)
+            on_Z, _ = MF.zero_loss_projection(end, X, Y)
+            P, _ = fig9_projector(on_Z, X)
+            for w in windows:
+                vals[w].append(MF.tangent_alignment(P, sum(split[w]), M.pack(end)))
+            dist.append(MF.distance_to_Z(end, on_Z))
+        ph = np.array([f5["phase"][r, i] for r, i in points])
+        for w in windows:
+            V = np.array(vals[w]).reshape(-1, len(FIG9_KEYS))
+            rows.append({"ablation": name, "lr": lr, "lam": lam, "steps": steps, "window": w,
+                         "points": len(points), "dist_median": float(np.median(dist)) if dist else None,
+                         **{f"{k}_by_phase": fig9_by_phase(V[:, j], ph)
+                            for j, k in enumerate(FIG9_KEYS)}})
+        progress(f"Figure 9 ablation {name} done ({len(points)} points)")
+    return rows
+
+
+@figure("9")
+def fig9(args):
+    """Fig. 9: why the Fig. 5 cosine is low. Splits each update into its tangent and normal parts
+    and its tangential part into loss and weight-decay terms; GD's stability; ablations."""
+    out = {}
+    f5 = TRAJECTORIES.get("fig5")
+    if f5 is None or (f5["seed"], f5["quick"]) != (args.seed, args.quick):  # `--figs 9` alone
+        out = fig5(args)
+        f5 = TRAJECTORIES["fig5"]
+    s = FIG9_QUICK if args.quick else FIG9
+    phase, runs, n = f5["phase"], len(f5["nets"]), len(f5["step"])
+    R = {f"{k}_{m}": np.zeros((runs, n)) for k in FIG9_KEYS for m in FIG5_METHODS}
+    pts, thetas = [[None] * n for _ in range(runs)], {}
+    for r, net in enumerate(f5["nets"]):
+        X, Y = net["X"], net["Y"]
+        for i, (before, on_Z) in enumerate(net["states"]):
+            params, split, last_two = fig9_segment(before, X, Y, FIG5_LR, FIG5_LAM, FIG5_WINDOW,
+                                                   (FIG5_WINDOW,))
+            u_L, u_lam = split[FIG5_WINDOW]
+            P = {m: fig9_projector(on_Z[m], X) for m in FIG5_METHODS}
+            for m in FIG5_METHODS:
+                a = MF.tangent_alignment(P[m][0], u_L + u_lam, M.pack(params))
+                for k, v in zip(FIG9_KEYS, a):
+                    R[f"{k}_{m}"][r, i] = v
+            pts[r][i] = fig9_point(params, on_Z["gauss-newton"], *P["gauss-newton"], X, u_L, u_lam,
+                                   last_two, FIG5_LAM)
+            thetas[r, i] = params
+        progress(f"Figure 9 net {r + 1}/{runs}: split {n} updates")
+    for k in pts[0][0]:
+        R[k] = np.array([[p[k] for p in row] for row in pts])
+    points = fig9_branch_points(phase, s["nets"], s["per_phase"])
+    rows = fig9_ablations(f5, thetas, points, s["lam_steps"])
+    gn = "gauss-newton"
+    numbers = {
+        "runs": runs, "lr": FIG5_LR, "lam": FIG5_LAM,
+        "window": FIG5_WINDOW, "points_by_phase": {ph: int((phase == ph).sum()) for ph in FIG5_PHASES},
+        **{f"{k}_by_phase": {m: fig9_by_phase(R[f"{k}_{m}"], phase) for m in FIG5_METHODS}
+           for k in FIG9_KEYS},
+        "cos_tangent_decay_only_by_phase": fig9_by_phase(R["cos_decay_only"], phase),
+        "tangent_from_loss_fraction_by_phase": fig9_by_phase(R["loss_fraction"], phase),
+        "tangent_loss_along_update_by_phase": fig9_by_phase(R["loss_along"], phase),
+        "tangent_loss_to_decay_median_by_phase": fig9_by_phase(R["loss_to_decay"], phase, np.median),
+        "sharpness_lr_median_by_phase": fig9_by_phase(R["sharpness_lr"], phase, np.median),
+        "sharpness_lr_max": float(R["sharpness_lr"][phase != ""].max()) if (phase != "").any() else None,
+        "normal_flip_cos_median_by_phase": fig9_by_phase(R["normal_flip_cos"], phase, np.median),
+        "dist_median_by_phase": fig9_by_phase(R["dist"], phase, np.median),
+        "smooth_radius_median_by_phase": fig9_by_phase(R["radius"], phase, np.median),
+        "ablation_points": points,
+        "window_ablation": [row for row in rows if row["ablation"] == "window"],
+        "lr_ablation": [row for row in rows if (row["ablation"], row["window"]) == ("window", FIG5_WINDOW)
+                        or row["ablation"] == "lr"],
+        "lambda_ablation": [row for row in rows if row["ablation"] == "lambda"],
+        "step": f5["step"], "cos": R[f"cos_{gn}"][0], "cos_tangent": R[f"cos_tangent_{gn}"][0],
+        "tangent_fraction": R[f"tangent_fraction_{gn}"][0],
+    }
+    R["step"] = f5["step"]
+    plots.fig9(R, phase, f5["grok_step"], rows, numbers, os.path.join(args.out, "fig9_fig5_explained.png"))
+    return {**out, "fig9": numbers}
 
 
 # ============================================================ Figure 6: closed-form dynamics
@@ -912,7 +1086,8 @@ def parse_args(argv=None):
     p.add_argument("--quick", action="store_true",
                    help="smoke run in ~15 s: coarser contour grids (Figs. 3-4); Fig. 5: 2 nets x 3,000 "
                         "steps, 4 measurements; Fig. 6: p<=17, d_h<=160, 500 steps of >=1e-2, 3 runs; "
-                        "Fig. 8: p=13, d_h=96, tau<=1 (nothing groks); short GIFs")
+                        "Fig. 8: p=13, d_h=96, tau<=1 (nothing groks); Fig. 9: ablations on 1 net, 1 point "
+                        "per phase; short GIFs")
     p.add_argument("--bench", action="store_true",
                    help="time the expensive steps of Figs. 5, 6 and 8 (median ms) and exit")
     p.add_argument("--backend", choices=["numpy", "cupy"], default=M.BACKEND,

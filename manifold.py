@@ -76,15 +76,47 @@ def norm_min_on_Z(E, W2, X):
     return dE - E
 
 
-def sharpness(params, X, lam, iters=100, act="relu"):
-    """Lemma C.1: top eigenvalue of the Hessian 2 J^T J + 2 lam I of L_lam on Z (power
-    iteration on J J^T, which has the same nonzero eigenvalues); GD is stable for lr < 2 / it."""
-    G = gram(params, X, act)
-    v = xp.ones(G.shape[0])
-    for _ in range(iters):
-        v = G @ v
-        v /= xp.linalg.norm(v)
-    return float(2.0 * (v @ G @ v) + 2.0 * lam)
+def sharpness(params, X, lam, iters=100, act="relu", mean=False, svd=None):
+    """Lemma C.1: top eigenvalue of the Hessian 2c J^T J + 2 lam I of L_lam on Z (power
+    iteration on J J^T, which has the same nonzero eigenvalues; exact from `svd` =
+    jacobian_svd(J) if given: power iteration is slow when the top eigenvalues nearly tie).
+    GD is stable for lr < 2 / it. c = 1 for the sum of squares (Eq. 1), 1/(k m) for the mean
+    (PyTorch's MSELoss, erratum 6)."""
+    if svd is not None:
+        top, km = float(svd[1][0]) ** 2, svd[0].shape[0]
+    else:
+        G = gram(params, X, act)
+        v = xp.ones(G.shape[0])
+        for _ in range(iters):
+            v = G @ v
+            v /= xp.linalg.norm(v)
+        top, km = float(v @ G @ v), G.shape[0]
+    return 2.0 * (1.0 / km if mean else 1.0) * top + 2.0 * lam
+
+
+def tangent_split(P, u):
+    """u = P_T u + (u - P_T u): the part of an update along Z and the part normal to it (Sec. 4)."""
+    Pu = P(u)
+    return Pu, u - Pu
+
+
+def tangent_alignment(P, u, theta):
+    """(cos(u, g), cos(P_T u, g), ||P_T u|| / ||u||) for g = -P_T theta (Sec. 4). Since g is
+    tangent, the first is the product of the other two: the Fig. 5 cosine = tangential cosine
+    x tangent fraction."""
+    g = norm_min_direction(P, theta)
+    Pu, _ = tangent_split(P, u)
+    return cosine(u, g), cosine(Pu, g), float(xp.linalg.norm(Pu) / xp.linalg.norm(u))
+
+
+def smooth_radius(params_Z, params, X):
+    """How far from theta* = proj_Z(theta), along the ray toward theta, the ReLU net stays smooth
+    (Thm 4.14's regime): the distance at which the first pre-activation X W1 changes sign (inf
+    if none does). X W1 is linear along the ray, z(s) = z* + s (z - z*), so this is exact."""
+    Z0, Z1 = X @ params_Z[0], X @ params[0]
+    D = Z1 - Z0
+    s = xp.where(Z0 * D < 0, -Z0 / xp.where(D == 0, 1.0, D), xp.inf)  # crossings at s > 0
+    return float(xp.min(s)) * distance_to_Z(params, params_Z)
 
 
 def random_normal_direction(J, rng):
@@ -128,6 +160,20 @@ def zero_loss_projection(params, X, Y, act="relu", mean=True, method="gauss-newt
 def distance_to_Z(params, params_Z):
     """dist_Z(theta) ~ ||theta - proj_Z(theta)|| (exact to first order for the Gauss-Newton proj)."""
     return float(xp.linalg.norm(M.pack(params) - M.pack(params_Z)))
+
+
+def gd_update_split(params, X, Y, steps, lr, lam, act="relu", mean=True):
+    """`steps` steps of full-batch GD on Eq. 1 from params, with the update split by its source:
+    returns (final params, u_L, u_lam), theta_end - theta_start = u_L + u_lam, where
+    u_L = -lr sum_s grad L(theta_s) (the loss) and u_lam = -2 lr lam sum_s theta_s (weight decay).
+    Bit for bit the same steps as models.gradient_descent."""
+    u_L, u_lam = 0.0, 0.0
+    for _ in range(steps):
+        g = M.loss_grad(params, X, Y, 0.0, act, mean)
+        decay = tuple(2.0 * lam * P for P in params)
+        u_L, u_lam = u_L - lr * M.pack(g), u_lam - lr * M.pack(decay)
+        params = tuple(P - lr * (gP + dP) for P, gP, dP in zip(params, g, decay))
+    return params, u_L, u_lam
 
 
 # ---------------------------------------------------------------- Theorem 4.14

@@ -302,6 +302,94 @@ def fig7(R, phase, out, path):
     fig.tight_layout()
     save(fig, path)
 
+# ============================================================ Figure 9
+
+FIG9_PHASES = ("memorized", "grokking", "generalized")
+
+
+def fig9_row_label(row):
+    """Short label of an ablation row, e.g. 'lr 0.1, window 100'."""
+    name = {"window": f"window {row['window']}", "lr": f"lr {row['lr']:g},\nwindow {row['window']}",
+            "lambda": f"λ {row['lam']:.0e},\n{row['steps']} steps"}[row["ablation"]]
+    base = "\n(Fig. 5)" if row["ablation"] == "window" and row["window"] == 10 else ""
+    dist = "" if row["dist_median"] is None else f"\nd = {row['dist_median']:.3f}"
+    return name + base + dist
+
+
+def fig9_bars(ax, rows, key, ylabel, title):
+    """Grouped bars: one group per ablation row, one bar per phase (mean over branch points)."""
+    V = np.array([[np.nan if r[f"{key}_by_phase"][ph] is None else r[f"{key}_by_phase"][ph]
+                   for ph in FIG9_PHASES] for r in rows])  # (rows, phases)
+    x = np.arange(len(rows))
+    for j, (ph, color) in enumerate(zip(FIG9_PHASES, ("tab:blue", "tab:orange", "tab:green"))):
+        ax.bar(x + (j - 1) * 0.27, V[:, j], 0.25, color=color, alpha=0.8, label=ph)
+    ax.set_xticks(x, [fig9_row_label(r) for r in rows], fontsize=7)
+    ax.axhline(0, color="k", lw=0.6)
+    ax.set(ylim=(min(0.0, np.nanmin(np.r_[V.ravel(), 0.0])) - 0.05, 1.3), ylabel=ylabel, title=title,
+           xlabel="setting of the branch (d: median distance to Z at its end)")
+    ax.legend(loc="upper center", ncol=3, fontsize=7, title="phase at the branch point", title_fontsize=7)
+
+
+def fig9(R, phase, grok_steps, rows, out, path):
+    """Fig. 9: the Fig. 5 cosine = tangential cosine x tangent fraction; where the tangential
+    part comes from; GD's stability; distance to Z vs the smooth radius; ablations."""
+    fig, ax = plt.subplots(2, 3, figsize=(17, 9.5))
+    x = R["step"]
+    a = ax[0, 0]
+    for key, color, label in (("cos", "tab:green", "Fig. 5: cos(u, −P_T θ)"),
+                              ("cos_tangent", "tab:purple", "tangential: cos(P_T u, −P_T θ)"),
+                              ("tangent_fraction", "tab:gray", "tangent fraction ‖P_T u‖ / ‖u‖")):
+        fig5_runs_mean(a, x, R[f"{key}_gauss-newton"], color, label)
+    fig5_runs_mean(a, x, R["cos_decay_only"], "k",
+                   "theory's score: weight-decay term alone, cos(P_T u_λ, −P_T θ)")
+    fig5_grok_lines(a, grok_steps)
+    a.axhline(0, color="k", lw=0.6)
+    a.set(xscale="log", ylim=(-1.0, 1.05), xlabel="training step",
+          title="(a) the update is almost all tangent, yet its tangent part\n"
+                "is not the norm-minimizing direction")
+    a.legend(loc="lower right", fontsize=7)
+    a = ax[0, 1]
+    fig5_runs_mean(a, x, R["loss_to_decay"], "tab:red", "‖P_T u_L‖ / ‖P_T u_λ‖ (0 in theory)")
+    fig5_runs_mean(a, x, R["loss_along"], "tab:blue",
+                   "loss term's share along P_T u: ⟨P_T u_L, P_T u⟩ / ‖P_T u‖²")
+    fig5_grok_lines(a, grok_steps)
+    a.axhline(0, color="k", lw=0.6)
+    a.set(xscale="log", xlabel="training step", ylim=(-0.5, 3),
+          title="(b) tangential update P_T u = P_T u_L (loss gradient) + P_T u_λ (weight decay)")
+    a.legend(loc="upper right", fontsize=7)
+    a = ax[0, 2]
+    fig5_runs_mean(a, x, R["sharpness_lr"], "tab:brown",
+                   "sharpness x lr at proj_Z (top Hessian eigenvalue, mean loss)")
+    fig5_runs_mean(a, x, R["normal_flip_cos"], "tab:cyan", "cos of consecutive one-step normal parts")
+    a.axhline(2, color="k", ls="--", lw=1, label="stability limit 2")
+    a.axhline(0, color="k", lw=0.6)
+    fig5_grok_lines(a, grok_steps)
+    a.set(xscale="log", xlabel="training step", ylim=(-1.05, 3.4),
+          title="(c) edge of stability? sharpness x lr against 2,\n"
+                "and does the normal part flip sign each step?")
+    a.legend(loc="upper right", fontsize=7)
+    a = ax[1, 0]
+    fig5_runs_mean(a, x, R["dist"], "tab:green", "distance to Z, ‖θ_t − proj_Z(θ_t)‖", True)
+    fig5_runs_mean(a, x, np.minimum(R["radius"], 1e3), "tab:red",
+                   "smooth radius (Thm 4.14's regime): from proj_Z(θ_t)\n"
+                   "toward θ_t to the first ReLU sign change", True)
+    fig5_grok_lines(a, grok_steps)
+    a.set(xscale="log", yscale="log", xlabel="training step", ylabel="distance (bold: geometric mean)",
+          ylim=(None, 1e3), title="(d) where training sits vs where Thm 4.14 applies")
+    a.legend(loc="upper right", fontsize=7)
+    fig9_bars(ax[1, 1], rows, "cos_tangent", "mean cos(P_T u, −P_T θ)",
+              "(e) ablations (branched off the Fig. 5 nets): tangential cosine")
+    fig9_bars(ax[1, 2], rows, "tangent_fraction", "mean ‖P_T u‖ / ‖u‖",
+              "(f) ablations: tangent fraction")
+    n = out["points_by_phase"]
+    fig.suptitle("Fig. 9 — why the Fig. 5 cosine is low: update u = θ_t − θ_{t−10} = u_L + u_λ split at "
+                 "the Gauss-Newton proj_Z(θ_t) (thin: each net, bold: mean; "
+                 f"{n['memorized']}/{n['grokking']}/{n['generalized']} points memorized/grokking/generalized)\n"
+                 + FIG5_SETTING, fontsize=10)
+    fig.tight_layout()
+    save(fig, path)
+
+
 # ============================================================ Figure 6
 
 def fig6(step, acc, norms, d0, d1, s, path):

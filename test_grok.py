@@ -425,6 +425,172 @@ def test_fig5_quick_run_writes_both_figures():
     assert res["projection_residual_median"]["gauss-newton"] < 1e-20
     assert set(res["cos_by_phase"]) == {"momentum", "gauss-newton"}
 
+
+# ---------------------------------------------------------------- Fig. 9: the Fig. 5 cosine explained
+
+
+def dense_tangent_projector(J):
+    """P_T = I - J^T (J J^T)^-1 J as a function, independent of manifold.tangent_projector."""
+    return lambda v: v - J.T @ np.linalg.solve(J @ J.T, J @ v)
+
+
+def test_tangent_split_is_orthogonal_and_sums_to_u():
+    X, Y, params = zero_loss_net()
+    J = M.jacobian(params, X, "tanh")
+    P = MF.tangent_projector(J)
+    rng = np.random.default_rng(30)
+    u, theta = rng.normal(size=J.shape[1]), M.pack(params)
+    T, N = MF.tangent_split(P, u)
+    assert np.allclose(T + N, u, rtol=0, atol=1e-14) and abs(T @ N) < 1e-12 * (u @ u)
+    assert np.linalg.norm(J @ T) < 1e-12 * np.linalg.norm(J) * np.linalg.norm(u), "tangent part not in null(J)"
+    Pd = dense_tangent_projector(J)
+    assert np.linalg.norm(Pd(N)) < 1e-12 * np.linalg.norm(u), "normal part not in range(J^T)"
+    cos, cos_T, frac = MF.tangent_alignment(P, u, theta)
+    g = -Pd(theta)
+    assert abs(cos_T - Pd(u) @ g / np.linalg.norm(Pd(u)) / np.linalg.norm(g)) < 1e-12
+    assert abs(frac - np.linalg.norm(Pd(u)) / np.linalg.norm(u)) < 1e-12 and 0 < frac < 1
+    assert abs(cos - u @ g / np.linalg.norm(u) / np.linalg.norm(g)) < 1e-12
+    assert abs(cos - cos_T * frac) < 1e-12, "cos(u, g) != cos(P_T u, g) ||P_T u|| / ||u||"
+
+
+def test_gd_update_split_is_gradient_descent_split_by_source():
+    X, Y, params = small_net(seed=31, n=5, d_h=6)
+    lr, lam = 0.01, 0.05
+    end, u_L, u_lam = MF.gd_update_split(params, X, Y, 7, lr, lam)
+    ref = M.gradient_descent(params, X, Y, 7, lr, lam, mean=True)[0]
+    assert all(np.array_equal(a, b) for a, b in zip(end, ref)), "not bit for bit models.gradient_descent"
+    assert np.allclose(u_L + u_lam, M.pack(end) - M.pack(params), rtol=0, atol=1e-14)
+    p, sum_g, sum_th = params, 0.0, 0.0
+    for _ in range(7):
+        sum_g, sum_th = sum_g + M.pack(M.loss_grad(p, X, Y, 0.0, mean=True)), sum_th + M.pack(p)
+        p = M.gradient_descent(p, X, Y, 1, lr, lam, mean=True)[0]
+    assert rel_err(u_L, -lr * sum_g) < 1e-12 and rel_err(u_lam, -2 * lr * lam * sum_th) < 1e-12
+
+
+def test_linear_model_gd_update_on_flat_Z_is_tangentially_norm_minimizing():
+    rng = np.random.default_rng(32)
+    X, Y = rng.normal(size=(2, 5)), rng.normal(size=(2, 1))
+    J = M.jacobian((np.zeros((5, 1)),), X)  # the same at every point: Z is flat
+    W = np.linalg.lstsq(X, Y, rcond=None)[0] + dense_tangent_projector(J)(rng.normal(size=(5, 1)))
+    assert M.loss((W,), X, Y) < 1e-25, "start is not on Z"
+    P = MF.tangent_projector(J)
+    for steps in (1, 10):
+        end, u_L, u_lam = MF.gd_update_split((W,), X, Y, steps, 0.1, 0.01)
+        cos, cos_T, frac = MF.tangent_alignment(P, u_L + u_lam, M.pack(end))
+        assert abs(cos_T - 1) < 1e-12, f"{steps} steps: tangential cosine {cos_T}"
+        assert np.linalg.norm(P(u_L)) < 1e-12 * np.linalg.norm(P(u_lam)), "loss gradient not normal"
+        n = grok.fig9_point(end, (W,), P, MF.jacobian_svd(J), X, u_L, u_lam, [u_L, u_lam], 0.01)
+        assert n["loss_fraction"] < 1e-12 and abs(n["loss_along"]) < 1e-12
+        assert abs(n["cos_decay_only"] - 1) < 1e-12
+
+
+def test_sharpness_mean_loss_matches_dense_hessian():
+    X, Y, params = zero_loss_net()
+    theta, lam = M.pack(params), 0.03
+    for mean in (True, False):
+        grad = lambda th: M.pack(M.loss_grad(M.unpack(th, params), X, Y, lam, "tanh", mean))  # noqa: E731
+        top = np.linalg.eigvalsh(fd_jacobian(grad, theta, h=1e-5))[-1]
+        for svd in (None, MF.jacobian_svd(M.jacobian(params, X, "tanh"))):
+            got = MF.sharpness(params, X, lam, iters=500, act="tanh", mean=mean, svd=svd)
+            assert rel_err(got, top) < 1e-6, f"mean={mean}: sharpness {got} vs dense Hessian {top}"
+
+
+def test_smooth_radius_is_first_relu_sign_change_along_the_ray():
+    X = np.eye(2)
+    W2 = np.ones((3, 1))
+    W1_Z = np.array([[1.0, 2.0, -1.0], [-1.0, 4.0, 0.5]])
+    W1 = np.array([[-1.0, 3.0, -1.5], [-1.0, -1.0, 0.25]])  # signs change at s = 1/2, 4/5, 2
+    d = np.linalg.norm(W1 - W1_Z)
+    assert abs(MF.smooth_radius((W1_Z, W2), (W1, W2), X) - 0.5 * d) < 1e-12
+    W1[0, 0] = 0.8  # now the first crossing is at s = 4/5
+    d = np.linalg.norm(W1 - W1_Z)
+    assert abs(MF.smooth_radius((W1_Z, W2), (W1, W2), X) - 0.8 * d) < 1e-12
+    W1[1, 1] = 6.0  # one crossing left, beyond theta on the ray (s = 2)
+    d = np.linalg.norm(W1 - W1_Z)
+    assert abs(MF.smooth_radius((W1_Z, W2), (W1, W2), X) - 2 * d) < 1e-12
+    assert MF.smooth_radius((W1_Z, W2), (W1_Z + 0.1 * np.abs(W1_Z) * np.sign(W1_Z), W2), X) == np.inf
+
+
+def test_fig9_branch_points_are_the_middles_of_each_phase():
+    ph = np.array([["", "memorized", "memorized", "memorized", "memorized", "grokking", "generalized"],
+                   ["", "", "memorized", "memorized", "memorized", "memorized", "memorized"]])
+    assert grok.fig9_branch_points(ph, 2, 2) == [(0, 2), (0, 4), (0, 5), (0, 6), (1, 3), (1, 5)]
+    assert grok.fig9_branch_points(ph, 1, 1) == [(0, 3), (0, 5), (0, 6)]
+
+
+def fig9_rerun(before, X, Y, lr, lam, steps):
+    """Plain GD (models.py) with every iterate kept, for the independent checks of Fig. 9."""
+    out = [before]
+    for _ in range(steps):
+        out.append(M.gradient_descent(out[-1], X, Y, 1, lr, lam, mean=True)[0])
+    return out
+
+
+def test_fig9_quick_numbers():
+    with tempfile.TemporaryDirectory() as out:
+        res = grok.fig9(Namespace(out=out, seed=0, quick=True))["fig9"]
+        assert os.path.getsize(os.path.join(out, "fig9_fig5_explained.png")) > 10000
+    f5 = grok.TRAJECTORIES["fig5"]
+    assert (f5["seed"], f5["quick"]) == (0, True)
+    cos, cos_T, frac = (np.array(res[k]) for k in ("cos", "cos_tangent", "tangent_fraction"))
+    assert np.abs(cos - f5["cos"]["gauss-newton"][0]).max() < 1e-10, "not the Fig. 5 cosine of net 1"
+    assert np.abs(cos - cos_T * frac).max() < 1e-12
+    lam, c, gn = grok.FIG5_LAM, 1.0 / (59 * 11), "gauss-newton"
+    mem = [(r, i) for r in range(len(f5["nets"])) for i in range(len(f5["step"]))
+           if f5["phase"][r, i] == "memorized"]
+    assert len(mem) == res["points_by_phase"]["memorized"] > 0
+    want = {k: [] for k in ("frac", "along", "ratio", "cosT", "decay", "sharp", "flip", "dist", "radius",
+                            "cosT_mom")}
+    for r, i in mem:  # recompute each number with dense projectors and plain GD
+        X, Y = f5["nets"][r]["X"], f5["nets"][r]["Y"]
+        before, on_Z = f5["nets"][r]["states"][i]
+        run = fig9_rerun(before, X, Y, 1.0, lam, 10)
+        th = [M.pack(p) for p in run]
+        for m, key in (("momentum", "cosT_mom"), (gn, "cosT")):  # P, J: Gauss-Newton's from here
+            J = M.jacobian(on_Z[m], X)
+            P = dense_tangent_projector(J)
+            want[key].append(MF.cosine(P(th[-1] - th[0]), -P(th[-1])))
+        u_lam = -2 * lam * sum(th[:-1])
+        PL, Pd = P(th[-1] - th[0] - u_lam), P(u_lam)
+        want["frac"].append(np.linalg.norm(PL) / (np.linalg.norm(PL) + np.linalg.norm(Pd)))
+        want["along"].append(PL @ (PL + Pd) / np.sum((PL + Pd) ** 2))
+        want["ratio"].append(np.linalg.norm(PL) / np.linalg.norm(Pd))
+        want["decay"].append(MF.cosine(Pd, -P(th[-1])))
+        want["sharp"].append(2 * c * np.linalg.eigvalsh(J @ J.T)[-1] + 2 * lam)
+        n1, n2 = (v - P(v) for v in (th[-2] - th[-3], th[-1] - th[-2]))
+        want["flip"].append(MF.cosine(n1, n2))
+        want["dist"].append(np.linalg.norm(th[-1] - M.pack(on_Z[gn])))
+        want["radius"].append(MF.smooth_radius(on_Z[gn], run[-1], X))
+    got = {"frac": res["tangent_from_loss_fraction_by_phase"], "cosT": res["cos_tangent_by_phase"][gn],
+           "cosT_mom": res["cos_tangent_by_phase"]["momentum"],
+           "decay": res["cos_tangent_decay_only_by_phase"], "along": res["tangent_loss_along_update_by_phase"]}
+    for k, v in got.items():
+        assert abs(v["memorized"] - np.mean(want[k])) < 1e-9, (k, v, want[k])
+    for k, key in (("sharp", "sharpness_lr_median_by_phase"), ("ratio", "tangent_loss_to_decay_median_by_phase"), ("flip", "normal_flip_cos_median_by_phase"),
+                   ("dist", "dist_median_by_phase"), ("radius", "smooth_radius_median_by_phase")):
+        assert abs(res[key]["memorized"] - np.median(want[k])) < 1e-6 * abs(np.median(want[k])), key
+    assert abs(res["sharpness_lr_max"] - max(want["sharp"])) < 1e-9 and len(f5["nets"]) == res["runs"]
+    assert min(want["decay"]) > 0.999, "the theory's own score (weight decay only) is not ~1"
+    # the ablations: rows, settings, and one independent recomputation per ablation
+    assert [r["window"] for r in res["window_ablation"]] == [1, 10, 100]
+    assert [(r["lr"], r["window"], r["steps"]) for r in res["lr_ablation"]] == [(1.0, 10, 100), (0.1, 100, 1000)]
+    assert [(r["lam"], r["window"], r["steps"]) for r in res["lambda_ablation"]] == \
+        [(lam, 10, 2000), (lam / 10, 10, 2000)]
+    (r, i), = res["ablation_points"]
+    ph = f5["phase"][r, i]
+    X, Y = f5["nets"][r]["X"], f5["nets"][r]["Y"]
+    theta_t = fig9_rerun(f5["nets"][r]["states"][i][0], X, Y, 1.0, lam, 10)[-1]
+    for row, w in ((res["window_ablation"][0], 1), (res["lr_ablation"][1], 100),
+                   (res["lambda_ablation"][1], 10)):
+        run = M.gradient_descent(theta_t, X, Y, row["steps"] - w, row["lr"], row["lam"], mean=True)[0]
+        end = M.gradient_descent(run, X, Y, w, row["lr"], row["lam"], mean=True)[0]
+        on_Z, _ = MF.zero_loss_projection(end, X, Y)
+        P = dense_tangent_projector(M.jacobian(on_Z, X))
+        u = M.pack(end) - M.pack(run)
+        assert abs(row["cos_tangent_by_phase"][ph] - MF.cosine(P(u), -P(M.pack(end)))) < 1e-9, row
+        assert abs(row["tangent_fraction_by_phase"][ph] - np.linalg.norm(P(u)) / np.linalg.norm(u)) < 1e-9
+        assert abs(row["dist_median"] - MF.distance_to_Z(end, on_Z)) < 1e-9
+
 # ---------------------------------------------------------------- modular addition, Fig. 6
 
 
@@ -829,7 +995,7 @@ def read_summary(out):
 def test_cli_rejects_bad_input_with_one_line_and_status_2():
     import importlib.util
     with tempfile.NamedTemporaryFile() as not_a_dir:
-        cases = [["--figs", "1,9"], ["--figs", ""], ["--p", "2"], ["--p", "36"],
+        cases = [["--figs", "1,99"], ["--figs", ""], ["--p", "2"], ["--p", "36"],
                  ["--train-frac", "0"], ["--train-frac", "1.5"], ["--hidden", "400"],
                  ["--steps", "0"], ["--lr", "-1e-3"], ["--runs", "0"], ["--seed", "x"],
                  ["--out", os.path.join(not_a_dir.name, "sub")]]
@@ -856,7 +1022,8 @@ def test_cli_quick_is_reproducible_and_seeded():
             code, _, err = run_cli("--quick", "--seed", "3", "--out", d)
             assert code == 0, err
         sa, sb = read_summary(a), read_summary(b)
-        assert set(sa) == {"fig1", "fig2", "fig3", "fig4", "fig5", "fig6", "fig8", "fig11", "anim", "meta"}, set(sa)
+        assert set(sa) == {"fig1", "fig2", "fig3", "fig4", "fig5", "fig6", "fig8", "fig9", "fig11",
+                           "anim", "meta"}, set(sa)
         strip = lambda s: {k: v for k, v in s.items() if k != "meta"}  # noqa: E731
         assert strip(sa) == strip(sb), "same seed, different numbers"
         code, _, err = run_cli("--quick", "--seed", "4", "--figs", "6", "--out", b)
