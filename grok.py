@@ -712,9 +712,11 @@ def fig8(args):
 # of plain GD runs at a smaller size (its steps grow like 1 / lambda), seed (seed, 10).
 # readouts: lambda -> schemes (k = 3, 10 at lambda = 0.03 would add ~20 s, ~30 s).
 FIG10 = {"readouts": {0.03: (1, "exact"), 0.1: (1, 3, 10, "exact")}, "stop_after": 0.2, "disp_every": 0.25,
-         "series": {"p": 17, "hidden": 128, "lambdas": (0.01, 0.03, 0.1), "tau": 7.0, "sim_lr": 1e-3}}
+         "series": {"p": 13, "hidden": 96, "train_frac": 0.8, "lambdas": (0.01, 0.03, 0.1), "tau": 7.0,
+                    "sim_lr": 1e-3}}
 FIG10_QUICK = {"readouts": {0.3: (1, 3, "exact")}, "stop_after": 0.2, "disp_every": 0.25,
-               "series": {"p": 11, "hidden": 64, "lambdas": (0.1, 0.3), "tau": 0.5, "sim_lr": 1e-2}}
+               "series": {"p": 11, "hidden": 64, "train_frac": 0.7, "lambdas": (0.1, 0.3), "tau": 0.5,
+                          "sim_lr": 1e-2}}
 
 
 def finite_lambda_accuracy(E, d, lam, eta, tau_max):
@@ -774,7 +776,7 @@ def fig10(args):
             progress(f"Figure 10 {row['readout']}, lambda = {lam}: grok tau real {row['grok_tau_real']}, sim "
                      f"{grok_sim}, finite lambda {grok_sim_lam}; cos_disp {row['cos_disp']}, finite lambda "
                      f"{row['cos_disp_finite_lambda']}")
-    ss = dict(c["series"], train_frac=s["train_frac"])
+    ss = dict(c["series"])
     d2, E2, _, _, grok_sim2 = fig8_problem(args, ss, 10)
     series = []
     for lam in ss["lambdas"]:

@@ -136,11 +136,13 @@ def two_layer_step(E, W2, X, Y, lam, lr, readout=1):
     readout - 1 more readout steps at the new E (readout = k), or W2 = W2*(E), the ridge
     readout (readout = "exact": the E step is then 2 lr lam times the finite-lambda Eq. 20)."""
     gE, gW = M.loss_grad((E, W2), X, Y, lam)
-    E = E - lr * gE
+    E, W2 = E - lr * gE, W2 - lr * gW
+    if readout == 1:
+        return E, W2
     H = xp.maximum(X @ E, 0.0)
     if readout == "exact":
         return E, optimal_readout(H, Y, lam)
-    return E, readout_steps(H, Y, W2 - lr * gW, lam, readout - 1, readout_lr(H, lam))
+    return E, readout_steps(H, Y, W2, lam, readout - 1, readout_lr(H, lam))
 
 
 # ---------------------------------------------------------------- accuracy

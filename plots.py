@@ -420,7 +420,7 @@ def fig8(sim_tau, sim_acc, curves, runs, s, path):
               title="(a) test accuracy (dotted lines: first time >= 0.95)")
     ax[1].axhline(0.0, color="gray", lw=0.8)
     inst = ", ".join(f"{r['cos_mean']:.2f}" for r in runs)
-    ax[1].text(0.02, 0.03, f"a run of Eq. 20 itself scores 1 on this yardstick.\n"
+    ax[1].text(0.02, 0.03, f"A run of Eq. 20 itself scores 1 on this yardstick.\n"
                f"The cosine of the last {s['window_tau']:g}-tau update with Eq. 20's instantaneous direction\n"
                f"is lower (means {inst}): Eq. 20 is stiff, one component of its\n"
                f"direction flips sign every Euler step, so a single direction is mostly that.",

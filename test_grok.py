@@ -640,6 +640,8 @@ def test_fig8_quick_numbers():
         assert keys <= set(r), f"missing {keys - set(r)}"
         assert abs(r["lr"] * r["sharpness"] - 1) < 1e-12 and -1 <= r["cos_mean"] <= 1
         assert 0 < r["w2_gap_mean"] < 1 and r["steps"] > 100, r
+        assert set(r["cos_disp"]) == set(r["cos_disp_finite_lambda"]) == {"0.01", "0.05", "0.2"}
+        assert all(0 < r[f][D] < 1 for f in ("cos_disp", "cos_disp_finite_lambda") for D in r[f]), r
 
 
 # ---- the fair yardstick and time-scale separation, Figs. 8 and 10
