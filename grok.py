@@ -712,8 +712,8 @@ def fig8(args):
 # of plain GD runs at a smaller size (its steps grow like 1 / lambda), seed (seed, 10).
 # readouts: lambda -> schemes (k = 3, 10 at lambda = 0.03 would add ~20 s, ~30 s).
 FIG10 = {"readouts": {0.03: (1, "exact"), 0.1: (1, 3, 10, "exact")}, "stop_after": 0.2, "disp_every": 0.25,
-         "series": {"p": 13, "hidden": 96, "train_frac": 0.8, "lambdas": (0.01, 0.03, 0.1), "tau": 7.0,
-                    "sim_lr": 1e-3}}
+         "series": {"p": 13, "hidden": 96, "train_frac": 0.8, "lambdas": (0.01, 0.03, 0.1, 0.3),
+                    "tau": 7.0, "sim_lr": 1e-3}}
 FIG10_QUICK = {"readouts": {0.3: (1, 3, "exact")}, "stop_after": 0.2, "disp_every": 0.25,
                "series": {"p": 11, "hidden": 64, "train_frac": 0.7, "lambdas": (0.1, 0.3), "tau": 0.5,
                           "sim_lr": 1e-2}}
@@ -743,7 +743,8 @@ def separation(readout, E, d, lam, lr):
 
 
 def fig10_lambda_ratio(rows, grok_sim):
-    """The lambda -> 0 series: plain GD's grokking time over the simulation's, per lambda."""
+    """The lambda -> 0 series: plain GD's grokking time over the simulation's, per lambda
+    (None: it did not grok within the run)."""
     return {"lambda": [r["lambda"] for r in rows], "grok_tau_real": [r["grok_tau_real"] for r in rows],
             "grok_tau_sim": grok_sim, "steps": [r["steps"] for r in rows],
             "tau_ratio": [None if r["grok_tau_real"] is None or grok_sim is None
@@ -778,14 +779,15 @@ def fig10(args):
                      f"{row['cos_disp_finite_lambda']}")
     ss = dict(c["series"])
     d2, E2, _, _, grok_sim2 = fig8_problem(args, ss, 10)
-    series = []
+    series, final_acc = [], []
     for lam in ss["lambdas"]:
-        row, _ = fig8_run(d2, E2, lam, ss, grok_sim2, z_checks=0, disp_every=c["disp_every"],
+        row, r = fig8_run(d2, E2, lam, ss, grok_sim2, z_checks=0, disp_every=c["disp_every"],
                           stop_after=c["stop_after"], label="Figure 10 lambda series")
         series.append(row)
+        final_acc.append(r["test_acc"][-1])
         progress(f"Figure 10 lambda series, lambda = {lam}: grok tau real {row['grok_tau_real']}, "
                  f"sim {grok_sim2}")
-    ratio = fig10_lambda_ratio(series, grok_sim2)
+    ratio = {**fig10_lambda_ratio(series, grok_sim2), "test_acc_final": final_acc, "tau_max": ss["tau"]}
     settings = {"readouts": {str(k): v for k, v in c["readouts"].items()}, "stop_after_tau": c["stop_after"],
                 "disp_every_tau": c["disp_every"], "p": s["p"], "hidden": s["hidden"],
                 "n_train": d["X"].shape[0], "tau": s["tau"], "sim_lr": s["sim_lr"],

@@ -482,7 +482,8 @@ def fig10(sim_tau, sim_acc, curves, runs, ratio, s, path):
         a.axhline(0.95, color="gray", lw=0.8)
         g_fin = next(r["grok_tau_sim_finite_lambda"] for r in runs if r["lambda"] == lam)
         if g_fin is not None:
-            a.axvline(g_fin, color="k", ls="--", lw=1, label=f"Eq. 20 at finite lambda: 0.95 at tau = {g_fin:.2f}")
+            a.axvline(g_fin, color="k", ls="--", lw=1,
+                      label=f"Eq. 20 at finite lambda: 0.95 at tau = {g_fin:.2f}")
         a.set(xlabel="rescaled time tau = 2 lr lambda step", ylabel="test accuracy", ylim=(-0.02, 1.02),
               title=f"({'ab'[i]}) lambda = {lam:g}: test accuracy, readout ever faster")
         a.legend(loc="lower right", fontsize=7)
@@ -509,6 +510,12 @@ def fig10(sim_tau, sim_acc, curves, runs, ratio, s, path):
     tr = np.array([np.nan if v is None else v for v in ratio["tau_ratio"]], float)
     c.semilogx(lam, tr, "k-o", lw=2, label="tau_real / tau_sim at 95% test accuracy "
                f"(tau_sim = {tau95(ratio['grok_tau_sim'])})")
+    never = np.isnan(tr)
+    if never.any() and ratio["grok_tau_sim"] is not None:  # a lower bound: no grokking by tau_max
+        acc = ", ".join(f"{a:.2f}" for a in np.array(ratio["test_acc_final"])[never])
+        c.semilogx(lam[never], np.full(never.sum(), ratio["tau_max"] / ratio["grok_tau_sim"]), "k^", ms=9,
+                   mfc="none", label=f"not grokked by tau = {ratio['tau_max']:g}: ratio above this "
+                                     f"(final test accuracy {acc})")
     for D, (mk, ls) in zip(runs[0]["cos_disp"], WINDOW_STYLES):
         c.semilogx(lam, [cd[D] if cd[D] is not None else np.nan for cd in ratio["cos_disp"]], marker=mk, ls=ls,
                    color="tab:blue", label=f"mean displacement cosine, window {D} (lambda -> 0 form)")
