@@ -450,9 +450,9 @@ READOUT_COLORS = {"gd k=1": "tab:blue", "gd k=3": "tab:orange", "gd k=10": "tab:
 def readout_label(r):
     """Legend text of a Fig. 10 run: its readout scheme and time-scale separation."""
     if r["readout"] == "exact":
-        return "exact ridge readout W2*(W1) after every W1 step"
+        return "exact readout W2*(W1)"
     k = r["readout"].split("=")[1]
-    return f"GD, {k} readout step{'s' if k != '1' else ''} per W1 step (separation {r['separation']:.1f}x)"
+    return f"{'plain GD, ' if k == '1' else 'GD, '}k = {k} (separation {r['separation']:.1f})"
 
 
 def fig10(sim_tau, sim_acc, curves, runs, ratio, s, path):
@@ -462,8 +462,7 @@ def fig10(sim_tau, sim_acc, curves, runs, ratio, s, path):
     tau95 = lambda g: "never" if g is None else f"{g:.2f}"
     for i, lam in enumerate(lams[:2]):
         a = ax[0, i]
-        a.plot(sim_tau, sim_acc, "k-", lw=2.5, label=f"closed form, Eq. 20 (lambda -> 0): 0.95 at tau = "
-               f"{tau95(runs[0]['grok_tau_sim'])}")
+        a.plot(sim_tau, sim_acc, "k-", lw=2.5, label=f"Eq. 20, lambda -> 0: {tau95(runs[0]['grok_tau_sim'])}")
         for c, r in zip(curves, runs):
             if r["lambda"] != lam:
                 continue
@@ -483,9 +482,10 @@ def fig10(sim_tau, sim_acc, curves, runs, ratio, s, path):
         g_fin = next(r["grok_tau_sim_finite_lambda"] for r in runs if r["lambda"] == lam)
         if g_fin is not None:
             a.axvline(g_fin, color="k", ls="--", lw=1,
-                      label=f"Eq. 20 at finite lambda: 0.95 at tau = {g_fin:.2f}")
+                      label=f"Eq. 20 at finite lambda: {g_fin:.2f}")
         a.set(xlabel="rescaled time tau = 2 lr lambda step", ylabel="test accuracy", ylim=(-0.02, 1.02),
-              title=f"({'ab'[i]}) lambda = {lam:g}: test accuracy, readout ever faster")
+              title=f"({'ab'[i]}) lambda = {lam:g}: test accuracy, readout ever faster\n"
+                    "(legend: tau at 95% test accuracy)")
         a.legend(loc="lower right", fontsize=7)
         b = ax[1, i]
         for D, (mk, _) in zip(runs[0]["cos_disp"], WINDOW_STYLES):
@@ -521,15 +521,15 @@ def fig10(sim_tau, sim_acc, curves, runs, ratio, s, path):
                    color="tab:blue", label=f"mean displacement cosine, window {D} (lambda -> 0 form)")
     c.axhline(1.0, color="gray", lw=0.8)
     ss = s["series"]
-    c.set(xlabel="lambda", ylabel="ratio (black) / cosine (blue)", ylim=(0, None),
+    c.set(xlabel="lambda", ylabel="ratio (black) / cosine (blue)", ylim=(0, 2.6),
           title=f"(f) lambda -> 0, plain GD (p = {ss['p']}, d_h = {ss['hidden']}, {ss['n_train']} pairs):\n"
                 "does real training approach Eq. 20?")
-    c.legend(loc="upper right", fontsize=7)
+    c.legend(loc="center", bbox_to_anchor=(0.5, 0.6), fontsize=7)
     fig.suptitle(
         f"Fig. 10 (beyond the paper): how fast must the second layer be for Eq. 20 to hold? Real training from "
-        f"the Fig. 8 start (p = {s['p']}, d_h = {s['hidden']}, {s['n_train']} training pairs, W2(0) = ridge "
-        f"readout, lr = 1 / sharpness);\nafter each GD step on both layers, k - 1 more readout steps of size "
-        f"1 / (||H||_F^2 + lambda) at the new W1, or the exact readout. Separation = how many times faster W2's "
+        f"the Fig. 8 start (p = {s['p']}, d_h = {s['hidden']}, {s['n_train']} training pairs,\nW2(0) = ridge "
+        f"readout, lr = 1 / sharpness); after each GD step on both layers, k - 1 more readout steps of size "
+        f"1 / (||H||_F^2 + lambda) at the new W1, or the exact readout.\nSeparation = how many times faster W2's "
         f"slowest mode relaxes than tau advances (plain GD: 1). Runs stop {s['stop_after_tau']:g} tau "
         "after grokking")
     fig.tight_layout()

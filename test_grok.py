@@ -691,11 +691,11 @@ def test_readout_steps_are_gd_on_W2_and_never_raise_the_loss():
 def test_real_training_exact_readout_is_the_finite_lambda_flow():
     # eta = tau per step: the exact-readout run IS Euler on finite-lambda Eq. 20, so its displacement
     # cosines against that form are 1, its accuracies those of grok.finite_lambda_accuracy.
-    X, Y, E = fig8_tiny(seed=3, p=7, d_h=40)
+    X, Y, E = fig8_tiny(seed=1, p=7, d_h=40)
     rng = np.random.default_rng(0)
     tr, _ = MA.train_test_split(X.shape[0], 0.7, rng)
     d = {"X": X[tr], "Y": Y[tr], "Xt": X, "Yt": Y}  # all pairs: the accuracy moves
-    lam = 0.1
+    lam = 1.0  # large enough that the two forms of Eq. 20 reach different accuracies
     W2 = MA.optimal_readout(np.maximum(d["X"] @ E, 0), d["Y"], lam)
     lr = 1.0 / MF.sharpness((E, W2), d["X"], lam)
     dtau = grok.rescaled_time(lr, lam, 1)
@@ -707,8 +707,8 @@ def test_real_training_exact_readout_is_the_finite_lambda_flow():
         assert np.all(r["cos_disp"][D] < 1 - 1e-6), "the lambda -> 0 form is a different flow"
     taus, acc = grok.finite_lambda_accuracy(E, d, lam, dtau, 0.75)
     n = min(len(taus), len(r["tau"]))
-    assert n >= 10 and np.allclose(taus[:n], r["tau"][:n], rtol=0.01)
-    assert np.array_equal(acc[:n], r["test_acc"][:n])
+    assert n >= 10 and np.allclose(taus[:n], r["tau"][:n], rtol=0.1)  # same steps, nominal labels
+    assert np.array_equal(acc[:n], r["test_acc"][:n]) and len(set(acc[:n])) > 1, acc
 
 
 def test_real_training_stops_after_grokking_and_summary_means_stop_at_grokking():
