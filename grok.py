@@ -869,8 +869,11 @@ def fig11(args):
 # tau = 2 lr lam step for real GD, tau = eta step for Eq. 20 (one run, seed (seed, 8)).
 FIG8 = {"p": 19, "hidden": 192, "lambdas": (0.03, 0.1, 0.3), "tau": 7.0, "sim_lr": 1e-3}
 FIG8_QUICK = {"p": 13, "hidden": 96, "lambdas": (0.1, 0.3), "tau": 1.0, "sim_lr": 1e-2}
-FIG8_EVERY, FIG8_WINDOW = 0.05, 0.01  # measure every / update window, in tau
+FIG8_EVERY, FIG8_WINDOW = 0.05, 0.01  # measure every / instantaneous update window, in tau
 FIG8_Z_CHECKS = 7  # Sec. 4 direction (one J J^T solve, ~0.5 s) this many times per run
+# The fair yardstick (modadd.displacement_cosine) over these windows of tau, from points
+# FIG8_DISP_EVERY of tau apart: each point simulates Eq. 20 for 2 x 0.26 tau (~0.2 s).
+FIG8_DISP_WINDOWS, FIG8_DISP_EVERY = (0.01, 0.05, 0.2), 0.5
 
 
 def rescaled_time(lr, lam, steps):
@@ -898,70 +901,203 @@ def fig8_record(rec, E, W2, E_before, d, lam, tau, check_Z):
         rec["cos_Z"].append(MF.cosine(U.ravel(), MF.norm_min_on_Z(E, W2, X).ravel()))
 
 
-def real_training(E, W2, d, lam, lr, tau_max):
-    """Fig. 8: full-batch GD on both layers (Eqs. 12-13), measured every FIG8_EVERY of tau."""
+def real_training(E, W2, d, lam, lr, tau_max, readout=1, eta=FIG8["sim_lr"], z_checks=FIG8_Z_CHECKS,
+                  disp_every=FIG8_DISP_EVERY, stop_after=None, label="Figure 8"):
+    """Figs. 8, 10: real training (modadd.two_layer_step with `readout`: k or "exact"), measured
+    every FIG8_EVERY of tau; displacement cosines with Eq. 20 (lambda -> 0 and finite-lambda forms,
+    Euler step eta) from points disp_every of tau apart. stop_after: stop that much tau after
+    the test accuracy first reaches 0.95 (None: run to tau_max)."""
     dtau = rescaled_time(lr, lam, 1)
     steps = int(np.ceil(tau_max / dtau))
     every, window = max(1, round(FIG8_EVERY / dtau)), max(1, round(FIG8_WINDOW / dtau))
-    z_every = max(1, round(tau_max / FIG8_Z_CHECKS / FIG8_EVERY))  # in measurements
+    z_every = max(1, round(tau_max / z_checks / FIG8_EVERY)) if z_checks else 0  # in measurements
+    wins = [max(1, round(D / dtau)) for D in FIG8_DISP_WINDOWS]  # in steps
+    n_disp = int((tau_max - FIG8_DISP_WINDOWS[-1]) / disp_every) + 1  # the last window must fit
+    starts = [round(j * disp_every / dtau) for j in range(n_disp)]
+    keep = {s + w for s in starts for w in (0, *wins)}
     rec = {k: [] for k in ("tau", "train_loss", "test_acc", "w2_gap", "cos", "tau_Z", "cos_Z")}
-    E, W2, E_before = E.copy(), W2.copy(), None
+    kept, E_before = {}, None
     for t in range(steps + 1):
+        if t in keep:
+            kept[t] = E  # two_layer_step returns new arrays, so no copy is needed
         if t % every == 0:
-            k = t // every
-            fig8_record(rec, E, W2, E_before, d, lam, rescaled_time(lr, lam, t), k % z_every == 0)
+            k, tau = t // every, rescaled_time(lr, lam, t)
+            fig8_record(rec, E, W2, E_before, d, lam, tau, z_every and k % z_every == 0)
             if k % round(1.0 / FIG8_EVERY) == 0:
-                progress(f"Figure 8 real GD, lambda = {lam}: tau {t * dtau:.1f}/{tau_max}, "
-                         f"test accuracy {rec['test_acc'][-1]:.3f}")
+                progress(f"{label} real training ({readout_name(readout)}), lambda = {lam}: tau "
+                         f"{tau:.1f}/{tau_max}, test accuracy {rec['test_acc'][-1]:.3f}")
+            g = MA.grok_step(rec["tau"], rec["test_acc"])
+            if stop_after is not None and g is not None and tau >= g + stop_after:
+                break
         if (t + window) % every == 0:
-            E_before = E.copy()  # the update window ends at the next measurement
+            E_before = E  # the instantaneous update window ends at the next measurement
         if t < steps:
-            gE, gW = M.loss_grad((E, W2), d["X"], d["Y"], lam)
-            E -= lr * gE
-            W2 -= lr * gW
-    return {"steps": steps, **{k: np.array(v) for k, v in rec.items()}}
+            E, W2 = MA.two_layer_step(E, W2, d["X"], d["Y"], lam, lr, readout)
+    done = [s for s in starts if s + wins[-1] in kept]
+    cos = {form: {f"{D:g}": np.array([MA.displacement_cosine(kept[s], kept[s + w], d["X"], d["Y"], D, eta, l)
+                                      for s in done]) for D, w in zip(FIG8_DISP_WINDOWS, wins)}
+           for form, l in (("cos_disp", 0.0), ("cos_disp_finite_lambda", lam))}
+    return {"steps": t, "tau_disp": np.array([rescaled_time(lr, lam, s) for s in done]), **cos,
+            **{k: np.array(v) for k, v in rec.items()}}
+
+
+def readout_name(readout):
+    """The row label of a readout scheme: "gd k=1" is plain GD, "exact" the ridge readout."""
+    return "exact" if readout == "exact" else f"gd k={readout}"
 
 
 def fig8_summary(lam, lr, sharp, r, grok_sim):
-    """The Fig. 8 numbers of one lambda; means over 0 < tau <= grok_tau_real (all tau if never)."""
+    """The Fig. 8 / 10 numbers of one run; means over 0 < tau <= grok_tau_real (all tau if never)."""
     g = MA.grok_step(r["tau"], r["test_acc"])
     upto = r["tau"] <= (g if g is not None else np.inf)
     upto_Z = r["tau_Z"] <= (g if g is not None else np.inf)
+    upto_disp = r["tau_disp"] <= (g if g is not None else np.inf)
+    disp = {form: {D: float(c[upto_disp].mean()) if upto_disp.any() else None for D, c in r[form].items()}
+            for form in ("cos_disp", "cos_disp_finite_lambda")}
     return {"lambda": lam, "lr": lr, "sharpness": sharp, "steps": r["steps"],
-            "grok_tau_real": g, "grok_tau_sim": grok_sim,
+            "grok_tau_real": g, "grok_tau_sim": grok_sim, **disp,
             "cos_mean": float(np.nanmean(r["cos"][upto])),
             "cos_Z_mean": float(np.mean(r["cos_Z"][upto_Z])) if upto_Z.any() else None,
             "w2_gap_mean": float(r["w2_gap"][upto][1:].mean()),
             "train_loss_max_after_start": float(r["train_loss"][1:].max())}
 
 
-@figure("8")
-def fig8(args):
-    """Beyond the paper: real GD on the full two-layer net vs the closed-form dynamics (Eq. 20)."""
-    s = dict(FIG8_QUICK if args.quick else FIG8, train_frac=getattr(args, "train_frac", 0.7))
-    rng = np.random.default_rng([args.seed, 8])
+def fig8_problem(args, s, fig):
+    """The Fig. 8 setting s: data split, W1(0) and the lambda -> 0 simulation (seed (seed, fig))."""
+    rng = np.random.default_rng([args.seed, fig])
     X, Y, _ = MA.modular_addition(s["p"])
     tr, te = MA.train_test_split(X.shape[0], s["train_frac"], rng)
     d = {"X": X[tr], "Y": Y[tr], "Xt": X[te], "Yt": Y[te]}
     E0 = MA.init_embedding(rng, s["p"], s["hidden"])
-    sim_steps = int(round(s["tau"] / s["sim_lr"]))
-    sim = MA.simulate(E0, d["X"], d["Y"], d["Xt"], d["Yt"], s["sim_lr"], sim_steps,
-                      every=max(1, round(FIG8_EVERY / s["sim_lr"])), label="Figure 8 (Eq. 20)", log=progress)
+    sim = MA.simulate(E0, d["X"], d["Y"], d["Xt"], d["Yt"], s["sim_lr"], int(round(s["tau"] / s["sim_lr"])),
+                      every=max(1, round(FIG8_EVERY / s["sim_lr"])), label=f"Figure {fig} (Eq. 20)",
+                      log=progress)
     sim_tau = sim["step"] * s["sim_lr"]
-    grok_sim = MA.grok_step(sim_tau, sim["test_acc"])
+    return d, E0, sim_tau, sim["test_acc"], MA.grok_step(sim_tau, sim["test_acc"])
+
+
+def fig8_run(d, E0, lam, s, grok_sim, readout=1, **kw):
+    """Real training from W1(0) = E0, W2(0) = the ridge readout (W2's slow manifold) with
+    lr = 1 / sharpness, half the GD stability limit; returns (summary row, record)."""
+    W2 = MA.optimal_readout(xp.maximum(d["X"] @ E0, 0.0), d["Y"], lam)
+    sharp = MF.sharpness((E0, W2), d["X"], lam)
+    r = real_training(E0, W2, d, lam, 1.0 / sharp, s["tau"], readout, s["sim_lr"], **kw)
+    return {"readout": readout_name(readout), **fig8_summary(lam, 1.0 / sharp, sharp, r, grok_sim)}, r
+
+
+@figure("8")
+def fig8(args):
+    """Beyond the paper: real GD on the full two-layer net vs the closed-form dynamics (Eq. 20)."""
+    s = dict(FIG8_QUICK if args.quick else FIG8, train_frac=getattr(args, "train_frac", 0.7))
+    d, E0, sim_tau, sim_acc, grok_sim = fig8_problem(args, s, 8)
     runs, curves = [], []
     for lam in s["lambdas"]:
-        W2 = MA.optimal_readout(xp.maximum(d["X"] @ E0, 0.0), d["Y"], lam)  # start on W2's slow manifold
-        sharp = MF.sharpness((E0, W2), d["X"], lam)
-        lr = 1.0 / sharp  # half the GD stability limit 2 / sharpness
-        r = real_training(E0, W2, d, lam, lr, s["tau"])
-        runs.append(fig8_summary(lam, lr, sharp, r, grok_sim))
+        row, r = fig8_run(d, E0, lam, s, grok_sim)
+        runs.append(row)
         curves.append(r)
-        progress(f"Figure 8 lambda = {lam}: grok tau real {runs[-1]['grok_tau_real']}, sim {grok_sim}")
-    s.update(n_train=len(tr), init_std=s["p"] ** -0.5, lr_rule="1 / sharpness at the start",
-             record_every_tau=FIG8_EVERY, window_tau=FIG8_WINDOW, checks_Z=FIG8_Z_CHECKS)
-    plots.fig8(sim_tau, sim["test_acc"], curves, runs, s, os.path.join(args.out, "fig8_real_vs_sim.png"))
+        progress(f"Figure 8 lambda = {lam}: grok tau real {row['grok_tau_real']}, sim {grok_sim}, "
+                 f"displacement cosines {row['cos_disp']}")
+    TRAJECTORIES["fig8"] = {"settings": dict(s), "problem": (d, E0, sim_tau, sim_acc, grok_sim),
+                            "runs": dict(zip(s["lambdas"], zip(runs, curves)))}
+    s.update(n_train=d["X"].shape[0], init_std=s["p"] ** -0.5, lr_rule="1 / sharpness at the start",
+             record_every_tau=FIG8_EVERY, window_tau=FIG8_WINDOW, checks_Z=FIG8_Z_CHECKS,
+             disp_windows_tau=FIG8_DISP_WINDOWS, disp_every_tau=FIG8_DISP_EVERY)
+    plots.fig8(sim_tau, sim_acc, curves, runs, s, os.path.join(args.out, "fig8_real_vs_sim.png"))
     return {"fig8": {"settings": s, "runs": runs}}
+
+
+# ============================================================ Figure 10: time-scale separation
+
+# Real training from the Fig. 8 start with a progressively faster second layer: plain GD (k = 1),
+# k - 1 extra readout steps per W1 step (modadd.readout_lr keeps them stable), and the exact
+# ridge readout. Each run stops FIG10["stop_after"] of tau after grokking. The lambda -> 0 series
+# of plain GD runs at a smaller size (its steps grow like 1 / lambda), seed (seed, 10).
+# readouts: lambda -> schemes (k = 3, 10 at lambda = 0.03 would add ~20 s, ~30 s). The series runs to
+# tau = 5.5, about twice its simulation's grokking time (lambda = 0.01 alone is ~450k steps).
+FIG10 = {"readouts": {0.03: (1, "exact"), 0.1: (1, 3, 10, "exact")}, "stop_after": 0.2, "disp_every": 0.25,
+         "series": {"p": 13, "hidden": 96, "train_frac": 0.8, "lambdas": (0.01, 0.1, 0.3),
+                    "tau": 5.5, "sim_lr": 1e-3}}
+FIG10_QUICK = {"readouts": {0.3: (1, 3, "exact")}, "stop_after": 0.2, "disp_every": 0.25,
+               "series": {"p": 11, "hidden": 64, "train_frac": 0.7, "lambdas": (0.1, 0.3), "tau": 0.5,
+                          "sim_lr": 1e-2}}
+
+
+def finite_lambda_accuracy(E, d, lam, eta, tau_max):
+    """Eq. 20 at finite lambda (A = (H H^T + lam I)^-1), Euler step eta, with the ridge readout:
+    test accuracy every FIG8_EVERY of tau until it first reaches 0.95. The exact-readout limit."""
+    taus, acc = [], []
+    for j in range(int(round(tau_max / FIG8_EVERY)) + 1):
+        if j:
+            E = MA.closed_form_flow(E, d["X"], d["Y"], FIG8_EVERY, eta, lam)
+        taus.append(j * FIG8_EVERY)
+        W2 = MA.optimal_readout(xp.maximum(d["X"] @ E, 0.0), d["Y"], lam)
+        acc.append(MA.accuracy(E, W2, d["Xt"], d["Yt"]))
+        if acc[-1] >= 0.95:
+            break
+    return np.array(taus), np.array(acc)
+
+
+def separation(readout, E, d, lam, lr):
+    """How many times faster W2's slowest mode (outside H's row space: only weight decay moves it)
+    relaxes than tau advances: 1 + (k - 1) readout_lr / lr at W1 = E (None: exact readout)."""
+    if readout == "exact":
+        return None
+    return 1.0 + (readout - 1) * MA.readout_lr(xp.maximum(d["X"] @ E, 0.0), lam) / lr
+
+
+def fig10_lambda_ratio(rows, grok_sim):
+    """The lambda -> 0 series: plain GD's grokking time over the simulation's, per lambda
+    (None: it did not grok within the run)."""
+    return {"lambda": [r["lambda"] for r in rows], "grok_tau_real": [r["grok_tau_real"] for r in rows],
+            "grok_tau_sim": grok_sim, "steps": [r["steps"] for r in rows],
+            "tau_ratio": [None if r["grok_tau_real"] is None or grok_sim is None
+                          else r["grok_tau_real"] / grok_sim for r in rows],
+            "cos_disp": [r["cos_disp"] for r in rows]}
+
+
+@figure("10")
+def fig10(args):
+    """Beyond the paper: how much time-scale separation between the layers Eq. 20 needs."""
+    c = FIG10_QUICK if args.quick else FIG10
+    s = dict(FIG8_QUICK if args.quick else FIG8, train_frac=getattr(args, "train_frac", 0.7))
+    cached = TRAJECTORIES.get("fig8", {})
+    reuse = cached.get("settings") == s  # Fig. 8 ran in this process: reuse its problem and plain GD runs
+    d, E0, sim_tau, sim_acc, grok_sim = cached["problem"] if reuse else fig8_problem(args, s, 8)
+    runs, curves = [], []
+    for lam, readouts in c["readouts"].items():
+        grok_sim_lam = MA.grok_step(*finite_lambda_accuracy(E0, d, lam, s["sim_lr"], s["tau"]))
+        for readout in readouts:
+            if readout == 1:  # plain GD is Fig. 8's run: reuse it, or repeat it exactly
+                row, r = (cached["runs"][lam] if reuse and lam in cached["runs"]
+                          else fig8_run(d, E0, lam, s, grok_sim))
+            else:
+                row, r = fig8_run(d, E0, lam, s, grok_sim, readout, z_checks=0, disp_every=c["disp_every"],
+                                  stop_after=c["stop_after"], label="Figure 10")
+            row = {**row, "grok_tau_sim_finite_lambda": grok_sim_lam,
+                   "separation": separation(readout, E0, d, lam, row["lr"])}
+            runs.append(row)
+            curves.append(r)
+            progress(f"Figure 10 {row['readout']}, lambda = {lam}: grok tau real {row['grok_tau_real']}, sim "
+                     f"{grok_sim}, finite lambda {grok_sim_lam}; cos_disp {row['cos_disp']}, finite lambda "
+                     f"{row['cos_disp_finite_lambda']}")
+    ss = dict(c["series"])
+    d2, E2, _, _, grok_sim2 = fig8_problem(args, ss, 10)
+    series, final_acc = [], []
+    for lam in ss["lambdas"]:
+        row, r = fig8_run(d2, E2, lam, ss, grok_sim2, z_checks=0, disp_every=c["disp_every"],
+                          stop_after=c["stop_after"], label="Figure 10 lambda series")
+        series.append(row)
+        final_acc.append(r["test_acc"][-1])
+        progress(f"Figure 10 lambda series, lambda = {lam}: grok tau real {row['grok_tau_real']}, "
+                 f"sim {grok_sim2}")
+    ratio = {**fig10_lambda_ratio(series, grok_sim2), "test_acc_final": final_acc, "tau_max": ss["tau"]}
+    settings = {"readouts": {str(k): v for k, v in c["readouts"].items()}, "stop_after_tau": c["stop_after"],
+                "disp_every_tau": c["disp_every"], "p": s["p"], "hidden": s["hidden"],
+                "n_train": d["X"].shape[0], "tau": s["tau"], "sim_lr": s["sim_lr"],
+                "series": {**ss, "n_train": d2["X"].shape[0]},
+                "disp_windows_tau": FIG8_DISP_WINDOWS, "readout_lr_rule": "1 / (||H||_F^2 + lambda)"}
+    plots.fig10(sim_tau, sim_acc, curves, runs, ratio, settings, os.path.join(args.out, "fig10_timescales.png"))
+    return {"fig10": {"settings": settings, "runs": runs, "lambda_ratio": ratio}}
 
 
 # ============================================================ animations
@@ -1087,7 +1223,8 @@ def parse_args(argv=None):
                    help="smoke run in ~15 s: coarser contour grids (Figs. 3-4); Fig. 5: 2 nets x 3,000 "
                         "steps, 4 measurements; Fig. 6: p<=17, d_h<=160, 500 steps of >=1e-2, 3 runs; "
                         "Fig. 8: p=13, d_h=96, tau<=1 (nothing groks); Fig. 9: ablations on 1 net, 1 point "
-                        "per phase; short GIFs")
+                        "per phase; Fig. 10: the same, lambda=0.3 only, series p=11, d_h=64, tau<=0.5; "
+                        "short GIFs")
     p.add_argument("--bench", action="store_true",
                    help="time the expensive steps of Figs. 5, 6 and 8 (median ms) and exit")
     p.add_argument("--backend", choices=["numpy", "cupy"], default=M.BACKEND,

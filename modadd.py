@@ -154,6 +154,34 @@ def counterfactual(name, c=None, rng=None, shape=None):
     raise ValueError(f"unknown dynamics {name!r}")
 
 
+# ---------------------------------------------------------------- real training (Figs. 8, 10)
+def readout_lr(H, lam):
+    """GD step size for the readout alone: 1 / (||H||_F^2 + lam) <= 2 / top eigenvalue 2 (sigma_max(H)^2 + lam)
+    of its Hessian, so a readout step at fixed H never raises the loss (sigma_max^2 <= ||H||_F^2)."""
+    return 1.0 / (float(xp.sum(H * H)) + lam)
+
+
+def readout_steps(H, Y, W2, lam, k, lr):
+    """k GD steps on ||H W2 - Y||^2 + lam ||W2||^2 over W2 alone, at fixed H (Eq. 13)."""
+    for _ in range(k):
+        W2 = W2 - lr * (2.0 * (H.T @ (H @ W2 - Y)) + 2.0 * lam * W2)
+    return W2
+
+
+def two_layer_step(E, W2, X, Y, lam, lr, readout=1):
+    """One step of real training (Eqs. 12-13, ReLU): GD with step lr on both layers, then
+    readout - 1 more readout steps at the new E (readout = k), or W2 = W2*(E), the ridge
+    readout (readout = "exact": the E step is then 2 lr lam times the finite-lambda Eq. 20)."""
+    gE, gW = M.loss_grad((E, W2), X, Y, lam)
+    E, W2 = E - lr * gE, W2 - lr * gW
+    if readout == 1:
+        return E, W2
+    H = xp.maximum(X @ E, 0.0)
+    if readout == "exact":
+        return E, optimal_readout(H, Y, lam)
+    return E, readout_steps(H, Y, W2, lam, readout - 1, readout_lr(H, lam))
+
+
 # ---------------------------------------------------------------- accuracy
 def accuracy(E, W, X, Y, act="relu"):
     """Fraction of samples whose argmax of sigma(X E) W is the true class argmax Y."""

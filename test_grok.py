@@ -972,6 +972,132 @@ def test_fig8_quick_numbers():
         assert keys <= set(r), f"missing {keys - set(r)}"
         assert abs(r["lr"] * r["sharpness"] - 1) < 1e-12 and -1 <= r["cos_mean"] <= 1
         assert 0 < r["w2_gap_mean"] < 1 and r["steps"] > 100, r
+        assert set(r["cos_disp"]) == set(r["cos_disp_finite_lambda"]) == {"0.01", "0.05", "0.2"}
+        assert all(0 < r[f][D] < 1 for f in ("cos_disp", "cos_disp_finite_lambda") for D in r[f]), r
+
+
+# ---- the fair yardstick and time-scale separation, Figs. 8 and 10
+def test_exact_readout_step_is_2_lr_lambda_finite_lambda_eq20():
+    X, Y, E = fig8_tiny()
+    for lam in (0.3, 0.03):
+        W2 = MA.optimal_readout(np.maximum(X @ E, 0), Y, lam)
+        lr = 1.0 / MF.sharpness((E, W2), X, lam)
+        E1, W21 = MA.two_layer_step(E, W2, X, Y, lam, lr, "exact")
+        eq20 = grok.rescaled_time(lr, lam, 1) * MA.closed_form_update(E, X, Y, lam=lam)
+        assert rel_err(E1 - E, eq20) < 1e-10, f"lambda = {lam}: rel err {rel_err(E1 - E, eq20):.1e}"
+        assert rel_err(W21, MA.optimal_readout(np.maximum(X @ E1, 0), Y, lam)) < 1e-12, "W2 is not W2*(E1)"
+
+
+def test_two_layer_step_k1_is_plain_gd_and_k_adds_readout_steps():
+    X, Y, E = fig8_tiny()
+    lam, lr = 0.1, 1e-3
+    W2 = MA.optimal_readout(np.maximum(X @ E, 0), Y, lam) + 0.1
+    gE, gW = M.loss_grad((E, W2), X, Y, lam)
+    E1, W21 = MA.two_layer_step(E, W2, X, Y, lam, lr, 1)
+    assert np.array_equal(E1, E - lr * gE) and np.array_equal(W21, W2 - lr * gW), "k = 1 is not plain GD"
+    H1 = np.maximum(X @ E1, 0)
+    E3, W23 = MA.two_layer_step(E, W2, X, Y, lam, lr, 3)
+    extra = MA.readout_steps(H1, Y, W2 - lr * gW, lam, 2, 1.0 / ((H1 * H1).sum() + lam))
+    assert np.array_equal(E3, E1) and rel_err(W23, extra) < 1e-14, "k = 3 is not GD + 2 readout steps"
+
+
+def test_readout_steps_are_gd_on_W2_and_never_raise_the_loss():
+    X, Y, E = fig8_tiny()
+    rng = np.random.default_rng(5)
+    for lam in (0.1, 1e-3):
+        H = np.maximum(X @ E, 0)
+        lr = MA.readout_lr(H, lam)
+        assert lr == 1.0 / ((H * H).sum() + lam) and lr <= 1.0 / (np.linalg.norm(H, 2) ** 2 + lam)
+        W2 = rng.normal(size=(E.shape[1], Y.shape[1]))
+        g = M.loss_grad((E, W2), X, Y, lam)[1]
+        assert rel_err(MA.readout_steps(H, Y, W2, lam, 1, lr), W2 - lr * g) < 1e-14, "not a GD step on W2"
+        losses = [M.loss((E, W2), X, Y, lam)]
+        for _ in range(200):
+            W2 = MA.readout_steps(H, Y, W2, lam, 1, lr)
+            losses.append(M.loss((E, W2), X, Y, lam))
+        assert np.all(np.diff(losses) <= 1e-12 * losses[0]), "a readout step raised the loss at fixed W1"
+        assert losses[-1] < 0.1 * losses[0]
+    assert np.isclose(M.loss((E, MA.readout_steps(H, Y, W2, 0.1, 0, lr)), X, Y, lam), losses[-1]), "k = 0 moved"
+
+
+def test_real_training_exact_readout_is_the_finite_lambda_flow():
+    # eta = tau per step: the exact-readout run IS Euler on finite-lambda Eq. 20, so its displacement
+    # cosines against that form are 1, its accuracies those of grok.finite_lambda_accuracy.
+    X, Y, E = fig8_tiny(seed=1, p=7, d_h=40)
+    rng = np.random.default_rng(0)
+    tr, _ = MA.train_test_split(X.shape[0], 0.7, rng)
+    d = {"X": X[tr], "Y": Y[tr], "Xt": X, "Yt": Y}  # all pairs: the accuracy moves
+    lam = 1.0  # large enough that the two forms of Eq. 20 reach different accuracies
+    W2 = MA.optimal_readout(np.maximum(d["X"] @ E, 0), d["Y"], lam)
+    lr = 1.0 / MF.sharpness((E, W2), d["X"], lam)
+    dtau = grok.rescaled_time(lr, lam, 1)
+    r = grok.real_training(E, W2, d, lam, lr, 0.75, "exact", eta=dtau, z_checks=0, disp_every=0.25)
+    assert r["w2_gap"].max() < 1e-10 and r["steps"] == int(np.ceil(0.75 / dtau))
+    assert np.allclose(r["tau_disp"], [0, 0.25, 0.5], atol=dtau)
+    for D, c in r["cos_disp_finite_lambda"].items():
+        assert len(c) == 3 and np.all(np.abs(c - 1) < 1e-9), f"window {D}: {c}"
+        assert np.all(r["cos_disp"][D] < 1 - 1e-6), "the lambda -> 0 form is a different flow"
+    taus, acc = grok.finite_lambda_accuracy(E, d, lam, dtau, 0.75)
+    n = min(len(taus), len(r["tau"]))
+    assert n >= 10 and np.allclose(taus[:n], r["tau"][:n], rtol=0.1)  # same steps, nominal labels
+    assert np.array_equal(acc[:n], r["test_acc"][:n]) and len(set(acc[:n])) > 1, acc
+
+
+def test_real_training_stops_after_grokking_and_summary_means_stop_at_grokking():
+    X, Y, E = fig8_tiny()
+    d = {"X": X, "Y": Y, "Xt": X, "Yt": Y}  # test = train: 95% almost at once
+    W2 = MA.optimal_readout(np.maximum(X @ E, 0), Y, 0.1)
+    lr = 1.0 / MF.sharpness((E, W2), X, 0.1)
+    r = grok.real_training(E, W2, d, 0.1, lr, 2.0, 3, z_checks=0, stop_after=0.3)
+    g = MA.grok_step(r["tau"], r["test_acc"])
+    assert g < 0.5 and r["tau"][-1] >= g + 0.3 > r["tau"][-2], (g, r["tau"])
+    assert abs(grok.rescaled_time(lr, 0.1, r["steps"]) - r["tau"][-1]) < 1e-12
+    nan = np.nan
+    rec = {"tau": np.array([0, .05, .1, .15, .2]), "test_acc": np.array([0, .5, .96, .9, 1]),
+           "w2_gap": np.array([0, .1, .2, .3, .4]), "cos": np.array([nan, .1, .2, .3, .4]),
+           "train_loss": np.array([5, 1, 2, 3, 4.0]), "tau_Z": np.array([.05, .15]), "cos_Z": np.array([.5, .7]),
+           "tau_disp": np.array([0, .1, .2]), "steps": 40,
+           "cos_disp": {"0.01": np.array([.2, .4, .9])},
+           "cos_disp_finite_lambda": {"0.01": np.array([.6, .8, 0])}}
+    s = grok.fig8_summary(0.1, 0.5, 2.0, rec, 3.0)
+    assert s["grok_tau_real"] == .1 and s["grok_tau_sim"] == 3.0 and s["steps"] == 40
+    assert np.isclose(s["cos_disp"]["0.01"], .3) and np.isclose(s["cos_disp_finite_lambda"]["0.01"], .7)
+    assert np.isclose(s["w2_gap_mean"], .15) and np.isclose(s["cos_mean"], .15) and s["cos_Z_mean"] == .5
+    assert s["train_loss_max_after_start"] == 4.0
+    rows = [{"lambda": .01, "grok_tau_real": 3.0, "steps": 9, "cos_disp": {"0.2": .9}},
+            {"lambda": .1, "grok_tau_real": None, "steps": 5, "cos_disp": {"0.2": .5}}]
+    ratio = grok.fig10_lambda_ratio(rows, 2.0)
+    assert ratio["tau_ratio"] == [1.5, None] and ratio["lambda"] == [.01, .1] and ratio["steps"] == [9, 5]
+    assert ratio["cos_disp"] == [{"0.2": .9}, {"0.2": .5}] and ratio["grok_tau_sim"] == 2.0
+
+
+def test_fig10_quick_numbers():
+    with tempfile.TemporaryDirectory() as out:
+        args = Namespace(out=out, seed=0, quick=True)
+        if grok.TRAJECTORIES.get("fig8", {}).get("settings", {}).get("p") != grok.FIG8_QUICK["p"]:
+            grok.fig8(args)  # as in `python grok.py`, Fig. 10 reuses Fig. 8's plain GD runs
+        s = grok.jsonable(grok.fig10(args)["fig10"])
+        assert os.path.getsize(os.path.join(out, "fig10_timescales.png")) > 10000, "no figure"
+    f8 = {"runs": [grok.jsonable(row) for row, _ in grok.TRAJECTORIES["fig8"]["runs"].values()]}
+    lam = next(iter(grok.FIG10_QUICK["readouts"]))
+    assert [r["readout"] for r in s["runs"]] == ["gd k=1", "gd k=3", "exact"]
+    keys = {"readout", "lambda", "lr", "steps", "grok_tau_real", "grok_tau_sim", "cos_disp",
+            "cos_disp_finite_lambda", "w2_gap_mean", "grok_tau_sim_finite_lambda", "separation"}
+    plain, k3, exact = s["runs"]
+    for r in s["runs"]:
+        assert keys <= set(r) and r["lambda"] == lam and set(r["cos_disp"]) == {"0.01", "0.05", "0.2"}, r
+        assert r["lr"] == plain["lr"]
+    assert {k: v for k, v in plain.items() if k in f8["runs"][-1]} == f8["runs"][-1], "k = 1 is not Fig. 8's run"
+    assert f8["runs"][-1]["lambda"] == lam and plain["separation"] == 1.0 and exact["separation"] is None
+    assert 2.0 < k3["separation"] < 3.0, "two extra readout steps of about lr each"
+    assert exact["w2_gap_mean"] < 1e-10 < k3["w2_gap_mean"] < plain["w2_gap_mean"] < 1
+    assert exact["cos_disp_finite_lambda"]["0.2"] > 0.998 and exact["cos_disp_finite_lambda"]["0.05"] > 0.99
+    for D in ("0.05", "0.2"):  # each faster readout follows finite-lambda Eq. 20 more closely
+        assert plain["cos_disp_finite_lambda"][D] < k3["cos_disp_finite_lambda"][D] < \
+            exact["cos_disp_finite_lambda"][D], D
+    q = s["lambda_ratio"]
+    assert q["lambda"] == list(grok.FIG10_QUICK["series"]["lambdas"]) and len(q["cos_disp"]) == len(q["lambda"])
+    assert all(0 < c["0.2"] <= 1 for c in q["cos_disp"]) and q["steps"][0] > q["steps"][1] > 10
 
 
 # ---------------------------------------------------------------- command line, robustness
@@ -1022,8 +1148,8 @@ def test_cli_quick_is_reproducible_and_seeded():
             code, _, err = run_cli("--quick", "--seed", "3", "--out", d)
             assert code == 0, err
         sa, sb = read_summary(a), read_summary(b)
-        assert set(sa) == {"fig1", "fig2", "fig3", "fig4", "fig5", "fig6", "fig8", "fig9", "fig11",
-                           "anim", "meta"}, set(sa)
+        assert set(sa) == {"fig1", "fig2", "fig3", "fig4", "fig5", "fig6", "fig8", "fig9", "fig10",
+                           "fig11", "anim", "meta"}, set(sa)
         strip = lambda s: {k: v for k, v in s.items() if k != "meta"}  # noqa: E731
         assert strip(sa) == strip(sb), "same seed, different numbers"
         code, _, err = run_cli("--quick", "--seed", "4", "--figs", "6", "--out", b)
