@@ -368,7 +368,9 @@ def fig6_circles(rows, ks, p, path):
 
     rows: (name, [(p, 2) coords, one per k in ks], total variance ||E - mean_j E||^2).
     """
-    fig, axes = plt.subplots(len(rows), len(ks), figsize=(3.5 * len(ks), 3.7 * len(rows)))
+    # squeeze=False: p = 3 has a single frequency, hence one column
+    fig, axes = plt.subplots(len(rows), len(ks), figsize=(3.5 * max(len(ks), 4), 3.7 * len(rows)),
+                             squeeze=False)
     colors = plt.cm.hsv(np.arange(p) / p)
     for axrow, (name, coords, var) in zip(axes, rows):
         r = 1.15 * max(np.abs(c).max() for c in coords)  # one scale per row
@@ -380,7 +382,7 @@ def fig6_circles(rows, ks, p, path):
                    title=f"{name}, k = {k}\nplane holds {(c ** 2).sum() / var:.0%} of the spread of E",
                    xlabel=f"$E_j$ along Re $F_{{{k}}}$", ylabel=f"$E_j$ along Im $F_{{{k}}}$")
     fig.suptitle(f"Run 0: embeddings $E_j$ (j = 0..{p - 1}; label and colour = j; centred over j) projected "
-                 f"on the (Re $F_k$, Im $F_k$) planes of the 4 strongest frequencies k of the final E.\n"
+                 f"on the (Re $F_k$, Im $F_k$) planes of the {len(ks)} strongest frequencies k of the final E.\n"
                  f"Top: the random initial E on its own planes is already a noisy ring (with d_h >> p "
                  f"random embeddings are nearly orthogonal). Middle: on the final E's planes it is a cloud.\n"
                  f"Bottom: after the closed-form dynamics, clean circles with $E_j$ at angle "
