@@ -104,18 +104,20 @@ FIG4_FIT_MAX = 0.1  # fit the Thm 4.14 slope for distances <= this (the theorem 
 
 
 def ridge_minimizer(X, Y, lam):
-    """Exact minimizer of ||X w - Y||^2 + lam ||w||^2: (X^T X + lam I) w = X^T Y."""
-    return xp.linalg.solve(X.T @ X + lam * xp.eye(X.shape[1]), X.T @ Y)
+    """Exact minimizer of ||X w - Y||^2 + lam ||w||^2 in the dual form X^T (X X^T + lam I)^-1 Y,
+    which at lam = 0 is the minimum-norm fit (the primal (X^T X + lam I) is singular there)."""
+    return X.T @ xp.linalg.solve(X @ X.T + lam * xp.eye(X.shape[0]), Y)
 
 
 def steps_to_memorize(train_loss):
     """First step after which the training loss stops falling (drops < 1% in one step).
 
     With weight decay the training loss never reaches 0; it settles on a lam-dependent
-    floor within a few steps, which is what "memorized" means here.
+    floor within a few steps, which is what "memorized" means here (>=: a loss that
+    reaches exactly 0, as without weight decay, has stopped falling too).
     """
     L = M.to_numpy(train_loss)
-    flat = np.nonzero(L[1:] > 0.99 * L[:-1])[0]
+    flat = np.nonzero(L[1:] >= 0.99 * L[:-1])[0]
     return int(flat[0]) if flat.size else None
 
 
@@ -776,9 +778,9 @@ def bench(args):
 # ============================================================ one page of results: OUT/index.html
 
 
-def nums(xs, spec=".3g"):
-    """'a / b / c' for a list of numbers (None: 'never')."""
-    return " / ".join("never" if x is None else format(x, spec) for x in xs)
+def nums(xs, spec=".3g", none="never"):
+    """'a / b / c' for a list of numbers (None: `none`)."""
+    return " / ".join(none if x is None else format(x, spec) for x in xs)
 
 
 # summary key -> (image files, caption from summary[key]). A key without an entry is still shown:
@@ -804,12 +806,13 @@ INDEX = {
         f"(fitted for distances <= {s['fit_max_distance']}).")),
     "fig5": (["fig5.png", "fig7.png"], lambda s: (
         f"Real mod-11 training, {s['runs']} nets x {s['steps']} steps (lr {s['lr']}, lambda {s['lam']}): "
-        f"mean cos(update, -P_T theta) memorized / grokking / generalized = "
-        f"{nums(s['cos_by_phase']['gauss-newton'].values())} (Gauss-Newton projection; "
-        f"{nums(s['points_by_phase'].values(), 'd')} points), peak {s['cos_peak_of_mean']['gauss-newton']['cos']:.2f} "
+        f"mean cos(update, -P_T theta) {' / '.join(FIG5_PHASES)} = "
+        f"{nums([s['cos_by_phase']['gauss-newton'][ph] for ph in FIG5_PHASES], '.2f', '-')} (Gauss-Newton "
+        f"projection; {nums([s['points_by_phase'][ph] for ph in FIG5_PHASES], 'd')} points), "
+        f"peak {s['cos_peak_of_mean']['gauss-newton']['cos']:.2f} "
         f"at step {s['cos_peak_of_mean']['gauss-newton']['step']}; 100% test accuracy at step "
         f"{nums(s['grok_step'], 'd')}; Thm 4.14 slope before the first ReLU kink "
-        f"{nums([s['thm414_slope_real']])}; smallest sigma_min(J) {s['sigma_min_J_min']:.2f}.")),
+        f"{nums([s['thm414_slope_real']], '.3f', '-')}; smallest sigma_min(J) {s['sigma_min_J_min']:.2f}.")),
     "fig6": (["fig6.png", "fig6_circles.png"], lambda s: (
         "Closed-form dynamics (Eq. 20) on a + b mod {p}, d_h = {hidden}, {n_train} training pairs, step "
         "{lr}, {steps} steps, {runs} runs: ".format(**s["settings"]) +
@@ -842,14 +845,14 @@ def write_index(out):
     for key in sorted(s, key=lambda k: figure_order(name(k))):
         files, caption = INDEX.get(key, (None, None))
         files = files or sorted(f for f in os.listdir(out) if re.fullmatch(rf"{re.escape(key)}(_.+)?\.(png|gif)", f))
-        text = caption(s[key]) if caption else f"(no caption yet: its numbers are under \"{key}\" in summary.json)"
+        text = caption(s[key]) if caption else f"(no caption yet: its numbers are under '{key}' in summary.json)"
         wall = meta.get("wall_seconds", {}).get(name(key))
-        body.append(f"<h2>{'Figure ' + name(key) if key.startswith('fig') else key}</h2>")
+        title = f"Figure {name(key)}" if name(key).isdigit() else "Animations" if key == "anim" else key
+        body.append(f"<h2>{html.escape(title)}</h2>")
         body += [f"<img src='{urllib.parse.quote(f)}' alt='{html.escape(f)}'>" for f in files
                  if os.path.exists(os.path.join(out, f))]
-        body.append(f"<p>{html.escape(text)} <i>Seed {meta.get('seed')}; "
-                    f"{'wall time ' + format(wall, '.1f') + ' s' if wall is not None else 'wall time not recorded'}"
-                    f".</i></p>")
+        when = "wall time not recorded" if wall is None else f"wall time {wall:.1f} s"
+        body.append(f"<p>{html.escape(text)} <i>Seed {meta.get('seed')}; {when}.</i></p>")
     style = "body{font-family:sans-serif;max-width:1200px;margin:auto} img{max-width:100%;display:block}"
     with open(os.path.join(out, "index.html"), "w") as f:
         f.write(f"<!DOCTYPE html><html><head><meta charset='utf-8'><title>grok.py results</title>"

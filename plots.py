@@ -53,10 +53,13 @@ def fig1(curves, runs, path):
         t = np.arange(1, len(c["train"]) + 1)  # step + 1, for the log axis
         ax[0, 1].loglog(t, c["train"], "-", color=col, label=f"lambda = {lam}")
         ax[0, 1].loglog(t, c["test"], "--", color=col)
-        ax[0, 1].plot([tm + 1, tg + 1], [c["train"][tm], c["test"][tg]], "o", color=col, mfc="none")
+        for k, L in ((tm, c["train"]), (tg, c["test"])):
+            if k is not None:  # None: never memorized / generalized (e.g. lambda = 0 never generalizes)
+                ax[0, 1].plot(k + 1, L[k], "o", color=col, mfc="none")
         ax[1, 0].semilogx(t, c["norm"], color=col, label=f"lambda = {lam}")
         ax[1, 1].loglog(t, c["dist"], color=col, label=f"lambda = {lam}: max after memorization {dmax:.3f}")
-        ax[1, 1].plot(tm + 1, c["dist"][tm], "o", color=col, mfc="none")
+        if tm is not None:
+            ax[1, 1].plot(tm + 1, c["dist"][tm], "o", color=col, mfc="none")
     ax[1, 0].axhline(np.sqrt(2), color="gray", ls=":", label="minimum norm on Z, sqrt(2)")
     for a, ylabel, title in panels:
         a.set(xlabel="step + 1 (log scale)", ylabel=ylabel, title=title)

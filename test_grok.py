@@ -864,6 +864,9 @@ def test_index_html_shows_every_image_with_its_numbers():
     for key, numbers in (("fig1", s["fig1"]["steps_to_generalize"]), ("fig5", s["fig5"]["grok_step"]),
                          ("fig6", [s["fig6"]["settings"]["n_train"]]), ("fig8", [s["fig8"]["settings"]["p"]])):
         assert all(str(n if n is not None else "never") in text for n in numbers), (key, numbers)
+    cos = s["fig5"]["cos_by_phase"]["gauss-newton"]
+    phases = grok.nums([cos[ph] for ph in grok.FIG5_PHASES], ".2f", "-")
+    assert f"{' / '.join(grok.FIG5_PHASES)} = {phases}" in text, "Figure 5 caption: phases mixed up"
     wall = s["meta"]["wall_seconds"]
     for name in ("1", "6", "anim"):
         assert f"wall time {wall[name]:.1f} s" in text, name
