@@ -814,6 +814,27 @@ def test_cli_smallest_modulus_and_tiny_training_sets_run_and_plot():
         assert read_summary(d)["fig8"]["settings"]["n_train"] == 1
 
 
+def test_memory_estimate_counts_every_big_array():
+    # p = 3: k = 6 pairs, n = 3 at frac 0.5; d_h = 10; 1 run of 10 steps (2 records)
+    floats = 4 * 6 * 3 + 2 * 3 * 3 + 5 * 3 * 10 + (6 - 3) * 10 + 3 * 3 * 10 + 61 * 3 * 10
+    assert grok.modadd_bytes(3, 10, 0.5, runs=1, steps=10) == 8 * floats + 40 * 5 * 2
+    assert grok.modadd_bytes(3, 10, 0.5) == 8 * (floats - 61 * 3 * 10)  # --bench: no runs
+
+
+def test_fig1_without_weight_decay_memorizes_and_never_generalizes():
+    lambdas = grok.FIG1_LAMBDAS
+    grok.FIG1_LAMBDAS = (0.0, 0.1)  # the first thing a learner tries
+    try:
+        s, png = run_toy_figure(grok.fig1)
+    finally:
+        grok.FIG1_LAMBDAS = lambdas
+    assert png > 10000
+    assert np.allclose(s["w_star"][0], [1, 1]), "at lambda = 0 the exact minimizer is the min-norm fit"
+    assert np.allclose(s["final_w"][0], [0, 2]), "without weight decay GD stops where it meets Z"
+    assert s["final_train_loss"][0] < 1e-30 and s["steps_to_memorize"][0] is not None, s
+    assert s["steps_to_generalize"][0] is None and s["steps_to_generalize"][1] is not None, s
+
+
 def test_cli_help_one_example_per_line_figures_in_numeric_order():
     code, out, _ = run_main("--help")
     assert code == 0
@@ -861,6 +882,7 @@ def test_index_html_shows_every_image_with_its_numbers():
     assert sorted(imgs) == on_disk and len(imgs) == len(set(imgs)), (imgs, on_disk)
     assert imgs.index("fig6.png") < imgs.index("fig8_real_vs_sim.png") < imgs.index("anim_toy.gif")
     text = " ".join(paras)
+    assert f"generalized after {grok.nums(s['fig1']['steps_to_generalize'])};" in text
     for key, numbers in (("fig1", s["fig1"]["steps_to_generalize"]), ("fig5", s["fig5"]["grok_step"]),
                          ("fig6", [s["fig6"]["settings"]["n_train"]]), ("fig8", [s["fig8"]["settings"]["p"]])):
         assert all(str(n if n is not None else "never") in text for n in numbers), (key, numbers)
@@ -875,14 +897,15 @@ def test_index_html_shows_every_image_with_its_numbers():
 
 def test_index_html_shows_a_figure_without_caption_entry():
     with tempfile.TemporaryDirectory() as d:
-        for f in ("fig10.png", "fig10_detail.png", "fig9.png", "fig1.png"):
+        for f in ("fig10.png", "fig10_detail.png", "fig9.png", "fig90.png", "fig1.png"):
             open(os.path.join(d, f), "wb").close()
         grok.write_summary(d, "fig10", {"x": 1})
         grok.write_summary(d, "fig9", {"y": 2})
         grok.write_summary(d, "meta", {"seed": 5, "wall_seconds": {"10": 1.25}})
         grok.write_index(d)
         imgs, paras = index_page(d)
-    assert imgs == ["fig9.png", "fig10.png", "fig10_detail.png"], imgs  # numeric order; fig1 is not in summary
+    # numeric order; fig1 and fig90 are in no summary key
+    assert imgs == ["fig9.png", "fig10.png", "fig10_detail.png"], imgs
     assert "fig10" in paras[-1] and "wall time 1.2 s" in paras[-1], paras
 
 
