@@ -818,7 +818,7 @@ INDEX = {
         "{lr}, {steps} steps, {runs} runs: ".format(**s["settings"]) +
         f"final test accuracy {nums(s['test_acc_final'])}, 95% reached at step {nums(s['grok_step'], 'd')}; "
         f"training loss <= {s['train_loss_max']:.1e}; within/across-frequency similarity "
-        f"{nums([s['fourier']['within_vs_across_init'], s['fourier']['within_vs_across_final']])} "
+        f"{nums([s['fourier']['within_vs_across_init'], s['fourier']['within_vs_across_final']], none='-')} "
         f"(initial / final E); largest cond(H H^T) {s['cond_HHt_max']:.2g}.")),
     "fig8": (["fig8_real_vs_sim.png"], lambda s: (
         f"Real GD on both layers vs Eq. 20, p = {s['settings']['p']}, d_h = {s['settings']['hidden']}, "

@@ -833,6 +833,7 @@ def test_fig1_without_weight_decay_memorizes_and_never_generalizes():
     assert np.allclose(s["final_w"][0], [0, 2]), "without weight decay GD stops where it meets Z"
     assert s["final_train_loss"][0] < 1e-30 and s["steps_to_memorize"][0] is not None, s
     assert s["steps_to_generalize"][0] is None and s["steps_to_generalize"][1] is not None, s
+    assert grok.steps_to_memorize(np.array([4.0, 1.0, 0.0, 0.0])) == 2, "a loss at exactly 0 has stopped falling"
 
 
 def test_cli_help_one_example_per_line_figures_in_numeric_order():
