@@ -5,20 +5,29 @@ experiment, draws through plots.py, and returns the numbers behind the figure,
 which main() merges into OUT/summary.json under the key "figN".
 """
 import argparse
+import html
 import importlib.util
 import json
 import os
+import re
 import sys
 import time
+import urllib.parse
 import warnings
 
 import numpy as np
 
-import manifold as MF
-import modadd as MA
-import models as M
-import plots
-from models import xp  # the array module: NumPy, or CuPy
+try:  # models.py reads GROK_BACKEND when imported: a wrong value is bad input, not a bug
+    import models as M
+except (ImportError, ValueError) as e:
+    if "GROK_BACKEND" not in str(e):
+        raise
+    print(f"grok.py: error: {e}", file=sys.stderr)
+    sys.exit(2)
+import manifold as MF  # noqa: E402
+import modadd as MA  # noqa: E402
+import plots  # noqa: E402
+from models import xp  # noqa: E402  (the array module: NumPy, or CuPy)
 
 FIGURES = {}  # name -> function(args) -> dict of numbers for summary.json
 TRAJECTORIES = {}  # figure -> a run's trajectory, kept so the animations need not train again
@@ -31,6 +40,11 @@ def figure(*names):
             FIGURES[name] = fn
         return fn
     return register
+
+
+def figure_order(name):
+    """Sort key of figure names: numbers in numeric order (8, 9, 10), then the rest (anim)."""
+    return (0, int(name), "") if name.isdigit() else (1, 0, name)
 
 
 T0 = time.time()
@@ -90,18 +104,20 @@ FIG4_FIT_MAX = 0.1  # fit the Thm 4.14 slope for distances <= this (the theorem 
 
 
 def ridge_minimizer(X, Y, lam):
-    """Exact minimizer of ||X w - Y||^2 + lam ||w||^2: (X^T X + lam I) w = X^T Y."""
-    return xp.linalg.solve(X.T @ X + lam * xp.eye(X.shape[1]), X.T @ Y)
+    """Exact minimizer of ||X w - Y||^2 + lam ||w||^2 in the dual form X^T (X X^T + lam I)^-1 Y,
+    which at lam = 0 is the minimum-norm fit (the primal (X^T X + lam I) is singular there)."""
+    return X.T @ xp.linalg.solve(X @ X.T + lam * xp.eye(X.shape[0]), Y)
 
 
 def steps_to_memorize(train_loss):
     """First step after which the training loss stops falling (drops < 1% in one step).
 
     With weight decay the training loss never reaches 0; it settles on a lam-dependent
-    floor within a few steps, which is what "memorized" means here.
+    floor within a few steps, which is what "memorized" means here (>=: a loss that
+    reaches exactly 0, as without weight decay, has stopped falling too).
     """
     L = M.to_numpy(train_loss)
-    flat = np.nonzero(L[1:] > 0.99 * L[:-1])[0]
+    flat = np.nonzero(L[1:] >= 0.99 * L[:-1])[0]
     return int(flat[0]) if flat.size else None
 
 
@@ -279,7 +295,7 @@ def parabola_frame(x0):
     the centre of curvature (so every point P + d n projects back onto P)."""
     P = xp.asarray([x0, x0 ** 2])
     t = xp.asarray([1.0, 2.0 * x0]) / (1.0 + 4.0 * x0 ** 2) ** 0.5
-    return P, t, xp.asarray([t[1], -t[0]])
+    return P, t, xp.stack([t[1], -t[0]])  # stack, not asarray: t[i] are device arrays
 
 
 def tangent_cosines(P, t, n, d):
@@ -1197,6 +1213,90 @@ def bench(args):
     return 0
 
 
+# ============================================================ one page of results: OUT/index.html
+
+
+def nums(xs, spec=".3g", none="never"):
+    """'a / b / c' for a list of numbers (None: `none`)."""
+    return " / ".join(none if x is None else format(x, spec) for x in xs)
+
+
+# summary key -> (image files, caption from summary[key]). A key without an entry is still shown:
+# its images are found by name (key.png, key_*.png/gif) and it gets a generic caption.
+INDEX = {
+    "fig1": (["fig1.png"], lambda s: (
+        f"y = w1 x1 + w2 x2 trained on the one sample 1+1=2, lambda = {nums(s['lambdas'])} (lr {s['lr']}, "
+        f"{s['steps']} steps): memorized after {nums(s['steps_to_memorize'])} steps, generalized after "
+        f"{nums(s['steps_to_generalize'])}; largest distance to Z after memorization "
+        f"{nums(s['max_dist_after_memorization'])} (Thm 4.8: shrinks with lambda).")),
+    "fig2": (["fig2.png"], lambda s: (
+        f"The same in 3-D from four starts (lambda {s['lam']}, lr {s['lr']}, {s['steps']} steps): all end "
+        f"within {max(abs(a - b) for w in s['final_w'] for a, b in zip(w, s['w_star'])):.1e} of the "
+        f"minimizer 3/(3+lambda)(1,1,1) = {s['w_star'][0]:.5f}; after memorization the updates "
+        f"follow -P_T w, mean cosine {s['post_memorization_alignment']:.8f}.")),
+    "fig3": (["fig3.png"], lambda s: (
+        f"Curved, singular and kinked zero-loss sets (lambda {s['lam']}, lr {s['lr']}, {s['steps']} steps): "
+        f"distance of the end point to the minimum-norm point of Z "
+        f"{nums([s[k]['dist_to_min_norm_point'] for k in ('curved', 'singular', 'leaky_relu')])}.")),
+    "fig4": (["fig4.png"], lambda s: (
+        f"L = (y - x^2)^2 near P = {tuple(s['P'])}: |cos(grad L, tangent of Z)| = {nums(s['cos_at_ABC'])} "
+        f"at distances {nums(s['distances_ABC'])}; Thm 4.14 log-log slope {s['thm414_slope']:.3f} "
+        f"(fitted for distances <= {s['fit_max_distance']}).")),
+    "fig5": (["fig5.png", "fig7.png"], lambda s: (
+        f"Real mod-11 training, {s['runs']} nets x {s['steps']} steps (lr {s['lr']}, lambda {s['lam']}): "
+        f"mean cos(update, -P_T theta) {' / '.join(FIG5_PHASES)} = "
+        f"{nums([s['cos_by_phase']['gauss-newton'][ph] for ph in FIG5_PHASES], '.2f', '-')} (Gauss-Newton "
+        f"projection; {nums([s['points_by_phase'][ph] for ph in FIG5_PHASES], 'd')} points), "
+        f"peak {s['cos_peak_of_mean']['gauss-newton']['cos']:.2f} "
+        f"at step {s['cos_peak_of_mean']['gauss-newton']['step']}; 100% test accuracy at step "
+        f"{nums(s['grok_step'], 'd')}; Thm 4.14 slope before the first ReLU kink "
+        f"{nums([s['thm414_slope_real']], '.3f', '-')}; smallest sigma_min(J) {s['sigma_min_J_min']:.2f}.")),
+    "fig6": (["fig6.png", "fig6_circles.png"], lambda s: (
+        "Closed-form dynamics (Eq. 20) on a + b mod {p}, d_h = {hidden}, {n_train} training pairs, step "
+        "{lr}, {steps} steps, {runs} runs: ".format(**s["settings"]) +
+        f"final test accuracy {nums(s['test_acc_final'])}, 95% reached at step {nums(s['grok_step'], 'd')}; "
+        f"training loss <= {s['train_loss_max']:.1e}; within/across-frequency similarity "
+        f"{nums([s['fourier']['within_vs_across_init'], s['fourier']['within_vs_across_final']], none='-')} "
+        f"(initial / final E); largest cond(H H^T) {s['cond_HHt_max']:.2g}.")),
+    "fig8": (["fig8_real_vs_sim.png"], lambda s: (
+        f"Real GD on both layers vs Eq. 20, p = {s['settings']['p']}, d_h = {s['settings']['hidden']}, "
+        f"lambda = {nums([r['lambda'] for r in s['runs']])}: tau at 95% test accuracy, real "
+        f"{nums([r['grok_tau_real'] for r in s['runs']])} vs Eq. 20 {nums([s['runs'][0]['grok_tau_sim']])}; "
+        f"mean cos(real update, Eq. 20) {nums([r['cos_mean'] for r in s['runs']], '.2f')}.")),
+    "anim": (["anim_toy.gif", "anim_modadd.gif"], lambda s: (
+        f"Animations: the Fig. 1 weights (lambda = {s['toy_lambda']}) sliding along Z, "
+        f"{s['frames']['anim_toy.gif']} frames; the Fig. 6 embeddings (run 0) forming circles at "
+        f"frequencies {nums(s['modadd_frequencies'], 'd')}, {s['frames']['anim_modadd.gif']} frames.")),
+}
+
+
+def write_index(out):
+    """OUT/index.html: every figure and animation named in summary.json, captioned with its numbers,
+    the seed and the wall time (standard library only; opens from disk in any browser)."""
+    s = read_summary(out)
+    meta = s.pop("meta", {})
+    name = lambda key: key[3:] if key.startswith("fig") else key  # noqa: E731  ("fig10" -> "10")
+    body = [f"<h1>The Geometry of Grokking: the figures in {html.escape(os.path.abspath(out))}</h1>",
+            f"<p>Seed {meta.get('seed')}{', --quick' if meta.get('quick') else ''}, backend "
+            f"{meta.get('backend')}, NumPy {meta.get('numpy')}, matplotlib {meta.get('matplotlib')}. "
+            f"All numbers: <a href='summary.json'>summary.json</a>.</p>"]
+    for key in sorted(s, key=lambda k: figure_order(name(k))):
+        files, caption = INDEX.get(key, (None, None))
+        files = files or sorted(f for f in os.listdir(out) if re.fullmatch(rf"{re.escape(key)}(_.+)?\.(png|gif)", f))
+        text = caption(s[key]) if caption else f"(no caption yet: its numbers are under '{key}' in summary.json)"
+        wall = meta.get("wall_seconds", {}).get(name(key))
+        title = f"Figure {name(key)}" if name(key).isdigit() else "Animations" if key == "anim" else key
+        body.append(f"<h2>{html.escape(title)}</h2>")
+        body += [f"<img src='{urllib.parse.quote(f)}' alt='{html.escape(f)}'>" for f in files
+                 if os.path.exists(os.path.join(out, f))]
+        when = "wall time not recorded" if wall is None else f"wall time {wall:.1f} s"
+        body.append(f"<p>{html.escape(text)} <i>Seed {meta.get('seed')}; {when}.</i></p>")
+    style = "body{font-family:sans-serif;max-width:1200px;margin:auto} img{max-width:100%;display:block}"
+    with open(os.path.join(out, "index.html"), "w") as f:
+        f.write(f"<!DOCTYPE html><html><head><meta charset='utf-8'><title>grok.py results</title>"
+                f"<style>{style}</style></head><body>\n" + "\n".join(body) + "\n</body></html>\n")
+
+
 # ============================================================ command line
 
 
@@ -1206,19 +1306,40 @@ def fail(msg, status=2):
     sys.exit(status)
 
 
+class HelpFormatter(argparse.ArgumentDefaultsHelpFormatter, argparse.RawDescriptionHelpFormatter):
+    """Defaults after each option, and the examples kept one per line."""
+
+
+EXAMPLES = """examples:
+  python grok.py                                         every figure at paper settings (~5 min)
+  python grok.py --quick --out /tmp/q                    every figure, small and fast (~15 s)
+  python grok.py --figs 1,4                              two toy figures only
+  python grok.py --figs 6 --p 23 --hidden 256 --runs 2   Figure 6 at a smaller size
+  python grok.py --bench                                 time the expensive steps
+then open OUT/index.html (every figure of the run with its numbers) in a browser."""
+
+
+def integer(text):
+    """A size or count flag: an int, refused at once beyond 1e15 (nothing that large can run)."""
+    value = int(text)
+    if abs(value) > 10 ** 15:
+        raise argparse.ArgumentTypeError(f"{text} is too large")
+    return value
+
+
 def parse_args(argv=None):
     p = argparse.ArgumentParser(
-        description="Reproduce the figures of 'The Geometry of Grokking' (Musat, 2025): "
-                    "OUT/figN.png, OUT/anim_*.gif, and the numbers behind them in OUT/summary.json.",
-        epilog="examples:  python grok.py --figs 1,4    python grok.py --quick --out /tmp/q    "
-               "python grok.py --figs 6 --p 23 --hidden 256 --runs 2    python grok.py --bench",
-        formatter_class=argparse.ArgumentDefaultsHelpFormatter)
+        description="Reproduce the figures of 'The Geometry of Grokking' (Musat, 2025):\n"
+                    "OUT/figN.png, OUT/anim_*.gif, the numbers behind them in OUT/summary.json,\n"
+                    "and OUT/index.html showing them all.",
+        epilog=EXAMPLES, formatter_class=HelpFormatter)
     p.error = fail  # argparse's own errors become one line too
     p.add_argument("--figs", default="all",
-                   help=f"comma-separated figures, from {','.join(FIGURES)} (5 and 7 come from one "
-                        "experiment; anim writes the two GIFs)")
+                   help=f"comma-separated figures, from {','.join(sorted(FIGURES, key=figure_order))} "
+                        "(5 and 7 come from one experiment; anim writes the two GIFs)")
     p.add_argument("--out", default="figures", help="output directory")
-    p.add_argument("--seed", type=int, default=0, help="base random seed; same seed, same summary.json")
+    p.add_argument("--seed", type=int, default=0,
+                   help="base random seed (>= 0); same seed, same summary.json on the same machine")
     p.add_argument("--quick", action="store_true",
                    help="smoke run in ~15 s: coarser contour grids (Figs. 3-4); Fig. 5: 2 nets x 3,000 "
                         "steps, 4 measurements; Fig. 6: p<=17, d_h<=160, 500 steps of >=1e-2, 3 runs; "
@@ -1226,49 +1347,99 @@ def parse_args(argv=None):
                         "per phase; Fig. 10: the same, lambda=0.3 only, series p=11, d_h=64, tau<=0.5; "
                         "short GIFs")
     p.add_argument("--bench", action="store_true",
-                   help="time the expensive steps of Figs. 5, 6 and 8 (median ms) and exit")
+                   help="time the expensive steps of Figs. 5, 6 and 8 (median ms) at --p/--hidden/"
+                        "--train-frac and exit; writes no files")
     p.add_argument("--backend", choices=["numpy", "cupy"], default=M.BACKEND,
                    help="array library; cupy runs the numerics on a GPU (same as GROK_BACKEND=cupy)")
     mod = p.add_argument_group("modular addition (Figure 6 and --bench; Figure 8 has its own smaller "
                                "sizes and reads only --train-frac)")
-    mod.add_argument("--p", type=int, default=37, help="modulus (odd, >= 3)")
-    mod.add_argument("--hidden", type=int, default=512,
+    mod.add_argument("--p", type=integer, default=37, help="modulus (odd, >= 3)")
+    mod.add_argument("--hidden", type=integer, default=512,
                      help="hidden width d_h; must exceed the number of training pairs")
-    mod.add_argument("--train-frac", type=float, default=0.7, help="fraction of the p(p+1)/2 pairs for training")
-    mod.add_argument("--steps", type=int, default=5000, help="closed-form steps")
+    mod.add_argument("--train-frac", type=float, default=0.7,
+                     help="fraction of the p(p+1)/2 pairs for training; both sets must be non-empty")
+    mod.add_argument("--steps", type=integer, default=5000, help="closed-form steps")
     mod.add_argument("--lr", type=float, default=1e-3, help="closed-form step size eta")
-    mod.add_argument("--runs", type=int, default=5, help="runs from different seeds")
+    mod.add_argument("--runs", type=integer, default=5, help="runs from different seeds")
     return p.parse_args(argv)
+
+
+def modadd_bytes(p, d_h, frac, runs=0, steps=0):
+    """Peak memory of one modular-addition problem (Fig. 6 with runs/steps, or --bench), in bytes:
+    the data and its split (4 k x p), H H^T and its eigensolver copy (2 n^2), five n x d_h and
+    three p x d_h work arrays, the test activations, and per run 61 snapshots of E and the
+    5 records every 10 steps (Python floats in lists: ~40 bytes each)."""
+    k = p * (p + 1) / 2
+    n = MA.n_train(p, frac)
+    floats = 4 * k * p + 2 * n * n + 5 * n * d_h + (k - n) * d_h + 3 * p * d_h + runs * 61 * p * d_h
+    return 8 * floats + 40 * 5 * runs * (steps // 10 + 1)
+
+
+def memory_bytes():
+    """Physical memory of this machine (None where the OS does not say)."""
+    try:
+        return os.sysconf("SC_PAGE_SIZE") * os.sysconf("SC_PHYS_PAGES")
+    except (AttributeError, ValueError, OSError):
+        return None
+
+
+def check_modadd(label, p, d_h, frac, runs=0, steps=0, capped=""):
+    """Fail unless this modular-addition problem has train and test pairs, d_h > n, and fits in memory."""
+    k, n = p * (p + 1) // 2, MA.n_train(p, frac)
+    where = f"{label} (p = {p}{capped}: {k} pairs)"
+    if n < 1 or n >= k:
+        fail(f"--train-frac {frac} leaves {'no training' if n < 1 else 'no test'} pairs in {where}")
+    if d_h <= n:
+        fail(f"--hidden must exceed the {n} training pairs of {where}: the zero-loss readout "
+             f"H^T (H H^T)^-1 Y needs d_h > n, got {d_h}")
+    need, have = modadd_bytes(p, d_h, frac, runs, steps), memory_bytes()
+    if have and need > have:
+        fail(f"{where} with d_h = {d_h}{f', {runs} runs of {steps} steps' if runs else ''} needs "
+             f"~{need / 2 ** 30:.3g} GiB of memory; this machine has {have / 2 ** 30:.3g} GiB")
 
 
 def validate(args):
     """Check every flag before any work starts; one clear line per mistake."""
-    names = list(FIGURES) if args.figs == "all" else args.figs.split(",")
+    known = sorted(FIGURES, key=figure_order)
+    names = known if args.figs == "all" else [n.strip() for n in args.figs.split(",")]
     unknown = [n for n in names if n not in FIGURES]
     if unknown or not names:
-        fail(f"unknown figure(s) {','.join(unknown) or repr(args.figs)}; choose from {','.join(FIGURES)}")
+        fail(f"unknown figure(s) {','.join(unknown) or repr(args.figs)}; choose from {','.join(known)}")
+    if args.bench and (args.figs != "all" or args.out != "figures"):
+        fail("--bench only times the expensive steps and writes no files: drop --figs and --out")
+    if args.seed < 0:
+        fail(f"--seed must be >= 0 (NumPy seeds are non-negative), got {args.seed}")
     if args.p < 3 or args.p % 2 == 0:
         fail(f"--p must be odd and >= 3 (the Fourier analysis pairs frequencies k and p-k), got {args.p}")
-    if not 0 < args.train_frac < 1:
+    if not 0 < args.train_frac < 1:  # also rejects nan
         fail(f"--train-frac must lie strictly between 0 and 1, got {args.train_frac}")
     for flag in ("steps", "runs", "hidden"):
         if getattr(args, flag) <= 0:
             fail(f"--{flag} must be positive, got {getattr(args, flag)}")
-    if not args.lr > 0:
-        fail(f"--lr must be positive, got {args.lr}")
-    s = fig6_settings(args)
-    n = MA.n_train(s["p"], s["train_frac"])
-    if s["hidden"] <= n:
-        fail(f"--hidden must exceed the {n} training pairs (p = {s['p']}, train fraction "
-             f"{s['train_frac']}{', --quick caps' if args.quick else ''}): the zero-loss readout "
-             f"H^T (H H^T)^-1 Y needs d_h > n, got {s['hidden']}")
-    try:
-        os.makedirs(args.out, exist_ok=True)
-        probe = os.path.join(args.out, ".write_test")
-        open(probe, "w").close()
-        os.remove(probe)
-    except OSError as e:
-        fail(f"cannot write to output directory {args.out!r}: {e.strerror}")
+    if not 0 < args.lr < np.inf:
+        fail(f"--lr must be positive and finite, got {args.lr}")
+    if M.BACKEND == "cupy":
+        try:
+            xp.cuda.runtime.getDeviceCount()
+        except Exception as e:  # CuPy installed, but no GPU or driver: say which, in one line
+            fail(f"--backend cupy: no usable GPU ({type(e).__name__}: {e})")
+    s8 = FIG8_QUICK if args.quick else FIG8
+    if args.bench:
+        check_modadd("--bench", args.p, args.hidden, args.train_frac)
+    if args.bench or "8" in names:
+        check_modadd("Figure 8", s8["p"], s8["hidden"], args.train_frac)
+    if not args.bench and ("6" in names or "anim" in names):
+        s = fig6_settings(args)
+        check_modadd("Figure 6", s["p"], s["hidden"], s["train_frac"], s["runs"], s["steps"],
+                     ", as capped by --quick" if args.quick else "")
+    if not args.bench:
+        try:
+            os.makedirs(args.out, exist_ok=True)
+            probe = os.path.join(args.out, ".write_test")
+            open(probe, "w").close()
+            os.remove(probe)
+        except OSError as e:
+            fail(f"cannot write to output directory {args.out!r}: {e.strerror}")
     return list(dict.fromkeys(names))
 
 
@@ -1319,7 +1490,8 @@ def main(argv=None):
             "matplotlib": plots.matplotlib.__version__, "backend": M.BACKEND,
             "wall_seconds": {**earlier, **seconds}}
     write_summary(args.out, "meta", meta)
-    progress(f"wrote {os.path.join(args.out, 'summary.json')}")
+    write_index(args.out)
+    progress(f"wrote {os.path.join(args.out, 'summary.json')} and index.html")
     return 0
 
 

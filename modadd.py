@@ -285,12 +285,13 @@ def fourier_diagnostics(E):
     freq = np.arange(S.shape[0]) // 2
     same = freq[:, None] == freq[None, :]
     within = S[same & ~np.eye(S.shape[0], dtype=bool)].mean()
+    across = S[~same]  # empty for p = 3, whose only frequency is k = 1: the ratio is then NaN
     return {"k": np.arange(1, F.shape[0] + 1),
             "power": M.to_numpy(nr ** 2 + ni ** 2),
             "norm_ratio": M.to_numpy(xp.minimum(nr, ni) / xp.maximum(nr, ni)),
             "cos_re_im": M.to_numpy(xp.abs(xp.sum(R * I, axis=1)) / (nr * ni)),
             "similarity": S,
-            "within_vs_across": float(within / S[~same].mean())}
+            "within_vs_across": float(within / across.mean()) if across.size else float("nan")}
 
 
 def strongest_frequencies(E, n=4):

@@ -53,10 +53,13 @@ def fig1(curves, runs, path):
         t = np.arange(1, len(c["train"]) + 1)  # step + 1, for the log axis
         ax[0, 1].loglog(t, c["train"], "-", color=col, label=f"lambda = {lam}")
         ax[0, 1].loglog(t, c["test"], "--", color=col)
-        ax[0, 1].plot([tm + 1, tg + 1], [c["train"][tm], c["test"][tg]], "o", color=col, mfc="none")
+        for k, L in ((tm, c["train"]), (tg, c["test"])):
+            if k is not None:  # None: never memorized / generalized (e.g. lambda = 0 never generalizes)
+                ax[0, 1].plot(k + 1, L[k], "o", color=col, mfc="none")
         ax[1, 0].semilogx(t, c["norm"], color=col, label=f"lambda = {lam}")
         ax[1, 1].loglog(t, c["dist"], color=col, label=f"lambda = {lam}: max after memorization {dmax:.3f}")
-        ax[1, 1].plot(tm + 1, c["dist"][tm], "o", color=col, mfc="none")
+        if tm is not None:
+            ax[1, 1].plot(tm + 1, c["dist"][tm], "o", color=col, mfc="none")
     ax[1, 0].axhline(np.sqrt(2), color="gray", ls=":", label="minimum norm on Z, sqrt(2)")
     for a, ylabel, title in panels:
         a.set(xlabel="step + 1 (log scale)", ylabel=ylabel, title=title)
@@ -456,7 +459,9 @@ def fig6_circles(rows, ks, p, path):
 
     rows: (name, [(p, 2) coords, one per k in ks], total variance ||E - mean_j E||^2).
     """
-    fig, axes = plt.subplots(len(rows), len(ks), figsize=(3.5 * len(ks), 3.7 * len(rows)))
+    # squeeze=False: p = 3 has a single frequency, hence one column
+    fig, axes = plt.subplots(len(rows), len(ks), figsize=(3.5 * max(len(ks), 4), 3.7 * len(rows)),
+                             squeeze=False)
     colors = plt.cm.hsv(np.arange(p) / p)
     for axrow, (name, coords, var) in zip(axes, rows):
         r = 1.15 * max(np.abs(c).max() for c in coords)  # one scale per row
@@ -468,7 +473,7 @@ def fig6_circles(rows, ks, p, path):
                    title=f"{name}, k = {k}\nplane holds {(c ** 2).sum() / var:.0%} of the spread of E",
                    xlabel=f"$E_j$ along Re $F_{{{k}}}$", ylabel=f"$E_j$ along Im $F_{{{k}}}$")
     fig.suptitle(f"Run 0: embeddings $E_j$ (j = 0..{p - 1}; label and colour = j; centred over j) projected "
-                 f"on the (Re $F_k$, Im $F_k$) planes of the 4 strongest frequencies k of the final E.\n"
+                 f"on the (Re $F_k$, Im $F_k$) planes of the {len(ks)} strongest frequencies k of the final E.\n"
                  f"Top: the random initial E on its own planes is already a noisy ring (with d_h >> p "
                  f"random embeddings are nearly orthogonal). Middle: on the final E's planes it is a cloud.\n"
                  f"Bottom: after the closed-form dynamics, clean circles with $E_j$ at angle "

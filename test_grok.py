@@ -3,7 +3,9 @@
 Every hand-written derivative is compared with central finite differences in
 float64; relative errors must be below 1e-6.
 """
+import atexit
 import os
+import shutil
 import sys
 import tempfile
 import traceback
@@ -1104,12 +1106,43 @@ def test_fig10_quick_numbers():
 HERE = os.path.dirname(os.path.abspath(__file__))
 
 
-def run_cli(*flags, timeout=300):
+def run_cli(*flags, timeout=300, env=None):
     """python grok.py FLAGS in a subprocess; returns (exit status, stdout, stderr)."""
     import subprocess
     p = subprocess.run([sys.executable, os.path.join(HERE, "grok.py"), *flags], cwd=HERE,
-                       capture_output=True, text=True, timeout=timeout)
+                       capture_output=True, text=True, timeout=timeout, env=env)
     return p.returncode, p.stdout, p.stderr
+
+
+def run_main(*flags):
+    """grok.main(FLAGS) in this process: the command line without Python's start-up (~1 s per
+    call saved). Returns (exit status, stdout, stderr); an exception other than SystemExit
+    (a traceback on the command line) propagates and fails the test."""
+    import contextlib
+    import io
+    out, err = io.StringIO(), io.StringIO()
+    with contextlib.redirect_stdout(out), contextlib.redirect_stderr(err):
+        try:
+            code = grok.main(list(flags))
+        except SystemExit as e:
+            code = e.code
+    grok.TRAJECTORIES.clear()
+    return code, out.getvalue(), err.getvalue()
+
+
+QUICK_RUNS = {}
+
+
+def quick_run(seed=3):
+    """One `python grok.py --quick --seed SEED` in a temp dir kept for the whole suite (the
+    reproducibility, CuPy stand-in and index.html tests share it): (out dir, summary)."""
+    if seed not in QUICK_RUNS:
+        d = tempfile.mkdtemp(prefix="grok_quick_")
+        atexit.register(shutil.rmtree, d, True)
+        code, _, err = run_cli("--quick", "--seed", str(seed), "--out", d)
+        assert code == 0, err
+        QUICK_RUNS[seed] = d, read_summary(d)
+    return QUICK_RUNS[seed]
 
 
 def read_summary(out):
@@ -1123,7 +1156,7 @@ def test_cli_rejects_bad_input_with_one_line_and_status_2():
     with tempfile.NamedTemporaryFile() as not_a_dir:
         cases = [["--figs", "1,99"], ["--figs", ""], ["--p", "2"], ["--p", "36"],
                  ["--train-frac", "0"], ["--train-frac", "1.5"], ["--hidden", "400"],
-                 ["--steps", "0"], ["--lr", "-1e-3"], ["--runs", "0"], ["--seed", "x"],
+                 ["--steps", "0"], ["--lr=-1e-3"], ["--runs", "0"], ["--seed", "x"],
                  ["--out", os.path.join(not_a_dir.name, "sub")]]
         if importlib.util.find_spec("cupy") is None:
             cases.append(["--backend", "cupy"])
@@ -1143,13 +1176,13 @@ def test_cli_blow_up_names_figure_and_step():
 
 
 def test_cli_quick_is_reproducible_and_seeded():
-    with tempfile.TemporaryDirectory() as a, tempfile.TemporaryDirectory() as b:
-        for d in (a, b):
-            code, _, err = run_cli("--quick", "--seed", "3", "--out", d)
-            assert code == 0, err
-        sa, sb = read_summary(a), read_summary(b)
-        assert set(sa) == {"fig1", "fig2", "fig3", "fig4", "fig5", "fig6", "fig8", "fig9", "fig10",
-                           "fig11", "anim", "meta"}, set(sa)
+    _, sa = quick_run(3)
+    with tempfile.TemporaryDirectory() as b:
+        code, _, err = run_cli("--quick", "--seed", "3", "--out", b)
+        assert code == 0, err
+        sb = read_summary(b)
+        assert set(sa) == {"fig1", "fig2", "fig3", "fig4", "fig5", "fig6", "fig8", "fig9",
+                           "fig10", "fig11", "anim", "meta"}, set(sa)
         strip = lambda s: {k: v for k, v in s.items() if k != "meta"}  # noqa: E731
         assert strip(sa) == strip(sb), "same seed, different numbers"
         code, _, err = run_cli("--quick", "--seed", "4", "--figs", "6", "--out", b)
@@ -1185,6 +1218,398 @@ def test_cli_interrupt_keeps_written_outputs():
         assert "Traceback" not in err.decode(), err.decode()
         assert "fig1" in read_summary(d) and not os.path.exists(os.path.join(d, "summary.json.tmp"))
         assert os.path.getsize(os.path.join(d, "fig1.png")) > 10000
+
+def test_cli_every_flag_value_is_answered_in_one_line():
+    """Out-of-range, non-finite, degenerate and too-large values: status 2 and one line naming the
+    flag, before any work starts (through grok.main, as on the command line)."""
+    with tempfile.TemporaryDirectory() as d:
+        cases = {("--seed", "-1"): "--seed", ("--lr", "nan"): "--lr", ("--lr", "inf"): "--lr",
+                 ("--train-frac", "nan"): "--train-frac", ("--train-frac", "inf"): "--train-frac",
+                 ("--train-frac", "0.001"): "no training pairs", ("--train-frac", "0.999"): "no test pairs",
+                 ("--quick", "--train-frac", "0.995"): "no test pairs in Figure 8 (p = 13",
+                 ("--figs", "6", "--quick", "--p", "3", "--train-frac", "0.05"): "no training pairs in Figure 6",
+                 ("--p", "1" + "0" * 20 + "1"): "too large", ("--hidden", str(10 ** 10)): "GiB",
+                 ("--figs", "6", "--p", "100001", "--train-frac", "1e-9"): "GiB",
+                 ("--steps", str(10 ** 13)): "GiB", ("--runs", str(10 ** 11)): "GiB",
+                 ("--bench", "--figs", "6"): "--bench", ("--bench", "--p", "101", "--hidden", "200"): "--bench",
+                 ("--figs", "1, 99"): "99"}
+        for flags, words in cases.items():
+            code, _, err = run_main(*flags, "--out", d) if "--bench" not in flags else run_main(*flags)
+            lines = err.strip().splitlines()
+            assert code == 2 and len(lines) == 1 and lines[0].startswith("grok.py: error:"), (flags, code, err)
+            assert words in lines[0], f"{flags}: the message should say {words!r}: {lines[0]}"
+        assert os.listdir(d) == [], "a rejected run wrote files"
+    code, _, err = run_cli("--figs", "1", env=dict(os.environ, GROK_BACKEND="tpu"))
+    assert code == 2 and err.strip().splitlines() == [
+        "grok.py: error: GROK_BACKEND must be 'numpy' or 'cupy', not 'tpu'"], (code, err)
+
+
+def test_cli_a_genuine_bug_still_shows_its_traceback():
+    fig1 = grok.FIGURES["1"]
+    grok.FIGURES["1"] = lambda args: {"fig1": 1 / 0}  # a learner's edit gone wrong
+    try:
+        with tempfile.TemporaryDirectory() as d:
+            run_main("--figs", "1", "--out", d)
+    except ZeroDivisionError:
+        pass
+    else:
+        raise AssertionError("a bug in a figure was turned into an error line")
+    finally:
+        grok.FIGURES["1"] = fig1
+
+
+def test_cli_smallest_modulus_and_tiny_training_sets_run_and_plot():
+    with tempfile.TemporaryDirectory() as d:
+        # p = 3: a single Fourier frequency k = 1, 6 pairs, 4 for training
+        code, _, err = run_main("--figs", "6", "--p", "3", "--steps", "20", "--runs", "2", "--out", d)
+        assert code == 0, err
+        s = read_summary(d)["fig6"]
+        assert s["top_frequencies_run0"] == [1] and s["settings"]["n_train"] == 4, s
+        assert s["fourier"]["within_vs_across_final"] is None, "across-frequency similarity needs 2 frequencies"
+        assert all(os.path.getsize(os.path.join(d, f)) > 10000 for f in ("fig6.png", "fig6_circles.png"))
+        # Figure 8 (--quick: p = 13, 91 pairs) with a single training pair
+        code, _, err = run_main("--quick", "--figs", "8", "--train-frac", "0.011", "--out", d)
+        assert code == 0, err
+        assert read_summary(d)["fig8"]["settings"]["n_train"] == 1
+
+
+def test_memory_estimate_counts_every_big_array():
+    # p = 3: k = 6 pairs, n = 3 at frac 0.5; d_h = 10; 1 run of 10 steps (2 records)
+    floats = 4 * 6 * 3 + 2 * 3 * 3 + 5 * 3 * 10 + (6 - 3) * 10 + 3 * 3 * 10 + 61 * 3 * 10
+    assert grok.modadd_bytes(3, 10, 0.5, runs=1, steps=10) == 8 * floats + 40 * 5 * 2
+    assert grok.modadd_bytes(3, 10, 0.5) == 8 * (floats - 61 * 3 * 10)  # --bench: no runs
+
+
+def test_fig1_without_weight_decay_memorizes_and_never_generalizes():
+    lambdas = grok.FIG1_LAMBDAS
+    grok.FIG1_LAMBDAS = (0.0, 0.1)  # the first thing a learner tries
+    try:
+        s, png = run_toy_figure(grok.fig1)
+    finally:
+        grok.FIG1_LAMBDAS = lambdas
+    assert png > 10000
+    assert np.allclose(s["w_star"][0], [1, 1]), "at lambda = 0 the exact minimizer is the min-norm fit"
+    assert np.allclose(s["final_w"][0], [0, 2]), "without weight decay GD stops where it meets Z"
+    assert s["final_train_loss"][0] < 1e-30 and s["steps_to_memorize"][0] is not None, s
+    assert s["steps_to_generalize"][0] is None and s["steps_to_generalize"][1] is not None, s
+    assert grok.steps_to_memorize(np.array([4.0, 1.0, 0.0, 0.0])) == 2, "a loss at exactly 0 has stopped falling"
+
+
+def test_cli_help_one_example_per_line_figures_in_numeric_order():
+    code, out, _ = run_main("--help")
+    assert code == 0
+    examples = out[out.index("examples:"):].splitlines()[1:]
+    assert sum(line.strip().startswith("python grok.py") for line in examples) >= 4, examples
+    assert all(line.count("python grok.py") <= 1 for line in out.splitlines()), "examples run together"
+    listed = " ".join(out.split())  # undo the line wrapping
+    listed = listed[listed.index("figures, from ") + 14:].split()[0].split(",")
+    assert listed == sorted(grok.FIGURES, key=grok.figure_order), listed
+    assert sorted(["anim", "10", "9", "1", "8", "11"], key=grok.figure_order) == ["1", "8", "9", "10", "11", "anim"]
+
+
+# ---------------------------------------------------------------- one page of results: index.html
+def index_page(d):
+    """(image sources, paragraph texts) of d/index.html, read with the standard HTML parser."""
+    from html.parser import HTMLParser
+
+    class Page(HTMLParser):
+        imgs, paras, in_p = [], [], False
+
+        def handle_starttag(self, tag, attrs):
+            if tag == "img":
+                self.imgs.append(dict(attrs)["src"])
+            self.in_p = self.in_p or tag == "p"
+            if tag == "p":
+                self.paras.append("")
+
+        def handle_endtag(self, tag):
+            self.in_p = self.in_p and tag != "p"
+
+        def handle_data(self, data):
+            if self.in_p:
+                self.paras[-1] += data
+
+    page = Page()
+    with open(os.path.join(d, "index.html")) as f:
+        page.feed(f.read())
+    return page.imgs, page.paras
+
+
+def test_index_html_shows_every_image_with_its_numbers():
+    d, s = quick_run(3)
+    imgs, paras = index_page(d)
+    on_disk = sorted(f for f in os.listdir(d) if f.endswith((".png", ".gif")))
+    assert sorted(imgs) == on_disk and len(imgs) == len(set(imgs)), (imgs, on_disk)
+    assert imgs.index("fig6.png") < imgs.index("fig8_real_vs_sim.png") < imgs.index("anim_toy.gif")
+    text = " ".join(paras)
+    assert f"generalized after {grok.nums(s['fig1']['steps_to_generalize'])};" in text
+    for key, numbers in (("fig1", s["fig1"]["steps_to_generalize"]), ("fig5", s["fig5"]["grok_step"]),
+                         ("fig6", [s["fig6"]["settings"]["n_train"]]), ("fig8", [s["fig8"]["settings"]["p"]])):
+        assert all(str(n if n is not None else "never") in text for n in numbers), (key, numbers)
+    cos = s["fig5"]["cos_by_phase"]["gauss-newton"]
+    phases = grok.nums([cos[ph] for ph in grok.FIG5_PHASES], ".2f", "-")
+    assert f"{' / '.join(grok.FIG5_PHASES)} = {phases}" in text, "Figure 5 caption: phases mixed up"
+    wall = s["meta"]["wall_seconds"]
+    for name in ("1", "6", "anim"):
+        assert f"wall time {wall[name]:.1f} s" in text, name
+    assert text.count(f"Seed {s['meta']['seed']}") >= len(s), "every caption states the seed"
+
+
+def test_index_html_shows_a_figure_without_caption_entry():
+    with tempfile.TemporaryDirectory() as d:
+        for f in ("fig10.png", "fig10_detail.png", "fig9.png", "fig90.png", "fig1.png"):
+            open(os.path.join(d, f), "wb").close()
+        grok.write_summary(d, "fig10", {"x": 1})
+        grok.write_summary(d, "fig9", {"y": 2})
+        grok.write_summary(d, "meta", {"seed": 5, "wall_seconds": {"10": 1.25}})
+        grok.write_index(d)
+        imgs, paras = index_page(d)
+    # numeric order; fig1 and fig90 are in no summary key
+    assert imgs == ["fig9.png", "fig10.png", "fig10_detail.png"], imgs
+    assert "fig10" in paras[-1] and "wall time 1.2 s" in paras[-1], paras
+
+
+# ---------------------------------------------------------------- the CuPy path, without a GPU
+# A strict CPU stand-in for the `cupy` module: its arrays wrap NumPy arrays, NumPy functions and
+# ufuncs called on them run on the wrapped data and return stand-in arrays, and, as in CuPy,
+# they refuse every implicit conversion to NumPy (__array__ raises; no __array_interface__,
+# __array_struct__ or buffer) and every mix with NumPy arrays in arithmetic. Written to a temp
+# dir as cupy/__init__.py and put first on a subprocess's PYTHONPATH.
+CUPY_STANDIN = '''
+"""A strict CPU stand-in for CuPy, written by test_grok.py: NumPy arrays behind a wall."""
+import types
+
+import numpy
+
+__version__ = "0.0-cpu-standin"
+HOST_ERROR = ("Implicit conversion to a NumPy array is not allowed. "
+              "Please use `.get()` to construct a NumPy array explicitly.")
+
+
+def _wrap(x):
+    if isinstance(x, (numpy.ndarray, numpy.generic)):
+        return ndarray(numpy.asarray(x))  # reductions give 0-d device arrays, as in CuPy
+    if isinstance(x, (tuple, list)):  # a plain tuple for NumPy's named ones (eigh, svd), as CuPy
+        return [_wrap(v) for v in x] if isinstance(x, list) else tuple(_wrap(v) for v in x)
+    return x
+
+
+def _unwrap(x):
+    if isinstance(x, ndarray):
+        return x._a
+    if isinstance(x, (tuple, list)):
+        return type(x)(_unwrap(v) for v in x)
+    if isinstance(x, dict):
+        return {k: _unwrap(v) for k, v in x.items()}
+    return x
+
+
+def _refuse_host(x):
+    """CuPy refuses NumPy arrays as operands (Python and NumPy scalars are fine)."""
+    if isinstance(x, numpy.ndarray):
+        raise TypeError(f"Unsupported type {type(x)}")
+    if isinstance(x, (tuple, list)):
+        for v in x:
+            _refuse_host(v)
+    if isinstance(x, dict):
+        _refuse_host(list(x.values()))
+
+
+def _device(fn):
+    def call(*args, **kwargs):
+        _refuse_host((args, kwargs))
+        return _wrap(fn(*_unwrap(args), **_unwrap(kwargs)))
+    return call
+
+
+def _binary(ufunc):
+    return (lambda self, other: ufunc(self, other)), (lambda self, other: ufunc(other, self))
+
+
+class ndarray:
+    __slots__ = ("_a",)
+
+    def __init__(self, a):
+        self._a = a
+
+    def get(self):
+        return self._a.copy()
+
+    def __array__(self, *args, **kwargs):
+        raise TypeError(HOST_ERROR)
+
+    def __array_ufunc__(self, ufunc, method, *inputs, **kwargs):
+        _refuse_host((inputs, kwargs))
+        out = kwargs.get("out")
+        result = getattr(ufunc, method)(*_unwrap(inputs), **_unwrap(kwargs))
+        return out[0] if out is not None and len(out) == 1 else _wrap(result)
+
+    def __array_function__(self, func, types, args, kwargs):
+        _refuse_host((args, kwargs))
+        return _wrap(func(*_unwrap(args), **_unwrap(kwargs)))
+
+    def __getattr__(self, name):  # shape, T, sum(), reshape(), ... of the wrapped array
+        if name.startswith("__"):  # no __array_interface__ / __array_struct__
+            raise AttributeError(name)
+        attr = getattr(self._a, name)
+        return _device(attr) if callable(attr) else _wrap(attr)
+
+    def __getitem__(self, index):  # NumPy index arrays are accepted, as in CuPy
+        return _wrap(self._a[_unwrap(index)])
+
+    def __setitem__(self, index, value):
+        _refuse_host(value)
+        self._a[_unwrap(index)] = _unwrap(value)
+
+    def __len__(self):
+        return len(self._a)
+
+    def __iter__(self):
+        return (_wrap(row) for row in self._a)
+
+    def __float__(self):
+        return float(self._a)
+
+    def __int__(self):
+        return int(self._a)
+
+    def __complex__(self):
+        return complex(self._a)
+
+    def __bool__(self):
+        return bool(self._a)
+
+    def __format__(self, spec):
+        return format(self._a.item() if self._a.ndim == 0 else self._a, spec)
+
+    def __repr__(self):
+        return "standin_" + repr(self._a)
+
+    __add__, __radd__ = _binary(numpy.add)
+    __sub__, __rsub__ = _binary(numpy.subtract)
+    __mul__, __rmul__ = _binary(numpy.multiply)
+    __truediv__, __rtruediv__ = _binary(numpy.true_divide)
+    __floordiv__, __rfloordiv__ = _binary(numpy.floor_divide)
+    __mod__, __rmod__ = _binary(numpy.remainder)
+    __pow__, __rpow__ = _binary(numpy.power)
+    __matmul__, __rmatmul__ = _binary(numpy.matmul)
+    __and__, __rand__ = _binary(numpy.logical_and)
+    __or__, __ror__ = _binary(numpy.logical_or)
+    __lt__, __gt__ = _binary(numpy.less)[0], _binary(numpy.greater)[0]
+    __le__, __ge__ = _binary(numpy.less_equal)[0], _binary(numpy.greater_equal)[0]
+    __eq__, __ne__ = _binary(numpy.equal)[0], _binary(numpy.not_equal)[0]
+    __hash__ = None
+
+    def __iadd__(self, other):
+        return numpy.add(self, other, out=(self,))
+
+    def __isub__(self, other):
+        return numpy.subtract(self, other, out=(self,))
+
+    def __imul__(self, other):
+        return numpy.multiply(self, other, out=(self,))
+
+    def __itruediv__(self, other):
+        return numpy.true_divide(self, other, out=(self,))
+
+    def __neg__(self):
+        return numpy.negative(self)
+
+    def __abs__(self):
+        return numpy.absolute(self)
+
+    def __invert__(self):
+        return numpy.invert(self)
+
+
+def asarray(a, dtype=None):
+    """Host -> device (the explicit way in); a list holding device arrays is refused, as in CuPy."""
+    return a if isinstance(a, ndarray) and dtype is None else ndarray(numpy.array(a, dtype=dtype))
+
+
+array = asarray
+
+
+def asnumpy(a):
+    return a.get() if isinstance(a, ndarray) else numpy.asarray(a)
+
+
+class _Module:
+    """numpy (or numpy.linalg) with every function taking and returning device arrays."""
+    def __init__(self, module):
+        self._module = module
+
+    def __getattr__(self, name):
+        attr = getattr(self._module, name)
+        if isinstance(attr, type):  # dtypes and exception classes, e.g. linalg.LinAlgError
+            return attr
+        if isinstance(attr, types.ModuleType):
+            return _Module(attr)
+        return _device(attr) if callable(attr) else attr
+
+
+linalg = _Module(numpy.linalg)
+_numpy = _Module(numpy)
+cuda = types.SimpleNamespace(Stream=types.SimpleNamespace(null=types.SimpleNamespace(synchronize=lambda: None)),
+                             runtime=types.SimpleNamespace(getDeviceCount=lambda: 1))
+
+
+def __getattr__(name):
+    return getattr(_numpy, name)
+'''
+
+
+def cupy_standin_dir(d):
+    """Write the stand-in into d/cupy/__init__.py; returns the environment that imports it first."""
+    os.makedirs(os.path.join(d, "cupy"), exist_ok=True)
+    with open(os.path.join(d, "cupy", "__init__.py"), "w") as f:
+        f.write(CUPY_STANDIN)
+    return dict(os.environ, PYTHONPATH=os.pathsep.join(filter(None, [d, os.environ.get("PYTHONPATH")])))
+
+
+def test_cupy_standin_is_strict():
+    """Its arrays compute like NumPy's but refuse implicit conversion, as CuPy does."""
+    import importlib.util
+    import matplotlib.pyplot as plt
+    with tempfile.TemporaryDirectory() as d:
+        cupy_standin_dir(d)
+        spec = importlib.util.spec_from_file_location("cupy_standin", os.path.join(d, "cupy", "__init__.py"))
+        cp = importlib.util.module_from_spec(spec)
+        spec.loader.exec_module(cp)
+    a = cp.asarray([[2.0, 1.0], [1.0, 3.0]])
+    assert isinstance(np.sum(a), cp.ndarray) and isinstance(np.exp(a) + 1, cp.ndarray)
+    assert float(np.sum(a)) == 7.0 and np.array_equal(cp.linalg.solve(a, a).get(), np.eye(2))
+    assert isinstance(a.get(), np.ndarray) and isinstance(cp.asnumpy(a[0]), np.ndarray)
+    assert not hasattr(a, "__array_interface__") and not hasattr(a, "__array_struct__")
+    fig, ax = plt.subplots()
+    refused = {"numpy.asarray": lambda: np.asarray(a), "numpy.array": lambda: np.array(a),
+               "buffer": lambda: memoryview(a), "mixing with NumPy": lambda: a + np.ones(2),
+               "list of device scalars": lambda: cp.asarray([a[0, 0], a[1, 1]]),
+               "matplotlib plot": lambda: ax.plot(a[0]), "matplotlib imshow": lambda: ax.imshow(a)}
+    for what, f in refused.items():
+        try:
+            f()
+        except TypeError:
+            continue
+        raise AssertionError(f"the CuPy stand-in accepted {what}")
+    plt.close(fig)
+
+
+def test_cli_cupy_standin_runs_every_figure_and_bench_like_numpy():
+    _, numpy_summary = quick_run(3)
+    with tempfile.TemporaryDirectory() as d:
+        env = cupy_standin_dir(os.path.join(d, "lib"))
+        code, _, err = run_cli("--quick", "--seed", "3", "--backend", "cupy", "--out", os.path.join(d, "out"),
+                               env=env)
+        assert code == 0, f"--backend cupy failed on the stand-in:\n{err[-3000:]}"
+        s = read_summary(os.path.join(d, "out"))
+        code, out, err = run_cli("--bench", "--quick", "--backend", "cupy", env=env)
+        assert code == 0 and "cupy" in out, f"--bench on the stand-in failed:\n{err[-3000:]}"
+    assert s["meta"]["backend"] == "cupy"
+    strip = lambda s: {k: v for k, v in s.items() if k != "meta"}  # noqa: E731
+    assert strip(s) == strip(numpy_summary), \
+        [k for k in numpy_summary if s.get(k) != numpy_summary[k]]
+
 
 # ---------------------------------------------------------------- animations
 def test_animation_writer_frame_counts():
