@@ -379,6 +379,58 @@ def test_gauss_newton_reaches_zero_loss_and_both_projections_report_it():
     assert res == M.loss(on_Z, X, Y, mean=True) and res < start
 
 
+def fig5_tiny_net(seed=21):
+    """A small ReLU net off its zero-loss set, scaled so that lr 1 with momentum 0.9 (Fig. 5) is stable."""
+    rng = np.random.default_rng(seed)
+    X = 0.5 * rng.normal(size=(4, 3))
+    params = (0.7 * rng.normal(size=(3, 6)), 0.7 * rng.normal(size=(6, 2)))
+    return X, M.forward(params, X) + 0.3 * rng.normal(size=(4, 2)), params
+
+
+def heavy_ball_projection(params, X, Y, lr, steps=100, momentum=0.9):
+    """App. D by hand: GD on the mean-squared loss (no weight decay) with heavy-ball momentum."""
+    theta, v = M.pack(params), 0.0
+    for _ in range(steps):
+        v = momentum * v + M.pack(M.loss_grad(M.unpack(theta, params), X, Y, 0.0, mean=True))
+        theta = theta - lr * v
+    return M.unpack(theta, params)
+
+
+def test_momentum_projection_is_the_papers_100_steps_of_momentum_0p9():
+    X, Y, params = fig5_tiny_net()
+    on_Z, res = MF.zero_loss_projection(params, X, Y, method="momentum", lr=0.5)  # the defaults
+    ref = heavy_ball_projection(params, X, Y, 0.5)
+    assert rel_err(M.pack(on_Z), M.pack(ref)) < 1e-10, "not 100 steps of lr 0.5, momentum 0.9, mean loss"
+    assert abs(res / M.loss(ref, X, Y, mean=True) - 1) < 1e-6, "residual is not the loss reached"
+
+
+def test_fig5_measure_on_a_net_with_known_answers():
+    X, Y, params = fig5_tiny_net()
+    theta = M.pack(params)
+    P_T = lambda on_Z: np.eye(theta.size) - np.linalg.pinv(M.jacobian(on_Z, X)) @ M.jacobian(on_Z, X)  # noqa: E731
+    gn = params
+    for _ in range(30):  # Gauss-Newton by hand: the least-squares minimum-norm step each time
+        R = (M.forward(gn, X) - Y).ravel()
+        gn = M.unpack(M.pack(gn) - np.linalg.lstsq(M.jacobian(gn, X), R, rcond=None)[0], gn)
+    mom = heavy_ball_projection(params, X, Y, grok.FIG5_LR)
+    g_gn = -P_T(gn) @ theta  # -P_T theta_t with P_T taken at proj_Z(theta_t)
+    before = M.unpack(theta - 0.1 * g_gn, params)  # an update exactly along the GN direction
+    out = grok.fig5_measure(before, params, X, Y)
+    assert set(out) == set(grok.FIG5_METHODS)
+    for meth, on_Z in (("gauss-newton", gn), ("momentum", mom)):
+        cos, residual, dist, smin = out[meth]
+        g = -P_T(on_Z) @ theta
+        want = g @ g_gn / (np.linalg.norm(g) * np.linalg.norm(g_gn))
+        assert abs(cos - want) < 1e-8, f"{meth}: cos {cos}, wanted {want} (1 for Gauss-Newton)"
+        assert abs(dist / np.linalg.norm(theta - M.pack(on_Z)) - 1) < 1e-6, f"{meth}: distance"
+        assert abs(smin / np.linalg.svd(M.jacobian(on_Z, X), compute_uv=False)[-1] - 1) < 1e-6
+        if meth == "momentum":
+            assert abs(residual / M.loss(mom, X, Y, mean=True) - 1) < 1e-6, "momentum residual"
+        else:
+            assert residual < 1e-20, f"Gauss-Newton left loss {residual}"
+    assert abs(out["gauss-newton"][0] - 1) < 1e-8
+
+
 def test_gauss_newton_projection_is_orthogonal_so_it_measures_distance():
     X, Y, params = zero_loss_net()
     J = M.jacobian(params, X, "tanh")
@@ -459,14 +511,98 @@ def test_fig5_phases():
                                                   "generalized"]
 
 
+def test_fig5_window_and_measurement_grid():
+    assert grok.FIG5_WINDOW == 10, "App. D: the update is theta_t - theta_{t-10}"
+    measured, curve = grok.fig5_grid(3000, 4, 30)
+    assert np.all(curve % 10 == 0) and np.all(measured % 10 == 0), "steps must be multiples of the window"
+    assert curve[0] == 0 and curve[-1] == measured[-1] == 3000 and measured[0] == 20
+    assert set(measured) <= set(curve) and len(measured) == 4 and np.all(np.diff(curve) > 0)
+
+
+def test_fig5_run_measures_the_last_window_of_plain_gd():
+    """fig5_run's wiring: theta_t is t full-batch GD steps from PyTorch's init, and the measured
+    update is its last 10 steps (fig5_measure replaced by a recorder)."""
+    calls, measure = [], grok.fig5_measure
+    grok.fig5_measure = lambda before, params, X, Y: calls.append((before, params)) or \
+        {m: (len(calls), 0.5, 0.25, 2.0) for m in grok.FIG5_METHODS}
+    try:
+        rec, params, (X, Y) = grok.fig5_run(np.random.default_rng(3), {20, 50}, [0, 20, 30, 50], "test")
+    finally:
+        grok.fig5_measure = measure
+    rng = np.random.default_rng(3)
+    X0, Y0, Xte, Yte = grok.fig5_data(rng)
+    theta = (M.init_uniform(rng, 11, 128), M.init_uniform(rng, 128, 11))
+    gd = lambda P, n: M.gradient_descent(P, X0, Y0, n, 1.0, 0.5e-4, mean=True)[0]  # noqa: E731
+    assert np.array_equal(X, X0) and np.array_equal(Y, Y0), "trained on the wrong split"
+    at = {0: theta}
+    for t in (20, 30, 50):
+        at[t] = gd(at[max(k for k in at if k < t)], t - max(k for k in at if k < t))
+    assert all(rel_err(a, b) < 1e-10 for a, b in zip(params, at[50])), "not 50 GD steps from the init"
+    assert len(calls) == 2
+    for (before, after), t in zip(calls, (20, 50)):
+        assert all(rel_err(a, b) < 1e-10 for a, b in zip(after, at[t])), f"measured at the wrong step, not {t}"
+        assert all(rel_err(a, b) < 1e-10 for a, b in zip(gd(before, 10), after)), "window is not 10 steps"
+    assert list(rec["cos_momentum"]) == [1, 2] and list(rec["dist_gauss-newton"]) == [0.25, 0.25]
+    assert list(rec["sigma_min_momentum"]) == [2.0, 2.0] and list(rec["residual_momentum"]) == [0.5, 0.5]
+    for i, t in enumerate((0, 20, 30, 50)):
+        assert rec["train_loss"][i] == M.loss(at[t], X0, Y0, mean=True)
+        assert rec["test_loss"][i] == M.loss(at[t], Xte, Yte, mean=True)
+        assert rec["test_acc"][i] == MA.accuracy(*at[t], Xte, Yte)
+        assert rec["train_acc"][i] == MA.accuracy(*at[t], X0, Y0)
+
+
+def test_fig5_smooth_slopes_stop_at_the_first_relu_flip():
+    deltas = np.logspace(-6, -1, 6)
+    ratios = np.stack([3 * deltas, 0.5 * deltas ** 2, deltas ** 3])
+    ratios[0, 4:] = 1.0  # after a sign change the ratio jumps; it must not enter the fit
+    flips = np.array([[0, 0, 0, 0, 2, 5], [0] * 6, [0, 0, 1, 1, 1, 1]])  # the third has < 3 smooth points
+    slopes = grok.smooth_slopes(ratios, flips, deltas)
+    assert np.allclose(slopes, [1.0, 2.0]), slopes
+    assert abs(grok.loglog_slope(deltas, 7 * deltas ** 1.5) - 1.5) < 1e-12
+
+
 def test_fig5_quick_run_writes_both_figures():
     from argparse import Namespace
-    with tempfile.TemporaryDirectory() as out:
-        res = grok.fig5(Namespace(out=out, seed=0, quick=True))["fig5"]
-        assert all(os.path.getsize(os.path.join(out, f)) > 0 for f in ("fig5.png", "fig7.png"))
+    seen, draw = {}, plots.fig5
+    plots.fig5 = lambda R, ratios, flips, *a: seen.update(R=R, ratios=ratios, flips=flips) or draw(R, ratios, flips, *a)
+    try:
+        with tempfile.TemporaryDirectory() as out:
+            res = grok.fig5(Namespace(out=out, seed=0, quick=True))["fig5"]
+            assert all(os.path.getsize(os.path.join(out, f)) > 0 for f in ("fig5.png", "fig7.png"))
+    finally:
+        plots.fig5 = draw
     assert abs(res["thm414_slope_real"] - 1) < 0.2, res["thm414_slope_real"]
     assert res["projection_residual_median"]["gauss-newton"] < 1e-20
     assert set(res["cos_by_phase"]) == {"momentum", "gauss-newton"}
+    # the summary is the records reduced as documented (phase from the accuracies at each measurement)
+    R, ratios, flips = seen["R"], seen["ratios"], seen["flips"]
+    assert list(R["step"]) == list(grok.fig5_grid(3000, 4, 30)[0]) and R["cos_momentum"].shape == (2, 4)
+    at = np.isin(R["curve_step"], R["step"])
+    tr, te = R["train_acc"][:, at], R["test_acc"][:, at]
+    phase = np.where(tr < 1, "", np.where(te < 0.5, "memorized", np.where(te < 1, "grokking", "generalized")))
+    assert res["points_by_phase"] == {ph: int((phase == ph).sum()) for ph in grok.FIG5_PHASES}
+    for m in grok.FIG5_METHODS:
+        c = R[f"cos_{m}"]
+        assert np.all(np.abs(c) <= 1) and np.all(R[f"dist_{m}"] > 0) and np.all(R[f"sigma_min_{m}"] > 0)
+        for ph in grok.FIG5_PHASES:
+            want = c[phase == ph].mean() if (phase == ph).any() else None
+            assert res["cos_by_phase"][m][ph] == want, (m, ph, res["cos_by_phase"][m][ph], want)
+        mean = c.mean(axis=0)
+        assert res["cos_peak_of_mean"][m] == {"step": int(R["step"][np.argmax(mean)]), "cos": mean.max()}
+        assert res["projection_residual_median"][m] == np.median(R[f"residual_{m}"])
+        assert res["projection_distance_median"][m] == np.median(R[f"dist_{m}"])
+    assert res["sigma_min_J_min"] == R["sigma_min_gauss-newton"].min()
+    assert res["grok_step"] == [next((int(t) for t, a in zip(R["curve_step"], acc) if a == 1), None)
+                                for acc in R["test_acc"]]
+    assert ratios.shape == (2 * grok.FIG5_DIRECTIONS, len(grok.FIG5_DELTAS)) and np.all(ratios > 0)
+    assert np.allclose(res["thm414_ratio_geomean"], np.exp(np.log(ratios).mean(axis=0)), rtol=1e-12)
+    assert res["thm414_first_flip_delta"] == [grok.FIG5_DELTAS[list(f > 0).index(True)] if (f > 0).any()
+                                              else None for f in flips]
+    assert np.isclose(res["thm414_slope_all_deltas"],
+                      np.polyfit(np.log(np.tile(grok.FIG5_DELTAS, len(ratios))), np.log(ratios.ravel()), 1)[0])
+    assert np.isclose(res["thm414_slope_real"], np.mean(res["thm414_slopes_smooth"]))
+    assert res["thm414_start_loss_max"] < 1e-20 and min(res["thm414_sigma_min_J"]) > 0
+
 
 # ---------------------------------------------------------------- modular addition, Fig. 6
 
@@ -492,6 +628,37 @@ def test_modadd_dataset_and_split():
     tr, te = MA.train_test_split(len(X), 0.7, np.random.default_rng(0))
     assert len(tr) == round(0.7 * len(X)) and len(set(tr) | set(te)) == len(X)
     assert not set(tr) & set(te)
+
+
+def test_modadd_sizes_and_init_scale():
+    X, _, _ = MA.modular_addition(17)
+    tr, te = MA.train_test_split(X.shape[0], 0.7, np.random.default_rng(1))
+    assert MA.n_train(17, 0.7) == len(tr) == 107 and len(te) == 153 - 107, "0.7 of the 153 pairs"
+    E = MA.init_embedding(np.random.default_rng(2), 17, 4000)
+    assert E.shape == (17, 4000) and abs(E.std() * 17 ** 0.5 - 1) < 0.02, "std must be p^-1/2"
+    assert abs(E.mean()) < 0.01
+
+
+def test_accuracy_known_answers():
+    Y = np.eye(4)[[0, 1, 2, 3, 1]]  # 5 samples; identity net on X = I: outputs F = E W = E
+    I5, I4 = np.eye(5), np.eye(4)
+    assert MA.accuracy(Y, I4, I5, Y, "identity") == 1.0, "outputs = targets must score 1"
+    assert MA.accuracy(1 - Y, I4, I5, Y, "identity") == 0.0, "the true class scored lowest must score 0"
+    mix = np.vstack([Y[:3], np.roll(Y[3:], 1, axis=1)])  # the last two point at the wrong class
+    assert MA.accuracy(mix, I4, I5, Y, "identity") == 0.6
+
+
+def test_test_accuracy_fits_the_readout_on_the_training_set_only():
+    X, Y, Xt, Yt, E = modadd_problem()
+    W = np.linalg.pinv(M.relu(X @ E)) @ Y  # minimum-norm zero-loss readout of the training pairs
+    want = np.mean(np.argmax(M.relu(Xt @ E) @ W, 1) == np.argmax(Yt, 1))
+    assert MA.test_accuracy(E, X, Y, Xt, Yt) == want
+    assert MA.test_accuracy(E, X, Y, X, Y) == 1.0, "the training pairs are fitted exactly"
+
+
+def test_condition_number():
+    assert MA.condition_number(np.diag([2.0, 8.0, 4.0])) == 4.0
+    assert MA.condition_number(np.diag([0.0, 1.0])) == float("inf")
 
 
 def test_cost_R_is_the_loss_at_the_optimal_readout():
@@ -601,6 +768,8 @@ def test_simulate_warns_on_ill_conditioned_HHt_and_rejects_narrow_width():
 def test_grok_step():
     assert MA.grok_step([0, 10, 20, 30], [0.1, 0.96, 0.9, 1.0]) == 10
     assert MA.grok_step([0, 10], [0.1, 0.94]) is None
+    assert MA.grok_step([0, 10, 20], [0.5, 0.99, 1.0], level=1.0) == 20, "Fig. 5: first step at 100%"
+    assert MA.grok_step([0, 10, 20], [0.5, 0.95, 1.0]) == 10, "0.95 itself counts"
 
 
 def circle_embedding(p=13, units=8, noise=1e-3, seed=14):
@@ -633,6 +802,70 @@ def test_fourier_diagnostics_on_perfect_circles():
     assert np.allclose(r, r[0], rtol=1e-2), "a perfect circle projects to equal radii"
     assert np.allclose(np.exp(1j * angle), np.exp(-2j * np.pi * 3 * np.arange(p) / p), atol=1e-2), \
         "E_j must sit at angle -2 pi j k / p (Im F_k carries the minus sign of the transform)"
+
+
+def designed_embedding(p=11, offset=5.0):
+    """E_j = c + sum_k a_k cos(2 pi j k / p) + b_k sin(2 pi j k / p), so that F_k = (a_k - i b_k) / 2:
+    known Fourier features (a_k, b_k >= 0, the hand-computed numbers below)."""
+    e = np.eye(4)
+    a = [2 * e[0], e[0] + e[1], 3 * e[2], e[2], e[3]]
+    b = [e[1], e[0] + e[1], 4 * e[3], e[2], 0.5 * e[2]]
+    w = 2 * np.pi * np.outer(np.arange(p), np.arange(1, 6)) / p  # (p, K = 5)
+    return offset + np.cos(w) @ np.array(a) + np.sin(w) @ np.array(b), np.array(a), np.array(b)
+
+
+def test_fourier_diagnostics_known_answers():
+    E, a, b = designed_embedding()
+    assert rel_err(MA.fourier_features(E), (a - 1j * b) / 2) < 1e-12, "F_k = (1/p) sum_j exp(-2 pi i jk/p) E_j"
+    d = MA.fourier_diagnostics(E)
+    power = np.array([1.25, 1.0, 6.25, 0.5, 0.3125])  # (|a_k|^2 + |b_k|^2) / 4; the offset is k = 0
+    assert np.allclose(d["power"], power, rtol=1e-12) and list(d["k"]) == [1, 2, 3, 4, 5]
+    assert np.allclose(d["norm_ratio"], [0.5, 1, 0.75, 1, 0.5]) and np.allclose(d["cos_re_im"], [0, 1, 0, 1, 0])
+    # |Re F_k|, |Im F_k| directions: e1, e2 | u, u | e3, e4 | e3, e3 | e4, e3 with u = (e1 + e2)/sqrt(2):
+    # within = mean over the 10 off-diagonal same-frequency entries = 4/10; across = (4 sqrt2 + 12)/80
+    assert abs(d["within_vs_across"] - 0.4 / ((4 * 2 ** 0.5 + 12) / 80)) < 1e-12, d["within_vs_across"]
+    assert list(MA.strongest_frequencies(E)) == [3, 1, 2, 4]
+    rnd = [np.random.default_rng(i).normal(size=(11, 4)) for i in (1, 2)]
+    f = grok.fig6_fourier([{"snaps": [rnd[0], E]}, {"snaps": [rnd[1], E]}])
+    assert np.isclose(f["power_top4_fraction_final"], 9 / 9.3125) and np.isclose(f["norm_ratio_final"], 0.75)
+    assert np.isclose(f["cos_re_im_final"], 0.4) and np.isclose(f["within_vs_across_final"], d["within_vs_across"])
+    r = [MA.fourier_diagnostics(x) for x in rnd]  # init: the mean over both runs
+    assert np.isclose(f["within_vs_across_init"], np.mean([x["within_vs_across"] for x in r]))
+    assert np.isclose(f["norm_ratio_init"], np.mean([x["norm_ratio"].mean() for x in r]))
+    assert np.isclose(f["cos_re_im_init"], np.mean([x["cos_re_im"].mean() for x in r]))
+    assert np.isclose(f["power_top4_fraction_init"],
+                      np.mean([np.sort(x["power"])[1:].sum() / x["power"].sum() for x in r]))
+
+
+def test_fig6_quick_numbers():
+    """The --quick Fig. 6 (3 runs, p = 17, 500 steps of 1e-2; drawing skipped): every run groks
+    and the Fourier picture moves as in the full run; the summary reduces the runs as documented."""
+    seen, draw = {}, (plots.fig6, plots.fig6_circles)
+    plots.fig6 = lambda step, acc, norms, d0, d1, s, path: seen.update(step=step, acc=acc, norms=norms)
+    plots.fig6_circles = lambda *a: None
+    try:
+        s = grok.jsonable(grok.fig6(Namespace(out="", seed=0, quick=True))["fig6"])
+    finally:
+        plots.fig6, plots.fig6_circles = draw
+    step, acc, norms = seen["step"], seen["acc"], np.array(seen["norms"])
+    st = s["settings"]
+    assert (st["p"], st["hidden"], st["steps"], st["lr"], s["runs"]) == (17, 160, 500, 1e-2, 3)
+    assert st["n_train"] == 107 and np.isclose(st["init_std"], 17 ** -0.5) and st["record_every"] == 10
+    assert list(step) == list(range(0, 501, 10)) and acc.shape == (3, 51)
+    assert s["test_acc_final"] == [1.0, 1.0, 1.0], f"quick runs must grok: {s['test_acc_final']}"
+    assert s["test_acc_mean_at"] == {"0": acc[:, 0].mean(), "500": 1.0} and acc[:, 0].mean() < 0.2
+    assert s["grok_step"] == [int(step[np.argmax(a >= 0.95)]) for a in acc] and max(s["grok_step"]) < 500
+    assert s["train_loss_max"] < 1e-16 and s["train_acc_min"] == 1.0
+    # ||E0||_F of N(0, 1/p) entries is sqrt(d_h) to ~1%
+    assert abs(s["norm_init_mean"] / 160 ** 0.5 - 1) < 0.03, s["norm_init_mean"]
+    assert np.allclose([s["norm_init_mean"], s["norm_max_mean"], s["norm_final_mean"]],
+                       [norms[:, 0].mean(), norms.max(axis=1).mean(), norms[:, -1].mean()], rtol=1e-12)
+    assert 1 < s["cond_HHt_max"] < 1e12
+    run0 = grok.TRAJECTORIES["fig6"]
+    assert s["top_frequencies_run0"] == list(MA.strongest_frequencies(run0["snaps"][-1]))
+    f = s["fourier"]  # as in the full run (README): rounder, flatter circles on their own units
+    assert f["norm_ratio_final"] > f["norm_ratio_init"] and f["cos_re_im_final"] < f["cos_re_im_init"]
+    assert f["within_vs_across_final"] > 1.5 * f["within_vs_across_init"], f
 
 
 # ---------------------------------------------------------------- real vs closed-form, Fig. 8
@@ -673,6 +906,50 @@ def test_fig8_norm_min_on_Z_is_projected_norm_gradient():
     assert rel_err(MF.norm_min_on_Z(E, W2, X), gE) < 1e-6, "first-layer part of -P_T theta is wrong"
 
 
+def test_fig8_summary_means_up_to_the_real_grokking_time():
+    nan = np.nan
+    r = {"steps": 40, "tau": np.array([0, 0.05, 0.1, 0.15, 0.2]), "test_acc": np.array([0, 0.5, 0.96, 0.9, 1]),
+         "cos": np.array([nan, 0.2, 0.4, 0.9, 0.9]), "w2_gap": np.array([0, 0.1, 0.2, 0.5, 0.5]),
+         "train_loss": np.array([1.0, 3, 2, 5, 4]), "tau_Z": np.array([0.05, 0.15]), "cos_Z": np.array([0.3, 0.7])}
+    s = grok.fig8_summary(0.1, 0.02, 50.0, r, 0.3)
+    assert s["grok_tau_real"] == 0.1 and s["grok_tau_sim"] == 0.3 and s["steps"] == 40
+    assert (s["lambda"], s["lr"], s["sharpness"]) == (0.1, 0.02, 50.0)
+    assert np.isclose(s["cos_mean"], 0.3) and np.isclose(s["cos_Z_mean"], 0.3), s  # tau <= 0.1 only
+    assert np.isclose(s["w2_gap_mean"], 0.15) and s["train_loss_max_after_start"] == 5.0, s
+    r["test_acc"] = np.zeros(5)  # never groks: means over the whole run
+    s = grok.fig8_summary(0.1, 0.02, 50.0, r, None)
+    assert s["grok_tau_real"] is None and np.isclose(s["cos_mean"], 0.6) and np.isclose(s["cos_Z_mean"], 0.5)
+    assert np.isclose(s["w2_gap_mean"], 0.325)
+
+
+def test_fig8_real_training_records_the_right_windows():
+    """real_training's wiring against a hand-run GD: measurement steps, rescaled time, the
+    update window, and each recorded number at its step."""
+    X, Y, E0 = fig8_tiny()
+    X, Y, Xt, Yt = X[:12], Y[:12], X[12:], Y[12:]
+    lam, lr = 0.1, 0.01  # tau per step 2e-3: a measurement every 25 steps, windows of 5
+    W0 = MA.optimal_readout(np.maximum(X @ E0, 0), Y, lam)
+    r = grok.real_training(E0, W0, {"X": X, "Y": Y, "Xt": Xt, "Yt": Yt}, lam, lr, 0.2)
+    Es, Ws = [E0], [W0]
+    for _ in range(100):
+        gE, gW = M.loss_grad((Es[-1], Ws[-1]), X, Y, lam)
+        Es.append(Es[-1] - lr * gE)
+        Ws.append(Ws[-1] - lr * gW)
+    assert r["steps"] == 100 and np.allclose(r["tau"], 2e-3 * np.arange(0, 101, 25))
+    cos = lambda a, b: a.ravel() @ b.ravel() / (np.linalg.norm(a) * np.linalg.norm(b))  # noqa: E731
+    for k, t in enumerate(range(0, 101, 25)):
+        E, W = Es[t], Ws[t]
+        assert np.isclose(r["train_loss"][k], np.sum((np.maximum(X @ E, 0) @ W - Y) ** 2), rtol=1e-10)
+        assert r["test_acc"][k] == MA.accuracy(E, W, Xt, Yt)
+        W_opt = MA.optimal_readout(np.maximum(X @ E, 0), Y, lam)
+        assert np.isclose(r["w2_gap"][k], np.linalg.norm(W - W_opt) / np.linalg.norm(W_opt), rtol=1e-8)
+        if k:
+            U = E - Es[t - 5]  # the last 0.01 of tau
+            assert np.isclose(r["cos"][k], cos(U, MA.closed_form_update(E, X, Y)), rtol=1e-8), k
+            assert np.isclose(r["cos_Z"][k - 1], cos(U, MF.norm_min_on_Z(E, W, X)), rtol=1e-8), k
+    assert np.isnan(r["cos"][0]) and np.allclose(r["tau_Z"], r["tau"][1:])
+
+
 def test_fig8_quick_numbers():
     with tempfile.TemporaryDirectory() as out:
         s = grok.jsonable(grok.fig8(Namespace(out=out, seed=0, quick=True))["fig8"])
@@ -683,6 +960,8 @@ def test_fig8_quick_numbers():
         assert keys <= set(r), f"missing {keys - set(r)}"
         assert abs(r["lr"] * r["sharpness"] - 1) < 1e-12 and -1 <= r["cos_mean"] <= 1
         assert 0 < r["w2_gap_mean"] < 1 and r["steps"] > 100, r
+        assert r["steps"] == int(np.ceil(s["settings"]["tau"] / grok.rescaled_time(r["lr"], r["lambda"], 1)))
+    assert s["settings"]["n_train"] == round(0.7 * 13 * 14 / 2) and np.isclose(s["settings"]["init_std"], 13 ** -0.5)
 
 
 # ---------------------------------------------------------------- command line, robustness
