@@ -509,11 +509,10 @@ def fig6_fourier(runs):
     out = {}
     for when, i in (("init", 0), ("final", -1)):
         d = [MA.fourier_diagnostics(xp.asarray(res["snaps"][i])) for res in runs]
-        top4 = [np.sort(x["power"])[-4:].sum() / x["power"].sum() for x in d]
         out.update({f"norm_ratio_{when}": np.mean([x["norm_ratio"].mean() for x in d]),
                     f"cos_re_im_{when}": np.mean([x["cos_re_im"].mean() for x in d]),
                     f"within_vs_across_{when}": np.mean([x["within_vs_across"] for x in d]),
-                    f"power_top4_fraction_{when}": np.mean(top4)})
+                    f"power_top4_fraction_{when}": np.mean([x["power_top4_fraction"] for x in d])})
     return out
 
 

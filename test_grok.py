@@ -725,6 +725,8 @@ def test_simulate_is_euler_on_eq20_and_keeps_zero_loss():
     assert np.array_equal(res["snaps"][0], E)
     assert res["train_loss"].max() < 1e-16 and res["train_acc"].min() == 1.0
     assert abs(res["test_acc"][-1] - MA.test_accuracy(manual, X, Y, Xt, Yt)) < 1e-12
+    res = MA.simulate(E, X, Y, Xt, Yt, lr=1e-2, steps=7, every=5, snapshots=2)
+    assert list(res["step"]) == [0, 5, 7] and list(res["snap_steps"]) == [0, 4, 7], "the last step is recorded"
 
 
 def test_displacement_cosine_of_the_closed_form_against_itself_is_one():
@@ -752,11 +754,14 @@ def test_simulate_stops_on_nan_naming_figure_and_step():
 def test_simulate_warns_on_ill_conditioned_HHt_and_rejects_narrow_width():
     import warnings
     X, Y, Xt, Yt, E = modadd_problem()
-    X2 = np.vstack([X, X[:1] + 1e-7 * X[1:2]])  # a near-duplicate sample: H H^T nearly singular
-    with warnings.catch_warnings(record=True) as caught:
-        warnings.simplefilter("always")
-        MA.simulate(E, X2, np.vstack([Y, Y[:1]]), Xt, Yt, lr=1e-3, steps=2)
-    assert any("cond(H H^T) > 1e12" in str(w.message) for w in caught), "no ill-conditioning warning"
+    for eps, cond in ((1e-5, 1.4e13), (1e-4, 1.4e11)):  # a near-duplicate sample: H H^T nearly singular
+        X2 = np.vstack([X, X[:1] + eps * X[1:2]])
+        with warnings.catch_warnings(record=True) as caught:
+            warnings.simplefilter("always")
+            res = MA.simulate(E, X2, np.vstack([Y, Y[:1]]), Xt, Yt, lr=1e-3, steps=2)
+        assert abs(res["cond"][0] / cond - 1) < 0.1, res["cond"]
+        warned = any("cond(H H^T) > 1e12" in str(w.message) for w in caught)
+        assert warned == (cond > 1e12), f"cond {cond:.1e}: warned {warned}; the threshold is 1e12"
     try:
         MA.simulate(E[:, :X.shape[0]], X, Y, Xt, Yt, lr=1e-3, steps=2)
     except ValueError as e:
@@ -824,7 +829,7 @@ def test_fourier_diagnostics_known_answers():
     # |Re F_k|, |Im F_k| directions: e1, e2 | u, u | e3, e4 | e3, e3 | e4, e3 with u = (e1 + e2)/sqrt(2):
     # within = mean over the 10 off-diagonal same-frequency entries = 4/10; across = (4 sqrt2 + 12)/80
     assert abs(d["within_vs_across"] - 0.4 / ((4 * 2 ** 0.5 + 12) / 80)) < 1e-12, d["within_vs_across"]
-    assert list(MA.strongest_frequencies(E)) == [3, 1, 2, 4]
+    assert list(MA.strongest_frequencies(E)) == [3, 1, 2, 4] and np.isclose(d["power_top4_fraction"], 9 / 9.3125)
     rnd = [np.random.default_rng(i).normal(size=(11, 4)) for i in (1, 2)]
     f = grok.fig6_fourier([{"snaps": [rnd[0], E]}, {"snaps": [rnd[1], E]}])
     assert np.isclose(f["power_top4_fraction_final"], 9 / 9.3125) and np.isclose(f["norm_ratio_final"], 0.75)
