@@ -264,6 +264,13 @@ def test_fig1_quick_numbers():
     floor = np.sqrt(2) * lams / (2 + lams)  # where the normal component settles
     assert np.all(np.diff(dmax) > 0), f"Thm 4.8: distance to Z must shrink with lambda: {dmax}"
     assert np.all((dmax >= floor * (1 - 1e-9)) & (dmax < 1.1 * floor)), (dmax, floor)
+    for lam, t_mem, dm in zip(lams, mem, dmax):  # the whole run by hand: GD on (x.w - 2)^2 + lam |w|^2
+        W = [np.array([-1.0, 1.0])]
+        for _ in range(s["steps"]):
+            W.append(W[-1] - 0.1 * (2 * (W[-1].sum() - 2) * np.ones(2) + 2 * lam * W[-1]))
+        r = np.array(W).sum(axis=1) - 2  # the residual x.w - y; the distance to Z is |r| / sqrt(2)
+        assert t_mem == np.flatnonzero(r[1:] ** 2 > 0.99 * r[:-1] ** 2)[0], (lam, t_mem)
+        assert np.isclose(dm, np.abs(r[t_mem:]).max() / 2 ** 0.5, rtol=1e-9), (lam, dm)
     w = np.array(s["final_w"])  # the reported losses are those of the final weights
     assert np.allclose(s["final_train_loss"], (w.sum(axis=1) - 2) ** 2, rtol=1e-9, atol=0)
     Xt = np.random.default_rng(0).normal(size=(100, 2))  # fig1's test set at seed 0: y = x1 + x2
@@ -284,6 +291,18 @@ def test_fig2_quick_numbers():
     assert s["post_memorization_alignment"] > 0.99, \
         f"updates after memorization should follow -P_T w: mean cos {s['post_memorization_alignment']}"
     assert np.isclose(s["post_memorization_alignment"], np.mean(s["post_memorization_alignment_per_run"]))
+    x, lam = np.ones(3), s["lam"]
+    for w, t_mem, align in zip(s["inits"], s["steps_to_memorize"], s["post_memorization_alignment_per_run"]):
+        W = [np.array(w)]  # the run by hand: GD on (x.w - 3)^2 + lam |w|^2, lr 0.1
+        for _ in range(s["steps"]):
+            W.append(W[-1] - 0.1 * (2 * (x @ W[-1] - 3) * x + 2 * lam * W[-1]))
+        W = np.array(W)
+        r2 = (W @ x - 3) ** 2
+        assert t_mem == np.flatnonzero(r2[1:] > 0.99 * r2[:-1])[0]
+        g = -(W[:-1] - np.outer(W[:-1] @ x, x) / 3)  # -P_T w, P_T = I - x x^T / |x|^2
+        U = W[1:] - W[:-1]
+        cos = (U * g).sum(1) / (np.linalg.norm(U, axis=1) * np.linalg.norm(g, axis=1))
+        assert np.isclose(align, cos[t_mem:].mean(), rtol=1e-9), (align, cos[t_mem:].mean())
     assert np.allclose(s["inits"], np.random.default_rng(0).normal(0.0, 1.5, size=(4, 3))), \
         "Fig. 2 starts: four draws of N(0, 1.5^2 I) from the seed"
 
