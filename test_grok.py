@@ -535,6 +535,7 @@ def test_fig5_phases():
 
 def test_fig5_window_and_measurement_grid():
     assert grok.FIG5_WINDOW == 10, "App. D: the update is theta_t - theta_{t-10}"
+    assert (grok.FIG5_P, grok.FIG5_HIDDEN, grok.FIG5_HELD_OUT, grok.FIG5_LR, grok.FIG5_RUNS) == (11, 128, 7, 1.0, 5)
     measured, curve = grok.fig5_grid(3000, 4, 30)
     assert np.all(curve % 10 == 0) and np.all(measured % 10 == 0), "steps must be multiples of the window"
     assert curve[0] == 0 and curve[-1] == measured[-1] == 3000 and measured[0] == 20
@@ -862,6 +863,12 @@ def test_fourier_diagnostics_known_answers():
     assert np.isclose(f["cos_re_im_init"], np.mean([x["cos_re_im"].mean() for x in r]))
     assert np.isclose(f["power_top4_fraction_init"],
                       np.mean([np.sort(x["power"])[1:].sum() / x["power"].sum() for x in r]))
+
+
+def test_fig6_defaults_are_the_papers():
+    s = grok.fig6_settings(grok.parse_args([]))
+    assert s == {"p": 37, "hidden": 512, "train_frac": 0.7, "lr": 1e-3, "steps": 5000, "runs": 5}, s
+    assert grok.fig6_settings(Namespace(quick=False)) == s, "fig6_settings' own defaults differ"
 
 
 def test_fig6_quick_numbers():
