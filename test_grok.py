@@ -584,6 +584,59 @@ def test_fig5_smooth_slopes_stop_at_the_first_relu_flip():
     assert abs(grok.loglog_slope(deltas, 7 * deltas ** 1.5) - 1.5) < 1e-12
 
 
+def test_fig5_summary_on_designed_records():
+    """fig5() with fig5_run / fig5_thm414 / plots replaced by designed records: every summary
+    number against its hand-computed value. Measured steps 20, 110, 560, 3000 (--quick grid);
+    the curve point before each has a different phase, so reading the phase one point off shows."""
+    measured, curve = grok.fig5_grid(3000, 4, 30)
+    def record(train_from, test_steps, cos_m, cos_gn, resid, dist, smin):
+        train = np.where(curve >= train_from, 1.0, 0.9)
+        test = np.zeros(len(curve))
+        for t, a in test_steps:
+            test[list(curve).index(t):] = a
+        return {"train_loss": np.ones(len(curve)), "test_loss": np.ones(len(curve)), "train_acc": train,
+                "test_acc": test, "cos_momentum": np.array(cos_m), "cos_gauss-newton": np.array(cos_gn),
+                "residual_momentum": np.array(resid), "residual_gauss-newton": 1e-3 * np.array(resid),
+                "dist_momentum": np.array(dist), "dist_gauss-newton": 2 * np.array(dist),
+                "sigma_min_momentum": np.array(smin), "sigma_min_gauss-newton": 0.5 * np.array(smin)}
+    recs = [record(110, [(560, 4 / 7), (920, 0.96), (3000, 1.0)], [0.1, 0.2, 0.3, 0.4], [0.5, 0.6, 0.7, 0.8],
+                   [1, 2, 3, 4], [1, 1, 1, 1], [0.9, 0.8, 0.7, 0.6]),  # phases: -, mem., grokking, gen.
+            record(20, [], [-0.1] * 4, [0.0] * 4, [5, 6, 7, 8], [3, 3, 3, 3], [0.5, 0.4, 0.3, 0.2])]  # all mem.
+    deltas = grok.FIG5_DELTAS
+    ratios = np.stack([deltas, 2 * deltas, 4 * deltas ** 2])
+    flips = np.zeros((3, len(deltas)), int)
+    flips[0, 5:] = 1  # first flip at deltas[5]; the smooth fits give slopes 1, 1, 2
+    thm = iter([(ratios[:2], flips[:2], 0.25, 1e-22), (ratios[2:], flips[2:], 0.75, 3e-22)])
+    stubs = {"fig5_run": lambda rng, m, c, label: (recs.pop(0), None, (None, None)),
+             "fig5_thm414": lambda *a: next(thm)}
+    saved = {k: getattr(grok, k) for k in stubs} | {"plots": (plots.fig5, plots.fig7)}
+    for k, f in stubs.items():
+        setattr(grok, k, f)
+    plots.fig5 = plots.fig7 = lambda *a: None
+    try:
+        out = grok.fig5(Namespace(out="", seed=0, quick=True))["fig5"]
+    finally:
+        grok.fig5_run, grok.fig5_thm414 = saved["fig5_run"], saved["fig5_thm414"]
+        plots.fig5, plots.fig7 = saved["plots"]
+    assert out["points_by_phase"] == {"memorized": 5, "grokking": 1, "generalized": 1}
+    want = {"momentum": {"memorized": (0.2 - 0.4) / 5, "grokking": 0.3, "generalized": 0.4},
+            "gauss-newton": {"memorized": 0.6 / 5, "grokking": 0.7, "generalized": 0.8}}
+    for m in want:
+        for ph in want[m]:
+            assert np.isclose(out["cos_by_phase"][m][ph], want[m][ph]), (m, ph, out["cos_by_phase"])
+    for m, cos in (("momentum", 0.15), ("gauss-newton", 0.4)):  # means over nets: rising to step 3000
+        assert out["cos_peak_of_mean"][m]["step"] == 3000 and np.isclose(out["cos_peak_of_mean"][m]["cos"], cos)
+    assert np.isclose(out["projection_residual_median"]["momentum"], 4.5)
+    assert np.isclose(out["projection_residual_median"]["gauss-newton"], 4.5e-3)
+    assert out["projection_distance_median"] == {"momentum": 2.0, "gauss-newton": 4.0}
+    assert out["sigma_min_J_min"] == 0.1 and out["grok_step"] == [3000, None]
+    assert np.allclose(out["thm414_ratio_geomean"], 2 * deltas ** (4 / 3))  # (d * 2d * 4d^2)^(1/3)
+    assert out["thm414_first_flip_delta"] == [deltas[5], None, None]
+    assert np.allclose(out["thm414_slopes_smooth"], [1, 1, 2]) and np.isclose(out["thm414_slope_real"], 4 / 3)
+    assert out["thm414_sigma_min_J"] == [0.25, 0.75] and out["thm414_start_loss_max"] == 3e-22
+    assert np.isclose(out["thm414_slope_all_deltas"], 4 / 3)
+
+
 def test_fig5_quick_run_writes_both_figures():
     from argparse import Namespace
     seen, draw = {}, plots.fig5
