@@ -131,7 +131,7 @@ def fig3(panels, out, path):
               xlim=(p["A"].min(), p["A"].max()), ylim=(p["B"].min(), p["B"].max()),
               title=f"({'abc'[k]}) {model}\n{zset}\n"
                     f"final ({fp[0]:.3f}, {fp[1]:.3f}), train loss {o['loss']:.1e}\n"
-                    f"reached the min-norm point (distance < 0.05): {o['reached_min_norm']}")
+                    f"reached the min-norm point (distance < {out['reached_within']:g}): {o['reached_min_norm']}")
         a.legend(loc="upper right")
     fig.colorbar(cs, ax=ax, shrink=0.8, label="log10 training loss (squared error, no lambda term)")
     fig.suptitle(f"Fig. 3  curved, singular and kinked zero-loss sets (dotted circle: ||w|| of the "

@@ -320,6 +320,7 @@ def test_fig3_quick_numbers():
         assert err < 1e-2, f"{name}: final point {p['final_point']} is not the minimizer {w}"
         assert p["loss"] < 1e-3, f"{name}: final training loss {p['loss']}"
         assert np.isclose(p["dist_to_min_norm_point"], np.linalg.norm(np.subtract(p["final_point"], p["min_norm_point"])))
+        assert p["reached_min_norm"] == (p["dist_to_min_norm_point"] < 0.05) and s["reached_within"] == 0.05
 
 
 def test_fig4_quick_numbers():
