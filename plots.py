@@ -172,9 +172,8 @@ def fig4(views, neg_grads, out, path):
     a = ax[3]
     d, c = out["sweep_distances"], out["sweep_cos"]
     a.loglog(d, c, "o-", ms=3, label="measured along the normal at P")
-    near = d <= out["fit_max_distance"]
-    fit = np.polyfit(np.log10(d[near]), np.log10(c[near]), 1)
-    a.loglog(d[near], 10 ** np.polyval(fit, np.log10(d[near])), "k--",
+    near = d <= out["fit_max_distance"]  # the fitted line: the summary's slope through the first point
+    a.loglog(d[near], c[0] * (d[near] / d[0]) ** out["thm414_slope"], "k--",
              label=f"fit for distance <= {out['fit_max_distance']}: slope {out['thm414_slope']:.3f}")
     a.loglog(out["distances_ABC"], out["cos_at_ABC"], "rs", mfc="none", label="A, B, C")
     a.set(xlabel="distance to Z", ylabel="|cos(gradient, tangent of Z)|",
