@@ -928,30 +928,39 @@ def test_fig6_defaults_are_the_papers():
 def test_fig6_quick_numbers():
     """The --quick Fig. 6 (3 runs, p = 17, 500 steps of 1e-2; drawing skipped): every run groks
     and the Fourier picture moves as in the full run; the summary reduces the runs as documented."""
-    seen, draw = {}, (plots.fig6, plots.fig6_circles)
-    plots.fig6 = lambda step, acc, norms, d0, d1, s, path: seen.update(step=step, acc=acc, norms=norms)
-    plots.fig6_circles = lambda *a: None
+    runs, saved = [], (grok.fig6_run, plots.fig6, plots.fig6_circles)
+    grok.fig6_run = lambda *a: runs.append(saved[0](*a)) or runs[-1]
+    plots.fig6 = plots.fig6_circles = lambda *a: None
     try:
         s = grok.jsonable(grok.fig6(Namespace(out="", seed=0, quick=True))["fig6"])
     finally:
-        plots.fig6, plots.fig6_circles = draw
-    step, acc, norms = seen["step"], seen["acc"], np.array(seen["norms"])
+        grok.fig6_run, plots.fig6, plots.fig6_circles = saved
     st = s["settings"]
     assert (st["p"], st["hidden"], st["steps"], st["lr"], s["runs"]) == (17, 160, 500, 1e-2, 3)
     assert st["n_train"] == 107 and np.isclose(st["init_std"], 17 ** -0.5) and st["record_every"] == 10
-    assert list(step) == list(range(0, 501, 10)) and acc.shape == (3, 51)
+    for r, res in enumerate(runs):  # each run: its own split and initial E from (seed, 6, r)
+        rng = np.random.default_rng([0, 6, r])
+        MA.train_test_split(153, 0.7, rng)
+        assert np.array_equal(res["snaps"][0], MA.init_embedding(rng, 17, 160)), f"run {r}: wrong init"
+        assert list(res["step"]) == list(range(0, 501, 10)) and len(res["cond"]) == 61
+    acc = np.stack([res["test_acc"] for res in runs])
+    norms = np.stack([res["norm"] for res in runs])
     assert s["test_acc_final"] == [1.0, 1.0, 1.0], f"quick runs must grok: {s['test_acc_final']}"
     assert s["test_acc_mean_at"] == {"0": acc[:, 0].mean(), "500": 1.0} and acc[:, 0].mean() < 0.2
-    assert s["grok_step"] == [int(step[np.argmax(a >= 0.95)]) for a in acc] and max(s["grok_step"]) < 500
-    assert s["train_loss_max"] < 1e-16 and s["train_acc_min"] == 1.0
+    assert s["grok_step"] == [int(res["step"][np.argmax(a >= 0.95)]) for res, a in zip(runs, acc)]
+    assert max(s["grok_step"]) < 500
+    assert s["train_loss_max"] == max(res["train_loss"].max() for res in runs) < 1e-16
+    assert s["train_acc_min"] == 1.0 and all(res["train_acc"].min() == 1 for res in runs)
     # ||E0||_F of N(0, 1/p) entries is sqrt(d_h) to ~1%
     assert abs(s["norm_init_mean"] / 160 ** 0.5 - 1) < 0.03, s["norm_init_mean"]
     assert np.allclose([s["norm_init_mean"], s["norm_max_mean"], s["norm_final_mean"]],
                        [norms[:, 0].mean(), norms.max(axis=1).mean(), norms[:, -1].mean()], rtol=1e-12)
-    run0 = grok.TRAJECTORIES["fig6"]
-    assert run0["cond"].max() <= s["cond_HHt_max"] < 1e12 and len(run0["cond"]) == 61
-    assert s["top_frequencies_run0"] == list(MA.strongest_frequencies(run0["snaps"][-1]))
-    f = s["fourier"]  # as in the full run (README): rounder, flatter circles on their own units
+    assert s["cond_HHt_max"] == max(res["cond"].max() for res in runs) < 1e12
+    assert s["top_frequencies_run0"] == list(MA.strongest_frequencies(runs[0]["snaps"][-1]))
+    assert grok.TRAJECTORIES["fig6"]["snaps"] is runs[0]["snaps"], "the animation must get run 0"
+    f = s["fourier"]
+    assert f == grok.jsonable(grok.fig6_fourier(runs))
+    # as in the full run (README): rounder, flatter circles on their own units
     assert f["norm_ratio_final"] > f["norm_ratio_init"] and f["cos_re_im_final"] < f["cos_re_im_init"]
     assert f["within_vs_across_final"] > 1.5 * f["within_vs_across_init"], f
 
