@@ -1048,9 +1048,28 @@ def test_fig8_real_training_records_the_right_windows():
 
 
 def test_fig8_quick_numbers():
-    with tempfile.TemporaryDirectory() as out:
-        s = grok.jsonable(grok.fig8(Namespace(out=out, seed=0, quick=True))["fig8"])
-        assert os.path.getsize(os.path.join(out, "fig8_real_vs_sim.png")) > 10000, "no figure"
+    seen, draw = {}, plots.fig8
+    plots.fig8 = lambda *a: seen.update(args=a) or draw(*a)
+    try:
+        with tempfile.TemporaryDirectory() as out:
+            s = grok.jsonable(grok.fig8(Namespace(out=out, seed=0, quick=True))["fig8"])
+            assert os.path.getsize(os.path.join(out, "fig8_real_vs_sim.png")) > 10000, "no figure"
+    finally:
+        plots.fig8 = draw
+    sim_tau, sim_acc, curves = seen["args"][:3]
+    assert np.allclose(sim_tau, np.arange(21) * 0.05), "Eq. 20 recorded every 0.05 of tau, eta = 1e-2"
+    for r, c in zip(s["runs"], curves):
+        assert r["grok_tau_sim"] == MA.grok_step(sim_tau, sim_acc) and r["grok_tau_real"] == MA.grok_step(c["tau"], c["test_acc"])
+        assert c["w2_gap"][0] < 1e-12, "W2 must start at its optimal (ridge) readout for this lambda"
+        assert np.allclose(np.diff(c["tau"]), 0.05, rtol=0.05) and c["tau"][0] == 0
+    rng = np.random.default_rng([0, 8])  # the start, rebuilt: sharpness of L_lam at (E0, W2*(E0))
+    X, Y, _ = MA.modular_addition(13)
+    tr, _ = MA.train_test_split(len(X), 0.7, rng)
+    E0, X, Y = MA.init_embedding(rng, 13, 96), X[tr], Y[tr]
+    for r in s["runs"]:
+        J = M.jacobian((E0, MA.optimal_readout(M.relu(X @ E0), Y, r["lambda"])), X)
+        top = 2 * np.linalg.eigvalsh(J @ J.T)[-1] + 2 * r["lambda"]
+        assert abs(r["sharpness"] / top - 1) < 1e-6, (r["sharpness"], top)
     keys = {"lambda", "lr", "steps", "grok_tau_real", "grok_tau_sim", "cos_mean", "w2_gap_mean"}
     assert [r["lambda"] for r in s["runs"]] == list(s["settings"]["lambdas"])
     for r in s["runs"]:
