@@ -237,7 +237,7 @@ def test_fig4_parabola_gradient_and_projection():
         fd = fd_grad(lambda v: float(grok.parabola_loss(v)), th)
         assert rel_err(grok.parabola_loss_grad(th), fd) < 1e-6, "grad of (y - x^2)^2 is wrong"
     P, t, n = grok.parabola_frame(0.5)
-    for d in (0.6, 0.06, 0.006):
+    for d in (3.0, 0.6, 0.06, 0.006):  # 3 > the radius of curvature 1.41: n must point outwards
         a, b = P + d * n
         # closest point (x, x^2) of Z: d/dx [(x-a)^2 + (x^2-b)^2] = 0  <=>  2x^3 + (1-2b)x - a = 0
         xs = np.roots([2.0, 0.0, 1.0 - 2.0 * b, -a])
