@@ -381,6 +381,9 @@ def test_tangent_projector_idempotent_symmetric_annihilated_by_J():
     # the rank tolerance: repeated rows make J J^T singular but leave null(J) unchanged
     P2 = MF.tangent_projector(np.vstack([J, J[:3], 2 * J[3:4]]))(np.eye(d))
     assert np.abs(P2 - P).max() < 1e-8, "rank-deficient J: projector changed"
+    for c in (1e-7, 1e7):  # the tolerance is relative to sigma_max: P_T does not depend on J's scale
+        P3 = MF.tangent_projector(c * np.vstack([J, J[:3], 2 * J[3:4]]))(np.eye(d))
+        assert np.abs(P3 - P).max() < 1e-8, f"J scaled by {c}: projector changed"
 
 
 def test_min_norm_step_is_the_least_squares_minimum_norm_solution():
@@ -919,6 +922,19 @@ def test_fourier_diagnostics_known_answers():
                       np.mean([np.sort(x["power"])[1:].sum() / x["power"].sum() for x in r]))
 
 
+def test_fig6_circle_rows_known_answers():
+    """Two circles in orthogonal planes: E0 = radius 1 at k = 2 on units 1-2, 0.5 at k = 3 on
+    units 3-4; E1 = radius 0.5 at k = 2 on units 3-4, 2 at k = 3 on units 1-2. The share of
+    E's spread in a plane, drawn in each panel, is then known."""
+    w = 2 * np.pi * np.arange(11) / 11
+    circle = lambda k, r, i: r * np.outer(np.cos(k * w), np.eye(4)[i]) + r * np.outer(np.sin(k * w), np.eye(4)[i + 1])  # noqa: E731
+    E0, E1 = 3 + circle(2, 1, 0) + circle(3, 0.5, 2), circle(2, 0.5, 2) + circle(3, 2, 0)
+    rows = grok.fig6_circle_rows(E0, E1, [2, 3])
+    share = [[(c ** 2).sum() / var for c in coords] for _, coords, var in rows]
+    assert np.allclose([var for *_, var in rows], [11 * 1.25, 11 * 1.25, 11 * 4.25])
+    assert np.allclose(share, [[0.8, 0.2], [0.2, 0.8], [0.25 / 4.25, 4 / 4.25]]), share
+
+
 def test_fig6_defaults_are_the_papers():
     s = grok.fig6_settings(grok.parse_args([]))
     assert s == {"p": 37, "hidden": 512, "train_frac": 0.7, "lr": 1e-3, "steps": 5000, "runs": 5}, s
@@ -928,9 +944,10 @@ def test_fig6_defaults_are_the_papers():
 def test_fig6_quick_numbers():
     """The --quick Fig. 6 (3 runs, p = 17, 500 steps of 1e-2; drawing skipped): every run groks
     and the Fourier picture moves as in the full run; the summary reduces the runs as documented."""
-    runs, saved = [], (grok.fig6_run, plots.fig6, plots.fig6_circles)
+    runs, drawn, saved = [], {}, (grok.fig6_run, plots.fig6, plots.fig6_circles)
     grok.fig6_run = lambda *a: runs.append(saved[0](*a)) or runs[-1]
-    plots.fig6 = plots.fig6_circles = lambda *a: None
+    plots.fig6 = lambda *a: drawn.update(fig6=a)
+    plots.fig6_circles = lambda *a: drawn.update(circles=a)
     try:
         s = grok.jsonable(grok.fig6(Namespace(out="", seed=0, quick=True))["fig6"])
     finally:
@@ -956,7 +973,14 @@ def test_fig6_quick_numbers():
     assert np.allclose([s["norm_init_mean"], s["norm_max_mean"], s["norm_final_mean"]],
                        [norms[:, 0].mean(), norms.max(axis=1).mean(), norms[:, -1].mean()], rtol=1e-12)
     assert s["cond_HHt_max"] == max(res["cond"].max() for res in runs) < 1e12
-    assert s["top_frequencies_run0"] == list(MA.strongest_frequencies(runs[0]["snaps"][-1]))
+    E0, E1 = runs[0]["snaps"][0], runs[0]["snaps"][-1]
+    assert s["top_frequencies_run0"] == list(MA.strongest_frequencies(E1))
+    step, acc_drawn, _, d0, d1 = drawn["fig6"][:5]  # panels (c)-(f): run 0's first and last E
+    assert np.array_equal(acc_drawn, acc) and np.array_equal(step, runs[0]["step"])
+    for d, E in ((d0, E0), (d1, E1)):
+        assert d["within_vs_across"] == MA.fourier_diagnostics(E)["within_vs_across"]
+    rows, ks = drawn["circles"][:2]
+    assert list(ks) == s["top_frequencies_run0"] and np.array_equal(rows[2][1][0], MA.circle_coords(E1, ks[0]))
     assert grok.TRAJECTORIES["fig6"]["snaps"] is runs[0]["snaps"], "the animation must get run 0"
     f = s["fourier"]
     assert f == grok.jsonable(grok.fig6_fourier(runs))
@@ -991,7 +1015,7 @@ def test_fig8_sharpness_is_top_hessian_eigenvalue_on_Z():
     W2 = MA.optimal_readout(np.maximum(X @ E, 0), Y)  # on Z
     J = M.jacobian((E, W2), X)
     top = np.linalg.eigvalsh(2 * J.T @ J)[-1] + 2 * 0.1
-    assert rel_err(MF.sharpness((E, W2), X, 0.1), top) < 1e-6, "sharpness (default power iterations) is wrong"
+    assert rel_err(MF.sharpness((E, W2), X, 0.1), top) < 1e-6, "sharpness (default iterations) is wrong"
 
 
 def test_fig8_norm_min_on_Z_is_projected_norm_gradient():
