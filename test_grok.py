@@ -425,7 +425,7 @@ def heavy_ball_projection(params, X, Y, lr, steps=100, momentum=0.9):
 
 def test_momentum_projection_is_the_papers_100_steps_of_momentum_0p9():
     X, Y, params = fig5_tiny_net()
-    on_Z, res = MF.zero_loss_projection(params, X, Y, method="momentum", lr=0.5)  # the defaults
+    on_Z, res = MF.zero_loss_projection(params, X, Y, method="momentum", lr=0.5)  # default steps, momentum
     ref = heavy_ball_projection(params, X, Y, 0.5)
     assert rel_err(M.pack(on_Z), M.pack(ref)) < 1e-10, "not 100 steps of lr 0.5, momentum 0.9, mean loss"
     assert abs(res / M.loss(ref, X, Y, mean=True) - 1) < 1e-6, "residual is not the loss reached"
