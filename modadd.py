@@ -272,10 +272,10 @@ def fourier_features(E):
 
 
 def fourier_diagnostics(E):
-    """Fig. 6 (a)-(c) per frequency k: power ||F_k||^2, min/max of ||Re F_k||, ||Im F_k||,
-    |cos(Re F_k, Im F_k)|, and the cosine-similarity matrix of |Re F_1|, |Im F_1|, |Re F_2|, ...
-    with within / across = mean similarity of the Re-Im pair of one frequency over the mean
-    similarity between vectors of different frequencies."""
+    """Fig. 6 (a)-(c) per frequency k: power ||F_k||^2 (and the share of the 4 strongest),
+    min/max of ||Re F_k||, ||Im F_k||, |cos(Re F_k, Im F_k)|, and the cosine-similarity matrix
+    of |Re F_1|, |Im F_1|, |Re F_2|, ... with within / across = mean similarity of the Re-Im
+    pair of one frequency over the mean similarity between vectors of different frequencies."""
     F = fourier_features(E)
     R, I = F.real, F.imag
     nr, ni = xp.linalg.norm(R, axis=1), xp.linalg.norm(I, axis=1)
@@ -286,8 +286,9 @@ def fourier_diagnostics(E):
     same = freq[:, None] == freq[None, :]
     within = S[same & ~np.eye(S.shape[0], dtype=bool)].mean()
     across = S[~same]  # empty for p = 3, whose only frequency is k = 1: the ratio is then NaN
+    power = M.to_numpy(nr ** 2 + ni ** 2)
     return {"k": np.arange(1, F.shape[0] + 1),
-            "power": M.to_numpy(nr ** 2 + ni ** 2),
+            "power": power, "power_top4_fraction": float(np.sort(power)[-4:].sum() / power.sum()),
             "norm_ratio": M.to_numpy(xp.minimum(nr, ni) / xp.maximum(nr, ni)),
             "cos_re_im": M.to_numpy(xp.abs(xp.sum(R * I, axis=1)) / (nr * ni)),
             "similarity": S,

@@ -134,7 +134,7 @@ def fig3(panels, out, path):
               xlim=(p["A"].min(), p["A"].max()), ylim=(p["B"].min(), p["B"].max()),
               title=f"({'abc'[k]}) {model}\n{zset}\n"
                     f"final ({fp[0]:.3f}, {fp[1]:.3f}), train loss {o['loss']:.1e}\n"
-                    f"reached the min-norm point (distance < 0.05): {o['reached_min_norm']}")
+                    f"reached the min-norm point (distance < {out['reached_within']:g}): {o['reached_min_norm']}")
         a.legend(loc="upper right")
     fig.colorbar(cs, ax=ax, shrink=0.8, label="log10 training loss (squared error, no lambda term)")
     fig.suptitle(f"Fig. 3  curved, singular and kinked zero-loss sets (dotted circle: ||w|| of the "
@@ -175,9 +175,8 @@ def fig4(views, neg_grads, out, path):
     a = ax[3]
     d, c = out["sweep_distances"], out["sweep_cos"]
     a.loglog(d, c, "o-", ms=3, label="measured along the normal at P")
-    near = d <= out["fit_max_distance"]
-    fit = np.polyfit(np.log10(d[near]), np.log10(c[near]), 1)
-    a.loglog(d[near], 10 ** np.polyval(fit, np.log10(d[near])), "k--",
+    near = d <= out["fit_max_distance"]  # the fitted line: the summary's slope through the first point
+    a.loglog(d[near], c[0] * (d[near] / d[0]) ** out["thm414_slope"], "k--",
              label=f"fit for distance <= {out['fit_max_distance']}: slope {out['thm414_slope']:.3f}")
     a.loglog(out["distances_ABC"], out["cos_at_ABC"], "rs", mfc="none", label="A, B, C")
     a.set(xlabel="distance to Z", ylabel="|cos(gradient, tangent of Z)|",
@@ -247,7 +246,7 @@ def fig5(R, ratios, flips, deltas, out, path):
         if (f > 0).any():
             k = np.argmax(f > 0)
             a.plot(deltas[k], r[k], "x", color="k", ms=5)
-    gm = np.exp(np.log(ratios).mean(axis=0))
+    gm = out["thm414_ratio_geomean"]
     a.plot(deltas, gm, color="tab:purple", lw=2, label="geometric mean over nets and directions")
     a.plot(deltas, gm[0] * deltas / deltas[0], "k--", lw=1, label="slope 1 (Thm 4.14)")
     a.plot([], [], "x", color="k", label="first ReLU sign change along that direction")
@@ -289,7 +288,8 @@ def fig7(R, phase, out, path):
     x = np.arange(len(phases))
     for i, (meth, color) in enumerate(FIG5_COLORS.items()):
         cos = R[f"cos_{meth}"]
-        mean = [np.mean(cos[phase == ph]) if (phase == ph).any() else np.nan for ph in phases]
+        by_phase = out["cos_by_phase"][meth]  # None for a phase without points
+        mean = [np.nan if by_phase[ph] is None else by_phase[ph] for ph in phases]
         a.bar(x + (i - 0.5) * 0.38, mean, 0.36, color=color, alpha=0.7,
               label=FIG5_LABELS[meth].split(" (")[0])
         for j, ph in enumerate(phases):  # one dot per net: its mean over the phase
@@ -422,7 +422,7 @@ def fig6(step, acc, norms, d0, d1, s, path):
     cx = fig.add_subplot(gs[0, 3])
     for d, name, c in ((d0, "initial", "0.6"), (d1, "final", "tab:red")):
         share = d["power"] / d["power"].sum()
-        cx.plot(k, share, "o-", ms=3, color=c, label=f"{name} E (top 4 hold {np.sort(share)[-4:].sum():.0%})")
+        cx.plot(k, share, "o-", ms=3, color=c, label=f"{name} E (top 4 hold {d['power_top4_fraction']:.0%})")
     cx.set(xlabel="frequency k", ylabel="share of Fourier power $\\|F_k\\|^2$", ylim=(0, None),
            title="(c) run 0: Fourier power per frequency")
     cx.legend()
