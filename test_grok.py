@@ -444,8 +444,8 @@ def test_fig5_measure_on_a_net_with_known_answers():
     mom = heavy_ball_projection(params, X, Y, grok.FIG5_LR)
     g_gn = -P_T(gn) @ theta  # -P_T theta_t with P_T taken at proj_Z(theta_t)
     before = M.unpack(theta - 0.1 * g_gn, params)  # an update exactly along the GN direction
-    out = grok.fig5_measure(before, params, X, Y)
-    assert set(out) == set(grok.FIG5_METHODS)
+    out, points = grok.fig5_measure(before, params, X, Y)
+    assert set(out) == set(points) == set(grok.FIG5_METHODS)
     for meth, on_Z in (("gauss-newton", gn), ("momentum", mom)):
         cos, residual, dist, smin = out[meth]
         g = -P_T(on_Z) @ theta
@@ -453,6 +453,7 @@ def test_fig5_measure_on_a_net_with_known_answers():
         assert abs(cos - want) < 1e-8, f"{meth}: cos {cos}, wanted {want} (1 for Gauss-Newton)"
         assert abs(dist / np.linalg.norm(theta - M.pack(on_Z)) - 1) < 1e-6, f"{meth}: distance"
         assert abs(smin / np.linalg.svd(M.jacobian(on_Z, X), compute_uv=False)[-1] - 1) < 1e-6
+        assert rel_err(M.pack(points[meth]), M.pack(on_Z)) < 1e-6, f"{meth}: the projection kept for Fig. 9"
         if meth == "momentum":
             assert abs(residual / M.loss(mom, X, Y, mean=True) - 1) < 1e-6, "momentum residual"
         else:
@@ -554,9 +555,9 @@ def test_fig5_run_measures_the_last_window_of_plain_gd():
     update is its last 10 steps (fig5_measure replaced by a recorder)."""
     calls, measure = [], grok.fig5_measure
     grok.fig5_measure = lambda before, params, X, Y: calls.append((before, params)) or \
-        {m: (len(calls), 0.5, 0.25, 2.0) for m in grok.FIG5_METHODS}
+        ({m: (len(calls), 0.5, 0.25, 2.0) for m in grok.FIG5_METHODS}, {m: len(calls) for m in grok.FIG5_METHODS})
     try:
-        rec, params, (X, Y) = grok.fig5_run(np.random.default_rng(3), {20, 50}, [0, 20, 30, 50], "test")
+        rec, params, (X, Y), states = grok.fig5_run(np.random.default_rng(3), {20, 50}, [0, 20, 30, 50], "test")
     finally:
         grok.fig5_measure = measure
     rng = np.random.default_rng(3)
@@ -568,7 +569,8 @@ def test_fig5_run_measures_the_last_window_of_plain_gd():
     for t in (20, 30, 50):
         at[t] = gd(at[max(k for k in at if k < t)], t - max(k for k in at if k < t))
     assert all(rel_err(a, b) < 1e-10 for a, b in zip(params, at[50])), "not 50 GD steps from the init"
-    assert len(calls) == 2
+    assert len(calls) == 2 and [s[1] for s in states] == [{m: i for m in grok.FIG5_METHODS} for i in (1, 2)]
+    assert all(s[0] is c[0] for s, c in zip(states, calls)), "Fig. 9 must get theta_{t-10} of each measurement"
     for (before, after), t in zip(calls, (20, 50)):
         assert all(rel_err(a, b) < 1e-10 for a, b in zip(after, at[t])), f"measured at the wrong step, not {t}"
         assert all(rel_err(a, b) < 1e-10 for a, b in zip(gd(before, 10), after)), "window is not 10 steps"
@@ -614,17 +616,21 @@ def test_fig5_summary_on_designed_records():
     flips = np.zeros((3, len(deltas)), int)
     flips[0, 5:] = 1  # first flip at deltas[5]; the smooth fits give slopes 1, 1, 2
     thm = iter([(ratios[:2], flips[:2], 0.25, 1e-22), (ratios[2:], flips[2:], 0.75, 3e-22)])
-    stubs = {"fig5_run": lambda rng, m, c, label: (recs.pop(0), None, (None, None)),
+    stubs = {"fig5_run": lambda rng, m, c, label: (recs.pop(0), None, (None, None), []),
              "fig5_thm414": lambda *a: next(thm)}
     saved = {k: getattr(grok, k) for k in stubs} | {"plots": (plots.fig5, plots.fig7)}
     for k, f in stubs.items():
         setattr(grok, k, f)
     plots.fig5 = plots.fig7 = lambda *a: None
+    kept = grok.TRAJECTORIES.pop("fig5", None)  # a designed run must not be reused by Fig. 9
     try:
         out = grok.fig5(Namespace(out="", seed=0, quick=True))["fig5"]
     finally:
         grok.fig5_run, grok.fig5_thm414 = saved["fig5_run"], saved["fig5_thm414"]
         plots.fig5, plots.fig7 = saved["plots"]
+        grok.TRAJECTORIES.pop("fig5", None)
+        if kept is not None:
+            grok.TRAJECTORIES["fig5"] = kept
     assert out["points_by_phase"] == {"memorized": 5, "grokking": 1, "generalized": 1}
     want = {"momentum": {"memorized": (0.2 - 0.4) / 5, "grokking": 0.3, "generalized": 0.4},
             "gauss-newton": {"memorized": 0.6 / 5, "grokking": 0.7, "generalized": 0.8}}
@@ -1368,8 +1374,11 @@ def test_fig8_summary_means_up_to_the_real_grokking_time():
     nan = np.nan
     r = {"steps": 40, "tau": np.array([0, 0.05, 0.1, 0.15, 0.2]), "test_acc": np.array([0, 0.5, 0.96, 0.9, 1]),
          "cos": np.array([nan, 0.2, 0.4, 0.9, 0.9]), "w2_gap": np.array([0, 0.1, 0.2, 0.5, 0.5]),
-         "train_loss": np.array([1.0, 3, 2, 5, 4]), "tau_Z": np.array([0.05, 0.15]), "cos_Z": np.array([0.3, 0.7])}
+         "train_loss": np.array([1.0, 3, 2, 5, 4]), "tau_Z": np.array([0.05, 0.15]), "cos_Z": np.array([0.3, 0.7]),
+         "tau_disp": np.array([0, 0.1, 0.15]), "cos_disp": {"0.01": np.array([0.2, 0.4, 0.9])},
+         "cos_disp_finite_lambda": {"0.01": np.array([0.5, 0.7, 1.0])}}
     s = grok.fig8_summary(0.1, 0.02, 50.0, r, 0.3)
+    assert np.isclose(s["cos_disp"]["0.01"], 0.3) and np.isclose(s["cos_disp_finite_lambda"]["0.01"], 0.6), s
     assert s["grok_tau_real"] == 0.1 and s["grok_tau_sim"] == 0.3 and s["steps"] == 40
     assert (s["lambda"], s["lr"], s["sharpness"]) == (0.1, 0.02, 50.0)
     assert np.isclose(s["cos_mean"], 0.3) and np.isclose(s["cos_Z_mean"], 0.3), s  # tau <= 0.1 only
@@ -1377,6 +1386,7 @@ def test_fig8_summary_means_up_to_the_real_grokking_time():
     r["test_acc"] = np.zeros(5)  # never groks: means over the whole run
     s = grok.fig8_summary(0.1, 0.02, 50.0, r, None)
     assert s["grok_tau_real"] is None and np.isclose(s["cos_mean"], 0.6) and np.isclose(s["cos_Z_mean"], 0.5)
+    assert np.isclose(s["cos_disp"]["0.01"], 0.5) and np.isclose(s["cos_disp_finite_lambda"]["0.01"], 2.2 / 3)
     assert np.isclose(s["w2_gap_mean"], 0.325)
 
 
@@ -1642,15 +1652,18 @@ def test_cli_blow_up_names_figure_and_step():
 
 
 def test_cli_quick_is_reproducible_and_seeded():
+    """Same seed, same numbers in a fresh process (the CuPy stand-in test compares every figure of a
+    second whole --quick run with this one; here the seeded figures 6 and 11 rerun alone), and
+    --seed changes Figure 6."""
     _, sa = quick_run(3)
+    assert set(sa) == {"fig1", "fig2", "fig3", "fig4", "fig5", "fig6", "fig8", "fig9",
+                       "fig10", "fig11", "anim", "meta"}, set(sa)
     with tempfile.TemporaryDirectory() as b:
-        code, _, err = run_cli("--quick", "--seed", "3", "--out", b)
+        code, _, err = run_cli("--quick", "--seed", "3", "--figs", "6,11", "--out", b)
         assert code == 0, err
         sb = read_summary(b)
-        assert set(sa) == {"fig1", "fig2", "fig3", "fig4", "fig5", "fig6", "fig8", "fig9",
-                           "fig10", "fig11", "anim", "meta"}, set(sa)
-        strip = lambda s: {k: v for k, v in s.items() if k != "meta"}  # noqa: E731
-        assert strip(sa) == strip(sb), "same seed, different numbers"
+        assert set(sb) == {"fig6", "fig11", "meta"} and all(sb[k] == sa[k] for k in ("fig6", "fig11")), \
+            "same seed, different numbers"
         code, _, err = run_cli("--quick", "--seed", "4", "--figs", "6", "--out", b)
         assert code == 0, err
         assert read_summary(b)["fig6"] != sa["fig6"], "--seed does not change Figure 6"
