@@ -992,13 +992,16 @@ def fig8_problem(args, s, fig):
     return d, E0, sim_tau, sim["test_acc"], MA.grok_step(sim_tau, sim["test_acc"])
 
 
-def fig8_run(d, E0, lam, s, grok_sim, readout=1, **kw):
+def fig8_run(d, E0, lam, s, grok_sim, readout=1, exact_eta=None, **kw):
     """Real training from W1(0) = E0, W2(0) = the ridge readout (W2's slow manifold) with
-    lr = 1 / sharpness, half the GD stability limit; returns (summary row, record)."""
+    lr = 1 / sharpness, half the GD stability limit; returns (summary row, record). With the
+    exact readout W2 no longer limits lr, only Eq. 20's own Euler step 2 lr lam does: exact_eta
+    raises lr to exact_eta / (2 lam) where that is larger."""
     W2 = MA.optimal_readout(xp.maximum(d["X"] @ E0, 0.0), d["Y"], lam)
     sharp = MF.sharpness((E0, W2), d["X"], lam)
-    r = real_training(E0, W2, d, lam, 1.0 / sharp, s["tau"], readout, s["sim_lr"], **kw)
-    return {"readout": readout_name(readout), **fig8_summary(lam, 1.0 / sharp, sharp, r, grok_sim)}, r
+    lr = max(1.0 / sharp, exact_eta / (2 * lam)) if readout == "exact" and exact_eta else 1.0 / sharp
+    r = real_training(E0, W2, d, lam, lr, s["tau"], readout, s["sim_lr"], **kw)
+    return {"readout": readout_name(readout), **fig8_summary(lam, lr, sharp, r, grok_sim)}, r
 
 
 @figure("8")
@@ -1030,10 +1033,14 @@ def fig8(args):
 # of plain GD runs at a smaller size (its steps grow like 1 / lambda), seed (seed, 10).
 # readouts: lambda -> schemes (k = 3, 10 at lambda = 0.03 would add ~20 s, ~30 s). The series runs to
 # tau = 5.5, about twice its simulation's grokking time (lambda = 0.01 alone is ~450k steps).
+# exact_eta: the exact-readout runs step W1 by Euler steps 2 lr lam >= exact_eta of finite-lambda
+# Eq. 20 (a quarter of the simulation's 1e-3, so still a finer discretization than it), not the
+# 3.4e-5 that lr = 1 / sharpness gives at lambda = 0.03 (70k steps, a minute).
 FIG10 = {"readouts": {0.03: (1, "exact"), 0.1: (1, 3, 10, "exact")}, "stop_after": 0.2, "disp_every": 0.25,
+         "exact_eta": 2.5e-4,
          "series": {"p": 13, "hidden": 96, "train_frac": 0.8, "lambdas": (0.01, 0.1, 0.3),
                     "tau": 5.5, "sim_lr": 1e-3}}
-FIG10_QUICK = {"readouts": {0.3: (1, 3, "exact")}, "stop_after": 0.2, "disp_every": 0.25,
+FIG10_QUICK = {"readouts": {0.3: (1, 3, "exact")}, "stop_after": 0.2, "disp_every": 0.25, "exact_eta": 2e-3,
                "series": {"p": 11, "hidden": 64, "train_frac": 0.7, "lambdas": (0.1, 0.3), "tau": 0.5,
                           "sim_lr": 1e-2}}
 
@@ -1087,8 +1094,8 @@ def fig10(args):
                 row, r = (cached["runs"][lam] if reuse and lam in cached["runs"]
                           else fig8_run(d, E0, lam, s, grok_sim))
             else:
-                row, r = fig8_run(d, E0, lam, s, grok_sim, readout, z_checks=0, disp_every=c["disp_every"],
-                                  stop_after=c["stop_after"], label="Figure 10")
+                row, r = fig8_run(d, E0, lam, s, grok_sim, readout, c["exact_eta"], z_checks=0,
+                                  disp_every=c["disp_every"], stop_after=c["stop_after"], label="Figure 10")
             row = {**row, "grok_tau_sim_finite_lambda": grok_sim_lam,
                    "separation": separation(readout, E0, d, lam, row["lr"])}
             runs.append(row)
@@ -1108,7 +1115,7 @@ def fig10(args):
                  f"sim {grok_sim2}")
     ratio = {**fig10_lambda_ratio(series, grok_sim2), "test_acc_final": final_acc, "tau_max": ss["tau"]}
     settings = {"readouts": {str(k): v for k, v in c["readouts"].items()}, "stop_after_tau": c["stop_after"],
-                "disp_every_tau": c["disp_every"], "p": s["p"], "hidden": s["hidden"],
+                "disp_every_tau": c["disp_every"], "exact_eta": c["exact_eta"], "p": s["p"], "hidden": s["hidden"],
                 "n_train": d["X"].shape[0], "tau": s["tau"], "sim_lr": s["sim_lr"],
                 "series": {**ss, "n_train": d2["X"].shape[0]},
                 "disp_windows_tau": FIG8_DISP_WINDOWS, "readout_lr_rule": "1 / (||H||_F^2 + lambda)"}
@@ -1262,7 +1269,34 @@ INDEX = {
         f"Real GD on both layers vs Eq. 20, p = {s['settings']['p']}, d_h = {s['settings']['hidden']}, "
         f"lambda = {nums([r['lambda'] for r in s['runs']])}: tau at 95% test accuracy, real "
         f"{nums([r['grok_tau_real'] for r in s['runs']])} vs Eq. 20 {nums([s['runs'][0]['grok_tau_sim']])}; "
-        f"mean cos(real update, Eq. 20) {nums([r['cos_mean'] for r in s['runs']], '.2f')}.")),
+        f"displacement cosine with Eq. 20 over tau = 0.2 "
+        f"{nums([r['cos_disp']['0.2'] for r in s['runs']], '.2f', '-')} (instantaneous: "
+        f"{nums([r['cos_mean'] for r in s['runs']], '.2f')}).")),
+    "fig9": (["fig9_fig5_explained.png"], lambda s: (
+        f"Why the Fig. 5 cosine is low ({' / '.join(FIG5_PHASES)}, Gauss-Newton projection): tangent "
+        f"fraction {nums([s['tangent_fraction_by_phase']['gauss-newton'][ph] for ph in FIG5_PHASES], '.2f', '-')}, "
+        f"tangential cosine {nums([s['cos_tangent_by_phase']['gauss-newton'][ph] for ph in FIG5_PHASES], '.2f', '-')} "
+        f"(weight decay alone: {nums([s['cos_tangent_decay_only_by_phase'][ph] for ph in FIG5_PHASES], '.3f', '-')}); "
+        f"loss / weight-decay size along Z "
+        f"{nums([s['tangent_loss_to_decay_median_by_phase'][ph] for ph in FIG5_PHASES], '.2f', '-')} (theory: 0); "
+        f"largest sharpness x lr {s['sharpness_lr_max']:.2f} (limit 2); distance to Z "
+        f"{nums([s['dist_median_by_phase'][ph] for ph in FIG5_PHASES], '.2g', '-')} against a smooth radius "
+        f"{nums([s['smooth_radius_median_by_phase'][ph] for ph in FIG5_PHASES], '.1g', '-')}.")),
+    "fig10": (["fig10_timescales.png"], lambda s: (
+        "Real training with a faster second layer vs Eq. 20, tau at 95% test accuracy (real / finite-lambda "
+        "Eq. 20): " + "; ".join(f"{r['readout']} at lambda {r['lambda']:g}: "
+                                f"{nums([r['grok_tau_real'], r['grok_tau_sim_finite_lambda']], '.2f')}"
+                                for r in s["runs"]) +
+        f". lambda -> 0, plain GD: tau_real / tau_sim = {nums(s['lambda_ratio']['tau_ratio'], '.2f', '> budget')} "
+        f"at lambda = {nums(s['lambda_ratio']['lambda'], 'g')}.")),
+    "fig11": (["fig11_simulator.png"], lambda s: (
+        f"Eq. 20 as a grokking simulator (p = {s['p']}, step {s['lr']}, budget {s['budget_steps']} steps): "
+        "step at 95% test accuracy for " + "; ".join(
+            f"{r['dynamics']}{'' if r['cos'] is None else ' c = %g' % r['cos']}: {nums([r['grok_step']], 'd')}"
+            for r in s["counterfactual"]) +
+        f". Median step to 95% by training fraction {nums(s['fractions'], 'g')}: " + "; ".join(
+            f"d_h = {w}: {nums(m, '.0f')}" for w, m in zip(s["widths"], s["grok_step_median"])) +
+        f"; Spearman(final norm, final test accuracy) = {s['norm_vs_acc_spearman']:.2f}.")),
     "anim": (["anim_toy.gif", "anim_modadd.gif"], lambda s: (
         f"Animations: the Fig. 1 weights (lambda = {s['toy_lambda']}) sliding along Z, "
         f"{s['frames']['anim_toy.gif']} frames; the Fig. 6 embeddings (run 0) forming circles at "

@@ -1564,7 +1564,9 @@ def test_fig10_quick_numbers():
     plain, k3, exact = s["runs"]
     for r in s["runs"]:
         assert keys <= set(r) and r["lambda"] == lam and set(r["cos_disp"]) == {"0.01", "0.05", "0.2"}, r
-        assert r["lr"] == plain["lr"]
+    assert k3["lr"] == plain["lr"] and abs(plain["lr"] * plain["sharpness"] - 1) < 1e-12
+    eta = grok.FIG10_QUICK["exact_eta"]  # the exact readout steps W1 by 2 lr lam >= eta (raised here)
+    assert exact["lr"] == max(plain["lr"], eta / (2 * lam)) > plain["lr"] and s["settings"]["exact_eta"] == eta
     assert {k: v for k, v in plain.items() if k in f8["runs"][-1]} == f8["runs"][-1], "k = 1 is not Fig. 8's run"
     assert f8["runs"][-1]["lambda"] == lam and plain["separation"] == 1.0 and exact["separation"] is None
     assert 2.0 < k3["separation"] < 3.0, "two extra readout steps of about lr each"
