@@ -1838,6 +1838,14 @@ def test_index_html_shows_every_image_with_its_numbers():
     cos = s["fig5"]["cos_by_phase"]["gauss-newton"]
     phases = grok.nums([cos[ph] for ph in grok.FIG5_PHASES], ".2f", "-")
     assert f"{' / '.join(grok.FIG5_PHASES)} = {phases}" in text, "Figure 5 caption: phases mixed up"
+    f9, f10, f11 = s["fig9"], s["fig10"], s["fig11"]
+    assert f"largest sharpness x lr {f9['sharpness_lr_max']:.2f} (limit 2)" in text, "Figure 9 caption"
+    assert "tangent fraction " + grok.nums([f9["tangent_fraction_by_phase"]["gauss-newton"][ph]
+                                            for ph in grok.FIG5_PHASES], ".2f", "-") in text, "Figure 9 caption"
+    assert all(f"{r['readout']} at lambda {r['lambda']:g}: {grok.nums([r['grok_tau_real'], r['grok_tau_sim_finite_lambda']], '.2f')}"
+               in text for r in f10["runs"]), "Figure 10 caption"
+    assert f"Spearman(final norm, final test accuracy) = {f11['norm_vs_acc_spearman']:.2f}" in text, "Figure 11"
+    assert f"eq20: {grok.nums([f11['counterfactual'][0]['grok_step']], 'd')}" in text, "Figure 11 caption"
     wall = s["meta"]["wall_seconds"]
     for name in ("1", "6", "anim"):
         assert f"wall time {wall[name]:.1f} s" in text, name
