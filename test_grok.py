@@ -1854,16 +1854,16 @@ def test_index_html_shows_every_image_with_its_numbers():
 
 def test_index_html_shows_a_figure_without_caption_entry():
     with tempfile.TemporaryDirectory() as d:
-        for f in ("fig10.png", "fig10_detail.png", "fig9.png", "fig90.png", "fig1.png"):
+        for f in ("fig20.png", "fig20_detail.png", "fig12.png", "fig120.png", "fig1.png"):
             open(os.path.join(d, f), "wb").close()
-        grok.write_summary(d, "fig10", {"x": 1})
-        grok.write_summary(d, "fig9", {"y": 2})
-        grok.write_summary(d, "meta", {"seed": 5, "wall_seconds": {"10": 1.25}})
+        grok.write_summary(d, "fig20", {"x": 1})
+        grok.write_summary(d, "fig12", {"y": 2})
+        grok.write_summary(d, "meta", {"seed": 5, "wall_seconds": {"20": 1.25}})
         grok.write_index(d)
         imgs, paras = index_page(d)
-    # numeric order; fig1 and fig90 are in no summary key
-    assert imgs == ["fig9.png", "fig10.png", "fig10_detail.png"], imgs
-    assert "fig10" in paras[-1] and "wall time 1.2 s" in paras[-1], paras
+    # numeric order; fig1 and fig120 are in no summary key
+    assert imgs == ["fig12.png", "fig20.png", "fig20_detail.png"], imgs
+    assert "fig20" in paras[-1] and "wall time 1.2 s" in paras[-1], paras
 
 
 # ---------------------------------------------------------------- the CuPy path, without a GPU
