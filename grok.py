@@ -1345,8 +1345,8 @@ class HelpFormatter(argparse.ArgumentDefaultsHelpFormatter, argparse.RawDescript
 
 
 EXAMPLES = """examples:
-  python grok.py                                         every figure at paper settings (~5 min)
-  python grok.py --quick --out /tmp/q                    every figure, small and fast (~15 s)
+  python grok.py                                         every figure at paper settings (~9 min)
+  python grok.py --quick --out /tmp/q                    every figure, small and fast (~20 s)
   python grok.py --figs 1,4                              two toy figures only
   python grok.py --figs 6 --p 23 --hidden 256 --runs 2   Figure 6 at a smaller size
   python grok.py --bench                                 time the expensive steps
@@ -1375,18 +1375,19 @@ def parse_args(argv=None):
     p.add_argument("--seed", type=int, default=0,
                    help="base random seed (>= 0); same seed, same summary.json on the same machine")
     p.add_argument("--quick", action="store_true",
-                   help="smoke run in ~15 s: coarser contour grids (Figs. 3-4); Fig. 5: 2 nets x 3,000 "
+                   help="smoke run in ~20 s: coarser contour grids (Figs. 3-4); Fig. 5: 2 nets x 3,000 "
                         "steps, 4 measurements; Fig. 6: p<=17, d_h<=160, 500 steps of >=1e-2, 3 runs; "
                         "Fig. 8: p=13, d_h=96, tau<=1 (nothing groks); Fig. 9: ablations on 1 net, 1 point "
                         "per phase; Fig. 10: the same, lambda=0.3 only, series p=11, d_h=64, tau<=0.5; "
+                        "Fig. 11: p=11, tilts c=0.5 and 0, widths 48 and 96 x fractions 0.5 and 0.9 x 2 seeds; "
                         "short GIFs")
     p.add_argument("--bench", action="store_true",
                    help="time the expensive steps of Figs. 5, 6 and 8 (median ms) at --p/--hidden/"
                         "--train-frac and exit; writes no files")
     p.add_argument("--backend", choices=["numpy", "cupy"], default=M.BACKEND,
                    help="array library; cupy runs the numerics on a GPU (same as GROK_BACKEND=cupy)")
-    mod = p.add_argument_group("modular addition (Figure 6 and --bench; Figure 8 has its own smaller "
-                               "sizes and reads only --train-frac)")
+    mod = p.add_argument_group("modular addition (Figure 6 and --bench; Figures 8 and 10 have their own "
+                               "smaller sizes and read only --train-frac; Figures 9 and 11 read none)")
     mod.add_argument("--p", type=integer, default=37, help="modulus (odd, >= 3)")
     mod.add_argument("--hidden", type=integer, default=512,
                      help="hidden width d_h; must exceed the number of training pairs")

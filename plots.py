@@ -719,7 +719,8 @@ def fig10(sim_tau, sim_acc, curves, runs, ratio, s, path):
         f"Fig. 10 (beyond the paper): how fast must the second layer be for Eq. 20 to hold? Real training from "
         f"the Fig. 8 start (p = {s['p']}, d_h = {s['hidden']}, {s['n_train']} training pairs,\nW2(0) = ridge "
         f"readout, lr = 1 / sharpness); after each GD step on both layers, k - 1 more readout steps of size "
-        f"1 / (||H||_F^2 + lambda) at the new W1, or the exact readout.\nSeparation = how many times faster W2's "
+        f"1 / (||H||_F^2 + lambda) at the new W1, or the exact readout (its lr raised to make 2 lr lambda >= "
+        f"{s['exact_eta']:g}).\nSeparation = how many times faster W2's "
         f"slowest mode relaxes than tau advances (plain GD: 1). Runs stop {s['stop_after_tau']:g} tau "
         "after grokking")
     fig.tight_layout()
