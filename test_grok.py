@@ -1852,6 +1852,27 @@ def test_index_html_shows_every_image_with_its_numbers():
     assert text.count(f"Seed {s['meta']['seed']}") >= len(s), "every caption states the seed"
 
 
+def test_index_captions_of_figs_9_to_11_on_designed_summaries():
+    ph = dict(zip(grok.FIG5_PHASES, (0.1, 0.2, None)))
+    f9 = {"tangent_fraction_by_phase": {"gauss-newton": ph}, "cos_tangent_by_phase": {"gauss-newton": ph},
+          "cos_tangent_decay_only_by_phase": ph, "tangent_loss_to_decay_median_by_phase": ph,
+          "sharpness_lr_max": 0.999, "dist_median_by_phase": ph, "smooth_radius_median_by_phase": ph}
+    text = grok.INDEX["fig9"][1](f9)
+    assert "tangent fraction 0.10 / 0.20 / -" in text and "sharpness x lr 1.00 (limit 2)" in text, text
+    row = {"readout": "exact", "lambda": 0.03, "grok_tau_real": 2.25, "grok_tau_sim": 2.35,
+           "grok_tau_sim_finite_lambda": 2.2}
+    f10 = {"runs": [row], "lambda_ratio": {"lambda": [0.01, 0.1], "tau_ratio": [None, 2.5]}}
+    text = grok.INDEX["fig10"][1](f10)
+    assert "exact at lambda 0.03: 2.25 / 2.20" in text and "= > budget / 2.50 at lambda = 0.01 / 0.1" in text, text
+    f11 = {"p": 19, "lr": 0.01, "budget_steps": 2000, "fractions": [0.5, 0.9], "widths": [256],
+           "counterfactual": [{"dynamics": "eq20", "cos": None, "grok_step": 210},
+                              {"dynamics": "tilt-noise", "cos": 0.4, "grok_step": None}],
+           "grok_step_median": [[None, 106.0]], "norm_vs_acc_spearman": 0.98}
+    text = grok.INDEX["fig11"][1](f11)
+    assert "eq20: 210; tilt-noise c = 0.4: never" in text and "d_h = 256: never / 106" in text, text
+    assert "Spearman(final norm, final test accuracy) = 0.98" in text, text
+
+
 def test_index_html_shows_a_figure_without_caption_entry():
     with tempfile.TemporaryDirectory() as d:
         for f in ("fig20.png", "fig20_detail.png", "fig12.png", "fig120.png", "fig1.png"):
