@@ -1045,21 +1045,6 @@ FIG10_QUICK = {"readouts": {0.3: (1, 3, "exact")}, "stop_after": 0.2, "disp_ever
                           "sim_lr": 1e-2}}
 
 
-def finite_lambda_accuracy(E, d, lam, eta, tau_max):
-    """Eq. 20 at finite lambda (A = (H H^T + lam I)^-1), Euler step eta, with the ridge readout:
-    test accuracy every FIG8_EVERY of tau until it first reaches 0.95. The exact-readout limit."""
-    taus, acc = [], []
-    for j in range(int(round(tau_max / FIG8_EVERY)) + 1):
-        if j:
-            E = MA.closed_form_flow(E, d["X"], d["Y"], FIG8_EVERY, eta, lam)
-        taus.append(j * FIG8_EVERY)
-        W2 = MA.optimal_readout(xp.maximum(d["X"] @ E, 0.0), d["Y"], lam)
-        acc.append(MA.accuracy(E, W2, d["Xt"], d["Yt"]))
-        if acc[-1] >= 0.95:
-            break
-    return np.array(taus), np.array(acc)
-
-
 def separation(readout, E, d, lam, lr):
     """How many times faster W2's slowest mode (outside H's row space: only weight decay moves it)
     relaxes than tau advances: 1 + (k - 1) readout_lr / lr at W1 = E (None: exact readout)."""
@@ -1088,7 +1073,8 @@ def fig10(args):
     d, E0, sim_tau, sim_acc, grok_sim = cached["problem"] if reuse else fig8_problem(args, s, 8)
     runs, curves = [], []
     for lam, readouts in c["readouts"].items():
-        grok_sim_lam = MA.grok_step(*finite_lambda_accuracy(E0, d, lam, s["sim_lr"], s["tau"]))
+        finite = MA.finite_lambda_accuracy(E0, d, lam, s["sim_lr"], s["tau"], FIG8_EVERY)
+        grok_sim_lam = MA.grok_step(*finite)
         for readout in readouts:
             if readout == 1:  # plain GD is Fig. 8's run: reuse it, or repeat it exactly
                 row, r = (cached["runs"][lam] if reuse and lam in cached["runs"]

@@ -119,6 +119,22 @@ def displacement_cosine(E0, E1, X, Y, D, eta, lam=0.0, act="relu"):
     return float(u @ v / (xp.linalg.norm(u) * xp.linalg.norm(v)))
 
 
+def finite_lambda_accuracy(E, d, lam, eta, tau_max, every):
+    """Eq. 20 at finite lambda (A = (H H^T + lam I)^-1), Euler step eta, with the ridge readout:
+    test accuracy every `every` of rescaled time until it first reaches 0.95 (the exact-readout
+    limit of real training, Fig. 10). d holds the split: X, Y (train), Xt, Yt (test)."""
+    taus, acc = [], []
+    for j in range(int(round(tau_max / every)) + 1):
+        if j:
+            E = closed_form_flow(E, d["X"], d["Y"], every, eta, lam)
+        taus.append(j * every)
+        W2 = optimal_readout(xp.maximum(d["X"] @ E, 0.0), d["Y"], lam)
+        acc.append(accuracy(E, W2, d["Xt"], d["Yt"]))
+        if acc[-1] >= 0.95:
+            break
+    return np.array(taus), np.array(acc)
+
+
 # ---------------------------------------------------------------- other motions along Z (Fig. 11)
 def tilted(g, r, c):
     """Fig. 11: g turned to cosine c with itself, towards the part of r perpendicular to g,

@@ -1500,7 +1500,7 @@ def test_readout_steps_are_gd_on_W2_and_never_raise_the_loss():
 
 def test_real_training_exact_readout_is_the_finite_lambda_flow():
     # eta = tau per step: the exact-readout run IS Euler on finite-lambda Eq. 20, so its displacement
-    # cosines against that form are 1, its accuracies those of grok.finite_lambda_accuracy.
+    # cosines against that form are 1, its accuracies those of modadd.finite_lambda_accuracy.
     X, Y, E = fig8_tiny(seed=1, p=7, d_h=40)
     rng = np.random.default_rng(0)
     tr, _ = MA.train_test_split(X.shape[0], 0.7, rng)
@@ -1515,7 +1515,7 @@ def test_real_training_exact_readout_is_the_finite_lambda_flow():
     for D, c in r["cos_disp_finite_lambda"].items():
         assert len(c) == 3 and np.all(np.abs(c - 1) < 1e-9), f"window {D}: {c}"
         assert np.all(r["cos_disp"][D] < 1 - 1e-6), "the lambda -> 0 form is a different flow"
-    taus, acc = grok.finite_lambda_accuracy(E, d, lam, dtau, 0.75)
+    taus, acc = MA.finite_lambda_accuracy(E, d, lam, dtau, 0.75, grok.FIG8_EVERY)
     n = min(len(taus), len(r["tau"]))
     assert n >= 10 and np.allclose(taus[:n], r["tau"][:n], rtol=0.1)  # same steps, nominal labels
     assert np.array_equal(acc[:n], r["test_acc"][:n]) and len(set(acc[:n])) > 1, acc
