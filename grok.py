@@ -502,6 +502,237 @@ def fig5(args):
     return {"fig5": out}
 
 
+# ============================================================ Figure 6: closed-form dynamics
+
+
+FIG6_CHECKPOINTS = (0, 500, 1000, 2000, 5000)  # steps at which the mean test accuracy is reported
+# --quick caps p, d_h, steps and runs (d_h = 160 exceeds the 153 pairs of p = 17 at any split)
+# and takes 10x larger Euler steps
+FIG6_QUICK, FIG6_QUICK_LR = {"p": 17, "hidden": 160, "steps": 500, "runs": 3}, 1e-2
+
+
+def fig6_settings(args):
+    """Paper settings of Fig. 6 (or the command-line overrides), capped by --quick."""
+    s = {"p": getattr(args, "p", 37), "hidden": getattr(args, "hidden", 512),
+         "train_frac": getattr(args, "train_frac", 0.7), "lr": getattr(args, "lr", 1e-3),
+         "steps": getattr(args, "steps", 5000), "runs": getattr(args, "runs", 5)}
+    if args.quick:
+        s.update({k: min(s[k], v) for k, v in FIG6_QUICK.items()}, lr=max(s["lr"], FIG6_QUICK_LR))
+    return s
+
+
+def fig6_run(args, s, r):
+    """One Fig. 6 run: its own split and initial E from (seed, 6, r), then Eq. 20 for s["steps"]."""
+    rng = np.random.default_rng([args.seed, 6, r])
+    X, Y, _ = MA.modular_addition(s["p"])
+    tr, te = MA.train_test_split(X.shape[0], s["train_frac"], rng)
+    E0 = MA.init_embedding(rng, s["p"], s["hidden"])
+    return MA.simulate(E0, X[tr], Y[tr], X[te], Y[te], s["lr"], s["steps"],
+                       label=f"Figure 6 (run {r})", log=progress)
+
+
+def fig6_fourier(runs):
+    """Means over runs of the three Fourier diagnostics (and power concentration), initial vs final."""
+    out = {}
+    for when, i in (("init", 0), ("final", -1)):
+        d = [MA.fourier_diagnostics(xp.asarray(res["snaps"][i])) for res in runs]
+        out.update({f"norm_ratio_{when}": np.mean([x["norm_ratio"].mean() for x in d]),
+                    f"cos_re_im_{when}": np.mean([x["cos_re_im"].mean() for x in d]),
+                    f"within_vs_across_{when}": np.mean([x["within_vs_across"] for x in d]),
+                    f"power_top4_fraction_{when}": np.mean([x["power_top4_fraction"] for x in d])})
+    return out
+
+
+def fig6_circle_rows(E0, E1, ks):
+    """Rows of fig6_circles: (title, [(p, 2) coords per k], ||E - mean_j E||^2) for E0 and E1."""
+    var = lambda E: float(((E - E.mean(axis=0)) ** 2).sum())
+    return [("initial E, own plane", [MA.circle_coords(E0, k) for k in ks], var(E0)),
+            ("initial E, final E's plane", [MA.circle_coords(E0, k, E1) for k in ks], var(E0)),
+            ("final E, own plane", [MA.circle_coords(E1, k) for k in ks], var(E1))]
+
+
+@figure("6")
+def fig6(args):
+    """Fig. 6: closed-form dynamics (Eq. 20) on modular addition, and its Fourier circles."""
+    s = fig6_settings(args)
+    runs = []
+    for r in range(s["runs"]):
+        runs.append(fig6_run(args, s, r))
+        progress(f"Figure 6 run {r}: test accuracy {runs[-1]['test_acc'][-1]:.3f}")
+    step = runs[0]["step"]
+    acc = np.stack([res["test_acc"] for res in runs])  # (runs, records)
+    E0, E1 = xp.asarray(runs[0]["snaps"][0]), xp.asarray(runs[0]["snaps"][-1])
+    d0, d1 = MA.fourier_diagnostics(E0), MA.fourier_diagnostics(E1)
+    top = MA.strongest_frequencies(E1)
+    TRAJECTORIES["fig6"] = {**runs[0], "p": s["p"]}
+    s.update(n_train=MA.n_train(s["p"], s["train_frac"]),
+             init_std=s["p"] ** -0.5, record_every=10)
+    plots.fig6(step, acc, [res["norm"] for res in runs], d0, d1, s, os.path.join(args.out, "fig6.png"))
+    plots.fig6_circles(fig6_circle_rows(E0, E1, top), top, s["p"],
+                       os.path.join(args.out, "fig6_circles.png"))
+    return {"fig6": {
+        "settings": s, "runs": s["runs"],
+        "test_acc_final": acc[:, -1],
+        "test_acc_mean_at": {str(c): acc[:, list(step).index(c)].mean()
+                             for c in FIG6_CHECKPOINTS if c in set(step)},
+        "grok_step": [MA.grok_step(step, a) for a in acc],
+        "train_loss_max": max(res["train_loss"].max() for res in runs),
+        "train_acc_min": min(res["train_acc"].min() for res in runs),
+        "norm_init_mean": np.mean([res["norm"][0] for res in runs]),
+        "norm_max_mean": np.mean([res["norm"].max() for res in runs]),
+        "norm_final_mean": np.mean([res["norm"][-1] for res in runs]),
+        "cond_HHt_max": max(res["cond"].max() for res in runs),
+        "top_frequencies_run0": top,
+        "fourier": fig6_fourier(runs)}}
+
+
+# ============================================================ Figure 8: real vs closed-form
+
+# Smaller than Fig. 6 (p = 37, d_h = 512) so that real GD, ~10^5 steps per lambda, fits in about
+# a minute; the --p/--hidden/--steps/--lr/--runs flags set Fig. 6 only. Times are rescaled:
+# tau = 2 lr lam step for real GD, tau = eta step for Eq. 20 (one run, seed (seed, 8)).
+FIG8 = {"p": 19, "hidden": 192, "lambdas": (0.03, 0.1, 0.3), "tau": 7.0, "sim_lr": 1e-3}
+FIG8_QUICK = {"p": 13, "hidden": 96, "lambdas": (0.1, 0.3), "tau": 1.0, "sim_lr": 1e-2}
+FIG8_EVERY, FIG8_WINDOW = 0.05, 0.01  # measure every / instantaneous update window, in tau
+FIG8_Z_CHECKS = 7  # Sec. 4 direction (one J J^T solve, ~0.5 s) this many times per run
+# The fair yardstick (modadd.displacement_cosine) over these windows of tau, from points
+# FIG8_DISP_EVERY of tau apart: each point simulates Eq. 20 for 2 x 0.26 tau (~0.2 s).
+FIG8_DISP_WINDOWS, FIG8_DISP_EVERY = (0.01, 0.05, 0.2), 0.5
+
+
+def rescaled_time(lr, lam, steps):
+    """Real GD moves W1 by -lr grad R = 2 lr lam dW1 (Eq. 20) per step: tau = 2 lr lam step."""
+    return 2.0 * lr * lam * steps
+
+
+def fig8_record(rec, E, W2, E_before, d, lam, tau, check_Z):
+    """One Fig. 8 measurement: test accuracy, W2's distance to its optimal readout, and the
+    cosines of the last window's W1 update with Eq. 20 (and, if check_Z, with Sec. 4)."""
+    X, Y = d["X"], d["Y"]
+    H = xp.maximum(X @ E, 0.0)
+    W_opt = MA.optimal_readout(H, Y, lam)  # argmin over W2 of L_lam at this E
+    loss = float(xp.sum((H @ W2 - Y) ** 2))
+    if not np.isfinite(loss):
+        raise FloatingPointError(f"Figure 8 (lambda = {lam}): NaN/inf at tau = {tau:.3f}")
+    rec["tau"].append(tau)
+    rec["train_loss"].append(loss)
+    rec["test_acc"].append(MA.accuracy(E, W2, d["Xt"], d["Yt"]))
+    rec["w2_gap"].append(float(xp.linalg.norm(W2 - W_opt) / xp.linalg.norm(W_opt)))
+    U = None if E_before is None else E - E_before
+    rec["cos"].append(np.nan if U is None else MF.cosine(U.ravel(), MA.closed_form_update(E, X, Y).ravel()))
+    if check_Z and U is not None:
+        rec["tau_Z"].append(tau)
+        rec["cos_Z"].append(MF.cosine(U.ravel(), MF.norm_min_on_Z(E, W2, X).ravel()))
+
+
+def real_training(E, W2, d, lam, lr, tau_max, readout=1, eta=FIG8["sim_lr"], z_checks=FIG8_Z_CHECKS,
+                  disp_every=FIG8_DISP_EVERY, stop_after=None, label="Figure 8"):
+    """Figs. 8, 10: real training (modadd.two_layer_step with `readout`: k or "exact"), measured
+    every FIG8_EVERY of tau; displacement cosines with Eq. 20 (lambda -> 0 and finite-lambda forms,
+    Euler step eta) from points disp_every of tau apart. stop_after: stop that much tau after
+    the test accuracy first reaches 0.95 (None: run to tau_max)."""
+    dtau = rescaled_time(lr, lam, 1)
+    steps = int(np.ceil(tau_max / dtau))
+    every, window = max(1, round(FIG8_EVERY / dtau)), max(1, round(FIG8_WINDOW / dtau))
+    z_every = max(1, round(tau_max / z_checks / FIG8_EVERY)) if z_checks else 0  # in measurements
+    wins = [max(1, round(D / dtau)) for D in FIG8_DISP_WINDOWS]  # in steps
+    n_disp = int((tau_max - FIG8_DISP_WINDOWS[-1]) / disp_every) + 1  # the last window must fit
+    starts = [round(j * disp_every / dtau) for j in range(n_disp)]
+    keep = {s + w for s in starts for w in (0, *wins)}
+    rec = {k: [] for k in ("tau", "train_loss", "test_acc", "w2_gap", "cos", "tau_Z", "cos_Z")}
+    kept, E_before = {}, None
+    for t in range(steps + 1):
+        if t in keep:
+            kept[t] = E  # two_layer_step returns new arrays, so no copy is needed
+        if t % every == 0:
+            k, tau = t // every, rescaled_time(lr, lam, t)
+            fig8_record(rec, E, W2, E_before, d, lam, tau, z_every and k % z_every == 0)
+            if k % round(1.0 / FIG8_EVERY) == 0:
+                progress(f"{label} real training ({readout_name(readout)}), lambda = {lam}: tau "
+                         f"{tau:.1f}/{tau_max}, test accuracy {rec['test_acc'][-1]:.3f}")
+            g = MA.grok_step(rec["tau"], rec["test_acc"])
+            if stop_after is not None and g is not None and tau >= g + stop_after:
+                break
+        if (t + window) % every == 0:
+            E_before = E  # the instantaneous update window ends at the next measurement
+        if t < steps:
+            E, W2 = MA.two_layer_step(E, W2, d["X"], d["Y"], lam, lr, readout)
+    done = [s for s in starts if s + wins[-1] in kept]
+    cos = {form: {f"{D:g}": np.array([MA.displacement_cosine(kept[s], kept[s + w], d["X"], d["Y"], D, eta, l)
+                                      for s in done]) for D, w in zip(FIG8_DISP_WINDOWS, wins)}
+           for form, l in (("cos_disp", 0.0), ("cos_disp_finite_lambda", lam))}
+    return {"steps": t, "tau_disp": np.array([rescaled_time(lr, lam, s) for s in done]), **cos,
+            **{k: np.array(v) for k, v in rec.items()}}
+
+
+def readout_name(readout):
+    """The row label of a readout scheme: "gd k=1" is plain GD, "exact" the ridge readout."""
+    return "exact" if readout == "exact" else f"gd k={readout}"
+
+
+def fig8_summary(lam, lr, sharp, r, grok_sim):
+    """The Fig. 8 / 10 numbers of one run; means over 0 < tau <= grok_tau_real (all tau if never)."""
+    g = MA.grok_step(r["tau"], r["test_acc"])
+    upto = r["tau"] <= (g if g is not None else np.inf)
+    upto_Z = r["tau_Z"] <= (g if g is not None else np.inf)
+    upto_disp = r["tau_disp"] <= (g if g is not None else np.inf)
+    disp = {form: {D: float(c[upto_disp].mean()) if upto_disp.any() else None for D, c in r[form].items()}
+            for form in ("cos_disp", "cos_disp_finite_lambda")}
+    return {"lambda": lam, "lr": lr, "sharpness": sharp, "steps": r["steps"],
+            "grok_tau_real": g, "grok_tau_sim": grok_sim, **disp,
+            "cos_mean": float(np.nanmean(r["cos"][upto])),
+            "cos_Z_mean": float(np.mean(r["cos_Z"][upto_Z])) if upto_Z.any() else None,
+            "w2_gap_mean": float(r["w2_gap"][upto][1:].mean()),
+            "train_loss_max_after_start": float(r["train_loss"][1:].max())}
+
+
+def fig8_problem(args, s, fig):
+    """The Fig. 8 setting s: data split, W1(0) and the lambda -> 0 simulation (seed (seed, fig))."""
+    rng = np.random.default_rng([args.seed, fig])
+    X, Y, _ = MA.modular_addition(s["p"])
+    tr, te = MA.train_test_split(X.shape[0], s["train_frac"], rng)
+    d = {"X": X[tr], "Y": Y[tr], "Xt": X[te], "Yt": Y[te]}
+    E0 = MA.init_embedding(rng, s["p"], s["hidden"])
+    sim = MA.simulate(E0, d["X"], d["Y"], d["Xt"], d["Yt"], s["sim_lr"], int(round(s["tau"] / s["sim_lr"])),
+                      every=max(1, round(FIG8_EVERY / s["sim_lr"])), label=f"Figure {fig} (Eq. 20)",
+                      log=progress)
+    sim_tau = sim["step"] * s["sim_lr"]
+    return d, E0, sim_tau, sim["test_acc"], MA.grok_step(sim_tau, sim["test_acc"])
+
+
+def fig8_run(d, E0, lam, s, grok_sim, readout=1, exact_eta=None, **kw):
+    """Real training from W1(0) = E0, W2(0) = the ridge readout (W2's slow manifold) with
+    lr = 1 / sharpness, half the GD stability limit; returns (summary row, record). With the
+    exact readout W2 no longer limits lr, only Eq. 20's own Euler step 2 lr lam does: exact_eta
+    raises lr to exact_eta / (2 lam) where that is larger."""
+    W2 = MA.optimal_readout(xp.maximum(d["X"] @ E0, 0.0), d["Y"], lam)
+    sharp = MF.sharpness((E0, W2), d["X"], lam)
+    lr = max(1.0 / sharp, exact_eta / (2 * lam)) if readout == "exact" and exact_eta else 1.0 / sharp
+    r = real_training(E0, W2, d, lam, lr, s["tau"], readout, s["sim_lr"], **kw)
+    return {"readout": readout_name(readout), **fig8_summary(lam, lr, sharp, r, grok_sim)}, r
+
+
+@figure("8")
+def fig8(args):
+    """Beyond the paper: real GD on the full two-layer net vs the closed-form dynamics (Eq. 20)."""
+    s = dict(FIG8_QUICK if args.quick else FIG8, train_frac=getattr(args, "train_frac", 0.7))
+    d, E0, sim_tau, sim_acc, grok_sim = fig8_problem(args, s, 8)
+    runs, curves = [], []
+    for lam in s["lambdas"]:
+        row, r = fig8_run(d, E0, lam, s, grok_sim)
+        runs.append(row)
+        curves.append(r)
+        progress(f"Figure 8 lambda = {lam}: grok tau real {row['grok_tau_real']}, sim {grok_sim}, "
+                 f"displacement cosines {row['cos_disp']}")
+    TRAJECTORIES["fig8"] = {"settings": dict(s), "problem": (d, E0, sim_tau, sim_acc, grok_sim),
+                            "runs": dict(zip(s["lambdas"], zip(runs, curves)))}
+    s.update(n_train=d["X"].shape[0], init_std=s["p"] ** -0.5, lr_rule="1 / sharpness at the start",
+             record_every_tau=FIG8_EVERY, window_tau=FIG8_WINDOW, checks_Z=FIG8_Z_CHECKS,
+             disp_windows_tau=FIG8_DISP_WINDOWS, disp_every_tau=FIG8_DISP_EVERY)
+    plots.fig8(sim_tau, sim_acc, curves, runs, s, os.path.join(args.out, "fig8_real_vs_sim.png"))
+    return {"fig8": {"settings": s, "runs": runs}}
+
+
 # ============================================================ Figure 9: why Fig. 5's cosine is low
 
 # Figure 9 reuses the Fig. 5 nets: it reruns each measured 10-step window from theta_{t-10},
@@ -666,88 +897,88 @@ def fig9(args):
     return {**out, "fig9": numbers}
 
 
-# ============================================================ Figure 6: closed-form dynamics
+# ============================================================ Figure 10: time-scale separation
+
+# Real training from the Fig. 8 start with a progressively faster second layer: plain GD (k = 1),
+# k - 1 extra readout steps per W1 step (modadd.readout_lr keeps them stable), and the exact
+# ridge readout. Each run stops FIG10["stop_after"] of tau after grokking. The lambda -> 0 series
+# of plain GD runs at a smaller size (its steps grow like 1 / lambda), seed (seed, 10).
+# readouts: lambda -> schemes (k = 3, 10 at lambda = 0.03 would add ~20 s, ~30 s). The series runs to
+# tau = 5.5, about twice its simulation's grokking time (lambda = 0.01 alone is ~450k steps).
+# exact_eta: the exact-readout runs step W1 by Euler steps 2 lr lam >= exact_eta of finite-lambda
+# Eq. 20 (a quarter of the simulation's 1e-3, so still a finer discretization than it), not the
+# 3.4e-5 that lr = 1 / sharpness gives at lambda = 0.03 (70k steps, a minute).
+FIG10 = {"readouts": {0.03: (1, "exact"), 0.1: (1, 3, 10, "exact")}, "stop_after": 0.2, "disp_every": 0.25,
+         "exact_eta": 2.5e-4,
+         "series": {"p": 13, "hidden": 96, "train_frac": 0.8, "lambdas": (0.01, 0.1, 0.3),
+                    "tau": 5.5, "sim_lr": 1e-3}}
+FIG10_QUICK = {"readouts": {0.3: (1, 3, "exact")}, "stop_after": 0.2, "disp_every": 0.25, "exact_eta": 2e-3,
+               "series": {"p": 11, "hidden": 64, "train_frac": 0.7, "lambdas": (0.1, 0.3), "tau": 0.5,
+                          "sim_lr": 1e-2}}
 
 
-FIG6_CHECKPOINTS = (0, 500, 1000, 2000, 5000)  # steps at which the mean test accuracy is reported
-# --quick caps p, d_h, steps and runs (d_h = 160 exceeds the 153 pairs of p = 17 at any split)
-# and takes 10x larger Euler steps
-FIG6_QUICK, FIG6_QUICK_LR = {"p": 17, "hidden": 160, "steps": 500, "runs": 3}, 1e-2
+def separation(readout, E, d, lam, lr):
+    """How many times faster W2's slowest mode (outside H's row space: only weight decay moves it)
+    relaxes than tau advances: 1 + (k - 1) readout_lr / lr at W1 = E (None: exact readout)."""
+    if readout == "exact":
+        return None
+    return 1.0 + (readout - 1) * MA.readout_lr(xp.maximum(d["X"] @ E, 0.0), lam) / lr
 
 
-def fig6_settings(args):
-    """Paper settings of Fig. 6 (or the command-line overrides), capped by --quick."""
-    s = {"p": getattr(args, "p", 37), "hidden": getattr(args, "hidden", 512),
-         "train_frac": getattr(args, "train_frac", 0.7), "lr": getattr(args, "lr", 1e-3),
-         "steps": getattr(args, "steps", 5000), "runs": getattr(args, "runs", 5)}
-    if args.quick:
-        s.update({k: min(s[k], v) for k, v in FIG6_QUICK.items()}, lr=max(s["lr"], FIG6_QUICK_LR))
-    return s
+def fig10_lambda_ratio(rows, grok_sim):
+    """The lambda -> 0 series: plain GD's grokking time over the simulation's, per lambda
+    (None: it did not grok within the run)."""
+    return {"lambda": [r["lambda"] for r in rows], "grok_tau_real": [r["grok_tau_real"] for r in rows],
+            "grok_tau_sim": grok_sim, "steps": [r["steps"] for r in rows],
+            "tau_ratio": [None if r["grok_tau_real"] is None or grok_sim is None
+                          else r["grok_tau_real"] / grok_sim for r in rows],
+            "cos_disp": [r["cos_disp"] for r in rows]}
 
 
-def fig6_run(args, s, r):
-    """One Fig. 6 run: its own split and initial E from (seed, 6, r), then Eq. 20 for s["steps"]."""
-    rng = np.random.default_rng([args.seed, 6, r])
-    X, Y, _ = MA.modular_addition(s["p"])
-    tr, te = MA.train_test_split(X.shape[0], s["train_frac"], rng)
-    E0 = MA.init_embedding(rng, s["p"], s["hidden"])
-    return MA.simulate(E0, X[tr], Y[tr], X[te], Y[te], s["lr"], s["steps"],
-                       label=f"Figure 6 (run {r})", log=progress)
-
-
-def fig6_fourier(runs):
-    """Means over runs of the three Fourier diagnostics (and power concentration), initial vs final."""
-    out = {}
-    for when, i in (("init", 0), ("final", -1)):
-        d = [MA.fourier_diagnostics(xp.asarray(res["snaps"][i])) for res in runs]
-        out.update({f"norm_ratio_{when}": np.mean([x["norm_ratio"].mean() for x in d]),
-                    f"cos_re_im_{when}": np.mean([x["cos_re_im"].mean() for x in d]),
-                    f"within_vs_across_{when}": np.mean([x["within_vs_across"] for x in d]),
-                    f"power_top4_fraction_{when}": np.mean([x["power_top4_fraction"] for x in d])})
-    return out
-
-
-def fig6_circle_rows(E0, E1, ks):
-    """Rows of fig6_circles: (title, [(p, 2) coords per k], ||E - mean_j E||^2) for E0 and E1."""
-    var = lambda E: float(((E - E.mean(axis=0)) ** 2).sum())
-    return [("initial E, own plane", [MA.circle_coords(E0, k) for k in ks], var(E0)),
-            ("initial E, final E's plane", [MA.circle_coords(E0, k, E1) for k in ks], var(E0)),
-            ("final E, own plane", [MA.circle_coords(E1, k) for k in ks], var(E1))]
-
-
-@figure("6")
-def fig6(args):
-    """Fig. 6: closed-form dynamics (Eq. 20) on modular addition, and its Fourier circles."""
-    s = fig6_settings(args)
-    runs = []
-    for r in range(s["runs"]):
-        runs.append(fig6_run(args, s, r))
-        progress(f"Figure 6 run {r}: test accuracy {runs[-1]['test_acc'][-1]:.3f}")
-    step = runs[0]["step"]
-    acc = np.stack([res["test_acc"] for res in runs])  # (runs, records)
-    E0, E1 = xp.asarray(runs[0]["snaps"][0]), xp.asarray(runs[0]["snaps"][-1])
-    d0, d1 = MA.fourier_diagnostics(E0), MA.fourier_diagnostics(E1)
-    top = MA.strongest_frequencies(E1)
-    TRAJECTORIES["fig6"] = {**runs[0], "p": s["p"]}
-    s.update(n_train=MA.n_train(s["p"], s["train_frac"]),
-             init_std=s["p"] ** -0.5, record_every=10)
-    plots.fig6(step, acc, [res["norm"] for res in runs], d0, d1, s, os.path.join(args.out, "fig6.png"))
-    plots.fig6_circles(fig6_circle_rows(E0, E1, top), top, s["p"],
-                       os.path.join(args.out, "fig6_circles.png"))
-    return {"fig6": {
-        "settings": s, "runs": s["runs"],
-        "test_acc_final": acc[:, -1],
-        "test_acc_mean_at": {str(c): acc[:, list(step).index(c)].mean()
-                             for c in FIG6_CHECKPOINTS if c in set(step)},
-        "grok_step": [MA.grok_step(step, a) for a in acc],
-        "train_loss_max": max(res["train_loss"].max() for res in runs),
-        "train_acc_min": min(res["train_acc"].min() for res in runs),
-        "norm_init_mean": np.mean([res["norm"][0] for res in runs]),
-        "norm_max_mean": np.mean([res["norm"].max() for res in runs]),
-        "norm_final_mean": np.mean([res["norm"][-1] for res in runs]),
-        "cond_HHt_max": max(res["cond"].max() for res in runs),
-        "top_frequencies_run0": top,
-        "fourier": fig6_fourier(runs)}}
+@figure("10")
+def fig10(args):
+    """Beyond the paper: how much time-scale separation between the layers Eq. 20 needs."""
+    c = FIG10_QUICK if args.quick else FIG10
+    s = dict(FIG8_QUICK if args.quick else FIG8, train_frac=getattr(args, "train_frac", 0.7))
+    cached = TRAJECTORIES.get("fig8", {})
+    reuse = cached.get("settings") == s  # Fig. 8 ran in this process: reuse its problem and plain GD runs
+    d, E0, sim_tau, sim_acc, grok_sim = cached["problem"] if reuse else fig8_problem(args, s, 8)
+    runs, curves = [], []
+    for lam, readouts in c["readouts"].items():
+        finite = MA.finite_lambda_accuracy(E0, d, lam, s["sim_lr"], s["tau"], FIG8_EVERY)
+        grok_sim_lam = MA.grok_step(*finite)
+        for readout in readouts:
+            if readout == 1:  # plain GD is Fig. 8's run: reuse it, or repeat it exactly
+                row, r = (cached["runs"][lam] if reuse and lam in cached["runs"]
+                          else fig8_run(d, E0, lam, s, grok_sim))
+            else:
+                row, r = fig8_run(d, E0, lam, s, grok_sim, readout, c["exact_eta"], z_checks=0,
+                                  disp_every=c["disp_every"], stop_after=c["stop_after"], label="Figure 10")
+            row = {**row, "grok_tau_sim_finite_lambda": grok_sim_lam,
+                   "separation": separation(readout, E0, d, lam, row["lr"])}
+            runs.append(row)
+            curves.append(r)
+            progress(f"Figure 10 {row['readout']}, lambda = {lam}: grok tau real {row['grok_tau_real']}, sim "
+                     f"{grok_sim}, finite lambda {grok_sim_lam}; cos_disp {row['cos_disp']}, finite lambda "
+                     f"{row['cos_disp_finite_lambda']}")
+    ss = dict(c["series"])
+    d2, E2, _, _, grok_sim2 = fig8_problem(args, ss, 10)
+    series, final_acc = [], []
+    for lam in ss["lambdas"]:
+        row, r = fig8_run(d2, E2, lam, ss, grok_sim2, z_checks=0, disp_every=c["disp_every"],
+                          stop_after=c["stop_after"], label="Figure 10 lambda series")
+        series.append(row)
+        final_acc.append(r["test_acc"][-1])
+        progress(f"Figure 10 lambda series, lambda = {lam}: grok tau real {row['grok_tau_real']}, "
+                 f"sim {grok_sim2}")
+    ratio = {**fig10_lambda_ratio(series, grok_sim2), "test_acc_final": final_acc, "tau_max": ss["tau"]}
+    settings = {"readouts": {str(k): v for k, v in c["readouts"].items()}, "stop_after_tau": c["stop_after"],
+                "disp_every_tau": c["disp_every"], "exact_eta": c["exact_eta"], "p": s["p"], "hidden": s["hidden"],
+                "n_train": d["X"].shape[0], "tau": s["tau"], "sim_lr": s["sim_lr"],
+                "series": {**ss, "n_train": d2["X"].shape[0]},
+                "disp_windows_tau": FIG8_DISP_WINDOWS, "readout_lr_rule": "1 / (||H||_F^2 + lambda)"}
+    plots.fig10(sim_tau, sim_acc, curves, runs, ratio, settings, os.path.join(args.out, "fig10_timescales.png"))
+    return {"fig10": {"settings": settings, "runs": runs, "lambda_ratio": ratio}}
 
 
 # ============================================================ Figure 11: the closed form as a simulator
@@ -876,237 +1107,6 @@ def fig11(args):
     plots.fig11(curves, rows, grok, norm, acc, median, s, out["norm_vs_acc_spearman"],
                 os.path.join(args.out, "fig11_simulator.png"))
     return {"fig11": out}
-
-
-# ============================================================ Figure 8: real vs closed-form
-
-# Smaller than Fig. 6 (p = 37, d_h = 512) so that real GD, ~10^5 steps per lambda, fits in about
-# a minute; the --p/--hidden/--steps/--lr/--runs flags set Fig. 6 only. Times are rescaled:
-# tau = 2 lr lam step for real GD, tau = eta step for Eq. 20 (one run, seed (seed, 8)).
-FIG8 = {"p": 19, "hidden": 192, "lambdas": (0.03, 0.1, 0.3), "tau": 7.0, "sim_lr": 1e-3}
-FIG8_QUICK = {"p": 13, "hidden": 96, "lambdas": (0.1, 0.3), "tau": 1.0, "sim_lr": 1e-2}
-FIG8_EVERY, FIG8_WINDOW = 0.05, 0.01  # measure every / instantaneous update window, in tau
-FIG8_Z_CHECKS = 7  # Sec. 4 direction (one J J^T solve, ~0.5 s) this many times per run
-# The fair yardstick (modadd.displacement_cosine) over these windows of tau, from points
-# FIG8_DISP_EVERY of tau apart: each point simulates Eq. 20 for 2 x 0.26 tau (~0.2 s).
-FIG8_DISP_WINDOWS, FIG8_DISP_EVERY = (0.01, 0.05, 0.2), 0.5
-
-
-def rescaled_time(lr, lam, steps):
-    """Real GD moves W1 by -lr grad R = 2 lr lam dW1 (Eq. 20) per step: tau = 2 lr lam step."""
-    return 2.0 * lr * lam * steps
-
-
-def fig8_record(rec, E, W2, E_before, d, lam, tau, check_Z):
-    """One Fig. 8 measurement: test accuracy, W2's distance to its optimal readout, and the
-    cosines of the last window's W1 update with Eq. 20 (and, if check_Z, with Sec. 4)."""
-    X, Y = d["X"], d["Y"]
-    H = xp.maximum(X @ E, 0.0)
-    W_opt = MA.optimal_readout(H, Y, lam)  # argmin over W2 of L_lam at this E
-    loss = float(xp.sum((H @ W2 - Y) ** 2))
-    if not np.isfinite(loss):
-        raise FloatingPointError(f"Figure 8 (lambda = {lam}): NaN/inf at tau = {tau:.3f}")
-    rec["tau"].append(tau)
-    rec["train_loss"].append(loss)
-    rec["test_acc"].append(MA.accuracy(E, W2, d["Xt"], d["Yt"]))
-    rec["w2_gap"].append(float(xp.linalg.norm(W2 - W_opt) / xp.linalg.norm(W_opt)))
-    U = None if E_before is None else E - E_before
-    rec["cos"].append(np.nan if U is None else MF.cosine(U.ravel(), MA.closed_form_update(E, X, Y).ravel()))
-    if check_Z and U is not None:
-        rec["tau_Z"].append(tau)
-        rec["cos_Z"].append(MF.cosine(U.ravel(), MF.norm_min_on_Z(E, W2, X).ravel()))
-
-
-def real_training(E, W2, d, lam, lr, tau_max, readout=1, eta=FIG8["sim_lr"], z_checks=FIG8_Z_CHECKS,
-                  disp_every=FIG8_DISP_EVERY, stop_after=None, label="Figure 8"):
-    """Figs. 8, 10: real training (modadd.two_layer_step with `readout`: k or "exact"), measured
-    every FIG8_EVERY of tau; displacement cosines with Eq. 20 (lambda -> 0 and finite-lambda forms,
-    Euler step eta) from points disp_every of tau apart. stop_after: stop that much tau after
-    the test accuracy first reaches 0.95 (None: run to tau_max)."""
-    dtau = rescaled_time(lr, lam, 1)
-    steps = int(np.ceil(tau_max / dtau))
-    every, window = max(1, round(FIG8_EVERY / dtau)), max(1, round(FIG8_WINDOW / dtau))
-    z_every = max(1, round(tau_max / z_checks / FIG8_EVERY)) if z_checks else 0  # in measurements
-    wins = [max(1, round(D / dtau)) for D in FIG8_DISP_WINDOWS]  # in steps
-    n_disp = int((tau_max - FIG8_DISP_WINDOWS[-1]) / disp_every) + 1  # the last window must fit
-    starts = [round(j * disp_every / dtau) for j in range(n_disp)]
-    keep = {s + w for s in starts for w in (0, *wins)}
-    rec = {k: [] for k in ("tau", "train_loss", "test_acc", "w2_gap", "cos", "tau_Z", "cos_Z")}
-    kept, E_before = {}, None
-    for t in range(steps + 1):
-        if t in keep:
-            kept[t] = E  # two_layer_step returns new arrays, so no copy is needed
-        if t % every == 0:
-            k, tau = t // every, rescaled_time(lr, lam, t)
-            fig8_record(rec, E, W2, E_before, d, lam, tau, z_every and k % z_every == 0)
-            if k % round(1.0 / FIG8_EVERY) == 0:
-                progress(f"{label} real training ({readout_name(readout)}), lambda = {lam}: tau "
-                         f"{tau:.1f}/{tau_max}, test accuracy {rec['test_acc'][-1]:.3f}")
-            g = MA.grok_step(rec["tau"], rec["test_acc"])
-            if stop_after is not None and g is not None and tau >= g + stop_after:
-                break
-        if (t + window) % every == 0:
-            E_before = E  # the instantaneous update window ends at the next measurement
-        if t < steps:
-            E, W2 = MA.two_layer_step(E, W2, d["X"], d["Y"], lam, lr, readout)
-    done = [s for s in starts if s + wins[-1] in kept]
-    cos = {form: {f"{D:g}": np.array([MA.displacement_cosine(kept[s], kept[s + w], d["X"], d["Y"], D, eta, l)
-                                      for s in done]) for D, w in zip(FIG8_DISP_WINDOWS, wins)}
-           for form, l in (("cos_disp", 0.0), ("cos_disp_finite_lambda", lam))}
-    return {"steps": t, "tau_disp": np.array([rescaled_time(lr, lam, s) for s in done]), **cos,
-            **{k: np.array(v) for k, v in rec.items()}}
-
-
-def readout_name(readout):
-    """The row label of a readout scheme: "gd k=1" is plain GD, "exact" the ridge readout."""
-    return "exact" if readout == "exact" else f"gd k={readout}"
-
-
-def fig8_summary(lam, lr, sharp, r, grok_sim):
-    """The Fig. 8 / 10 numbers of one run; means over 0 < tau <= grok_tau_real (all tau if never)."""
-    g = MA.grok_step(r["tau"], r["test_acc"])
-    upto = r["tau"] <= (g if g is not None else np.inf)
-    upto_Z = r["tau_Z"] <= (g if g is not None else np.inf)
-    upto_disp = r["tau_disp"] <= (g if g is not None else np.inf)
-    disp = {form: {D: float(c[upto_disp].mean()) if upto_disp.any() else None for D, c in r[form].items()}
-            for form in ("cos_disp", "cos_disp_finite_lambda")}
-    return {"lambda": lam, "lr": lr, "sharpness": sharp, "steps": r["steps"],
-            "grok_tau_real": g, "grok_tau_sim": grok_sim, **disp,
-            "cos_mean": float(np.nanmean(r["cos"][upto])),
-            "cos_Z_mean": float(np.mean(r["cos_Z"][upto_Z])) if upto_Z.any() else None,
-            "w2_gap_mean": float(r["w2_gap"][upto][1:].mean()),
-            "train_loss_max_after_start": float(r["train_loss"][1:].max())}
-
-
-def fig8_problem(args, s, fig):
-    """The Fig. 8 setting s: data split, W1(0) and the lambda -> 0 simulation (seed (seed, fig))."""
-    rng = np.random.default_rng([args.seed, fig])
-    X, Y, _ = MA.modular_addition(s["p"])
-    tr, te = MA.train_test_split(X.shape[0], s["train_frac"], rng)
-    d = {"X": X[tr], "Y": Y[tr], "Xt": X[te], "Yt": Y[te]}
-    E0 = MA.init_embedding(rng, s["p"], s["hidden"])
-    sim = MA.simulate(E0, d["X"], d["Y"], d["Xt"], d["Yt"], s["sim_lr"], int(round(s["tau"] / s["sim_lr"])),
-                      every=max(1, round(FIG8_EVERY / s["sim_lr"])), label=f"Figure {fig} (Eq. 20)",
-                      log=progress)
-    sim_tau = sim["step"] * s["sim_lr"]
-    return d, E0, sim_tau, sim["test_acc"], MA.grok_step(sim_tau, sim["test_acc"])
-
-
-def fig8_run(d, E0, lam, s, grok_sim, readout=1, exact_eta=None, **kw):
-    """Real training from W1(0) = E0, W2(0) = the ridge readout (W2's slow manifold) with
-    lr = 1 / sharpness, half the GD stability limit; returns (summary row, record). With the
-    exact readout W2 no longer limits lr, only Eq. 20's own Euler step 2 lr lam does: exact_eta
-    raises lr to exact_eta / (2 lam) where that is larger."""
-    W2 = MA.optimal_readout(xp.maximum(d["X"] @ E0, 0.0), d["Y"], lam)
-    sharp = MF.sharpness((E0, W2), d["X"], lam)
-    lr = max(1.0 / sharp, exact_eta / (2 * lam)) if readout == "exact" and exact_eta else 1.0 / sharp
-    r = real_training(E0, W2, d, lam, lr, s["tau"], readout, s["sim_lr"], **kw)
-    return {"readout": readout_name(readout), **fig8_summary(lam, lr, sharp, r, grok_sim)}, r
-
-
-@figure("8")
-def fig8(args):
-    """Beyond the paper: real GD on the full two-layer net vs the closed-form dynamics (Eq. 20)."""
-    s = dict(FIG8_QUICK if args.quick else FIG8, train_frac=getattr(args, "train_frac", 0.7))
-    d, E0, sim_tau, sim_acc, grok_sim = fig8_problem(args, s, 8)
-    runs, curves = [], []
-    for lam in s["lambdas"]:
-        row, r = fig8_run(d, E0, lam, s, grok_sim)
-        runs.append(row)
-        curves.append(r)
-        progress(f"Figure 8 lambda = {lam}: grok tau real {row['grok_tau_real']}, sim {grok_sim}, "
-                 f"displacement cosines {row['cos_disp']}")
-    TRAJECTORIES["fig8"] = {"settings": dict(s), "problem": (d, E0, sim_tau, sim_acc, grok_sim),
-                            "runs": dict(zip(s["lambdas"], zip(runs, curves)))}
-    s.update(n_train=d["X"].shape[0], init_std=s["p"] ** -0.5, lr_rule="1 / sharpness at the start",
-             record_every_tau=FIG8_EVERY, window_tau=FIG8_WINDOW, checks_Z=FIG8_Z_CHECKS,
-             disp_windows_tau=FIG8_DISP_WINDOWS, disp_every_tau=FIG8_DISP_EVERY)
-    plots.fig8(sim_tau, sim_acc, curves, runs, s, os.path.join(args.out, "fig8_real_vs_sim.png"))
-    return {"fig8": {"settings": s, "runs": runs}}
-
-
-# ============================================================ Figure 10: time-scale separation
-
-# Real training from the Fig. 8 start with a progressively faster second layer: plain GD (k = 1),
-# k - 1 extra readout steps per W1 step (modadd.readout_lr keeps them stable), and the exact
-# ridge readout. Each run stops FIG10["stop_after"] of tau after grokking. The lambda -> 0 series
-# of plain GD runs at a smaller size (its steps grow like 1 / lambda), seed (seed, 10).
-# readouts: lambda -> schemes (k = 3, 10 at lambda = 0.03 would add ~20 s, ~30 s). The series runs to
-# tau = 5.5, about twice its simulation's grokking time (lambda = 0.01 alone is ~450k steps).
-# exact_eta: the exact-readout runs step W1 by Euler steps 2 lr lam >= exact_eta of finite-lambda
-# Eq. 20 (a quarter of the simulation's 1e-3, so still a finer discretization than it), not the
-# 3.4e-5 that lr = 1 / sharpness gives at lambda = 0.03 (70k steps, a minute).
-FIG10 = {"readouts": {0.03: (1, "exact"), 0.1: (1, 3, 10, "exact")}, "stop_after": 0.2, "disp_every": 0.25,
-         "exact_eta": 2.5e-4,
-         "series": {"p": 13, "hidden": 96, "train_frac": 0.8, "lambdas": (0.01, 0.1, 0.3),
-                    "tau": 5.5, "sim_lr": 1e-3}}
-FIG10_QUICK = {"readouts": {0.3: (1, 3, "exact")}, "stop_after": 0.2, "disp_every": 0.25, "exact_eta": 2e-3,
-               "series": {"p": 11, "hidden": 64, "train_frac": 0.7, "lambdas": (0.1, 0.3), "tau": 0.5,
-                          "sim_lr": 1e-2}}
-
-
-def separation(readout, E, d, lam, lr):
-    """How many times faster W2's slowest mode (outside H's row space: only weight decay moves it)
-    relaxes than tau advances: 1 + (k - 1) readout_lr / lr at W1 = E (None: exact readout)."""
-    if readout == "exact":
-        return None
-    return 1.0 + (readout - 1) * MA.readout_lr(xp.maximum(d["X"] @ E, 0.0), lam) / lr
-
-
-def fig10_lambda_ratio(rows, grok_sim):
-    """The lambda -> 0 series: plain GD's grokking time over the simulation's, per lambda
-    (None: it did not grok within the run)."""
-    return {"lambda": [r["lambda"] for r in rows], "grok_tau_real": [r["grok_tau_real"] for r in rows],
-            "grok_tau_sim": grok_sim, "steps": [r["steps"] for r in rows],
-            "tau_ratio": [None if r["grok_tau_real"] is None or grok_sim is None
-                          else r["grok_tau_real"] / grok_sim for r in rows],
-            "cos_disp": [r["cos_disp"] for r in rows]}
-
-
-@figure("10")
-def fig10(args):
-    """Beyond the paper: how much time-scale separation between the layers Eq. 20 needs."""
-    c = FIG10_QUICK if args.quick else FIG10
-    s = dict(FIG8_QUICK if args.quick else FIG8, train_frac=getattr(args, "train_frac", 0.7))
-    cached = TRAJECTORIES.get("fig8", {})
-    reuse = cached.get("settings") == s  # Fig. 8 ran in this process: reuse its problem and plain GD runs
-    d, E0, sim_tau, sim_acc, grok_sim = cached["problem"] if reuse else fig8_problem(args, s, 8)
-    runs, curves = [], []
-    for lam, readouts in c["readouts"].items():
-        finite = MA.finite_lambda_accuracy(E0, d, lam, s["sim_lr"], s["tau"], FIG8_EVERY)
-        grok_sim_lam = MA.grok_step(*finite)
-        for readout in readouts:
-            if readout == 1:  # plain GD is Fig. 8's run: reuse it, or repeat it exactly
-                row, r = (cached["runs"][lam] if reuse and lam in cached["runs"]
-                          else fig8_run(d, E0, lam, s, grok_sim))
-            else:
-                row, r = fig8_run(d, E0, lam, s, grok_sim, readout, c["exact_eta"], z_checks=0,
-                                  disp_every=c["disp_every"], stop_after=c["stop_after"], label="Figure 10")
-            row = {**row, "grok_tau_sim_finite_lambda": grok_sim_lam,
-                   "separation": separation(readout, E0, d, lam, row["lr"])}
-            runs.append(row)
-            curves.append(r)
-            progress(f"Figure 10 {row['readout']}, lambda = {lam}: grok tau real {row['grok_tau_real']}, sim "
-                     f"{grok_sim}, finite lambda {grok_sim_lam}; cos_disp {row['cos_disp']}, finite lambda "
-                     f"{row['cos_disp_finite_lambda']}")
-    ss = dict(c["series"])
-    d2, E2, _, _, grok_sim2 = fig8_problem(args, ss, 10)
-    series, final_acc = [], []
-    for lam in ss["lambdas"]:
-        row, r = fig8_run(d2, E2, lam, ss, grok_sim2, z_checks=0, disp_every=c["disp_every"],
-                          stop_after=c["stop_after"], label="Figure 10 lambda series")
-        series.append(row)
-        final_acc.append(r["test_acc"][-1])
-        progress(f"Figure 10 lambda series, lambda = {lam}: grok tau real {row['grok_tau_real']}, "
-                 f"sim {grok_sim2}")
-    ratio = {**fig10_lambda_ratio(series, grok_sim2), "test_acc_final": final_acc, "tau_max": ss["tau"]}
-    settings = {"readouts": {str(k): v for k, v in c["readouts"].items()}, "stop_after_tau": c["stop_after"],
-                "disp_every_tau": c["disp_every"], "exact_eta": c["exact_eta"], "p": s["p"], "hidden": s["hidden"],
-                "n_train": d["X"].shape[0], "tau": s["tau"], "sim_lr": s["sim_lr"],
-                "series": {**ss, "n_train": d2["X"].shape[0]},
-                "disp_windows_tau": FIG8_DISP_WINDOWS, "readout_lr_rule": "1 / (||H||_F^2 + lambda)"}
-    plots.fig10(sim_tau, sim_acc, curves, runs, ratio, settings, os.path.join(args.out, "fig10_timescales.png"))
-    return {"fig10": {"settings": settings, "runs": runs, "lambda_ratio": ratio}}
 
 
 # ============================================================ animations
