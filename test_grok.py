@@ -4,6 +4,7 @@ Every hand-written derivative is compared with central finite differences in
 float64; relative errors must be below 1e-6.
 """
 import atexit
+import json
 import os
 import shutil
 import sys
@@ -2127,6 +2128,57 @@ def test_cli_cupy_standin_runs_every_figure_and_bench_like_numpy():
     strip = lambda s: {k: v for k, v in s.items() if k != "meta"}  # noqa: E731
     assert strip(s) == strip(numpy_summary), \
         [k for k in numpy_summary if s.get(k) != numpy_summary[k]]
+
+
+# ---------------------------------------------------------------- the numbers the docs quote
+# Every number README.md or docs/results.md quotes is a row here: (file, text, summary key, format).
+# The text holds "{}" where the number stands; the row passes when the value at the key of the
+# committed full-run summary docs/summary.json, written with the format, makes the text appear
+# verbatim in the file. Keys are paths: "fig8/rows/0/ratio" = summary["fig8"]["rows"][0]["ratio"].
+# Each figure's rows sit in their own list, so that a figure's numbers are found in one place.
+DOC_NUMBERS = []
+
+
+def summary_value(summary, key):
+    """The value at a "/"-separated key path of a summary (list indices as integers)."""
+    v = summary
+    for part in key.split("/"):
+        v = v[int(part)] if isinstance(v, list) else v[part]
+    return v
+
+
+def doc_number_mismatches(rows, summary, read=lambda f: open(f, encoding="utf-8").read()):
+    """The rows whose number, formatted from the summary, is not where their text says."""
+    texts, bad = {}, []
+    for file, text, key, fmt in rows:
+        texts.setdefault(file, read(file))
+        try:
+            quoted = text.format(format(summary_value(summary, key), fmt))
+        except (KeyError, IndexError, TypeError, ValueError) as e:
+            bad.append(f"{file}: {key}: not in the summary ({type(e).__name__})")
+            continue
+        if quoted not in texts[file]:
+            bad.append(f"{file}: '{quoted}' (from {key}) is not in the text")
+    return bad
+
+
+def test_doc_numbers_checker_catches_a_drifted_number():
+    summary = {"fig8": {"rows": [{"ratio": 1.808}]}}
+    docs = {"a.md": "the ratio is 1.81 here"}
+    rows = [("a.md", "ratio is {} here", "fig8/rows/0/ratio", ".2f")]
+    assert doc_number_mismatches(rows, summary, docs.get) == []
+    docs["a.md"] = "the ratio is 1.83 here"
+    assert len(doc_number_mismatches(rows, summary, docs.get)) == 1, "a stale 1.83 must fail"
+    assert len(doc_number_mismatches([("a.md", "{}", "fig8/rows/1/ratio", ".2f")], summary, docs.get)) == 1
+
+
+def test_docs_quote_the_committed_full_run_summary():
+    here = os.path.dirname(os.path.abspath(__file__))
+    with open(os.path.join(here, "docs", "summary.json")) as f:
+        summary = json.load(f)
+    rows = [(os.path.join(here, file), *rest) for file, *rest in DOC_NUMBERS]
+    bad = doc_number_mismatches(rows, summary)
+    assert not bad, "\n".join(bad)
 
 
 # ---------------------------------------------------------------- animations
