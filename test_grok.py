@@ -1,4 +1,5 @@
-"""Sanity checks: `python test_grok.py` (NumPy only) or `pytest test_grok.py`.
+"""Sanity checks: `python test_grok.py` (NumPy only) or `pytest test_grok.py`;
+`python test_grok.py NAME [NAME ...]` runs only the tests whose names contain a NAME.
 
 Every hand-written derivative is compared with central finite differences in
 float64; relative errors must be below 1e-6.
@@ -2204,8 +2205,14 @@ def test_animation_frames_are_log_spaced():
     assert t[1] == 1 and abs(t[-1] / t[-2] - 4000 ** (1 / 39)) < 0.01, "40 log-spaced frames from step 1"
 
 
-def main():
+def main(argv=()):
+    """Run every test, or only those whose names contain one of the strings in argv."""
     tests = [(name, f) for name, f in globals().items() if name.startswith("test_") and callable(f)]
+    unmatched = [a for a in argv if not any(a in name for name, _ in tests)]
+    if unmatched:
+        print(f"test_grok.py: no test name contains {', '.join(map(repr, unmatched))}", file=sys.stderr)
+        return 2
+    tests = [(name, f) for name, f in tests if not argv or any(a in name for a in argv)]
     failed = 0
     for name, f in tests:
         try:
@@ -2220,4 +2227,4 @@ def main():
 
 
 if __name__ == "__main__":
-    sys.exit(main())
+    sys.exit(main(sys.argv[1:]))
