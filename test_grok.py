@@ -1016,24 +1016,27 @@ def test_cost_R_is_the_loss_at_the_optimal_readout():
     for lam in (0.3, 1e-3):
         W = MA.optimal_readout(M.relu(X @ E), Y, lam)
         L = M.loss((E, W), X, Y, lam)
-        assert abs(MA.cost_R(E, X, Y, lam) - L) < 1e-9 * L, "R(E) != L_lam(E, W2*): finite-lambda R wrong"
+        # eps x cond^2 x size: both through the ridge solve with H H^T + lam I, cond <= cond(H)^2
+        assert abs(MA.cost_R(E, X, Y, lam) - L) < tol_gram(M.relu(X @ E), E.size) * L, "R(E) != L_lam(E, W2*): finite-lambda R wrong"
 
 
 def test_primal_and_dual_ridge_agree():
     X, Y, _, _, E = modadd_problem()
     H, lam = M.relu(X @ E), 0.2
     primal = np.linalg.solve(H.T @ H + lam * np.eye(H.shape[1]), H.T @ Y)  # (H^T H + lam I)^-1 H^T Y
-    assert rel_err(MA.optimal_readout(H, Y, lam), primal) < 1e-10
+    # eps x cond x size: the primal solve's H^T H + lam I has cond (||H||^2 + lam) / lam (the dual's less)
+    assert rel_err(MA.optimal_readout(H, Y, lam), primal) < tol(H.size, (np.linalg.norm(H, 2) ** 2 + lam) / lam)
 
 
 def test_readout_fits_exactly_and_HtH_is_singular_erratum1():
     X, Y, _, _, E = modadd_problem()
     H = M.relu(X @ E)  # (9, 16): d_h > n
     W = MA.optimal_readout(H, Y)
-    assert np.abs(H @ W - Y).max() < 1e-10, "right pseudo-inverse readout must give zero training loss"
+    bound = tol_gram(H, H.size)  # eps x cond^2 x size: W = H^T (H H^T)^-1 Y, a solve with H H^T
+    assert np.abs(H @ W - Y).max() < bound * np.abs(Y).max(), "right pseudo-inverse readout must give zero training loss"
     assert np.linalg.matrix_rank(H.T @ H) == H.shape[0] < H.shape[1], "H^T H should be rank n < d_h"
     assert np.linalg.cond(H.T @ H) > 1e12, "erratum 1: (H^T H)^-1 does not exist when d_h > n"
-    assert rel_err(W, np.linalg.pinv(H) @ Y) < 1e-8
+    assert rel_err(W, np.linalg.pinv(H) @ Y) < bound
 
 
 def test_closed_form_update_is_minus_grad_R_over_2lambda():
@@ -1042,7 +1045,9 @@ def test_closed_form_update_is_minus_grad_R_over_2lambda():
     for limit, lam_inside in ((True, 0.0), (False, lam)):  # Eq. 19 (lam -> 0) and the exact R
         g = fd_grad(lambda e: MA.cost_R(e.reshape(E.shape), X, Y, lam, limit=limit), E.ravel())
         dE = MA.closed_form_update(E, X, Y, lam=lam_inside)
-        assert rel_err(dE.ravel(), -g / (2 * lam)) < 1e-6, \
+        # FD of R over E.size terms, R's rounding magnified by the solve with H H^T (cond(H)^2)
+        bound = fd_tol(1e-6, E.size) * cond(M.relu(X @ E)) ** 2
+        assert rel_err(dE.ravel(), -g / (2 * lam)) < bound, \
             f"limit={limit}: Eq. 20 vs -grad R/2lam rel err {rel_err(dE.ravel(), -g / (2 * lam)):.2e}"
 
 
@@ -1052,15 +1057,18 @@ def test_envelope_theorem_grad_R_is_dL_dE_at_optimal_W2():
     W = MA.optimal_readout(M.relu(X @ E), Y, lam)
     gE, gW = M.loss_grad((E, W), X, Y, lam)
     g = fd_grad(lambda e: MA.cost_R(e.reshape(E.shape), X, Y, lam), E.ravel())
-    assert np.abs(gW).max() < 1e-9 * np.abs(gE).max(), "W2* is not a stationary point of L_lam"
-    assert rel_err(gE.ravel(), g) < 1e-6, f"Thm 5.1: rel err {rel_err(gE.ravel(), g):.2e}"
+    # eps x cond^2 x size: W2* from the solve with H H^T + lam I is stationary to its rounding
+    assert np.abs(gW).max() < tol_gram(M.relu(X @ E), E.size) * np.abs(gE).max(), "W2* is not a stationary point of L_lam"
+    bound = fd_tol(1e-6, E.size) * cond(M.relu(X @ E)) ** 2  # FD of R, as in the test above
+    assert rel_err(gE.ravel(), g) < bound, f"Thm 5.1: rel err {rel_err(gE.ravel(), g):.2e}"
 
 
 def test_closed_form_step_matches_closed_form_update():
     X, Y, _, _, E = modadd_problem()
     dE, H, K, B = MA.closed_form_step(E, X, Y, MA.workspace(X.shape[0], *E.shape))
-    assert rel_err(dE, MA.closed_form_update(E, X, Y)) < 1e-12
-    assert rel_err(H.T @ B, MA.optimal_readout(M.relu(X @ E), Y)) < 1e-12
+    bound = tol_gram(H, H.size)  # eps x cond^2 x size: both solve with K = H H^T
+    assert rel_err(dE, MA.closed_form_update(E, X, Y)) < bound
+    assert rel_err(H.T @ B, MA.optimal_readout(M.relu(X @ E), Y)) < bound
 
 
 def test_simulate_is_euler_on_eq20_and_keeps_zero_loss():
@@ -1070,11 +1078,14 @@ def test_simulate_is_euler_on_eq20_and_keeps_zero_loss():
     manual = E.copy()
     for _ in range(20):
         manual = manual + 1e-2 * MA.closed_form_update(manual, X, Y)
-    assert rel_err(res["snaps"][-1], manual) < 1e-9, "simulate is not E <- E + lr * dE"
+    bound = tol_gram(M.relu(X @ E), 20 * E.size)  # eps x cond^2 x size: 20 steps, each a solve with H H^T
+    assert rel_err(res["snaps"][-1], manual) < bound, "simulate is not E <- E + lr * dE"
     assert list(res["step"]) == [0, 5, 10, 15, 20] and list(res["snap_steps"]) == [0, 5, 10, 15, 20]
     assert np.array_equal(res["snaps"][0], E)
-    assert res["train_loss"].max() < 1e-16 and res["train_acc"].min() == 1.0
-    assert abs(res["test_acc"][-1] - MA.test_accuracy(manual, X, Y, Xt, Yt)) < 1e-12
+    # zero loss up to the readout's rounding, squared and summed over the Y.size residuals
+    assert res["train_loss"].max() < Y.size * bound ** 2 and res["train_acc"].min() == 1.0
+    # accuracies count test pairs: the same count if they agree to within half a pair
+    assert abs(res["test_acc"][-1] - MA.test_accuracy(manual, X, Y, Xt, Yt)) < 0.5 / len(Xt)
     res = MA.simulate(E, X, Y, Xt, Yt, lr=1e-2, steps=7, every=5, snapshots=2)
     assert list(res["step"]) == [0, 5, 7] and list(res["snap_steps"]) == [0, 4, 7], "the last step is recorded"
 
@@ -1083,11 +1094,12 @@ def test_displacement_cosine_of_the_closed_form_against_itself_is_one():
     X, Y, Xt, Yt, E = modadd_problem()
     E = 0.4 * E
     res = MA.simulate(E, X, Y, Xt, Yt, lr=1e-2, steps=20, every=5, snapshots=4)
-    assert abs(MA.displacement_cosine(E, res["snaps"][-1], X, Y, 0.2, 1e-2) - 1) < 1e-12
-    assert rel_err(MA.closed_form_flow(E, X, Y, 0.2, 1e-2), res["snaps"][-1]) < 1e-12
+    bound = tol_gram(M.relu(X @ E), 20 * E.size)  # eps x cond^2 x size: 20 steps, each a solve with H H^T
+    assert abs(MA.displacement_cosine(E, res["snaps"][-1], X, Y, 0.2, 1e-2) - 1) < bound
+    assert rel_err(MA.closed_form_flow(E, X, Y, 0.2, 1e-2), res["snaps"][-1]) < bound
     other = MA.closed_form_flow(E, X, Y, 0.2, 1e-2, lam=0.5)  # the finite-lambda flow differs
     assert MA.displacement_cosine(E, other, X, Y, 0.2, 1e-2) < 0.999
-    assert abs(MA.displacement_cosine(E, other, X, Y, 0.2, 1e-2, lam=0.5) - 1) < 1e-12
+    assert abs(MA.displacement_cosine(E, other, X, Y, 0.2, 1e-2, lam=0.5) - 1) < bound
 
 
 def test_simulate_stops_on_nan_naming_figure_and_step():
