@@ -60,7 +60,7 @@ def tangent_projector(J, svd=None, rtol=RTOL):
     U, s = jacobian_svd(J) if svd is None else svd
     r = int(xp.sum(s > rtol * s[0]))
     U = U[:, :r]
-    B = U / (s[:r] * s[:r])  # (km, r); s * s is exact on every backend, s ** 2 (a power()) is not
+    B = U / s[:r] ** 2  # (km, r)
     return lambda v: v - J.T @ (B @ (U.T @ (J @ v)))
 
 

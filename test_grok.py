@@ -2153,7 +2153,6 @@ class ndarray:
     __truediv__, __rtruediv__ = _binary(numpy.true_divide)
     __floordiv__, __rfloordiv__ = _binary(numpy.floor_divide)
     __mod__, __rmod__ = _binary(numpy.remainder)
-    __pow__, __rpow__ = _binary(numpy.power)
     __matmul__, __rmatmul__ = _binary(numpy.matmul)
     __and__, __rand__ = _binary(numpy.logical_and)
     __or__, __ror__ = _binary(numpy.logical_or)
@@ -2161,6 +2160,14 @@ class ndarray:
     __le__, __ge__ = _binary(numpy.less_equal)[0], _binary(numpy.greater_equal)[0]
     __eq__, __ne__ = _binary(numpy.equal)[0], _binary(numpy.not_equal)[0]
     __hash__ = None
+
+    def __pow__(self, other):  # the wrapped array's own **, not power(): NumPy 1.x computes
+        _refuse_host(other)  # a ** 2, a ** 0.5, a ** -1 as square, sqrt, reciprocal, power() otherwise
+        return _wrap(self._a ** _unwrap(other))
+
+    def __rpow__(self, other):
+        _refuse_host(other)
+        return _wrap(_unwrap(other) ** self._a)
 
     def __iadd__(self, other):
         return numpy.add(self, other, out=(self,))
