@@ -944,13 +944,21 @@ def test_readout_fits_exactly_and_HtH_is_singular_erratum1():
 
 
 def test_closed_form_update_is_minus_grad_R_over_2lambda():
+    """Eq. 20 = -grad R / 2 lam for every activation in models.ACTIVATIONS (added ones included)."""
     X, Y, _, _, E = modadd_problem()
     lam = 0.5
-    for limit, lam_inside in ((True, 0.0), (False, lam)):  # Eq. 19 (lam -> 0) and the exact R
-        g = fd_grad(lambda e: MA.cost_R(e.reshape(E.shape), X, Y, lam, limit=limit), E.ravel())
-        dE = MA.closed_form_update(E, X, Y, lam=lam_inside)
-        assert rel_err(dE.ravel(), -g / (2 * lam)) < 1e-6, \
-            f"limit={limit}: Eq. 20 vs -grad R/2lam rel err {rel_err(dE.ravel(), -g / (2 * lam)):.2e}"
+    for act in M.ACTIVATIONS:
+        H = M.ACTIVATIONS[act][0](X @ E)
+        # a linear sigma has rank(H) <= p < n here, so H H^T is singular at lam -> 0: use n = 4 rows
+        Xa, Ya = (X, Y) if np.linalg.matrix_rank(H) == X.shape[0] else (X[:4], Y[:4])
+        assert np.linalg.matrix_rank(M.ACTIVATIONS[act][0](Xa @ E)) == Xa.shape[0], act
+        for limit, lam_inside in ((True, 0.0), (False, lam)):  # Eq. 19 (lam -> 0) and the exact R
+            g = fd_grad(lambda e: MA.cost_R(e.reshape(E.shape), Xa, Ya, lam, act, limit=limit), E.ravel())
+            dE = MA.closed_form_update(E, Xa, Ya, act, lam=lam_inside)
+            err = rel_err(dE.ravel(), -g / (2 * lam))
+            # central differences, h = 1e-6: truncation ~h^2 |R'''| ~ 1e-12 and rounding ~eps |R| / h
+            # ~ 1e-10, relative, times cond(H H^T) <= 1.1e3 here: ~1e-7 (seen: 2e-9..1.5e-8)
+            assert err < 1e-6, f"{act}, limit={limit}: Eq. 20 vs -grad R/2lam rel err {err:.2e}"
 
 
 def test_envelope_theorem_grad_R_is_dL_dE_at_optimal_W2():
@@ -984,6 +992,19 @@ def test_simulate_is_euler_on_eq20_and_keeps_zero_loss():
     assert abs(res["test_acc"][-1] - MA.test_accuracy(manual, X, Y, Xt, Yt)) < 1e-12
     res = MA.simulate(E, X, Y, Xt, Yt, lr=1e-2, steps=7, every=5, snapshots=2)
     assert list(res["step"]) == [0, 5, 7] and list(res["snap_steps"]) == [0, 4, 7], "the last step is recorded"
+
+
+def test_simulate_follows_eq20_for_every_activation():
+    X, Y, Xt, Yt, E = modadd_problem()
+    E = 0.4 * E
+    for act in ("tanh", "quadratic", "leaky_relu"):  # identity: H H^T singular at this n > p
+        res = MA.simulate(E, X, Y, Xt, Yt, lr=1e-2, steps=10, every=5, snapshots=2, act=act)
+        manual = E.copy()
+        for _ in range(10):
+            manual = manual + 1e-2 * MA.closed_form_update(manual, X, Y, act)
+        assert rel_err(res["snaps"][-1], manual) < 1e-9, f"{act}: simulate is not Euler on its Eq. 20"
+        assert res["test_acc"][-1] == MA.test_accuracy(res["snaps"][-1], X, Y, Xt, Yt, act)
+        assert res["train_loss"].max() < 1e-16 and res["train_acc"].min() == 1.0, act
 
 
 def test_displacement_cosine_of_the_closed_form_against_itself_is_one():
