@@ -104,54 +104,6 @@ FIG4_X0 = 0.5  # the point P = (x0, x0^2) of Z that A, B, C project onto
 FIG4_FIT_MAX = 0.1  # fit the Thm 4.14 slope for distances <= this (the theorem is about d -> 0)
 
 
-def ridge_minimizer(X, Y, lam):
-    """Exact minimizer of ||X w - Y||^2 + lam ||w||^2 in the dual form X^T (X X^T + lam I)^-1 Y,
-    which at lam = 0 is the minimum-norm fit (the primal (X^T X + lam I) is singular there)."""
-    return X.T @ xp.linalg.solve(X @ X.T + lam * xp.eye(X.shape[0]), Y)
-
-
-def steps_to_memorize(train_loss):
-    """First step after which the training loss stops falling (drops < 1% in one step).
-
-    With weight decay the training loss never reaches 0; it settles on a lam-dependent
-    floor within a few steps, which is what "memorized" means here (>=: a loss that
-    reaches exactly 0, as without weight decay, has stopped falling too).
-    """
-    L = M.to_numpy(train_loss)
-    flat = np.nonzero(L[1:] >= 0.99 * L[:-1])[0]
-    return int(flat[0]) if flat.size else None
-
-
-def steps_to_generalize(test_loss):
-    """First step at which the test loss is below 1% of its value at initialisation."""
-    L = M.to_numpy(test_loss)
-    below = np.nonzero(L < 0.01 * L[0])[0]
-    return int(below[0]) if below.size else None
-
-
-def linear_run(X, Y, w0, lam, lr, steps):
-    """Full-batch GD on Eq. 1 for y = x . w; returns the weights at every step (steps+1, d)."""
-    _, ws = M.gradient_descent((w0[:, None],), X, Y, steps, lr, lam, every=1,
-                               record=lambda t, p: p[0][:, 0])
-    return xp.stack(ws)
-
-
-def dist_to_plane(ws, x, y):
-    """Distance of each row of ws to the zero-loss set {w : x . w = y}."""
-    return xp.abs(ws @ x - y) / xp.linalg.norm(x)
-
-
-def norm_min_directions_of_plane(J, W):
-    """Sec. 2: g = -P_T w / ||P_T w|| for each row w of W; P_T = I - J^+ J, J fixed (linear model)."""
-    PW = W - xp.linalg.lstsq(J, J @ W.T, rcond=None)[0].T  # J^+ (J w): a min-norm solve
-    return -PW / xp.linalg.norm(PW, axis=1, keepdims=True)
-
-
-def row_cosines(A, B):
-    """cos of the angle between matching rows of A and B."""
-    return (A * B).sum(axis=1) / (xp.linalg.norm(A, axis=1) * xp.linalg.norm(B, axis=1))
-
-
 @figure("1")
 def fig1(args):
     """Fig. 1: y = w1 x1 + w2 x2 fitted to (1,1) -> 2 memorizes fast, generalizes late."""
@@ -165,13 +117,13 @@ def fig1(args):
             "max_dist_after_memorization": [], "final_train_loss": [], "final_test_loss": []}
     curves = []
     for lam in FIG1_LAMBDAS:
-        ws = linear_run(X, Y, w0, lam, FIG1_LR, FIG1_STEPS)
+        ws = M.linear_run(X, Y, w0, lam, FIG1_LR, FIG1_STEPS)
         train = ((ws @ X.T - Y.T) ** 2).mean(axis=1)  # one sample: sum = mean
         test = ((ws @ Xt.T - Yt.T) ** 2).mean(axis=1)
-        dist = dist_to_plane(ws, X[0], Y[0, 0])
-        t_mem, t_gen = steps_to_memorize(train), steps_to_generalize(test)
+        dist = MF.dist_to_plane(ws, X[0], Y[0, 0])
+        t_mem, t_gen = M.steps_to_memorize(train), M.steps_to_generalize(test)
         runs["final_w"].append(ws[-1])
-        runs["w_star"].append(ridge_minimizer(X, Y, lam)[:, 0])
+        runs["w_star"].append(M.ridge_minimizer(X, Y, lam)[:, 0])
         runs["steps_to_memorize"].append(t_mem)
         runs["steps_to_generalize"].append(t_gen)
         runs["max_dist_after_memorization"].append(float(dist[t_mem:].max()))
@@ -192,14 +144,14 @@ def fig2(args):
     J = M.jacobian((xp.zeros((3, 1)),), X)  # (1, 3), the same everywhere for a linear model
     inits = xp.asarray(np.random.default_rng(args.seed).normal(0.0, 1.5, size=(4, 3)))
     out = {"lam": FIG2_LAM, "lr": FIG2_LR, "steps": FIG2_STEPS, "inits": inits,
-           "w_star": ridge_minimizer(X, Y, FIG2_LAM)[:, 0], "final_w": [],
+           "w_star": M.ridge_minimizer(X, Y, FIG2_LAM)[:, 0], "final_w": [],
            "steps_to_memorize": [], "post_memorization_alignment_per_run": []}
     trajs, cos_curves = [], []
     for w0 in inits:
-        ws = linear_run(X, Y, w0, FIG2_LAM, FIG2_LR, FIG2_STEPS)
-        t_mem = steps_to_memorize(((ws @ X.T - Y.T) ** 2)[:, 0])
+        ws = M.linear_run(X, Y, w0, FIG2_LAM, FIG2_LR, FIG2_STEPS)
+        t_mem = M.steps_to_memorize(((ws @ X.T - Y.T) ** 2)[:, 0])
         # cos(update of step t, norm-min direction at w_t) for every step t
-        cos = M.to_numpy(row_cosines(ws[1:] - ws[:-1], norm_min_directions_of_plane(J, ws[:-1])))
+        cos = M.to_numpy(MF.row_cosines(ws[1:] - ws[:-1], MF.norm_min_directions_of_plane(J, ws[:-1])))
         out["final_w"].append(ws[-1])
         out["steps_to_memorize"].append(t_mem)
         out["post_memorization_alignment_per_run"].append(float(cos[t_mem:].mean()))
@@ -208,31 +160,6 @@ def fig2(args):
     out["post_memorization_alignment"] = float(np.mean(out["post_memorization_alignment_per_run"]))
     plots.fig2(trajs, cos_curves, jsonable(out), os.path.join(args.out, "fig2.png"))
     return {"fig2": out}
-
-
-def leaky_params(w):
-    """Fig. 3 right, y = lrelu(w1 x1) + lrelu(w2 x2): models.py's two-layer net, W1 = diag(w), W2 = 1."""
-    return (xp.diag(w), xp.ones((w.size, 1)))
-
-
-def leaky_loss_grad(w, X, Y, lam):
-    """Gradient of Eq. 1 for the Fig. 3 leaky-ReLU model: the diagonal of dL/dW1 (W2 is fixed)."""
-    return xp.diag(M.loss_grad(leaky_params(w), X, Y, lam, "leaky_relu")[0])
-
-
-def leaky_run(w0, X, Y, lam, lr, steps):
-    """Full-batch GD on the Fig. 3 leaky-ReLU model; the weights at every step (steps+1, 2)."""
-    ws = [w0]
-    for _ in range(steps):
-        ws.append(ws[-1] - lr * leaky_loss_grad(ws[-1], X, Y, lam))
-    return xp.stack(ws)
-
-
-def scalar_net_run(w0, X, Y, lam, lr, steps):
-    """Full-batch GD on y = w2 w1 x (models.py's two-layer linear net, width 1): (steps+1, 2)."""
-    _, ws = M.gradient_descent((w0[:1, None], w0[1:, None]), X, Y, steps, lr, lam,
-                               act="identity", every=1, record=lambda t, p: M.pack(p))
-    return xp.stack(ws)
 
 
 def plane_grid(lo, hi, n):
@@ -248,14 +175,14 @@ def fig3_cases():
     return {
         "curved": dict(model="y = w2 w1 x on (x=1, y=1): Z = {w1 w2 = 1}, a hyperbola "
                              "(min norm at (1,1) on this branch)",
-                       F=lambda a, b: a * b, y=1.0, run=lambda w, *s: scalar_net_run(w, one, one, *s),
+                       F=lambda a, b: a * b, y=1.0, run=lambda w, *s: M.scalar_net_run(w, one, one, *s),
                        init=(0.2, 3.0), min_norm_point=(1.0, 1.0), lo=(-2.0, -2.0), hi=(3.5, 3.5)),
         "singular": dict(model="y = w2 w1 x on (x=1, y=0): Z = the two axes, singular at (0, 0)",
-                         F=lambda a, b: a * b, y=0.0, run=lambda w, *s: scalar_net_run(w, one, zero, *s),
+                         F=lambda a, b: a * b, y=0.0, run=lambda w, *s: M.scalar_net_run(w, one, zero, *s),
                          init=(2.5, 0.8), min_norm_point=(0.0, 0.0), lo=(-1.0, -1.0), hi=(3.0, 3.0)),
         "leaky_relu": dict(model="y = lrelu(w1 x1) + lrelu(w2 x2) on x=(1,1), y=2: Z has kinks at (0,2), (2,0)",
                            F=lambda a, b: M.leaky_relu(a) + M.leaky_relu(b), y=2.0,
-                           run=lambda w, *s: leaky_run(w, X2, Y2, *s),
+                           run=lambda w, *s: M.leaky_run(w, X2, Y2, *s),
                            init=(-1.5, 0.5), min_norm_point=(1.0, 1.0), lo=(-2.5, -1.0), hi=(3.0, 3.5)),
     }
 
@@ -280,49 +207,24 @@ def fig3(args):
     return {"fig3": out}
 
 
-def parabola_loss(th):
-    """Fig. 4 landscape: L(x, y) = (y - x^2)^2, zero on the parabola Z = {y = x^2}."""
-    return (th[..., 1] - th[..., 0] ** 2) ** 2
-
-
-def parabola_loss_grad(th):
-    """Gradient of the Fig. 4 landscape: 2 (y - x^2) (-2x, 1)."""
-    r = th[..., 1] - th[..., 0] ** 2
-    return xp.stack([-4.0 * th[..., 0] * r, 2.0 * r], axis=-1)
-
-
-def parabola_frame(x0):
-    """The point P = (x0, x0^2) of Z, its unit tangent and the unit normal pointing away from
-    the centre of curvature (so every point P + d n projects back onto P)."""
-    P = xp.asarray([x0, x0 ** 2])
-    t = xp.asarray([1.0, 2.0 * x0]) / (1.0 + 4.0 * x0 ** 2) ** 0.5
-    return P, t, xp.stack([t[1], -t[0]])  # stack, not asarray: t[i] are device arrays
-
-
-def tangent_cosines(P, t, n, d):
-    """Thm 4.14: |cos(tangent of Z at P, grad L)| at the points P + d n."""
-    G = parabola_loss_grad(P + d[:, None] * n)
-    return xp.abs(G @ t) / xp.linalg.norm(G, axis=1)
-
-
 @figure("4")
 def fig4(args):
     """Fig. 4: near Z the loss gradient is orthogonal to Z; |cos| with Z's tangent ~ distance (Thm 4.14)."""
-    P, t, n = parabola_frame(FIG4_X0)
+    P, t, n = MF.parabola_frame(FIG4_X0)
     d_abc = xp.asarray([0.6, 0.06, 0.006])  # A, B, C; each view zooms 10x onto P
     ABC = P + d_abc[:, None] * n
     d = xp.logspace(-5, 0, 11 if args.quick else 41)
-    cos = M.to_numpy(tangent_cosines(P, t, n, d))
+    cos = M.to_numpy(MF.tangent_cosines(P, t, n, d))
     near = M.to_numpy(d) <= FIG4_FIT_MAX
     slope = float(np.polyfit(np.log10(M.to_numpy(d)[near]), np.log10(cos[near]), 1)[0])
     out = {"x0": FIG4_X0, "P": P, "tangent": t, "normal": n, "distances_ABC": d_abc,
-           "points_ABC": ABC, "cos_at_ABC": tangent_cosines(P, t, n, d_abc),
+           "points_ABC": ABC, "cos_at_ABC": MF.tangent_cosines(P, t, n, d_abc),
            "thm414_slope": slope, "fit_max_distance": FIG4_FIT_MAX, "sweep_distances": d, "sweep_cos": cos}
     views = []
     for half in (1.0, 0.1, 0.01):  # view k is centred on P and contains point k
         X, Y = plane_grid(P - half, P + half, 121 if args.quick else 401)
-        views.append([M.to_numpy(a) for a in (X, Y, parabola_loss(xp.stack([X, Y], axis=-1)))])
-    plots.fig4(views, -M.to_numpy(parabola_loss_grad(ABC)),
+        views.append([M.to_numpy(a) for a in (X, Y, MF.parabola_loss(xp.stack([X, Y], axis=-1)))])
+    plots.fig4(views, -M.to_numpy(MF.parabola_loss_grad(ABC)),
                {k: M.to_numpy(v) if hasattr(v, "shape") else v for k, v in out.items()},
                os.path.join(args.out, "fig4.png"))
     return {"fig4": out}

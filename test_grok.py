@@ -215,31 +215,31 @@ def run_toy_figure(fn):
 def test_toy_criteria_on_known_curves():
     train = np.array([4.0, 1.0, 0.3, 0.1, 0.0995, 0.0994])  # stops falling at step 3
     test = np.array([4.0, 3.9, 1.0, 0.05, 0.039, 0.01])  # below 1% of 4.0 at step 4
-    assert grok.steps_to_memorize(train) == 3, grok.steps_to_memorize(train)
-    assert grok.steps_to_generalize(test) == 4, grok.steps_to_generalize(test)
-    assert grok.steps_to_generalize(np.array([1.0, 0.5])) is None
+    assert M.steps_to_memorize(train) == 3, M.steps_to_memorize(train)
+    assert M.steps_to_generalize(test) == 4, M.steps_to_generalize(test)
+    assert M.steps_to_generalize(np.array([1.0, 0.5])) is None
     slow = np.array([1.0, 0.5, 0.475, 0.474, 0.4739])  # a 5% drop still counts as falling
-    assert grok.steps_to_memorize(slow) == 2, grok.steps_to_memorize(slow)
-    assert grok.steps_to_generalize(np.array([1.0, 0.011, 0.0101, 0.0099])) == 3
+    assert M.steps_to_memorize(slow) == 2, M.steps_to_memorize(slow)
+    assert M.steps_to_generalize(np.array([1.0, 0.011, 0.0101, 0.0099])) == 3
 
 
 def test_fig3_leaky_model_and_gradient():
     rng = np.random.default_rng(11)
     X, Y = np.array([[1.0, 1.0]]), np.array([[2.0]])
     for w in (np.array([-0.7, 1.3]), np.array([0.4, 2.2]), rng.normal(size=2)):
-        F = M.forward(grok.leaky_params(w), X, "leaky_relu")[0, 0]
+        F = M.forward(M.leaky_params(w), X, "leaky_relu")[0, 0]
         assert np.isclose(F, M.leaky_relu(w).sum()), "the leaky model is not lrelu(w1) + lrelu(w2)"
-        f = lambda v: M.loss(grok.leaky_params(v), X, Y, 0.03, "leaky_relu")
-        g, fd = grok.leaky_loss_grad(w, X, Y, 0.03), fd_grad(f, w)
+        f = lambda v: M.loss(M.leaky_params(v), X, Y, 0.03, "leaky_relu")
+        g, fd = M.leaky_loss_grad(w, X, Y, 0.03), fd_grad(f, w)
         assert rel_err(g, fd) < 1e-6, f"leaky model gradient at {w}: rel err {rel_err(g, fd):.2e}"
 
 
 def test_fig4_parabola_gradient_and_projection():
     rng = np.random.default_rng(12)
     for th in rng.normal(size=(4, 2)):
-        fd = fd_grad(lambda v: float(grok.parabola_loss(v)), th)
-        assert rel_err(grok.parabola_loss_grad(th), fd) < 1e-6, "grad of (y - x^2)^2 is wrong"
-    P, t, n = grok.parabola_frame(0.5)
+        fd = fd_grad(lambda v: float(MF.parabola_loss(v)), th)
+        assert rel_err(MF.parabola_loss_grad(th), fd) < 1e-6, "grad of (y - x^2)^2 is wrong"
+    P, t, n = MF.parabola_frame(0.5)
     for d in (3.0, 0.6, 0.06, 0.006):  # 3 > the radius of curvature 1.41: n must point outwards
         a, b = P + d * n
         # closest point (x, x^2) of Z: d/dx [(x-a)^2 + (x^2-b)^2] = 0  <=>  2x^3 + (1-2b)x - a = 0
@@ -1803,7 +1803,7 @@ def test_fig1_without_weight_decay_memorizes_and_never_generalizes():
     assert np.allclose(s["final_w"][0], [0, 2]), "without weight decay GD stops where it meets Z"
     assert s["final_train_loss"][0] < 1e-30 and s["steps_to_memorize"][0] is not None, s
     assert s["steps_to_generalize"][0] is None and s["steps_to_generalize"][1] is not None, s
-    assert grok.steps_to_memorize(np.array([4.0, 1.0, 0.0, 0.0])) == 2, "a loss at exactly 0 has stopped falling"
+    assert M.steps_to_memorize(np.array([4.0, 1.0, 0.0, 0.0])) == 2, "a loss at exactly 0 has stopped falling"
 
 
 def test_cli_help_one_example_per_line_figures_in_numeric_order():
