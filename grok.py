@@ -406,21 +406,22 @@ def fig5(args):
 
 # ============================================================ Figure 6: closed-form dynamics
 
-
 FIG6_CHECKPOINTS = (0, 500, 1000, 2000, 5000)  # steps at which the mean test accuracy is reported
+FIG6_INIT_SCALE, FIG6_EVERY = 1.0, 10  # E ~ N(0, std = scale p^-1/2) (erratum 5); record interval
 # --quick caps p, d_h, steps and runs (d_h = 160 exceeds the 153 pairs of p = 17 at any split)
 # and takes 10x larger Euler steps
 FIG6_QUICK, FIG6_QUICK_LR = {"p": 17, "hidden": 160, "steps": 500, "runs": 3}, 1e-2
 
 
 def fig6_settings(args):
-    """Paper settings of Fig. 6 (or the command-line overrides), capped by --quick."""
-    s = {"p": getattr(args, "p", 37), "hidden": getattr(args, "hidden", 512),
-         "train_frac": getattr(args, "train_frac", 0.7), "lr": getattr(args, "lr", 1e-3),
-         "steps": getattr(args, "steps", 5000), "runs": getattr(args, "runs", 5)}
+    """Paper settings of Fig. 6 (or the command-line overrides), capped by --quick; every value
+    the runs use (the titles and summary.json read them from here)."""
+    s = {k: getattr(args, k, v) for k, v in (("p", 37), ("hidden", 512), ("train_frac", 0.7),
+                                             ("lr", 1e-3), ("steps", 5000), ("runs", 5), ("act", "relu"))}
     if args.quick:
         s.update({k: min(s[k], v) for k, v in FIG6_QUICK.items()}, lr=max(s["lr"], FIG6_QUICK_LR))
-    return s
+    return {**s, "n_train": MA.n_train(s["p"], s["train_frac"]), "record_every": FIG6_EVERY,
+            "init_std": FIG6_INIT_SCALE * s["p"] ** -0.5}
 
 
 def fig6_run(args, s, r):
@@ -428,9 +429,9 @@ def fig6_run(args, s, r):
     rng = np.random.default_rng([args.seed, 6, r])
     X, Y, _ = MA.modular_addition(s["p"])
     tr, te = MA.train_test_split(X.shape[0], s["train_frac"], rng)
-    E0 = MA.init_embedding(rng, s["p"], s["hidden"])
-    return MA.simulate(E0, X[tr], Y[tr], X[te], Y[te], s["lr"], s["steps"],
-                       label=f"Figure 6 (run {r})", log=progress)
+    E0 = MA.init_embedding(rng, s["p"], s["hidden"], s["init_std"])
+    return MA.simulate(E0, X[tr], Y[tr], X[te], Y[te], s["lr"], s["steps"], s["record_every"],
+                       label=f"Figure 6 (run {r})", log=progress, act=s["act"])
 
 
 def fig6_fourier(runs):
@@ -438,16 +439,14 @@ def fig6_fourier(runs):
     out = {}
     for when, i in (("init", 0), ("final", -1)):
         d = [MA.fourier_diagnostics(xp.asarray(res["snaps"][i])) for res in runs]
-        out.update({f"norm_ratio_{when}": np.mean([x["norm_ratio"].mean() for x in d]),
-                    f"cos_re_im_{when}": np.mean([x["cos_re_im"].mean() for x in d]),
-                    f"within_vs_across_{when}": np.mean([x["within_vs_across"] for x in d]),
-                    f"power_top4_fraction_{when}": np.mean([x["power_top4_fraction"] for x in d])})
+        for key in ("norm_ratio", "cos_re_im", "within_vs_across", "power_top4_fraction"):
+            out[f"{key}_{when}"] = np.mean([np.mean(x[key]) for x in d])
     return out
 
 
 def fig6_circle_rows(E0, E1, ks):
     """Rows of fig6_circles: (title, [(p, 2) coords per k], ||E - mean_j E||^2) for E0 and E1."""
-    var = lambda E: float(((E - E.mean(axis=0)) ** 2).sum())
+    var = lambda E: float(((E - E.mean(axis=0)) ** 2).sum())  # noqa: E731
     return [("initial E, own plane", [MA.circle_coords(E0, k) for k in ks], var(E0)),
             ("initial E, final E's plane", [MA.circle_coords(E0, k, E1) for k in ks], var(E0)),
             ("final E, own plane", [MA.circle_coords(E1, k) for k in ks], var(E1))]
@@ -457,35 +456,24 @@ def fig6_circle_rows(E0, E1, ks):
 def fig6(args):
     """Fig. 6: closed-form dynamics (Eq. 20) on modular addition, and its Fourier circles."""
     s = fig6_settings(args)
-    runs = []
-    for r in range(s["runs"]):
-        runs.append(fig6_run(args, s, r))
-        progress(f"Figure 6 run {r}: test accuracy {runs[-1]['test_acc'][-1]:.3f}")
-    step = runs[0]["step"]
-    acc = np.stack([res["test_acc"] for res in runs])  # (runs, records)
+    runs = [fig6_run(args, s, r) for r in range(s["runs"])]
+    step, acc, norm = runs[0]["step"], np.stack([res["test_acc"] for res in runs]), [res["norm"] for res in runs]
     E0, E1 = xp.asarray(runs[0]["snaps"][0]), xp.asarray(runs[0]["snaps"][-1])
-    d0, d1 = MA.fourier_diagnostics(E0), MA.fourier_diagnostics(E1)
     top = MA.strongest_frequencies(E1)
     TRAJECTORIES["fig6"] = {**runs[0], "p": s["p"]}
-    s.update(n_train=MA.n_train(s["p"], s["train_frac"]),
-             init_std=s["p"] ** -0.5, record_every=10)
-    plots.fig6(step, acc, [res["norm"] for res in runs], d0, d1, s, os.path.join(args.out, "fig6.png"))
-    plots.fig6_circles(fig6_circle_rows(E0, E1, top), top, s["p"],
-                       os.path.join(args.out, "fig6_circles.png"))
+    plots.fig6(step, acc, norm, MA.fourier_diagnostics(E0), MA.fourier_diagnostics(E1), s,
+               os.path.join(args.out, "fig6.png"))
+    plots.fig6_circles(fig6_circle_rows(E0, E1, top), top, s["p"], os.path.join(args.out, "fig6_circles.png"))
     return {"fig6": {
-        "settings": s, "runs": s["runs"],
-        "test_acc_final": acc[:, -1],
-        "test_acc_mean_at": {str(c): acc[:, list(step).index(c)].mean()
-                             for c in FIG6_CHECKPOINTS if c in set(step)},
+        "settings": s, "runs": s["runs"], "test_acc_final": acc[:, -1],
+        "test_acc_mean_at": {str(c): acc[:, list(step).index(c)].mean() for c in FIG6_CHECKPOINTS if c in set(step)},
         "grok_step": [MA.grok_step(step, a) for a in acc],
         "train_loss_max": max(res["train_loss"].max() for res in runs),
         "train_acc_min": min(res["train_acc"].min() for res in runs),
-        "norm_init_mean": np.mean([res["norm"][0] for res in runs]),
-        "norm_max_mean": np.mean([res["norm"].max() for res in runs]),
-        "norm_final_mean": np.mean([res["norm"][-1] for res in runs]),
+        "norm_init_mean": np.mean([n[0] for n in norm]), "norm_max_mean": np.mean([n.max() for n in norm]),
+        "norm_final_mean": np.mean([n[-1] for n in norm]),
         "cond_HHt_max": max(res["cond"].max() for res in runs),
-        "top_frequencies_run0": top,
-        "fourier": fig6_fourier(runs)}}
+        "top_frequencies_run0": top, "fourier": fig6_fourier(runs)}}
 
 
 # ============================================================ Figure 8: real vs closed-form
@@ -1284,6 +1272,8 @@ def parse_args(argv=None):
     mod.add_argument("--steps", type=integer, default=5000, help="closed-form steps")
     mod.add_argument("--lr", type=float, default=1e-3, help="closed-form step size eta")
     mod.add_argument("--runs", type=integer, default=5, help="runs from different seeds")
+    mod.add_argument("--act", choices=sorted(M.ACTIVATIONS), default="relu",
+                     help="activation sigma of Figure 6 (relu is the paper's)")
     return p.parse_args(argv)
 
 

@@ -1302,7 +1302,8 @@ def test_fig6_circle_rows_known_answers():
 
 def test_fig6_defaults_are_the_papers():
     s = grok.fig6_settings(grok.parse_args([]))
-    assert s == {"p": 37, "hidden": 512, "train_frac": 0.7, "lr": 1e-3, "steps": 5000, "runs": 5}, s
+    assert s == {"p": 37, "hidden": 512, "train_frac": 0.7, "lr": 1e-3, "steps": 5000, "runs": 5,
+                 "act": "relu", "n_train": 492, "record_every": 10, "init_std": 37 ** -0.5}, s
     assert grok.fig6_settings(Namespace(quick=False)) == s, "fig6_settings' own defaults differ"
 
 
@@ -1352,6 +1353,42 @@ def test_fig6_quick_numbers():
     # as in the full run (README): rounder, flatter circles on their own units
     assert f["norm_ratio_final"] > f["norm_ratio_init"] and f["cos_re_im_final"] < f["cos_re_im_init"]
     assert f["within_vs_across_final"] > 1.5 * f["within_vs_across_init"], f
+
+
+def test_fig6_act_flag_runs_that_activation_and_says_so():
+    """--act tanh: the runs follow tanh's Eq. 20, and the settings the title and summary read say so,
+    with the initial std the runs used (FIG6_INIT_SCALE changed, as "Things to try" does)."""
+    args = grok.parse_args(["--act", "tanh", "--p", "7", "--hidden", "40", "--steps", "20", "--runs", "1"])
+    drawn, saved = {}, (plots.fig6, plots.fig6_circles, grok.FIG6_INIT_SCALE)
+    plots.fig6 = lambda *a: drawn.update(fig6=a)
+    plots.fig6_circles = lambda *a: None
+    grok.FIG6_INIT_SCALE = 3.0
+    try:
+        s = grok.jsonable(grok.fig6(args)["fig6"])
+    finally:
+        plots.fig6, plots.fig6_circles, grok.FIG6_INIT_SCALE = saved
+    assert s["settings"]["act"] == "tanh" and drawn["fig6"][5]["act"] == "tanh"
+    assert np.isclose(s["settings"]["init_std"], 3 * 7 ** -0.5), s["settings"]
+    rng = np.random.default_rng([0, 6, 0])
+    X, Y, _ = MA.modular_addition(7)
+    tr, te = MA.train_test_split(X.shape[0], 0.7, rng)
+    E = MA.init_embedding(rng, 7, 40, 3 * 7 ** -0.5)
+    assert np.isclose(np.linalg.norm(E), s["norm_init_mean"], rtol=1e-12), "the run did not use that std"
+    for _ in range(20):
+        E = E + 1e-3 * MA.closed_form_update(E, X[tr], Y[tr], "tanh")
+    assert rel_err(E, grok.TRAJECTORIES["fig6"]["snaps"][-1]) < 1e-9, "Figure 6 did not run tanh's Eq. 20"
+    code, _, err = run_main("--figs", "6", "--act", "softmax")
+    assert code == 2 and err.count("\n") == 1 and "--act" in err, err
+
+
+def test_circle_plane_is_orthogonal_so_it_never_holds_more_than_the_spread():
+    for p in (3, 5, 13):  # at p = 3, Re F_1 and Im F_1 of a random E are far from orthogonal
+        E = np.random.default_rng(p).normal(size=(p, 64))
+        xy = MA.circle_coords(E, 1)
+        spread = ((E - E.mean(axis=0)) ** 2).sum()
+        assert (xy ** 2).sum() <= spread * (1 + 1e-12), f"p = {p}: the plane holds more than the spread"
+        if p == 3:  # three centred points span a plane, and Re F_1, Im F_1 span the same plane
+            assert abs((xy ** 2).sum() / spread - 1) < 1e-12, (xy ** 2).sum() / spread
 
 
 # ---------------------------------------------------------------- real vs closed-form, Fig. 8
