@@ -32,6 +32,16 @@ def n_train(p, frac):
     return int(round(frac * p * (p + 1) / 2))
 
 
+def problem_bytes(p, d_h, frac, runs=0, steps=0, every=10):
+    """Peak memory of one modular-addition problem (Fig. 6 with runs/steps, or --bench), in bytes:
+    the data and its split (4 n_pairs x p), H H^T and its eigensolver copy (2 n^2), five n x d_h
+    and three p x d_h work arrays, the test activations, and per run 61 snapshots of E and the
+    5 records every `every` steps (Python floats in lists: ~40 bytes each)."""
+    n_pairs, n = p * (p + 1) / 2, n_train(p, frac)
+    floats = 4 * n_pairs * p + 2 * n * n + 5 * n * d_h + (n_pairs - n) * d_h + 3 * p * d_h + runs * 61 * p * d_h
+    return 8 * floats + 40 * 5 * runs * (steps // every + 1)
+
+
 def train_test_split(n_pairs, frac, rng):
     """A random split of n_pairs sample indices: n = round(frac n_pairs) for training, the rest for test."""
     perm = rng.permutation(n_pairs)

@@ -1824,8 +1824,8 @@ def test_cli_smallest_modulus_and_tiny_training_sets_run_and_plot():
 def test_memory_estimate_counts_every_big_array():
     # p = 3: k = 6 pairs, n = 3 at frac 0.5; d_h = 10; 1 run of 10 steps (2 records)
     floats = 4 * 6 * 3 + 2 * 3 * 3 + 5 * 3 * 10 + (6 - 3) * 10 + 3 * 3 * 10 + 61 * 3 * 10
-    assert grok.modadd_bytes(3, 10, 0.5, runs=1, steps=10) == 8 * floats + 40 * 5 * 2
-    assert grok.modadd_bytes(3, 10, 0.5) == 8 * (floats - 61 * 3 * 10)  # --bench: no runs
+    assert MA.problem_bytes(3, 10, 0.5, runs=1, steps=10) == 8 * floats + 40 * 5 * 2
+    assert MA.problem_bytes(3, 10, 0.5) == 8 * (floats - 61 * 3 * 10)  # --bench: no runs
 
 
 def test_fig1_without_weight_decay_memorizes_and_never_generalizes():
