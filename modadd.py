@@ -245,13 +245,14 @@ def condition_number(K):
 
 
 def simulate(E, X_train, Y_train, X_test, Y_test, lr, steps, every=10, snapshots=60,
-             label="closed-form dynamics", log=None, direction=None, until=None, act="relu"):
+             label="closed-form dynamics", log=None, direction=None, until=None, act="relu", cond_every=6):
     """Fig. 6: iterate E <- E + lr dE (Eq. 20 with activation `act`), recording every `every` steps.
 
     ReLU takes the buffered `closed_form_step`, other activations `closed_form_parts`.
     Keeps E at `snapshots + 1` evenly spaced steps (first and last included) for the
     Fourier analysis and animations. Raises FloatingPointError naming `label` and the
-    step if the run blows up; warns once if cond(H H^T) at a snapshot exceeds 1e12.
+    step if the run blows up; warns once if cond(H H^T) exceeds 1e12 at one of the snapshots
+    where it is measured (every `cond_every`-th and the last: its eigenvalues cost a step).
     Fig. 11: direction(E, dE) replaces the step direction dE (see `counterfactual`); `until`
     ends the run at the first record with test accuracy >= until (its E is the last snapshot).
     """
@@ -278,6 +279,7 @@ def simulate(E, X_train, Y_train, X_test, Y_test, lr, steps, every=10, snapshots
         if t in snap_at or done:
             snaps.append(M.to_numpy(E).copy())
             snap_steps.append(t)
+        if (t in snap_at and len(snaps) % cond_every == 1) or done or t == steps:
             cond.append(condition_number(K))
             if cond[-1] > 1e12:  # a fixed text, so Python shows it once per process
                 warnings.warn("cond(H H^T) > 1e12 in the closed-form dynamics: the zero-loss "

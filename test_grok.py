@@ -1325,7 +1325,7 @@ def test_fig6_quick_numbers():
         rng = np.random.default_rng([0, 6, r])
         MA.train_test_split(153, 0.7, rng)
         assert np.array_equal(res["snaps"][0], MA.init_embedding(rng, 17, 160)), f"run {r}: wrong init"
-        assert list(res["step"]) == list(range(0, 501, 10)) and len(res["cond"]) == 61
+        assert list(res["step"]) == list(range(0, 501, 10)) and len(res["cond"]) == 11  # snapshots 0, 6, .., 60
     acc = np.stack([res["test_acc"] for res in runs])
     norms = np.stack([res["norm"] for res in runs])
     assert s["test_acc_final"] == [1.0, 1.0, 1.0], f"quick runs must grok: {s['test_acc_final']}"
