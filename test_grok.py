@@ -2197,6 +2197,62 @@ def test_cli_cupy_standin_runs_every_figure_and_bench_like_numpy():
 DOC_NUMBERS = []
 
 
+# README.md and docs/results.md, Figures 1-4 and 6 (and the README's idea section)
+README_MD, RESULTS_MD = "README.md", "docs/results.md"
+DOC_NUMBERS_FIG1_6 = [
+    (README_MD, "memorized after {} steps", "fig1/steps_to_memorize", "d"),
+    (README_MD, "generalized after {} |", "fig1/steps_to_generalize", "d"),
+    (README_MD, "(mean cosine {})", "fig2/post_memorization_alignment", ".8f"),
+    (README_MD, "end within {} of the minimum-norm point", "fig3/reached_within", "g"),
+    (README_MD, "log-log slope {} |", "fig4/thm414_slope", ".3f"),
+    (README_MD, "test accuracy {} at step 500", "fig6/test_acc_mean_at/500", ".3f"),
+    (README_MD, "{} at 2000, 1.00 at 5000", "fig6/test_acc_mean_at/2000", ".2f"),
+    (README_MD, "0.92 at 2000, {} at 5000", "fig6/test_acc_mean_at/5000", ".2f"),
+    (README_MD, "training loss ≤ {} |", "fig6/train_loss_max", ".1e"),
+    (README_MD, "(mean of 5 runs {} at step\n1000)", "fig6/test_acc_mean_at/1000", ".3f"),
+    (README_MD, "passes 95% between steps {} and", "fig6/grok_step/0", "d"),
+    (README_MD, "and {}, while the training loss", "fig6/grok_step/1", "d"),
+    (README_MD, "from {} to a peak", "fig6/norm_init_mean", ".1f"),
+    (README_MD, "a peak of {}) and only then falls", "fig6/norm_max_mean", ".1f"),
+    (README_MD, "falls, to {};\nwhy", "fig6/norm_final_mean", ".1f"),
+    (README_MD, "mean of {} runs:", "fig6/runs", "d"),
+    (RESULTS_MD, "Memorized after {} steps", "fig1/steps_to_memorize", "d"),
+    (RESULTS_MD, "generalized after {}; w approaches", "fig1/steps_to_generalize", "d"),
+    (RESULTS_MD, "memorization: {}, growing with λ", "fig1/max_dist_after_memorization", ".3f"),
+    (RESULTS_MD, "for {} steps from (−1, 1)", "fig1/steps", "d"),
+    (RESULTS_MD, "λ = {}, step 0.1, 3000 steps", "fig2/lam", "g"),
+    (RESULTS_MD, "averages {}: on a flat Z", "fig2/post_memorization_alignment", ".8f"),
+    (RESULTS_MD, "= within {} of it", "fig3/reached_within", "g"),
+    (RESULTS_MD, "end at distances {} / 0.0001 /", "fig3/curved/dist_to_min_norm_point", ".2g"),
+    (RESULTS_MD, "/ {} / 0.014 of it", "fig3/singular/dist_to_min_norm_point", ".2g"),
+    (RESULTS_MD, "0.0001 / {} of it", "fig3/leaky_relu/dist_to_min_norm_point", ".2g"),
+    (RESULTS_MD, "there is {};", "fig4/cos_at_ABC", ".2g"),
+    (RESULTS_MD, "distances ≤ 0.1, is {} (Theorem 4.14: 1)", "fig4/thm414_slope", ".3f"),
+    (RESULTS_MD, "standard deviation p^−1/2 = {}", "fig6/settings/init_std", ".3f"),
+    (RESULTS_MD, "70% (n = {}) for training", "fig6/settings/n_train", "d"),
+    (RESULTS_MD, "width d_h = {}, σ = ReLU", "fig6/settings/hidden", "d"),
+    (RESULTS_MD, "Mean test accuracy {} at step 0", "fig6/test_acc_mean_at/0", ".3f"),
+    (RESULTS_MD, "{} at step 500, 0.023 at 1000", "fig6/test_acc_mean_at/500", ".3f"),
+    (RESULTS_MD, "0.013 at step 500, {} at 1000", "fig6/test_acc_mean_at/1000", ".3f"),
+    (RESULTS_MD, "{} at 2000 and 1.00 at 5000", "fig6/test_acc_mean_at/2000", ".2f"),
+    (RESULTS_MD, "0.92 at 2000 and {} at 5000", "fig6/test_acc_mean_at/5000", ".2f"),
+    (RESULTS_MD, "pass 95% at steps {}.", "fig6/grok_step", "d"),
+    (RESULTS_MD, "training loss stays ≤ {} and", "fig6/train_loss_max", ".1e"),
+    (RESULTS_MD, "from {} to a peak of", "fig6/norm_init_mean", ".1f"),
+    (RESULTS_MD, "a peak of {} (means", "fig6/norm_max_mean", ".1f"),
+    (RESULTS_MD, "before falling to {}. With ReLU", "fig6/norm_final_mean", ".1f"),
+    (RESULTS_MD, "almost equal norms\n({})", "fig6/fourier/norm_ratio_init", ".3f"),
+    (RESULTS_MD, "(|cos| {}), because", "fig6/fourier/cos_re_im_init", ".3f"),
+    (RESULTS_MD, "five-fold ({}, 0.007)", "fig6/fourier/norm_ratio_final", ".3f"),
+    (RESULTS_MD, "five-fold (0.992, {})", "fig6/fourier/cos_re_im_final", ".3f"),
+    (RESULTS_MD, "similarity {} → 4.60", "fig6/fourier/within_vs_across_init", ".2f"),
+    (RESULTS_MD, "similarity 1.01 → {})", "fig6/fourier/within_vs_across_final", ".2f"),
+    (RESULTS_MD, "the strongest 4 hold {},", "fig6/fourier/power_top4_fraction_final", ".0%"),
+    (RESULTS_MD, "cond(HHᵀ) reaches {}, which", "fig6/cond_HHt_max", ".1e"),
+]
+DOC_NUMBERS += DOC_NUMBERS_FIG1_6
+
+
 def summary_value(summary, key):
     """The value at a "/"-separated key path of a summary (list indices as integers)."""
     v = summary
@@ -2211,7 +2267,8 @@ def doc_number_mismatches(rows, summary, read=lambda f: open(f, encoding="utf-8"
     for file, text, key, fmt in rows:
         texts.setdefault(file, read(file))
         try:
-            quoted = text.format(format(summary_value(summary, key), fmt))
+            v = summary_value(summary, key)  # a list is quoted "a / b / c", as grok.nums writes it
+            quoted = text.format(" / ".join(format(x, fmt) for x in v) if isinstance(v, list) else format(v, fmt))
         except (KeyError, IndexError, TypeError, ValueError) as e:
             bad.append(f"{file}: {key}: not in the summary ({type(e).__name__})")
             continue
@@ -2228,6 +2285,9 @@ def test_doc_numbers_checker_catches_a_drifted_number():
     docs["a.md"] = "the ratio is 1.83 here"
     assert len(doc_number_mismatches(rows, summary, docs.get)) == 1, "a stale 1.83 must fail"
     assert len(doc_number_mismatches([("a.md", "{}", "fig8/rows/1/ratio", ".2f")], summary, docs.get)) == 1
+    summary["fig1"] = {"steps": [19, 14, 12]}  # a list is quoted as grok.nums writes it
+    docs["a.md"] = "after 19 / 14 / 12 steps"
+    assert doc_number_mismatches([("a.md", "after {} steps", "fig1/steps", "d")], summary, docs.get) == []
 
 
 def test_docs_quote_the_committed_full_run_summary():
