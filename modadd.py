@@ -159,10 +159,10 @@ def finite_lambda_accuracy(E, d, lam, eta, tau_max, every):
 def tilted(g, r, c):
     """Fig. 11: g turned to cosine c with itself, towards the part of r perpendicular to g,
     keeping its length: ||g|| (c u + sqrt(1 - c^2) w), u = g / ||g||, w = unit (r - (r.u) u)."""
-    n = xp.linalg.norm(g)
-    u = g / n
+    size = xp.linalg.norm(g)
+    u = g / size
     w = r - xp.sum(r * u) * u
-    return n * (c * u + (1.0 - c * c) ** 0.5 * w / xp.linalg.norm(w))
+    return size * (c * u + (1.0 - c * c) ** 0.5 * w / xp.linalg.norm(w))
 
 
 def counterfactual(name, c=None, rng=None, shape=None):
@@ -197,9 +197,9 @@ def readout_lr(H, lam):
     return 1.0 / (float(xp.sum(H * H)) + lam)
 
 
-def readout_steps(H, Y, W2, lam, k, lr):
-    """k GD steps on ||H W2 - Y||^2 + lam ||W2||^2 over W2 alone, at fixed H (Eq. 13)."""
-    for _ in range(k):
+def readout_steps(H, Y, W2, lam, steps, lr):
+    """`steps` GD steps on ||H W2 - Y||^2 + lam ||W2||^2 over W2 alone, at fixed H (Eq. 13)."""
+    for _ in range(steps):
         W2 = W2 - lr * (2.0 * (H.T @ (H @ W2 - Y)) + 2.0 * lam * W2)
     return W2
 
@@ -341,10 +341,10 @@ def fourier_diagnostics(E):
             "within_vs_across": float(within / across.mean()) if across.size else float("nan")}
 
 
-def strongest_frequencies(E, n=4):
-    """The n frequencies k with the largest Fourier power ||F_k||^2, strongest first."""
+def strongest_frequencies(E, count=4):
+    """The `count` frequencies k with the largest Fourier power ||F_k||^2, strongest first."""
     power = M.to_numpy(xp.sum(xp.abs(fourier_features(E)) ** 2, axis=1))
-    return np.argsort(power)[::-1][:n] + 1
+    return np.argsort(power)[::-1][:count] + 1
 
 
 def circle_coords(E, k, basis=None):

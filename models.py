@@ -3,7 +3,8 @@
 A model is a tuple of weight matrices `params`:
   (W,)       the linear model        F = X W             (Figs. 1-2)
   (W1, W2)   the bias-free two-layer  F = sigma(X W1) W2  (Figs. 3, 5, 6, 8)
-X is (n, d_in), one sample per row; F and Y are (n, m).
+X is (n, d_in), one sample per row; F and Y are (n, m); theta (d,) all weights as one vector
+(`pack`), J = dF/dtheta (n m x d).
 """
 import os
 
@@ -135,7 +136,7 @@ def unpack(theta, like):
 
 
 def jacobian(params, X, act="relu"):
-    """J = dF/dtheta (k m x d): row i*m + j is output j of sample i; columns follow `pack`."""
+    """J = dF/dtheta (n m x d): row i*m + j is output j of sample i; columns follow `pack`."""
     n = X.shape[0]
     if len(params) == 1:
         m = params[0].shape[1]
