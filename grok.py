@@ -1,9 +1,7 @@
 """python grok.py -- redraw every figure of "The Geometry of Grokking" (Musat, 2025).
 
-Each figure is one function below, registered with @figure("N"): it runs its
-experiment, draws through plots.py, and returns the numbers behind the figure,
-which main() merges into OUT/summary.json under the key "figN".
-"""
+One experiment per figure, in figure order, each registered with @figure("N"): it runs, draws through
+plots.py and returns its numbers, which main() merges into OUT/summary.json under the key "figN"."""
 import argparse
 import html
 import importlib.util
@@ -36,8 +34,7 @@ TRAJECTORIES = {}  # figure -> a run's trajectory, kept so the animations need n
 def figure(*names):
     """Register an experiment under one or more figure names (e.g. "5" and "7")."""
     def register(fn):
-        for name in names:
-            FIGURES[name] = fn
+        FIGURES.update(dict.fromkeys(names, fn))
         return fn
     return register
 
@@ -47,29 +44,20 @@ def figure_order(name):
     return (0, int(name), "") if name.isdigit() else (1, 0, name)
 
 
-T0 = time.time()
-
-
-def progress(msg):
-    """One progress line with seconds since start."""
+def progress(msg, T0=time.time()):
+    """One progress line with seconds since start (T0: when grok.py was imported)."""
     print(f"[{time.time() - T0:7.1f}s] {msg}", flush=True)
 
 
 def jsonable(x):
-    """Turn arrays and NumPy scalars (nested in lists/dicts) into plain JSON values."""
+    """Turn arrays and NumPy scalars (nested in lists/dicts) into plain JSON values; NaN/inf -> null."""
     if isinstance(x, dict):
         return {str(k): jsonable(v) for k, v in x.items()}
     if isinstance(x, (list, tuple)):
         return [jsonable(v) for v in x]
-    if hasattr(x, "shape"):
+    if hasattr(x, "shape"):  # arrays and NumPy scalars: .tolist() gives Python numbers
         return jsonable(M.to_numpy(x).tolist())
-    if isinstance(x, (np.floating, float)):
-        return None if not np.isfinite(x) else float(x)
-    if isinstance(x, (np.integer,)):
-        return int(x)
-    if isinstance(x, np.bool_):
-        return bool(x)
-    return x
+    return None if isinstance(x, float) and not np.isfinite(x) else x
 
 
 def read_summary(out):
@@ -82,10 +70,8 @@ def read_summary(out):
 
 
 def write_summary(out, key, numbers):
-    """Merge numbers into out/summary.json under key, atomically (temp file + rename), so an
-    interrupted run never leaves a half-written file."""
-    data = read_summary(out)
-    data[key] = jsonable(numbers)
+    """Merge numbers into out/summary.json under key, atomically (temp file + rename): never half-written."""
+    data = {**read_summary(out), key: jsonable(numbers)}
     path = os.path.join(out, "summary.json")
     with open(path + ".tmp", "w") as f:
         json.dump(data, f, indent=1, sort_keys=True)
@@ -93,8 +79,6 @@ def write_summary(out, key, numbers):
 
 
 # ============================================================ Figures 1-4: toy models
-
-
 # Settings the paper leaves open (stated in each figure and in the README).
 FIG1_LAMBDAS, FIG1_LR, FIG1_STEPS = (0.01, 0.1, 0.2), 0.1, 4000
 FIG2_LAM, FIG2_LR, FIG2_STEPS = 0.02, 0.1, 3000
@@ -102,54 +86,6 @@ FIG3_LAM, FIG3_LR, FIG3_STEPS = 0.02, 0.05, 5000
 FIG3_REACHED = 0.05  # "reached the minimum-norm point" = ended within this distance of it
 FIG4_X0 = 0.5  # the point P = (x0, x0^2) of Z that A, B, C project onto
 FIG4_FIT_MAX = 0.1  # fit the Thm 4.14 slope for distances <= this (the theorem is about d -> 0)
-
-
-def ridge_minimizer(X, Y, lam):
-    """Exact minimizer of ||X w - Y||^2 + lam ||w||^2 in the dual form X^T (X X^T + lam I)^-1 Y,
-    which at lam = 0 is the minimum-norm fit (the primal (X^T X + lam I) is singular there)."""
-    return X.T @ xp.linalg.solve(X @ X.T + lam * xp.eye(X.shape[0]), Y)
-
-
-def steps_to_memorize(train_loss):
-    """First step after which the training loss stops falling (drops < 1% in one step).
-
-    With weight decay the training loss never reaches 0; it settles on a lam-dependent
-    floor within a few steps, which is what "memorized" means here (>=: a loss that
-    reaches exactly 0, as without weight decay, has stopped falling too).
-    """
-    L = M.to_numpy(train_loss)
-    flat = np.nonzero(L[1:] >= 0.99 * L[:-1])[0]
-    return int(flat[0]) if flat.size else None
-
-
-def steps_to_generalize(test_loss):
-    """First step at which the test loss is below 1% of its value at initialisation."""
-    L = M.to_numpy(test_loss)
-    below = np.nonzero(L < 0.01 * L[0])[0]
-    return int(below[0]) if below.size else None
-
-
-def linear_run(X, Y, w0, lam, lr, steps):
-    """Full-batch GD on Eq. 1 for y = x . w; returns the weights at every step (steps+1, d)."""
-    _, ws = M.gradient_descent((w0[:, None],), X, Y, steps, lr, lam, every=1,
-                               record=lambda t, p: p[0][:, 0])
-    return xp.stack(ws)
-
-
-def dist_to_plane(ws, x, y):
-    """Distance of each row of ws to the zero-loss set {w : x . w = y}."""
-    return xp.abs(ws @ x - y) / xp.linalg.norm(x)
-
-
-def norm_min_directions_of_plane(J, W):
-    """Sec. 2: g = -P_T w / ||P_T w|| for each row w of W; P_T = I - J^+ J, J fixed (linear model)."""
-    PW = W - xp.linalg.lstsq(J, J @ W.T, rcond=None)[0].T  # J^+ (J w): a min-norm solve
-    return -PW / xp.linalg.norm(PW, axis=1, keepdims=True)
-
-
-def row_cosines(A, B):
-    """cos of the angle between matching rows of A and B."""
-    return (A * B).sum(axis=1) / (xp.linalg.norm(A, axis=1) * xp.linalg.norm(B, axis=1))
 
 
 @figure("1")
@@ -165,13 +101,13 @@ def fig1(args):
             "max_dist_after_memorization": [], "final_train_loss": [], "final_test_loss": []}
     curves = []
     for lam in FIG1_LAMBDAS:
-        ws = linear_run(X, Y, w0, lam, FIG1_LR, FIG1_STEPS)
+        ws = M.linear_run(X, Y, w0, lam, FIG1_LR, FIG1_STEPS)
         train = ((ws @ X.T - Y.T) ** 2).mean(axis=1)  # one sample: sum = mean
         test = ((ws @ Xt.T - Yt.T) ** 2).mean(axis=1)
-        dist = dist_to_plane(ws, X[0], Y[0, 0])
-        t_mem, t_gen = steps_to_memorize(train), steps_to_generalize(test)
+        dist = MF.dist_to_plane(ws, X[0], Y[0, 0])
+        t_mem, t_gen = M.steps_to_memorize(train), M.steps_to_generalize(test)
         runs["final_w"].append(ws[-1])
-        runs["w_star"].append(ridge_minimizer(X, Y, lam)[:, 0])
+        runs["w_star"].append(M.ridge_minimizer(X, Y, lam)[:, 0])
         runs["steps_to_memorize"].append(t_mem)
         runs["steps_to_generalize"].append(t_gen)
         runs["max_dist_after_memorization"].append(float(dist[t_mem:].max()))
@@ -192,14 +128,14 @@ def fig2(args):
     J = M.jacobian((xp.zeros((3, 1)),), X)  # (1, 3), the same everywhere for a linear model
     inits = xp.asarray(np.random.default_rng(args.seed).normal(0.0, 1.5, size=(4, 3)))
     out = {"lam": FIG2_LAM, "lr": FIG2_LR, "steps": FIG2_STEPS, "inits": inits,
-           "w_star": ridge_minimizer(X, Y, FIG2_LAM)[:, 0], "final_w": [],
+           "w_star": M.ridge_minimizer(X, Y, FIG2_LAM)[:, 0], "final_w": [],
            "steps_to_memorize": [], "post_memorization_alignment_per_run": []}
     trajs, cos_curves = [], []
     for w0 in inits:
-        ws = linear_run(X, Y, w0, FIG2_LAM, FIG2_LR, FIG2_STEPS)
-        t_mem = steps_to_memorize(((ws @ X.T - Y.T) ** 2)[:, 0])
+        ws = M.linear_run(X, Y, w0, FIG2_LAM, FIG2_LR, FIG2_STEPS)
+        t_mem = M.steps_to_memorize(((ws @ X.T - Y.T) ** 2)[:, 0])
         # cos(update of step t, norm-min direction at w_t) for every step t
-        cos = M.to_numpy(row_cosines(ws[1:] - ws[:-1], norm_min_directions_of_plane(J, ws[:-1])))
+        cos = M.to_numpy(MF.row_cosines(ws[1:] - ws[:-1], MF.norm_min_directions_of_plane(J, ws[:-1])))
         out["final_w"].append(ws[-1])
         out["steps_to_memorize"].append(t_mem)
         out["post_memorization_alignment_per_run"].append(float(cos[t_mem:].mean()))
@@ -208,31 +144,6 @@ def fig2(args):
     out["post_memorization_alignment"] = float(np.mean(out["post_memorization_alignment_per_run"]))
     plots.fig2(trajs, cos_curves, jsonable(out), os.path.join(args.out, "fig2.png"))
     return {"fig2": out}
-
-
-def leaky_params(w):
-    """Fig. 3 right, y = lrelu(w1 x1) + lrelu(w2 x2): models.py's two-layer net, W1 = diag(w), W2 = 1."""
-    return (xp.diag(w), xp.ones((w.size, 1)))
-
-
-def leaky_loss_grad(w, X, Y, lam):
-    """Gradient of Eq. 1 for the Fig. 3 leaky-ReLU model: the diagonal of dL/dW1 (W2 is fixed)."""
-    return xp.diag(M.loss_grad(leaky_params(w), X, Y, lam, "leaky_relu")[0])
-
-
-def leaky_run(w0, X, Y, lam, lr, steps):
-    """Full-batch GD on the Fig. 3 leaky-ReLU model; the weights at every step (steps+1, 2)."""
-    ws = [w0]
-    for _ in range(steps):
-        ws.append(ws[-1] - lr * leaky_loss_grad(ws[-1], X, Y, lam))
-    return xp.stack(ws)
-
-
-def scalar_net_run(w0, X, Y, lam, lr, steps):
-    """Full-batch GD on y = w2 w1 x (models.py's two-layer linear net, width 1): (steps+1, 2)."""
-    _, ws = M.gradient_descent((w0[:1, None], w0[1:, None]), X, Y, steps, lr, lam,
-                               act="identity", every=1, record=lambda t, p: M.pack(p))
-    return xp.stack(ws)
 
 
 def plane_grid(lo, hi, n):
@@ -248,14 +159,14 @@ def fig3_cases():
     return {
         "curved": dict(model="y = w2 w1 x on (x=1, y=1): Z = {w1 w2 = 1}, a hyperbola "
                              "(min norm at (1,1) on this branch)",
-                       F=lambda a, b: a * b, y=1.0, run=lambda w, *s: scalar_net_run(w, one, one, *s),
+                       F=lambda a, b: a * b, y=1.0, run=lambda w, *s: M.scalar_net_run(w, one, one, *s),
                        init=(0.2, 3.0), min_norm_point=(1.0, 1.0), lo=(-2.0, -2.0), hi=(3.5, 3.5)),
         "singular": dict(model="y = w2 w1 x on (x=1, y=0): Z = the two axes, singular at (0, 0)",
-                         F=lambda a, b: a * b, y=0.0, run=lambda w, *s: scalar_net_run(w, one, zero, *s),
+                         F=lambda a, b: a * b, y=0.0, run=lambda w, *s: M.scalar_net_run(w, one, zero, *s),
                          init=(2.5, 0.8), min_norm_point=(0.0, 0.0), lo=(-1.0, -1.0), hi=(3.0, 3.0)),
         "leaky_relu": dict(model="y = lrelu(w1 x1) + lrelu(w2 x2) on x=(1,1), y=2: Z has kinks at (0,2), (2,0)",
                            F=lambda a, b: M.leaky_relu(a) + M.leaky_relu(b), y=2.0,
-                           run=lambda w, *s: leaky_run(w, X2, Y2, *s),
+                           run=lambda w, *s: M.leaky_run(w, X2, Y2, *s),
                            init=(-1.5, 0.5), min_norm_point=(1.0, 1.0), lo=(-2.5, -1.0), hi=(3.0, 3.5)),
     }
 
@@ -280,49 +191,24 @@ def fig3(args):
     return {"fig3": out}
 
 
-def parabola_loss(th):
-    """Fig. 4 landscape: L(x, y) = (y - x^2)^2, zero on the parabola Z = {y = x^2}."""
-    return (th[..., 1] - th[..., 0] ** 2) ** 2
-
-
-def parabola_loss_grad(th):
-    """Gradient of the Fig. 4 landscape: 2 (y - x^2) (-2x, 1)."""
-    r = th[..., 1] - th[..., 0] ** 2
-    return xp.stack([-4.0 * th[..., 0] * r, 2.0 * r], axis=-1)
-
-
-def parabola_frame(x0):
-    """The point P = (x0, x0^2) of Z, its unit tangent and the unit normal pointing away from
-    the centre of curvature (so every point P + d n projects back onto P)."""
-    P = xp.asarray([x0, x0 ** 2])
-    t = xp.asarray([1.0, 2.0 * x0]) / (1.0 + 4.0 * x0 ** 2) ** 0.5
-    return P, t, xp.stack([t[1], -t[0]])  # stack, not asarray: t[i] are device arrays
-
-
-def tangent_cosines(P, t, n, d):
-    """Thm 4.14: |cos(tangent of Z at P, grad L)| at the points P + d n."""
-    G = parabola_loss_grad(P + d[:, None] * n)
-    return xp.abs(G @ t) / xp.linalg.norm(G, axis=1)
-
-
 @figure("4")
 def fig4(args):
     """Fig. 4: near Z the loss gradient is orthogonal to Z; |cos| with Z's tangent ~ distance (Thm 4.14)."""
-    P, t, n = parabola_frame(FIG4_X0)
+    P, t, n = MF.parabola_frame(FIG4_X0)
     d_abc = xp.asarray([0.6, 0.06, 0.006])  # A, B, C; each view zooms 10x onto P
     ABC = P + d_abc[:, None] * n
     d = xp.logspace(-5, 0, 11 if args.quick else 41)
-    cos = M.to_numpy(tangent_cosines(P, t, n, d))
+    cos = M.to_numpy(MF.tangent_cosines(P, t, n, d))
     near = M.to_numpy(d) <= FIG4_FIT_MAX
     slope = float(np.polyfit(np.log10(M.to_numpy(d)[near]), np.log10(cos[near]), 1)[0])
     out = {"x0": FIG4_X0, "P": P, "tangent": t, "normal": n, "distances_ABC": d_abc,
-           "points_ABC": ABC, "cos_at_ABC": tangent_cosines(P, t, n, d_abc),
+           "points_ABC": ABC, "cos_at_ABC": MF.tangent_cosines(P, t, n, d_abc),
            "thm414_slope": slope, "fit_max_distance": FIG4_FIT_MAX, "sweep_distances": d, "sweep_cos": cos}
     views = []
     for half in (1.0, 0.1, 0.01):  # view k is centred on P and contains point k
         X, Y = plane_grid(P - half, P + half, 121 if args.quick else 401)
-        views.append([M.to_numpy(a) for a in (X, Y, parabola_loss(xp.stack([X, Y], axis=-1)))])
-    plots.fig4(views, -M.to_numpy(parabola_loss_grad(ABC)),
+        views.append([M.to_numpy(a) for a in (X, Y, MF.parabola_loss(xp.stack([X, Y], axis=-1)))])
+    plots.fig4(views, -M.to_numpy(MF.parabola_loss_grad(ABC)),
                {k: M.to_numpy(v) if hasattr(v, "shape") else v for k, v in out.items()},
                os.path.join(args.out, "fig4.png"))
     return {"fig4": out}
@@ -504,21 +390,22 @@ def fig5(args):
 
 # ============================================================ Figure 6: closed-form dynamics
 
-
 FIG6_CHECKPOINTS = (0, 500, 1000, 2000, 5000)  # steps at which the mean test accuracy is reported
+FIG6_INIT_SCALE, FIG6_EVERY = 1.0, 10  # E ~ N(0, std = scale p^-1/2) (erratum 5); record interval
 # --quick caps p, d_h, steps and runs (d_h = 160 exceeds the 153 pairs of p = 17 at any split)
 # and takes 10x larger Euler steps
 FIG6_QUICK, FIG6_QUICK_LR = {"p": 17, "hidden": 160, "steps": 500, "runs": 3}, 1e-2
 
 
 def fig6_settings(args):
-    """Paper settings of Fig. 6 (or the command-line overrides), capped by --quick."""
-    s = {"p": getattr(args, "p", 37), "hidden": getattr(args, "hidden", 512),
-         "train_frac": getattr(args, "train_frac", 0.7), "lr": getattr(args, "lr", 1e-3),
-         "steps": getattr(args, "steps", 5000), "runs": getattr(args, "runs", 5)}
+    """Paper settings of Fig. 6 (or the command-line overrides), capped by --quick; every value
+    the runs use (the titles and summary.json read them from here)."""
+    s = {k: getattr(args, k, v) for k, v in (("p", 37), ("hidden", 512), ("train_frac", 0.7),
+                                             ("lr", 1e-3), ("steps", 5000), ("runs", 5), ("act", "relu"))}
     if args.quick:
         s.update({k: min(s[k], v) for k, v in FIG6_QUICK.items()}, lr=max(s["lr"], FIG6_QUICK_LR))
-    return s
+    return {**s, "n_train": MA.n_train(s["p"], s["train_frac"]), "record_every": FIG6_EVERY,
+            "init_std": FIG6_INIT_SCALE * s["p"] ** -0.5}
 
 
 def fig6_run(args, s, r):
@@ -526,9 +413,9 @@ def fig6_run(args, s, r):
     rng = np.random.default_rng([args.seed, 6, r])
     X, Y, _ = MA.modular_addition(s["p"])
     tr, te = MA.train_test_split(X.shape[0], s["train_frac"], rng)
-    E0 = MA.init_embedding(rng, s["p"], s["hidden"])
-    return MA.simulate(E0, X[tr], Y[tr], X[te], Y[te], s["lr"], s["steps"],
-                       label=f"Figure 6 (run {r})", log=progress)
+    E0 = MA.init_embedding(rng, s["p"], s["hidden"], s["init_std"])
+    return MA.simulate(E0, X[tr], Y[tr], X[te], Y[te], s["lr"], s["steps"], s["record_every"],
+                       label=f"Figure 6 (run {r})", log=progress, act=s["act"])
 
 
 def fig6_fourier(runs):
@@ -536,16 +423,14 @@ def fig6_fourier(runs):
     out = {}
     for when, i in (("init", 0), ("final", -1)):
         d = [MA.fourier_diagnostics(xp.asarray(res["snaps"][i])) for res in runs]
-        out.update({f"norm_ratio_{when}": np.mean([x["norm_ratio"].mean() for x in d]),
-                    f"cos_re_im_{when}": np.mean([x["cos_re_im"].mean() for x in d]),
-                    f"within_vs_across_{when}": np.mean([x["within_vs_across"] for x in d]),
-                    f"power_top4_fraction_{when}": np.mean([x["power_top4_fraction"] for x in d])})
+        for key in ("norm_ratio", "cos_re_im", "within_vs_across", "power_top4_fraction"):
+            out[f"{key}_{when}"] = np.mean([np.mean(x[key]) for x in d])
     return out
 
 
 def fig6_circle_rows(E0, E1, ks):
     """Rows of fig6_circles: (title, [(p, 2) coords per k], ||E - mean_j E||^2) for E0 and E1."""
-    var = lambda E: float(((E - E.mean(axis=0)) ** 2).sum())
+    var = lambda E: float(((E - E.mean(axis=0)) ** 2).sum())  # noqa: E731
     return [("initial E, own plane", [MA.circle_coords(E0, k) for k in ks], var(E0)),
             ("initial E, final E's plane", [MA.circle_coords(E0, k, E1) for k in ks], var(E0)),
             ("final E, own plane", [MA.circle_coords(E1, k) for k in ks], var(E1))]
@@ -555,35 +440,24 @@ def fig6_circle_rows(E0, E1, ks):
 def fig6(args):
     """Fig. 6: closed-form dynamics (Eq. 20) on modular addition, and its Fourier circles."""
     s = fig6_settings(args)
-    runs = []
-    for r in range(s["runs"]):
-        runs.append(fig6_run(args, s, r))
-        progress(f"Figure 6 run {r}: test accuracy {runs[-1]['test_acc'][-1]:.3f}")
-    step = runs[0]["step"]
-    acc = np.stack([res["test_acc"] for res in runs])  # (runs, records)
+    runs = [fig6_run(args, s, r) for r in range(s["runs"])]
+    step, acc, norm = runs[0]["step"], np.stack([res["test_acc"] for res in runs]), [res["norm"] for res in runs]
     E0, E1 = xp.asarray(runs[0]["snaps"][0]), xp.asarray(runs[0]["snaps"][-1])
-    d0, d1 = MA.fourier_diagnostics(E0), MA.fourier_diagnostics(E1)
     top = MA.strongest_frequencies(E1)
-    TRAJECTORIES["fig6"] = {**runs[0], "p": s["p"]}
-    s.update(n_train=MA.n_train(s["p"], s["train_frac"]),
-             init_std=s["p"] ** -0.5, record_every=10)
-    plots.fig6(step, acc, [res["norm"] for res in runs], d0, d1, s, os.path.join(args.out, "fig6.png"))
-    plots.fig6_circles(fig6_circle_rows(E0, E1, top), top, s["p"],
-                       os.path.join(args.out, "fig6_circles.png"))
+    TRAJECTORIES["fig6"] = runs[0]
+    plots.fig6(step, acc, norm, MA.fourier_diagnostics(E0), MA.fourier_diagnostics(E1), s,
+               os.path.join(args.out, "fig6.png"))
+    plots.fig6_circles(fig6_circle_rows(E0, E1, top), top, s["p"], os.path.join(args.out, "fig6_circles.png"))
     return {"fig6": {
-        "settings": s, "runs": s["runs"],
-        "test_acc_final": acc[:, -1],
-        "test_acc_mean_at": {str(c): acc[:, list(step).index(c)].mean()
-                             for c in FIG6_CHECKPOINTS if c in set(step)},
+        "settings": s, "runs": s["runs"], "test_acc_final": acc[:, -1],
+        "test_acc_mean_at": {str(c): acc[:, list(step).index(c)].mean() for c in FIG6_CHECKPOINTS if c in set(step)},
         "grok_step": [MA.grok_step(step, a) for a in acc],
         "train_loss_max": max(res["train_loss"].max() for res in runs),
         "train_acc_min": min(res["train_acc"].min() for res in runs),
-        "norm_init_mean": np.mean([res["norm"][0] for res in runs]),
-        "norm_max_mean": np.mean([res["norm"].max() for res in runs]),
-        "norm_final_mean": np.mean([res["norm"][-1] for res in runs]),
+        "norm_init_mean": np.mean([n[0] for n in norm]), "norm_max_mean": np.mean([n.max() for n in norm]),
+        "norm_final_mean": np.mean([n[-1] for n in norm]),
         "cond_HHt_max": max(res["cond"].max() for res in runs),
-        "top_frequencies_run0": top,
-        "fourier": fig6_fourier(runs)}}
+        "top_frequencies_run0": top, "fourier": fig6_fourier(runs)}}
 
 
 # ============================================================ Figure 8: real vs closed-form
@@ -1124,117 +998,79 @@ def anim(args):
     if "fig1" not in TRAJECTORIES:  # `--figs anim` alone: the toy run takes a second
         fig1(args)
     if "fig6" not in TRAJECTORIES:
-        s = fig6_settings(args)
-        TRAJECTORIES["fig6"] = {**fig6_run(args, s, 0), "p": s["p"]}
-    toy = TRAJECTORIES["fig1"]
+        TRAJECTORIES["fig6"] = fig6_run(args, fig6_settings(args), 0)
+    toy, run = TRAJECTORIES["fig1"], TRAJECTORIES["fig6"]
     c = toy["curves"][toy["lambdas"].index(ANIM_LAMBDA)]
     t = anim_frames(len(c["w"]) - 1, 40 if args.quick else 150)
-    plots.anim_toy(os.path.join(args.out, "anim_toy.gif"), t, c["w"][t], c["train"][t],
-                   c["test"][t], ANIM_LAMBDA)
-    run = TRAJECTORIES["fig6"]
-    snaps = run["snaps"][::3] if args.quick else run["snaps"]
-    steps = run["snap_steps"][::3] if args.quick else run["snap_steps"]
-    E1 = xp.asarray(run["snaps"][-1])
+    plots.anim_toy(os.path.join(args.out, "anim_toy.gif"), t, c["w"][t], c["train"][t], c["test"][t], ANIM_LAMBDA)
+    every, E1 = (3 if args.quick else 1), xp.asarray(run["snaps"][-1])
     ks = MA.strongest_frequencies(E1)
-    coords = np.array([[MA.circle_coords(xp.asarray(E), k, E1) for k in ks] for E in snaps])
-    plots.anim_modadd(os.path.join(args.out, "anim_modadd.gif"), steps, coords, ks,
+    coords = np.array([[MA.circle_coords(xp.asarray(E), k, E1) for k in ks] for E in run["snaps"][::every]])
+    plots.anim_modadd(os.path.join(args.out, "anim_modadd.gif"), run["snap_steps"][::every], coords, ks,
                       run["step"], run["test_acc"], run["norm"])
-    sizes = {name: os.path.getsize(os.path.join(args.out, name))
-             for name in ("anim_toy.gif", "anim_modadd.gif")}
-    return {"anim": {"frames": {"anim_toy.gif": len(t), "anim_modadd.gif": len(steps)},
-                     "bytes": sizes, "toy_lambda": ANIM_LAMBDA, "modadd_frequencies": ks}}
+    names = ("anim_toy.gif", "anim_modadd.gif")
+    return {"anim": {"frames": dict(zip(names, (len(t), len(coords)))), "toy_lambda": ANIM_LAMBDA,
+                     "modadd_frequencies": ks, "bytes": {f: os.path.getsize(os.path.join(args.out, f)) for f in names}}}
 
 
 # ============================================================ benchmark (--bench)
 def median_ms(fns, reps):
     """Median milliseconds of each function, timed alternately so machine noise hits all alike."""
-    times = [[] for _ in fns]
-    for _ in range(reps):
-        for t, fn in zip(times, fns):
+    times = np.zeros((reps, len(fns)))
+    for r in range(reps):
+        for i, fn in enumerate(fns):
             start = time.perf_counter()
             fn()
             if M.BACKEND == "cupy":
                 xp.cuda.Stream.null.synchronize()  # GPU calls return before the work is done
-            t.append(time.perf_counter() - start)
-    return [1e3 * float(np.median(t)) for t in times]
+            times[r, i] = time.perf_counter() - start
+    return 1e3 * np.median(times, axis=0)
 
 
 def bench(args):
-    """Time the expensive steps: Eq. 20 at the Fig. 6 size against its unavoidable core,
-    one real GD step of Fig. 8, and one Fig. 5 manifold measurement."""
-    reps = 20 if args.quick else 200
-    rng = np.random.default_rng(args.seed)
+    """Time Eq. 20 at the Fig. 6 size (--p/--hidden/--train-frac) against its unavoidable core, the
+    floor step: the unit in which docs/results.md states every cost."""
+    reps, rng = (20 if args.quick else 200), np.random.default_rng(args.seed)
     X, Y, _ = MA.modular_addition(args.p)
     tr, _ = MA.train_test_split(X.shape[0], args.train_frac, rng)
-    X, Y = X[tr], Y[tr]
-    E = MA.init_embedding(rng, args.p, args.hidden)
-    work = MA.workspace(X.shape[0], args.p, args.hidden)
-    H = xp.maximum(X @ E, 0.0)
+    X, Y, E = X[tr], Y[tr], MA.init_embedding(rng, args.p, args.hidden)
+    work, H = MA.workspace(X.shape[0], args.p, args.hidden), xp.maximum(X @ E, 0.0)
 
     def core():  # what any implementation of Eq. 20 must do: H H^T, the solve, two products with H
         B = xp.linalg.solve(H @ H.T, Y)
         return B @ (B.T @ H)
 
-    step, readable, unavoidable = median_ms(
-        [lambda: MA.closed_form_step(E, X, Y, work), lambda: MA.closed_form_update(E, X, Y), core], reps)
-    print(f"Figure 6 size: p = {args.p}, d_h = {args.hidden}, n = {X.shape[0]}, {M.BACKEND}, "
-          f"median of {reps} alternated repetitions")
-    print(f"  closed-form step (modadd.closed_form_step)  {step:8.2f} ms")
-    print(f"  readable Eq. 20 (modadd.closed_form_update)  {readable:8.2f} ms")
-    print(f"  unavoidable core (H H^T, solve, 2 products)  {unavoidable:8.2f} ms")
-    print(f"  step / core = {step / unavoidable:.2f}   ({args.runs} runs x {args.steps} steps "
-          f"~ {args.runs * args.steps * step / 1e3:.0f} s of stepping)")
-
-    s = FIG8_QUICK if args.quick else FIG8
-    X8, Y8, _ = MA.modular_addition(s["p"])
-    tr8, _ = MA.train_test_split(X8.shape[0], args.train_frac, rng)
-    X8, Y8 = X8[tr8], Y8[tr8]
-    E8 = MA.init_embedding(rng, s["p"], s["hidden"])
-    W8 = MA.optimal_readout(xp.maximum(X8 @ E8, 0.0), Y8, 0.1)
-    (real,) = median_ms([lambda: M.loss_grad((E8, W8), X8, Y8, 0.1)], reps)
-    print(f"Figure 8 size: p = {s['p']}, d_h = {s['hidden']}, n = {X8.shape[0]}")
-    print(f"  one full-network gradient (models.loss_grad)  {real:8.3f} ms")
-
-    X5, Y5, _, _ = fig5_data(rng)
-    params = (M.init_uniform(rng, FIG5_P, FIG5_HIDDEN), M.init_uniform(rng, FIG5_HIDDEN, FIG5_P))
-    before = M.gradient_descent(params, X5, Y5, 2000, FIG5_LR, FIG5_LAM, mean=True)[0]
-    params = M.gradient_descent(before, X5, Y5, FIG5_WINDOW, FIG5_LR, FIG5_LAM, mean=True)[0]
-    (measure,) = median_ms([lambda: fig5_measure(before, params, X5, Y5)], 3 if args.quick else 10)
-    print(f"Figure 5 size: p = {FIG5_P}, d_h = {FIG5_HIDDEN}, n = {X5.shape[0]}, J is "
-          f"{X5.shape[0] * FIG5_P} x {sum(P.size for P in params)}")
-    print(f"  one manifold measurement (grok.fig5_measure: both projections, J, P_T)  {measure:8.1f} ms")
+    step, floor = median_ms([lambda: MA.closed_form_step(E, X, Y, work), core], reps)
+    print(f"Figure 6 size: p = {args.p}, d_h = {args.hidden}, n = {X.shape[0]}, {M.BACKEND}, median of {reps} "
+          f"alternated repetitions\n  floor step: the unavoidable core (H H^T, solve, 2 products)  {floor:8.2f} ms\n"
+          f"  closed-form step (modadd.closed_form_step)  {step:8.2f} ms = {step / floor:.2f} floor steps; "
+          f"{args.runs} runs x {args.steps} steps ~ {args.runs * args.steps * step / 1e3:.0f} s of stepping")
     return 0
 
 
 # ============================================================ one page of results: OUT/index.html
-
-
 def nums(xs, spec=".3g", none="never"):
     """'a / b / c' for a list of numbers (None: `none`)."""
     return " / ".join(none if x is None else format(x, spec) for x in xs)
 
 
-# summary key -> (image files, caption from summary[key]). A key without an entry is still shown:
-# its images are found by name (key.png, key_*.png/gif) and it gets a generic caption.
+# summary key -> (image files, caption from summary[key]); a key without one: key.png, key_*.png/gif, generic caption
 INDEX = {
     "fig1": (["fig1.png"], lambda s: (
-        f"y = w1 x1 + w2 x2 trained on the one sample 1+1=2, lambda = {nums(s['lambdas'])} (lr {s['lr']}, "
-        f"{s['steps']} steps): memorized after {nums(s['steps_to_memorize'])} steps, generalized after "
-        f"{nums(s['steps_to_generalize'])}; largest distance to Z after memorization "
-        f"{nums(s['max_dist_after_memorization'])} (Thm 4.8: shrinks with lambda).")),
+        f"y = w1 x1 + w2 x2 trained on the one sample 1+1=2, lambda = {nums(s['lambdas'])}: memorized after "
+        f"{nums(s['steps_to_memorize'])} steps, generalized after {nums(s['steps_to_generalize'])}; largest "
+        f"distance to Z after memorization {nums(s['max_dist_after_memorization'])} (Thm 4.8: shrinks with lambda).")),
     "fig2": (["fig2.png"], lambda s: (
-        f"The same in 3-D from four starts (lambda {s['lam']}, lr {s['lr']}, {s['steps']} steps): all end "
-        f"within {max(abs(a - b) for w in s['final_w'] for a, b in zip(w, s['w_star'])):.1e} of the "
-        f"minimizer 3/(3+lambda)(1,1,1) = {s['w_star'][0]:.5f}; after memorization the updates "
-        f"follow -P_T w, mean cosine {s['post_memorization_alignment']:.8f}.")),
+        f"The same in 3-D from four starts (lambda {s['lam']}): all end within "
+        f"{max(abs(a - b) for w in s['final_w'] for a, b in zip(w, s['w_star'])):.1e} of the minimizer 3/(3+lambda)"
+        f"(1,1,1); after memorization the steps follow -P_T w, mean cosine {s['post_memorization_alignment']:.8f}.")),
     "fig3": (["fig3.png"], lambda s: (
-        f"Curved, singular and kinked zero-loss sets (lambda {s['lam']}, lr {s['lr']}, {s['steps']} steps): "
-        f"distance of the end point to the minimum-norm point of Z "
-        f"{nums([s[k]['dist_to_min_norm_point'] for k in ('curved', 'singular', 'leaky_relu')])}.")),
+        "Curved, singular and kinked zero-loss sets: distance of the end point to the minimum-norm point of Z "
+        + nums([s[k]["dist_to_min_norm_point"] for k in ("curved", "singular", "leaky_relu")]) + ".")),
     "fig4": (["fig4.png"], lambda s: (
-        f"L = (y - x^2)^2 near P = {tuple(s['P'])}: |cos(grad L, tangent of Z)| = {nums(s['cos_at_ABC'])} "
-        f"at distances {nums(s['distances_ABC'])}; Thm 4.14 log-log slope {s['thm414_slope']:.3f} "
-        f"(fitted for distances <= {s['fit_max_distance']}).")),
+        f"L = (y - x^2)^2 near P = {tuple(s['P'])}: |cos(grad L, tangent of Z)| = {nums(s['cos_at_ABC'])} at "
+        f"distances {nums(s['distances_ABC'])}; Thm 4.14 log-log slope {s['thm414_slope']:.3f} (fit: d <= "
+        f"{s['fit_max_distance']}).")),
     "fig5": (["fig5.png", "fig7.png"], lambda s: (
         f"Real mod-11 training, {s['runs']} nets x {s['steps']} steps (lr {s['lr']}, lambda {s['lam']}): "
         f"mean cos(update, -P_T theta) {' / '.join(FIG5_PHASES)} = "
@@ -1245,12 +1081,13 @@ INDEX = {
         f"{nums(s['grok_step'], 'd')}; Thm 4.14 slope before the first ReLU kink "
         f"{nums([s['thm414_slope_real']], '.3f', '-')}; smallest sigma_min(J) {s['sigma_min_J_min']:.2f}.")),
     "fig6": (["fig6.png", "fig6_circles.png"], lambda s: (
-        "Closed-form dynamics (Eq. 20) on a + b mod {p}, d_h = {hidden}, {n_train} training pairs, step "
-        "{lr}, {steps} steps, {runs} runs: ".format(**s["settings"]) +
-        f"final test accuracy {nums(s['test_acc_final'])}, 95% reached at step {nums(s['grok_step'], 'd')}; "
-        f"training loss <= {s['train_loss_max']:.1e}; within/across-frequency similarity "
-        f"{nums([s['fourier']['within_vs_across_init'], s['fourier']['within_vs_across_final']], none='-')} "
-        f"(initial / final E); largest cond(H H^T) {s['cond_HHt_max']:.2g}.")),
+        "Closed-form dynamics (Eq. 20) on a + b mod {p}, sigma = {act}, d_h = {hidden}, {n_train} training pairs, "
+        "step {lr}, {steps} steps, {runs} runs: ".format(**s["settings"]) + f"final test accuracy "
+        f"{nums(s['test_acc_final'])}, 95% at step {nums(s['grok_step'], 'd')}; training loss <= "
+        f"{s['train_loss_max']:.1e}; mean ||E|| {s['norm_init_mean']:.1f} -> peak {s['norm_max_mean']:.1f} -> "
+        f"{s['norm_final_mean']:.1f}; within/across-frequency similarity (initial / final E) "
+        f"{nums([s['fourier'][f'within_vs_across_{w}'] for w in ('init', 'final')], none='-')}; largest cond(H H^T) "
+        f"{s['cond_HHt_max']:.2g}.")),
     "fig8": (["fig8_real_vs_sim.png"], lambda s: (
         f"Real GD on both layers vs Eq. 20, p = {s['settings']['p']}, d_h = {s['settings']['hidden']}, "
         f"lambda = {nums([r['lambda'] for r in s['runs']])}: tau at 95% test accuracy, real "
@@ -1284,9 +1121,9 @@ INDEX = {
             f"d_h = {w}: {nums(m, '.0f')}" for w, m in zip(s["widths"], s["grok_step_median"])) +
         f"; Spearman(final norm, final test accuracy) = {s['norm_vs_acc_spearman']:.2f}.")),
     "anim": (["anim_toy.gif", "anim_modadd.gif"], lambda s: (
-        f"Animations: the Fig. 1 weights (lambda = {s['toy_lambda']}) sliding along Z, "
-        f"{s['frames']['anim_toy.gif']} frames; the Fig. 6 embeddings (run 0) forming circles at "
-        f"frequencies {nums(s['modadd_frequencies'], 'd')}, {s['frames']['anim_modadd.gif']} frames.")),
+        f"Animations: the Fig. 1 weights (lambda = {s['toy_lambda']}) sliding along Z, {s['frames']['anim_toy.gif']} "
+        f"frames; the Fig. 6 embeddings (run 0) forming circles at frequencies {nums(s['modadd_frequencies'], 'd')}, "
+        f"{s['frames']['anim_modadd.gif']} frames.")),
 }
 
 
@@ -1295,22 +1132,23 @@ def write_index(out):
     the seed and the wall time (standard library only; opens from disk in any browser)."""
     s = read_summary(out)
     meta = s.pop("meta", {})
-    name = lambda key: key[3:] if key.startswith("fig") else key  # noqa: E731  ("fig10" -> "10")
+    seed = f"Seed {meta.get('seed')}"
     body = [f"<h1>The Geometry of Grokking: the figures in {html.escape(os.path.abspath(out))}</h1>",
-            f"<p>Seed {meta.get('seed')}{', --quick' if meta.get('quick') else ''}, backend "
-            f"{meta.get('backend')}, NumPy {meta.get('numpy')}, matplotlib {meta.get('matplotlib')}. "
-            f"All numbers: <a href='summary.json'>summary.json</a>.</p>"]
-    for key in sorted(s, key=lambda k: figure_order(name(k))):
-        files, caption = INDEX.get(key, (None, None))
-        files = files or sorted(f for f in os.listdir(out) if re.fullmatch(rf"{re.escape(key)}(_.+)?\.(png|gif)", f))
+            f"<p>{seed}{', --quick' if meta.get('quick') else ''}, backend {meta.get('backend')}, NumPy "
+            f"{meta.get('numpy')}, matplotlib {meta.get('matplotlib')}. All numbers: "
+            "<a href='summary.json'>summary.json</a>.</p>"]
+    for key in sorted(s, key=lambda k: figure_order(k[3:] if k.startswith("fig") else k)):
+        name = key[3:] if key.startswith("fig") else key  # "fig10" -> "10"
+        files, caption = INDEX.get(key, (sorted(f for f in os.listdir(out)
+                                                if re.fullmatch(rf"{re.escape(key)}(_.+)?\.(png|gif)", f)), None))
         text = caption(s[key]) if caption else f"(no caption yet: its numbers are under '{key}' in summary.json)"
-        wall = meta.get("wall_seconds", {}).get(name(key))
-        title = f"Figure {name(key)}" if name(key).isdigit() else "Animations" if key == "anim" else key
+        wall = meta.get("wall_seconds", {}).get(name)
+        title = f"Figure {name}" if name.isdigit() else "Animations" if key == "anim" else key
         body.append(f"<h2>{html.escape(title)}</h2>")
         body += [f"<img src='{urllib.parse.quote(f)}' alt='{html.escape(f)}'>" for f in files
                  if os.path.exists(os.path.join(out, f))]
         when = "wall time not recorded" if wall is None else f"wall time {wall:.1f} s"
-        body.append(f"<p>{html.escape(text)} <i>Seed {meta.get('seed')}; {when}.</i></p>")
+        body.append(f"<p>{html.escape(text)} <i>{seed}; {when}.</i></p>")
     style = "body{font-family:sans-serif;max-width:1200px;margin:auto} img{max-width:100%;display:block}"
     with open(os.path.join(out, "index.html"), "w") as f:
         f.write(f"<!DOCTYPE html><html><head><meta charset='utf-8'><title>grok.py results</title>"
@@ -1318,8 +1156,6 @@ def write_index(out):
 
 
 # ============================================================ command line
-
-
 def fail(msg, status=2):
     """Stop with a one-line message (no traceback): status 2 for bad input, as argparse does."""
     print(f"grok.py: error: {msg}", file=sys.stderr)
@@ -1333,88 +1169,58 @@ class HelpFormatter(argparse.ArgumentDefaultsHelpFormatter, argparse.RawDescript
 EXAMPLES = """examples:
   python grok.py                                         every figure at paper settings (~9 min)
   python grok.py --quick --out /tmp/q                    every figure, small and fast (~20 s)
-  python grok.py --figs 1,4                              two toy figures only
-  python grok.py --figs 6 --p 23 --hidden 256 --runs 2   Figure 6 at a smaller size
+  python grok.py --figs 6 --quick --act tanh             Figure 6 with another activation
   python grok.py --bench                                 time the expensive steps
 then open OUT/index.html (every figure of the run with its numbers) in a browser."""
 
 
 def integer(text):
     """A size or count flag: an int, refused at once beyond 1e15 (nothing that large can run)."""
-    value = int(text)
-    if abs(value) > 10 ** 15:
+    if abs(int(text)) > 10 ** 15:
         raise argparse.ArgumentTypeError(f"{text} is too large")
-    return value
+    return int(text)
 
 
 def parse_args(argv=None):
-    p = argparse.ArgumentParser(
-        description="Reproduce the figures of 'The Geometry of Grokking' (Musat, 2025):\n"
-                    "OUT/figN.png, OUT/anim_*.gif, the numbers behind them in OUT/summary.json,\n"
-                    "and OUT/index.html showing them all.",
-        epilog=EXAMPLES, formatter_class=HelpFormatter)
+    p = argparse.ArgumentParser(description="Reproduce the figures of 'The Geometry of Grokking' (Musat, 2025): "
+                                "OUT/figN.png, OUT/anim_*.gif,\nthe numbers behind them in OUT/summary.json, "
+                                "and OUT/index.html showing them all.", epilog=EXAMPLES, formatter_class=HelpFormatter)
     p.error = fail  # argparse's own errors become one line too
-    p.add_argument("--figs", default="all",
-                   help=f"comma-separated figures, from {','.join(sorted(FIGURES, key=figure_order))} "
-                        "(5 and 7 come from one experiment; anim writes the two GIFs)")
+    p.add_argument("--figs", default="all", help="comma-separated figures, from " + ",".join(sorted(
+        FIGURES, key=figure_order)) + " (5 and 7 come from one experiment; anim writes the two GIFs)")
     p.add_argument("--out", default="figures", help="output directory")
-    p.add_argument("--seed", type=int, default=0,
-                   help="base random seed (>= 0); same seed, same summary.json on the same machine")
+    p.add_argument("--seed", type=int, default=0, help="base random seed (>= 0); same seed, same summary.json")
     p.add_argument("--quick", action="store_true",
-                   help="smoke run in ~20 s: coarser contour grids (Figs. 3-4); Fig. 5: 2 nets x 3,000 "
-                        "steps, 4 measurements; Fig. 6: p<=17, d_h<=160, 500 steps of >=1e-2, 3 runs; "
-                        "Fig. 8: p=13, d_h=96, tau<=1 (nothing groks); Fig. 9: ablations on 1 net, 1 point "
-                        "per phase; Fig. 10: the same, lambda=0.3 only, series p=11, d_h=64, tau<=0.5; "
-                        "Fig. 11: p=11, tilts c=0.5 and 0, widths 48 and 96 x fractions 0.5 and 0.9 x 2 seeds; "
-                        "short GIFs")
-    p.add_argument("--bench", action="store_true",
-                   help="time the expensive steps of Figs. 5, 6 and 8 (median ms) at --p/--hidden/"
-                        "--train-frac and exit; writes no files")
+                   help="smoke run in ~20 s: every figure at a small size (docs/results.md says which, per figure)")
+    p.add_argument("--bench", action="store_true", help="time the floor step and the Fig. 6 step (median ms) at "
+                   "--p/--hidden/--train-frac and exit; writes no files")
     p.add_argument("--backend", choices=["numpy", "cupy"], default=M.BACKEND,
                    help="array library; cupy runs the numerics on a GPU (same as GROK_BACKEND=cupy)")
     mod = p.add_argument_group("modular addition (Figure 6 and --bench; Figures 8 and 10 have their own "
                                "smaller sizes and read only --train-frac; Figures 9 and 11 read none)")
-    mod.add_argument("--p", type=integer, default=37, help="modulus (odd, >= 3)")
-    mod.add_argument("--hidden", type=integer, default=512,
-                     help="hidden width d_h; must exceed the number of training pairs")
-    mod.add_argument("--train-frac", type=float, default=0.7,
-                     help="fraction of the p(p+1)/2 pairs for training; both sets must be non-empty")
-    mod.add_argument("--steps", type=integer, default=5000, help="closed-form steps")
-    mod.add_argument("--lr", type=float, default=1e-3, help="closed-form step size eta")
-    mod.add_argument("--runs", type=integer, default=5, help="runs from different seeds")
+    for flag, kind, default, text in (
+            ("--p", integer, 37, "modulus (odd, >= 3)"),
+            ("--hidden", integer, 512, "hidden width d_h; must exceed the number of training pairs"),
+            ("--train-frac", float, 0.7, "fraction of the p(p+1)/2 pairs for training; both sets must be non-empty"),
+            ("--steps", integer, 5000, "closed-form steps"), ("--lr", float, 1e-3, "closed-form step size eta"),
+            ("--runs", integer, 5, "runs from different seeds")):
+        mod.add_argument(flag, type=kind, default=default, help=text)
+    mod.add_argument("--act", choices=sorted(M.ACTIVATIONS), default="relu", help="activation sigma (paper: relu)")
     return p.parse_args(argv)
-
-
-def modadd_bytes(p, d_h, frac, runs=0, steps=0):
-    """Peak memory of one modular-addition problem (Fig. 6 with runs/steps, or --bench), in bytes:
-    the data and its split (4 k x p), H H^T and its eigensolver copy (2 n^2), five n x d_h and
-    three p x d_h work arrays, the test activations, and per run 61 snapshots of E and the
-    5 records every 10 steps (Python floats in lists: ~40 bytes each)."""
-    k = p * (p + 1) / 2
-    n = MA.n_train(p, frac)
-    floats = 4 * k * p + 2 * n * n + 5 * n * d_h + (k - n) * d_h + 3 * p * d_h + runs * 61 * p * d_h
-    return 8 * floats + 40 * 5 * runs * (steps // 10 + 1)
-
-
-def memory_bytes():
-    """Physical memory of this machine (None where the OS does not say)."""
-    try:
-        return os.sysconf("SC_PAGE_SIZE") * os.sysconf("SC_PHYS_PAGES")
-    except (AttributeError, ValueError, OSError):
-        return None
 
 
 def check_modadd(label, p, d_h, frac, runs=0, steps=0, capped=""):
     """Fail unless this modular-addition problem has train and test pairs, d_h > n, and fits in memory."""
-    k, n = p * (p + 1) // 2, MA.n_train(p, frac)
-    where = f"{label} (p = {p}{capped}: {k} pairs)"
-    if n < 1 or n >= k:
+    n_pairs, n = p * (p + 1) // 2, MA.n_train(p, frac)
+    where = f"{label} (p = {p}{capped}: {n_pairs} pairs)"
+    if n < 1 or n >= n_pairs:
         fail(f"--train-frac {frac} leaves {'no training' if n < 1 else 'no test'} pairs in {where}")
     if d_h <= n:
         fail(f"--hidden must exceed the {n} training pairs of {where}: the zero-loss readout "
              f"H^T (H H^T)^-1 Y needs d_h > n, got {d_h}")
-    need, have = modadd_bytes(p, d_h, frac, runs, steps), memory_bytes()
-    if have and need > have:
+    have = os.sysconf("SC_PAGE_SIZE") * os.sysconf("SC_PHYS_PAGES") if hasattr(os, "sysconf") else float("inf")
+    need = MA.problem_bytes(p, d_h, frac, runs, steps)
+    if need > have:
         fail(f"{where} with d_h = {d_h}{f', {runs} runs of {steps} steps' if runs else ''} needs "
              f"~{need / 2 ** 30:.3g} GiB of memory; this machine has {have / 2 ** 30:.3g} GiB")
 
@@ -1423,69 +1229,58 @@ def validate(args):
     """Check every flag before any work starts; one clear line per mistake."""
     known = sorted(FIGURES, key=figure_order)
     names = known if args.figs == "all" else [n.strip() for n in args.figs.split(",")]
-    unknown = [n for n in names if n not in FIGURES]
-    if unknown or not names:
-        fail(f"unknown figure(s) {','.join(unknown) or repr(args.figs)}; choose from {','.join(known)}")
-    if args.bench and (args.figs != "all" or args.out != "figures"):
-        fail("--bench only times the expensive steps and writes no files: drop --figs and --out")
-    if args.seed < 0:
-        fail(f"--seed must be >= 0 (NumPy seeds are non-negative), got {args.seed}")
-    if args.p < 3 or args.p % 2 == 0:
-        fail(f"--p must be odd and >= 3 (the Fourier analysis pairs frequencies k and p-k), got {args.p}")
-    if not 0 < args.train_frac < 1:  # also rejects nan
-        fail(f"--train-frac must lie strictly between 0 and 1, got {args.train_frac}")
-    for flag in ("steps", "runs", "hidden"):
-        if getattr(args, flag) <= 0:
-            fail(f"--{flag} must be positive, got {getattr(args, flag)}")
-    if not 0 < args.lr < np.inf:
-        fail(f"--lr must be positive and finite, got {args.lr}")
+    unknown = [n for n in names if n not in FIGURES]  # (--figs "" gives [""], unknown too)
+    for bad, msg in (
+            (unknown, f"unknown figure(s) {','.join(unknown) or repr(args.figs)}; choose from {','.join(known)}"),
+            (args.bench and (args.figs != "all" or args.out != "figures"),
+             "--bench only times the expensive steps and writes no files: drop --figs and --out"),
+            (args.seed < 0, f"--seed must be >= 0 (NumPy seeds are non-negative), got {args.seed}"),
+            (args.p < 3 or args.p % 2 == 0, f"--p must be odd and >= 3 (frequencies pair k, p-k), got {args.p}"),
+            (not 0 < args.train_frac < 1, f"--train-frac must lie strictly between 0 and 1, got {args.train_frac}"),
+            *[(vars(args)[k] <= 0, f"--{k} must be > 0, got {vars(args)[k]}") for k in ("steps", "runs", "hidden")],
+            (not 0 < args.lr < np.inf, f"--lr must be positive and finite, got {args.lr}")):  # not: also rejects nan
+        if bad:
+            fail(msg)
     if M.BACKEND == "cupy":
         try:
             xp.cuda.runtime.getDeviceCount()
         except Exception as e:  # CuPy installed, but no GPU or driver: say which, in one line
             fail(f"--backend cupy: no usable GPU ({type(e).__name__}: {e})")
-    s8 = FIG8_QUICK if args.quick else FIG8
+    s8, s6 = FIG8_QUICK if args.quick else FIG8, fig6_settings(args)
     if args.bench:
         check_modadd("--bench", args.p, args.hidden, args.train_frac)
-    if args.bench or "8" in names:
+        return []
+    if "8" in names:
         check_modadd("Figure 8", s8["p"], s8["hidden"], args.train_frac)
-    if not args.bench and ("6" in names or "anim" in names):
-        s = fig6_settings(args)
-        check_modadd("Figure 6", s["p"], s["hidden"], s["train_frac"], s["runs"], s["steps"],
+    if "6" in names or "anim" in names:
+        check_modadd("Figure 6", s6["p"], s6["hidden"], s6["train_frac"], s6["runs"], s6["steps"],
                      ", as capped by --quick" if args.quick else "")
-    if not args.bench:
-        try:
-            os.makedirs(args.out, exist_ok=True)
-            probe = os.path.join(args.out, ".write_test")
-            open(probe, "w").close()
-            os.remove(probe)
-        except OSError as e:
-            fail(f"cannot write to output directory {args.out!r}: {e.strerror}")
-    return list(dict.fromkeys(names))
+    try:
+        os.makedirs(args.out, exist_ok=True)
+        open(os.path.join(args.out, ".write_test"), "w").close()
+        os.remove(os.path.join(args.out, ".write_test"))
+    except OSError as e:
+        fail(f"cannot write to output directory {args.out!r}: {e.strerror}")
+    return [n for i, n in enumerate(names) if FIGURES[n] not in [FIGURES[m] for m in names[:i]]]  # 5, 7: one
 
 
 def use_backend(name):
     """models.py reads the backend once at import, so switching means restarting Python."""
-    if name == M.BACKEND:
-        return
-    if name == "cupy" and importlib.util.find_spec("cupy") is None:
-        fail("--backend cupy needs CuPy, which is not installed (e.g. pip install cupy-cuda12x)")
-    os.environ["GROK_BACKEND"] = name
-    os.execv(sys.executable, [sys.executable] + sys.argv)
+    if name != M.BACKEND:
+        if name == "cupy" and importlib.util.find_spec("cupy") is None:
+            fail("--backend cupy needs CuPy, which is not installed (e.g. pip install cupy-cuda12x)")
+        os.environ["GROK_BACKEND"] = name
+        os.execv(sys.executable, [sys.executable] + sys.argv)
 
 
 def run_figures(args, names):
+    """Run each named experiment, merging its numbers into summary.json; the wall seconds of each."""
     seconds = {}
-    done = set()
     for name in names:
-        fn = FIGURES[name]
-        if fn in done:  # e.g. Figures 5 and 7 come from one experiment
-            continue
-        done.add(fn)
         t = time.time()
         progress(f"figure {name} ...")
         try:
-            numbers = fn(args)
+            numbers = FIGURES[name](args)
         except (FloatingPointError, np.linalg.LinAlgError) as e:  # a numerical blow-up, not a bug
             fail(f"figure {name}: {e}", 1)
         for key, value in numbers.items():
@@ -1507,10 +1302,9 @@ def main(argv=None):
     except KeyboardInterrupt:
         fail("interrupted; the figures and summary.json entries written so far are complete", 130)
     earlier = read_summary(args.out).get("meta", {}).get("wall_seconds", {})
-    meta = {"seed": args.seed, "quick": args.quick, "numpy": np.__version__,
-            "matplotlib": plots.matplotlib.__version__, "backend": M.BACKEND,
-            "wall_seconds": {**earlier, **seconds}}
-    write_summary(args.out, "meta", meta)
+    write_summary(args.out, "meta", {"seed": args.seed, "quick": args.quick, "numpy": np.__version__,
+                                     "matplotlib": plots.matplotlib.__version__, "backend": M.BACKEND,
+                                     "wall_seconds": {**earlier, **seconds}})
     write_index(args.out)
     progress(f"wrote {os.path.join(args.out, 'summary.json')} and index.html")
     return 0

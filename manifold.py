@@ -202,3 +202,45 @@ def gradient_tangent_cosine(params_Z, X, Y, P, n, deltas, act="relu", mean=True)
         g = M.pack(M.loss_grad(M.unpack(theta + delta * n, params_Z), X, Y, 0.0, act, mean))
         out.append(float(xp.linalg.norm(P(g)) / xp.linalg.norm(g)))
     return numpy.array(out)
+
+
+# ---------------------------------------------------------------- the toy zero-loss sets of Figs. 1-4
+def dist_to_plane(ws, x, y):
+    """Distance of each row of ws to the zero-loss set {w : x . w = y}."""
+    return xp.abs(ws @ x - y) / xp.linalg.norm(x)
+
+
+def norm_min_directions_of_plane(J, W):
+    """Sec. 2: g = -P_T w / ||P_T w|| for each row w of W; P_T = I - J^+ J, J fixed (linear model)."""
+    PW = W - xp.linalg.lstsq(J, J @ W.T, rcond=None)[0].T  # J^+ (J w): a min-norm solve
+    return -PW / xp.linalg.norm(PW, axis=1, keepdims=True)
+
+
+def row_cosines(A, B):
+    """cos of the angle between matching rows of A and B."""
+    return (A * B).sum(axis=1) / (xp.linalg.norm(A, axis=1) * xp.linalg.norm(B, axis=1))
+
+
+def parabola_loss(th):
+    """Fig. 4 landscape: L(x, y) = (y - x^2)^2, zero on the parabola Z = {y = x^2}."""
+    return (th[..., 1] - th[..., 0] ** 2) ** 2
+
+
+def parabola_loss_grad(th):
+    """Gradient of the Fig. 4 landscape: 2 (y - x^2) (-2x, 1)."""
+    r = th[..., 1] - th[..., 0] ** 2
+    return xp.stack([-4.0 * th[..., 0] * r, 2.0 * r], axis=-1)
+
+
+def parabola_frame(x0):
+    """The point P = (x0, x0^2) of Z, its unit tangent and the unit normal pointing away from
+    the centre of curvature (so every point P + d n projects back onto P)."""
+    P = xp.asarray([x0, x0 ** 2])
+    t = xp.asarray([1.0, 2.0 * x0]) / (1.0 + 4.0 * x0 ** 2) ** 0.5
+    return P, t, xp.stack([t[1], -t[0]])  # stack, not asarray: t[i] are device arrays
+
+
+def tangent_cosines(P, t, n, d):
+    """Thm 4.14: |cos(tangent of Z at P, grad L)| at the points P + d n."""
+    G = parabola_loss_grad(P + d[:, None] * n)
+    return xp.abs(G @ t) / xp.linalg.norm(G, axis=1)

@@ -1,9 +1,12 @@
 """Modular addition and the closed-form two-layer dynamics of Section 6 (Eqs. 16-20, Fig. 6).
 
-The first layer is an embedding E (p, d_h): sample (a, b) has hidden activity
-H_i = sigma(E_a + E_b) = sigma(X_i E). The second layer is never trained: it is always
+The first layer is an embedding E (p x d_h; the paper's W1): sample i = (a, b) has hidden
+activity H_i = sigma(E_a + E_b) = sigma(X_i E). The second layer is never trained: it is always
 the optimal (ridge / right pseudo-inverse) readout W = H^T (H H^T + lam I)^-1 Y, so with
 d_h > n the training loss is exactly zero and only E moves, by Eq. 20.
+Notation: n training samples (pairs), m = p classes, X (n x p), Y (n x p), H = sigma(X E)
+(n x d_h), K = H H^T (n x n, the Gram matrix), A = K^-1; in the Fourier part k is a frequency
+and n_freq = (p - 1) / 2 the number of frequencies.
 """
 import warnings
 
@@ -16,7 +19,7 @@ from models import xp
 # ---------------------------------------------------------------- data
 def modular_addition(p):
     """Fig. 6 data: all pairs 0 <= a <= b < p, X_i = e_a + e_b, Y_i = e_((a+b) mod p)."""
-    a, b = np.triu_indices(p)  # k = p (p + 1) / 2 unordered pairs
+    a, b = np.triu_indices(p)  # all p (p + 1) / 2 unordered pairs
     X = np.zeros((a.size, p))
     np.add.at(X, (np.arange(a.size), a), 1.0)
     np.add.at(X, (np.arange(a.size), b), 1.0)  # a == b gives 2 e_a
@@ -25,20 +28,31 @@ def modular_addition(p):
 
 
 def n_train(p, frac):
-    """Number of training pairs: round(frac k) of the k = p (p + 1) / 2 pairs."""
+    """Number of training pairs n: round(frac n_pairs) of the n_pairs = p (p + 1) / 2 pairs."""
     return int(round(frac * p * (p + 1) / 2))
 
 
-def train_test_split(k, frac, rng):
-    """A random split of k sample indices: round(frac k) for training, the rest for test."""
-    perm = rng.permutation(k)
-    n = int(round(frac * k))
+def problem_bytes(p, d_h, frac, runs=0, steps=0, every=10):
+    """Peak memory of one modular-addition problem (Fig. 6 with runs/steps, or --bench), in bytes:
+    the data and its split (4 n_pairs x p), H H^T and its eigensolver copy (2 n^2), five n x d_h
+    and three p x d_h work arrays, the test activations, and per run 61 snapshots of E and the
+    5 records every `every` steps (Python floats in lists: ~40 bytes each)."""
+    n_pairs, n = p * (p + 1) / 2, n_train(p, frac)
+    floats = 4 * n_pairs * p + 2 * n * n + 5 * n * d_h + (n_pairs - n) * d_h + 3 * p * d_h + runs * 61 * p * d_h
+    return 8 * floats + 40 * 5 * runs * (steps // every + 1)
+
+
+def train_test_split(n_pairs, frac, rng):
+    """A random split of n_pairs sample indices: n = round(frac n_pairs) for training, the rest for test."""
+    perm = rng.permutation(n_pairs)
+    n = int(round(frac * n_pairs))
     return np.sort(perm[:n]), np.sort(perm[n:])
 
 
-def init_embedding(rng, p, d_h):
-    """Fig. 6 initialisation E ~ N(0, std p^-1/2) (erratum 5: we read p^-1/2 as the std)."""
-    return xp.asarray(rng.normal(0.0, p ** -0.5, size=(p, d_h)))
+def init_embedding(rng, p, d_h, std=None):
+    """Fig. 6 initialisation E ~ N(0, std^2), std = p^-1/2 by default (erratum 5: the paper's
+    N(0, p^-1/2) does not say std or variance; we read p^-1/2 as the std)."""
+    return xp.asarray(rng.normal(0.0, p ** -0.5 if std is None else std, size=(p, d_h)))
 
 
 # ---------------------------------------------------------------- optimal readout and cost R
@@ -67,14 +81,20 @@ def cost_R(E, X, Y, lam, act="relu", limit=False, norm="l2"):
 # ---------------------------------------------------------------- Eq. 20
 def closed_form_update(E, X, Y, act="relu", lam=0.0):
     """Eq. 20: dE = X^T [(A Y Y^T A H) * sigma'(X E)] - E, A = (H H^T + lam I)^-1; = -grad R / 2 lam."""
+    return closed_form_parts(E, X, Y, act, lam)[0]
+
+
+def closed_form_parts(E, X, Y, act="relu", lam=0.0):
+    """Eq. 20 and its by-products: (dE, H, K = H H^T + lam I, B = A Y), so that the readout
+    W = H^T B and the training outputs H W = K B cost no second solve (lam = 0)."""
     sigma, dsigma = M.ACTIVATIONS[act]
     Z = X @ E
-    H = sigma(Z)
-    K = H @ H.T
+    H = sigma(Z)  # (n, d_h)
+    K = H @ H.T  # (n, n)
     if lam:
         K[xp.diag_indices_from(K)] += lam
     B = xp.linalg.solve(K, Y)  # A Y, (n, p)
-    return X.T @ ((B @ (B.T @ H)) * dsigma(Z)) - E  # A Y Y^T A H = B (B^T H): thin products only
+    return X.T @ ((B @ (B.T @ H)) * dsigma(Z)) - E, H, K, B  # A Y Y^T A H = B (B^T H): thin products
 
 
 def workspace(n, p, d_h):
@@ -84,16 +104,16 @@ def workspace(n, p, d_h):
 
 
 def closed_form_step(E, X, Y, work):
-    """Eq. 20 for ReLU (lam -> 0), written into `work`; returns (dE, H, K = H H^T, B = K^-1 Y).
+    """Eq. 20 for ReLU (lam -> 0), written into `work`: the numbers of `closed_form_parts`.
 
-    Same numbers as `closed_form_update`; it reuses buffers because fresh multi-megabyte
-    temporaries cost page faults every step (shared/PERF.md), and it hands back H, K and B
-    so that the readout W = H^T B can be evaluated without a second solve.
+    It reuses buffers because each fresh multi-megabyte temporary is handed back to the
+    operating system when freed, and taking it again costs page faults (about 1,500 per step
+    at the Fig. 6 size; reusing buffers took a step from ~9 to ~6.4 ms on our 2-core machine).
     """
     H, K, C, G, dE = (work[k] for k in ("H", "K", "C", "G", "dE"))
     xp.matmul(X, E, out=H)
     xp.maximum(H, 0.0, out=H)          # H = relu(X E); relu'(X E) = [H > 0]
-    xp.matmul(H, H.T, out=K)           # NumPy computes only one triangle of A A^T
+    xp.matmul(H, H.T, out=K)           # NumPy computes only one triangle of H H^T
     B = xp.linalg.solve(K, Y)
     xp.matmul(B.T, H, out=C)
     xp.matmul(B, C, out=G)             # A Y Y^T A H
@@ -139,10 +159,10 @@ def finite_lambda_accuracy(E, d, lam, eta, tau_max, every):
 def tilted(g, r, c):
     """Fig. 11: g turned to cosine c with itself, towards the part of r perpendicular to g,
     keeping its length: ||g|| (c u + sqrt(1 - c^2) w), u = g / ||g||, w = unit (r - (r.u) u)."""
-    n = xp.linalg.norm(g)
-    u = g / n
+    size = xp.linalg.norm(g)
+    u = g / size
     w = r - xp.sum(r * u) * u
-    return n * (c * u + (1.0 - c * c) ** 0.5 * w / xp.linalg.norm(w))
+    return size * (c * u + (1.0 - c * c) ** 0.5 * w / xp.linalg.norm(w))
 
 
 def counterfactual(name, c=None, rng=None, shape=None):
@@ -177,9 +197,9 @@ def readout_lr(H, lam):
     return 1.0 / (float(xp.sum(H * H)) + lam)
 
 
-def readout_steps(H, Y, W2, lam, k, lr):
-    """k GD steps on ||H W2 - Y||^2 + lam ||W2||^2 over W2 alone, at fixed H (Eq. 13)."""
-    for _ in range(k):
+def readout_steps(H, Y, W2, lam, steps, lr):
+    """`steps` GD steps on ||H W2 - Y||^2 + lam ||W2||^2 over W2 alone, at fixed H (Eq. 13)."""
+    for _ in range(steps):
         W2 = W2 - lr * (2.0 * (H.T @ (H @ W2 - Y)) + 2.0 * lam * W2)
     return W2
 
@@ -225,12 +245,14 @@ def condition_number(K):
 
 
 def simulate(E, X_train, Y_train, X_test, Y_test, lr, steps, every=10, snapshots=60,
-             label="closed-form dynamics", log=None, direction=None, until=None):
-    """Fig. 6: iterate E <- E + lr dE (Eq. 20, ReLU), recording the readout every `every` steps.
+             label="closed-form dynamics", log=None, direction=None, until=None, act="relu", cond_every=6):
+    """Fig. 6: iterate E <- E + lr dE (Eq. 20 with activation `act`), recording every `every` steps.
 
+    ReLU takes the buffered `closed_form_step`, other activations `closed_form_parts`.
     Keeps E at `snapshots + 1` evenly spaced steps (first and last included) for the
     Fourier analysis and animations. Raises FloatingPointError naming `label` and the
-    step if the run blows up; warns once if cond(H H^T) at a snapshot exceeds 1e12.
+    step if the run blows up; warns once if cond(H H^T) exceeds 1e12 at one of the snapshots
+    where it is measured (every `cond_every`-th and the last: its eigenvalues cost a step).
     Fig. 11: direction(E, dE) replaces the step direction dE (see `counterfactual`); `until`
     ends the run at the first record with test accuracy >= until (its E is the last snapshot).
     """
@@ -239,28 +261,25 @@ def simulate(E, X_train, Y_train, X_test, Y_test, lr, steps, every=10, snapshots
                          f"n = {X_train.shape[0]} training pairs")
     E = E.copy()
     work = workspace(X_train.shape[0], *E.shape)
+    parts = (lambda E: closed_form_step(E, X_train, Y_train, work)) if act == "relu" else \
+        (lambda E: closed_form_parts(E, X_train, Y_train, act))
     snap_at = set(np.linspace(0, steps, snapshots + 1).round().astype(int).tolist())
     rec = {k: [] for k in ("step", "test_acc", "train_acc", "train_loss", "norm")}
     snaps, snap_steps, cond = [], [], []
     for t in range(steps + 1):
         try:
-            dE, H, K, B = closed_form_step(E, X_train, Y_train, work)
+            dE, H, K, B = parts(E)
         except np.linalg.LinAlgError:
             raise FloatingPointError(f"{label}: H H^T became singular at step {t}") from None
         if not np.isfinite(float(xp.sum(dE))):  # one cheap pass: NaN/inf anywhere shows up here
             raise FloatingPointError(f"{label}: NaN/inf at step {t} (step size {lr} too large?)")
         if t % every == 0 or t == steps:
-            F_train = K @ B  # = H W with W = H^T B, the readout at this E
-            loss = float(xp.sum((F_train - Y_train) ** 2))
-            rec["step"].append(t)
-            rec["train_loss"].append(loss)
-            rec["train_acc"].append(float(xp.mean(xp.argmax(F_train, 1) == xp.argmax(Y_train, 1))))
-            rec["test_acc"].append(accuracy(E, H.T @ B, X_test, Y_test))
-            rec["norm"].append(float(xp.sqrt(xp.sum(E * E))))
+            simulate_record(rec, t, E, K, B, H.T @ B, Y_train, X_test, Y_test, act)
         done = until is not None and t % every == 0 and rec["test_acc"][-1] >= until
         if t in snap_at or done:
             snaps.append(M.to_numpy(E).copy())
             snap_steps.append(t)
+        if (t in snap_at and len(snaps) % cond_every == 1) or done or t == steps:
             cond.append(condition_number(K))
             if cond[-1] > 1e12:  # a fixed text, so Python shows it once per process
                 warnings.warn("cond(H H^T) > 1e12 in the closed-form dynamics: the zero-loss "
@@ -279,9 +298,20 @@ def simulate(E, X_train, Y_train, X_test, Y_test, lr, steps, every=10, snapshots
     return out
 
 
+def simulate_record(rec, t, E, K, B, W, Y_train, X_test, Y_test, act):
+    """One record of `simulate`: training loss and accuracy from F = H W = K B (no second
+    solve), test accuracy with the readout W = H^T B, and ||E||_F."""
+    F_train = K @ B
+    rec["step"].append(t)
+    rec["train_loss"].append(float(xp.sum((F_train - Y_train) ** 2)))
+    rec["train_acc"].append(float(xp.mean(xp.argmax(F_train, 1) == xp.argmax(Y_train, 1))))
+    rec["test_acc"].append(accuracy(E, W, X_test, Y_test, act))
+    rec["norm"].append(float(xp.sqrt(xp.sum(E * E))))
+
+
 # ---------------------------------------------------------------- Fourier picture
 def fourier_features(E):
-    """F_k = (1/p) sum_j exp(-2 pi i j k / p) E_j for k = 1..(p-1)/2: (K, d_h) complex."""
+    """F_k = (1/p) sum_j exp(-2 pi i j k / p) E_j for k = 1..n_freq = (p-1)/2: (n_freq, d_h) complex."""
     p = E.shape[0]
     k, j = xp.arange(1, (p - 1) // 2 + 1), xp.arange(p)
     return xp.exp(-2j * xp.pi * xp.outer(k, j) / p) @ E / p
@@ -311,14 +341,20 @@ def fourier_diagnostics(E):
             "within_vs_across": float(within / across.mean()) if across.size else float("nan")}
 
 
-def strongest_frequencies(E, n=4):
-    """The n frequencies k with the largest Fourier power ||F_k||^2, strongest first."""
+def strongest_frequencies(E, count=4):
+    """The `count` frequencies k with the largest Fourier power ||F_k||^2, strongest first."""
     power = M.to_numpy(xp.sum(xp.abs(fourier_features(E)) ** 2, axis=1))
-    return np.argsort(power)[::-1][:n] + 1
+    return np.argsort(power)[::-1][:count] + 1
 
 
 def circle_coords(E, k, basis=None):
-    """Centred E_j projected onto the plane (Re F_k, Im F_k) of `basis` (default E): (p, 2)."""
+    """Centred E_j projected onto the plane (Re F_k, Im F_k) of `basis` (default E): (p, 2).
+
+    The plane's axes are Re F_k and the part of Im F_k orthogonal to it (Gram-Schmidt), so
+    the coordinates are a true orthogonal projection (at p = 3, Re and Im are far from
+    orthogonal, and projecting on both unorthogonalized counted the spread twice)."""
     F = fourier_features(E if basis is None else basis)[k - 1]
-    U = xp.stack([F.real / xp.linalg.norm(F.real), F.imag / xp.linalg.norm(F.imag)], axis=1)
+    u = F.real / xp.linalg.norm(F.real)
+    v = F.imag - xp.sum(F.imag * u) * u
+    U = xp.stack([u, v / xp.linalg.norm(v)], axis=1)
     return M.to_numpy((E - E.mean(axis=0)) @ U)

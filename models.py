@@ -3,7 +3,8 @@
 A model is a tuple of weight matrices `params`:
   (W,)       the linear model        F = X W             (Figs. 1-2)
   (W1, W2)   the bias-free two-layer  F = sigma(X W1) W2  (Figs. 3, 5, 6, 8)
-X is (n, d_in), one sample per row; F and Y are (n, m).
+X is (n, d_in), one sample per row; F and Y are (n, m); theta (d,) all weights as one vector
+(`pack`), J = dF/dtheta (n m x d).
 """
 import os
 
@@ -135,7 +136,7 @@ def unpack(theta, like):
 
 
 def jacobian(params, X, act="relu"):
-    """J = dF/dtheta (k m x d): row i*m + j is output j of sample i; columns follow `pack`."""
+    """J = dF/dtheta (n m x d): row i*m + j is output j of sample i; columns follow `pack`."""
     n = X.shape[0]
     if len(params) == 1:
         m = params[0].shape[1]
@@ -181,3 +182,61 @@ def init_uniform(rng, fan_in, fan_out):
     """PyTorch's default nn.Linear initialisation: U(-1/sqrt(fan_in), 1/sqrt(fan_in))."""
     b = 1.0 / numpy.sqrt(fan_in)
     return xp.asarray(rng.uniform(-b, b, size=(fan_in, fan_out)))
+
+
+# ---------------------------------------------------------------- the toy models of Figs. 1-3
+def ridge_minimizer(X, Y, lam):
+    """Exact minimizer of ||X w - Y||^2 + lam ||w||^2 in the dual form X^T (X X^T + lam I)^-1 Y,
+    which at lam = 0 is the minimum-norm fit (the primal (X^T X + lam I) is singular there)."""
+    return X.T @ xp.linalg.solve(X @ X.T + lam * xp.eye(X.shape[0]), Y)
+
+
+def steps_to_memorize(train_loss):
+    """First step after which the training loss stops falling (drops < 1% in one step).
+
+    With weight decay the training loss never reaches 0; it settles on a lam-dependent
+    floor within a few steps, which is what "memorized" means here (>=: a loss that
+    reaches exactly 0, as without weight decay, has stopped falling too).
+    """
+    L = to_numpy(train_loss)
+    flat = numpy.nonzero(L[1:] >= 0.99 * L[:-1])[0]
+    return int(flat[0]) if flat.size else None
+
+
+def steps_to_generalize(test_loss):
+    """First step at which the test loss is below 1% of its value at initialisation."""
+    L = to_numpy(test_loss)
+    below = numpy.nonzero(L < 0.01 * L[0])[0]
+    return int(below[0]) if below.size else None
+
+
+def linear_run(X, Y, w0, lam, lr, steps):
+    """Full-batch GD on Eq. 1 for y = x . w; returns the weights at every step (steps+1, d)."""
+    _, ws = gradient_descent((w0[:, None],), X, Y, steps, lr, lam, every=1,
+                            record=lambda t, p: p[0][:, 0])
+    return xp.stack(ws)
+
+
+def leaky_params(w):
+    """Fig. 3 right, y = lrelu(w1 x1) + lrelu(w2 x2): the two-layer net, W1 = diag(w), W2 = 1."""
+    return (xp.diag(w), xp.ones((w.size, 1)))
+
+
+def leaky_loss_grad(w, X, Y, lam):
+    """Gradient of Eq. 1 for the Fig. 3 leaky-ReLU model: the diagonal of dL/dW1 (W2 is fixed)."""
+    return xp.diag(loss_grad(leaky_params(w), X, Y, lam, "leaky_relu")[0])
+
+
+def leaky_run(w0, X, Y, lam, lr, steps):
+    """Full-batch GD on the Fig. 3 leaky-ReLU model; the weights at every step (steps+1, 2)."""
+    ws = [w0]
+    for _ in range(steps):
+        ws.append(ws[-1] - lr * leaky_loss_grad(ws[-1], X, Y, lam))
+    return xp.stack(ws)
+
+
+def scalar_net_run(w0, X, Y, lam, lr, steps):
+    """Full-batch GD on y = w2 w1 x (models.py's two-layer linear net, width 1): (steps+1, 2)."""
+    _, ws = gradient_descent((w0[:1, None], w0[1:, None]), X, Y, steps, lr, lam,
+                            act="identity", every=1, record=lambda t, p: pack(p))
+    return xp.stack(ws)

@@ -29,27 +29,20 @@ def fig1(curves, runs, path):
     """Fig. 1: 2-D linear model, trajectories, losses, norm and distance to Z for each lambda."""
     fig, ax = plt.subplots(2, 2, figsize=(11, 8.5))
     a = ax[0, 0]
-    s = np.linspace(-1.5, 3.5, 2)
-    a.plot(s, 2 - s, "k-", lw=1, label="zero-loss set Z: w1 + w2 = 2")
-    a.add_patch(plt.Circle((0, 0), np.sqrt(2), fill=False, ls=":", color="gray",
-                           label="circle ||w|| = sqrt(2)"))
+    a.plot([-1.5, 3.5], [3.5, -1.5], "k-", lw=1, label="zero-loss set Z: w1 + w2 = 2")
+    a.add_patch(plt.Circle((0, 0), np.sqrt(2), fill=False, ls=":", color="gray", label="circle ||w|| = sqrt(2)"))
     for c, lam, col, ws in zip(curves, runs["lambdas"], LAMBDA_COLORS, runs["w_star"]):
         a.plot(c["w"][:, 0], c["w"][:, 1], ".-", color=col, ms=2, lw=1, label=f"GD, lambda = {lam}")
         a.plot(*ws, "x", color=col, ms=8)
     a.plot(*runs["init"], "ko", ms=6)
-    a.annotate("start (-1, 1)", runs["init"], xytext=(8, -12), textcoords="offset points")
-    a.annotate("memorized ~(0, 2)", (0, 2), xytext=(10, 10), textcoords="offset points")
-    a.annotate("minimum norm (1, 1)\nx = exact minimizer w*", (1, 1), xytext=(15, -30),
-               textcoords="offset points")
+    for text, xy, off in (("start (-1, 1)", runs["init"], (8, -12)), ("memorized ~(0, 2)", (0, 2), (10, 10)),
+                          ("minimum norm (1, 1)\nx = exact minimizer w*", (1, 1), (15, -30))):
+        a.annotate(text, xy, xytext=off, textcoords="offset points")
     a.set(xlim=(-1.5, 2.5), ylim=(-0.5, 2.7), aspect="equal", xlabel="w1", ylabel="w2",
           title="(a) weights: fast to Z, then slowly along Z to the minimum norm")
     a.legend(loc="lower left")
-    panels = [(ax[0, 1], "loss (squared error)", "(b) train (solid) and test (dashed) loss"),
-              (ax[1, 0], "||w||", "(c) weight norm"),
-              (ax[1, 1], "distance of w to Z", "(d) distance to Z (Thm 4.8: stays ~lambda-small)")]
-    for c, lam, col, tm, tg, dmax in zip(curves, runs["lambdas"], LAMBDA_COLORS,
-                                         runs["steps_to_memorize"], runs["steps_to_generalize"],
-                                         runs["max_dist_after_memorization"]):
+    for c, lam, col, tm, tg, dmax in zip(curves, runs["lambdas"], LAMBDA_COLORS, runs["steps_to_memorize"],
+                                         runs["steps_to_generalize"], runs["max_dist_after_memorization"]):
         t = np.arange(1, len(c["train"]) + 1)  # step + 1, for the log axis
         ax[0, 1].loglog(t, c["train"], "-", color=col, label=f"lambda = {lam}")
         ax[0, 1].loglog(t, c["test"], "--", color=col)
@@ -61,12 +54,13 @@ def fig1(curves, runs, path):
         if tm is not None:
             ax[1, 1].plot(tm + 1, c["dist"][tm], "o", color=col, mfc="none")
     ax[1, 0].axhline(np.sqrt(2), color="gray", ls=":", label="minimum norm on Z, sqrt(2)")
-    for a, ylabel, title in panels:
+    for a, ylabel, title in ((ax[0, 1], "loss (squared error)", "(b) train (solid) and test (dashed) loss"),
+                             (ax[1, 0], "||w||", "(c) weight norm"),
+                             (ax[1, 1], "distance of w to Z", "(d) distance to Z (Thm 4.8: stays ~lambda-small)")):
         a.set(xlabel="step + 1 (log scale)", ylabel=ylabel, title=title)
-        a.legend()
-    ax[0, 1].text(0.02, 0.03, "circles: memorized (train loss drops < 1% per step)\n"
-                  "and generalized (test loss < 1% of its initial value)",
-                  transform=ax[0, 1].transAxes, fontsize=8)
+        a.set_ylim(bottom=max(a.get_ylim()[0], 1e-8))  # lambda = 0 fits exactly (~1e-32): cut below 1e-8
+        a.legend(title="o: memorized (train loss drops < 1% per step),\ngeneralized (test < 1% of initial)"
+                 if a is ax[0, 1] else None, title_fontsize=8)
     fig.suptitle("Fig. 1  y = w1 x1 + w2 x2 trained on one sample x = (1, 1), y = 2 "
                  f"(full-batch GD, step size {runs['lr']}, loss (y - w.x)^2 + lambda ||w||^2);\n"
                  "test set: 100 samples x ~ N(0, I), y = x1 + x2 (mean squared error)")
@@ -396,89 +390,75 @@ def fig9(R, phase, grok_steps, rows, out, path):
 # ============================================================ Figure 6
 
 def fig6(step, acc, norms, d0, d1, s, path):
-    """Fig. 6: test accuracy of every run, ||E||, and the Fourier diagnostics of run 0 (initial vs final).
-
-    step (T,) recorded steps; acc (runs, T) test accuracy; norms: list of (T,) ||E||_F;
-    d0, d1: modadd.fourier_diagnostics of run 0's initial and final E; s: the settings.
-    """
+    """Fig. 6: test accuracy acc (runs, T) at steps step (T,), ||E||_F per run (norms), and the Fourier
+    diagnostics d0, d1 (modadd.fourier_diagnostics) of run 0's initial and final E; s: grok.fig6_settings."""
     fig = plt.figure(figsize=(17, 8))
     gs = fig.add_gridspec(2, 4, hspace=0.38, wspace=0.3)
     ax = fig.add_subplot(gs[0, :2])
-    for i, a in enumerate(acc):
-        ax.plot(step, a, lw=0.8, alpha=0.45, label="single runs" if i == 0 else None)
+    ax.plot(step, acc.T, lw=0.8, alpha=0.45)[0].set_label("single runs")
     ax.plot(step, acc.mean(axis=0), color="k", lw=2, label=f"mean of {len(acc)} runs")
     ax.axhline(1, color="tab:blue", ls="--", lw=1, label="train accuracy (100% at every step)")
     ax.axhline(1 / s["p"], color="0.5", ls=":", lw=1, label=f"chance 1/{s['p']}")
     ax.set(xlabel="closed-form step (Eq. 20)", ylabel="test accuracy", ylim=(-0.02, 1.05),
-           title="(a) test accuracy with the optimal readout $W = H^T(HH^T)^{-1}Y$ "
-                 "(training loss exactly 0)")
+           title="(a) test accuracy with the optimal readout $W = H^T(HH^T)^{-1}Y$ (training loss exactly 0)")
     ax.legend(loc="center right")
     bx = fig.add_subplot(gs[0, 2])
-    for i, n in enumerate(norms):
-        bx.plot(step, n, lw=1, alpha=0.7, label=f"run {i}")
-    bx.set(xlabel="closed-form step", ylabel="$\\|E\\|_F$", title="(b) embedding norm")
-    bx.legend(fontsize=7)
+    bx.plot(step, np.transpose(norms), lw=1, alpha=0.7)
+    start, peak, end = (np.mean([f(n) for n in norms]) for f in (lambda n: n[0], np.max, lambda n: n[-1]))
+    bx.set(xlabel="closed-form step", ylabel="$\\|E\\|_F$", title=f"(b) embedding norm, mean of runs: start "
+           f"{start:.1f}, peak {peak:.1f}, end {end:.1f}\n(why it first grows: Fig. 13, the delay laws)")
+    bx.legend([f"run {i}" for i in range(len(norms))], fontsize=7)
     k = d0["k"]
     cx = fig.add_subplot(gs[0, 3])
     for d, name, c in ((d0, "initial", "0.6"), (d1, "final", "tab:red")):
-        share = d["power"] / d["power"].sum()
-        cx.plot(k, share, "o-", ms=3, color=c, label=f"{name} E (top 4 hold {d['power_top4_fraction']:.0%})")
+        cx.plot(k, d["power"] / d["power"].sum(), "o-", ms=3, color=c,
+                label=f"{name} E (top 4 hold {d['power_top4_fraction']:.0%})")
     cx.set(xlabel="frequency k", ylabel="share of Fourier power $\\|F_k\\|^2$", ylim=(0, None),
            title="(c) run 0: Fourier power per frequency")
     cx.legend()
-    w = 0.4
     for col, key, label, title in (
-            (0, "norm_ratio", "min / max of the two norms",
-             "(d) run 0: $\\|Re F_k\\|$ vs $\\|Im F_k\\|$ (1 = round)"),
+            (0, "norm_ratio", "min / max of the two norms", "(d) run 0: $\\|Re F_k\\|$ vs $\\|Im F_k\\|$ (1 = round)"),
             (1, "cos_re_im", "|cosine|", "(e) run 0: $|\\cos(Re F_k, Im F_k)|$ (0 = orthogonal)")):
         ex = fig.add_subplot(gs[1, col])
-        ex.bar(k - w / 2, d0[key], w, color="0.6", label=f"initial (mean {d0[key].mean():.3f})")
-        ex.bar(k + w / 2, d1[key], w, color="tab:red", label=f"final (mean {d1[key].mean():.3f})")
+        for d, name, c, dx in ((d0, "initial", "0.6", -0.2), (d1, "final", "tab:red", 0.2)):
+            ex.bar(k + dx, d[key], 0.4, color=c, label=f"{name} (mean {d[key].mean():.3f})")
         ex.set(xlabel="frequency k", ylabel=label, title=title)
         ex.legend(fontsize=7, loc="lower right" if key == "norm_ratio" else "upper right")
-    for col, d, name in ((2, d0, "initial"), (3, d1, "final")):
+    for col, d, name, letter in ((2, d0, "initial", "f"), (3, d1, "final", "g")):
         sx = fig.add_subplot(gs[1, col])
         im = sx.imshow(d["similarity"], vmin=0, vmax=1, cmap="viridis")
         ticks = np.arange(0, len(k), 4)
-        sx.set_xticks(2 * ticks + 0.5, k[ticks])
-        sx.set_yticks(2 * ticks + 0.5, k[ticks])
         sx.grid(False)
-        sx.set(xlabel="frequency k (Re, Im pairs)", ylabel="frequency k",
-               title=f"(f) {name} E: cos-similarity of $|Re F_k|$, $|Im F_k|$\n"
+        sx.set(xticks=2 * ticks + 0.5, xticklabels=k[ticks], yticks=2 * ticks + 0.5, yticklabels=k[ticks],
+               xlabel="frequency k (Re, Im pairs)", ylabel="frequency k",
+               title=f"({letter}) {name} E: cos-similarity of $|Re F_k|$, $|Im F_k|$\n"
                      f"within / across frequencies = {d['within_vs_across']:.2f}")
         fig.colorbar(im, ax=sx, fraction=0.046, pad=0.03)
-    fig.suptitle(f"Figure 6 - closed-form dynamics on a + b mod {s['p']}: ReLU, d_h = {s['hidden']}, "
+    fig.suptitle(f"Figure 6 - closed-form dynamics on a + b mod {s['p']}: sigma = {s['act']}, d_h = {s['hidden']}, "
                  f"{s['n_train']} training pairs ({s['train_frac']:.0%}), step size {s['lr']:g}, "
-                 f"E ~ N(0, std p^-1/2 = {s['init_std']:.3f}), {s['runs']} runs (own split and init)",
-                 fontsize=11)
+                 f"E ~ N(0, std {s['init_std']:.3g}), {s['runs']} runs (own split and init)", fontsize=11)
     save(fig, path)
 
 
 def fig6_circles(rows, ks, p, path):
-    """Fig. 6 circles: centred E_j projected on the (Re F_k, Im F_k) plane of each frequency k.
-
-    rows: (name, [(p, 2) coords, one per k in ks], total variance ||E - mean_j E||^2).
-    """
+    """Fig. 6 circles: centred E_j projected on the (Re F_k, Im F_k) plane of each frequency k in ks;
+    rows: (name, [(p, 2) coords, one per k], total variance ||E - mean_j E||^2)."""
     # squeeze=False: p = 3 has a single frequency, hence one column
-    fig, axes = plt.subplots(len(rows), len(ks), figsize=(3.5 * max(len(ks), 4), 3.7 * len(rows)),
-                             squeeze=False)
-    colors = plt.cm.hsv(np.arange(p) / p)
+    fig, axes = plt.subplots(len(rows), len(ks), figsize=(3.5 * max(len(ks), 4), 3.7 * len(rows)), squeeze=False)
     for axrow, (name, coords, var) in zip(axes, rows):
         r = 1.15 * max(np.abs(c).max() for c in coords)  # one scale per row
         for ax, c, k in zip(axrow, coords, ks):
-            ax.scatter(c[:, 0], c[:, 1], c=colors, s=22, edgecolors="k", linewidths=0.3)
+            ax.scatter(c[:, 0], c[:, 1], c=plt.cm.hsv(np.arange(p) / p), s=22, edgecolors="k", linewidths=0.3)
             for j, (x, y) in enumerate(c):
                 ax.annotate(str(j), (x, y), fontsize=6, xytext=(3, 2), textcoords="offset points")
             ax.set(xlim=(-r, r), ylim=(-r, r), aspect="equal",
                    title=f"{name}, k = {k}\nplane holds {(c ** 2).sum() / var:.0%} of the spread of E",
-                   xlabel=f"$E_j$ along Re $F_{{{k}}}$", ylabel=f"$E_j$ along Im $F_{{{k}}}$")
-    fig.suptitle(f"Run 0: embeddings $E_j$ (j = 0..{p - 1}; label and colour = j; centred over j) projected "
-                 f"on the (Re $F_k$, Im $F_k$) planes of the {len(ks)} strongest frequencies k of the final E.\n"
-                 f"Top: the random initial E on its own planes is already a noisy ring (with d_h >> p "
-                 f"random embeddings are nearly orthogonal). Middle: on the final E's planes it is a cloud.\n"
-                 f"Bottom: after the closed-form dynamics, clean circles with $E_j$ at angle "
-                 f"-2$\\pi$jk/p (successive j are k/p of a turn apart).",
-                 fontsize=10)
+                   xlabel=f"$E_j$ along Re $F_{{{k}}}$", ylabel=f"$E_j$ along Im $F_{{{k}}}$ (orthogonalized)")
+    fig.suptitle(f"Run 0: embeddings $E_j$ (j = 0..{p - 1}; label and colour = j; centred over j) on the (Re $F_k$, "
+                 f"Im $F_k$) planes of the {len(ks)} strongest frequencies k of the final E.\nTop: the random initial "
+                 "E on its own planes is already a noisy ring (with d_h >> p random embeddings are nearly orthogonal). "
+                 "Middle: on the final E's planes it is a cloud.\nBottom: after the closed-form dynamics, clean "
+                 "circles with $E_j$ at angle -2$\\pi$jk/p (successive j are k/p of a turn apart).", fontsize=10)
     fig.tight_layout()
     save(fig, path)
 

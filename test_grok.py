@@ -268,22 +268,22 @@ def run_toy_figure(fn):
 def test_toy_criteria_on_known_curves():
     train = np.array([4.0, 1.0, 0.3, 0.1, 0.0995, 0.0994])  # stops falling at step 3
     test = np.array([4.0, 3.9, 1.0, 0.05, 0.039, 0.01])  # below 1% of 4.0 at step 4
-    assert grok.steps_to_memorize(train) == 3, grok.steps_to_memorize(train)
-    assert grok.steps_to_generalize(test) == 4, grok.steps_to_generalize(test)
-    assert grok.steps_to_generalize(np.array([1.0, 0.5])) is None
+    assert M.steps_to_memorize(train) == 3, M.steps_to_memorize(train)
+    assert M.steps_to_generalize(test) == 4, M.steps_to_generalize(test)
+    assert M.steps_to_generalize(np.array([1.0, 0.5])) is None
     slow = np.array([1.0, 0.5, 0.475, 0.474, 0.4739])  # a 5% drop still counts as falling
-    assert grok.steps_to_memorize(slow) == 2, grok.steps_to_memorize(slow)
-    assert grok.steps_to_generalize(np.array([1.0, 0.011, 0.0101, 0.0099])) == 3
+    assert M.steps_to_memorize(slow) == 2, M.steps_to_memorize(slow)
+    assert M.steps_to_generalize(np.array([1.0, 0.011, 0.0101, 0.0099])) == 3
 
 
 def test_fig3_leaky_model_and_gradient():
     rng = np.random.default_rng(11)
     X, Y = np.array([[1.0, 1.0]]), np.array([[2.0]])
     for w in (np.array([-0.7, 1.3]), np.array([0.4, 2.2]), rng.normal(size=2)):
-        F = M.forward(grok.leaky_params(w), X, "leaky_relu")[0, 0]
+        F = M.forward(M.leaky_params(w), X, "leaky_relu")[0, 0]
         assert close(F, M.leaky_relu(w).sum(), 2), "the leaky model is not lrelu(w1) + lrelu(w2)"
-        f = lambda v: M.loss(grok.leaky_params(v), X, Y, 0.03, "leaky_relu")
-        g, fd = grok.leaky_loss_grad(w, X, Y, 0.03), fd_grad(f, w)
+        f = lambda v: M.loss(M.leaky_params(v), X, Y, 0.03, "leaky_relu")
+        g, fd = M.leaky_loss_grad(w, X, Y, 0.03), fd_grad(f, w)
         # FD: a few roundings in the loss and in the two shifted arguments
         assert rel_err(g, fd) < fd_tol(1e-6, 8), f"leaky model gradient at {w}: rel err {rel_err(g, fd):.2e}"
 
@@ -291,10 +291,10 @@ def test_fig3_leaky_model_and_gradient():
 def test_fig4_parabola_gradient_and_projection():
     rng = np.random.default_rng(12)
     for th in rng.normal(size=(4, 2)):
-        fd = fd_grad(lambda v: float(grok.parabola_loss(v)), th)
+        fd = fd_grad(lambda v: float(MF.parabola_loss(v)), th)
         # FD: a few roundings in (y - x^2)^2 and in the two shifted arguments
-        assert rel_err(grok.parabola_loss_grad(th), fd) < fd_tol(1e-6, 8), "grad of (y - x^2)^2 is wrong"
-    P, t, n = grok.parabola_frame(0.5)
+        assert rel_err(MF.parabola_loss_grad(th), fd) < fd_tol(1e-6, 8), "grad of (y - x^2)^2 is wrong"
+    P, t, n = MF.parabola_frame(0.5)
     for d in (3.0, 0.6, 0.06, 0.006):  # 3 > the radius of curvature 1.41: n must point outwards
         a, b = P + d * n
         # closest point (x, x^2) of Z: d/dx [(x-a)^2 + (x^2-b)^2] = 0  <=>  2x^3 + (1-2b)x - a = 0
@@ -1049,15 +1049,22 @@ def test_readout_fits_exactly_and_HtH_is_singular_erratum1():
 
 
 def test_closed_form_update_is_minus_grad_R_over_2lambda():
+    """Eq. 20 = -grad R / 2 lam for every activation in models.ACTIVATIONS (added ones included)."""
     X, Y, _, _, E = modadd_problem()
     lam = 0.5
-    for limit, lam_inside in ((True, 0.0), (False, lam)):  # Eq. 19 (lam -> 0) and the exact R
-        g = fd_grad(lambda e: MA.cost_R(e.reshape(E.shape), X, Y, lam, limit=limit), E.ravel())
-        dE = MA.closed_form_update(E, X, Y, lam=lam_inside)
-        # FD of R over E.size terms, R's rounding magnified by the solve with H H^T (cond(H)^2)
-        bound = fd_tol(1e-6, E.size) * cond(M.relu(X @ E)) ** 2
-        assert rel_err(dE.ravel(), -g / (2 * lam)) < bound, \
-            f"limit={limit}: Eq. 20 vs -grad R/2lam rel err {rel_err(dE.ravel(), -g / (2 * lam)):.2e}"
+    for act in M.ACTIVATIONS:
+        H = M.ACTIVATIONS[act][0](X @ E)
+        # a linear sigma has rank(H) <= p < n here, so H H^T is singular at lam -> 0: use n = 4 rows
+        Xa, Ya = (X, Y) if np.linalg.matrix_rank(H) == X.shape[0] else (X[:4], Y[:4])
+        Ha = M.ACTIVATIONS[act][0](Xa @ E)
+        assert np.linalg.matrix_rank(Ha) == Xa.shape[0], act
+        for limit, lam_inside in ((True, 0.0), (False, lam)):  # Eq. 19 (lam -> 0) and the exact R
+            g = fd_grad(lambda e: MA.cost_R(e.reshape(E.shape), Xa, Ya, lam, act, limit=limit), E.ravel())
+            dE = MA.closed_form_update(E, Xa, Ya, act, lam=lam_inside)
+            err = rel_err(dE.ravel(), -g / (2 * lam))
+            # FD of R over E.size terms, R's rounding magnified by the solve with H H^T (cond(H)^2)
+            bound = fd_tol(1e-6, E.size) * cond(Ha) ** 2
+            assert err < bound, f"{act}, limit={limit}: Eq. 20 vs -grad R/2lam rel err {err:.2e}"
 
 
 def test_envelope_theorem_grad_R_is_dL_dE_at_optimal_W2():
@@ -1097,6 +1104,19 @@ def test_simulate_is_euler_on_eq20_and_keeps_zero_loss():
     assert abs(res["test_acc"][-1] - MA.test_accuracy(manual, X, Y, Xt, Yt)) < 0.5 / len(Xt)
     res = MA.simulate(E, X, Y, Xt, Yt, lr=1e-2, steps=7, every=5, snapshots=2)
     assert list(res["step"]) == [0, 5, 7] and list(res["snap_steps"]) == [0, 4, 7], "the last step is recorded"
+
+
+def test_simulate_follows_eq20_for_every_activation():
+    X, Y, Xt, Yt, E = modadd_problem()
+    E = 0.4 * E
+    for act in ("tanh", "quadratic", "leaky_relu"):  # identity: H H^T singular at this n > p
+        res = MA.simulate(E, X, Y, Xt, Yt, lr=1e-2, steps=10, every=5, snapshots=2, act=act)
+        manual = E.copy()
+        for _ in range(10):
+            manual = manual + 1e-2 * MA.closed_form_update(manual, X, Y, act)
+        assert rel_err(res["snaps"][-1], manual) < 1e-9, f"{act}: simulate is not Euler on its Eq. 20"
+        assert res["test_acc"][-1] == MA.test_accuracy(res["snaps"][-1], X, Y, Xt, Yt, act)
+        assert res["train_loss"].max() < 1e-16 and res["train_acc"].min() == 1.0, act
 
 
 def test_displacement_cosine_of_the_closed_form_against_itself_is_one():
@@ -1410,7 +1430,8 @@ def test_fig6_circle_rows_known_answers():
 
 def test_fig6_defaults_are_the_papers():
     s = grok.fig6_settings(grok.parse_args([]))
-    assert s == {"p": 37, "hidden": 512, "train_frac": 0.7, "lr": 1e-3, "steps": 5000, "runs": 5}, s
+    assert s == {"p": 37, "hidden": 512, "train_frac": 0.7, "lr": 1e-3, "steps": 5000, "runs": 5,
+                 "act": "relu", "n_train": 492, "record_every": 10, "init_std": 37 ** -0.5}, s
     assert grok.fig6_settings(Namespace(quick=False)) == s, "fig6_settings' own defaults differ"
 
 
@@ -1432,7 +1453,7 @@ def test_fig6_quick_numbers():
         rng = np.random.default_rng([0, 6, r])
         MA.train_test_split(153, 0.7, rng)
         assert np.array_equal(res["snaps"][0], MA.init_embedding(rng, 17, 160)), f"run {r}: wrong init"
-        assert list(res["step"]) == list(range(0, 501, 10)) and len(res["cond"]) == 61
+        assert list(res["step"]) == list(range(0, 501, 10)) and len(res["cond"]) == 11  # snapshots 0, 6, .., 60
     acc = np.stack([res["test_acc"] for res in runs])
     norms = np.stack([res["norm"] for res in runs])
     assert s["test_acc_final"] == [1.0, 1.0, 1.0], f"quick runs must grok: {s['test_acc_final']}"
@@ -1460,6 +1481,42 @@ def test_fig6_quick_numbers():
     # as in the full run (README): rounder, flatter circles on their own units
     assert f["norm_ratio_final"] > f["norm_ratio_init"] and f["cos_re_im_final"] < f["cos_re_im_init"]
     assert f["within_vs_across_final"] > 1.5 * f["within_vs_across_init"], f
+
+
+def test_fig6_act_flag_runs_that_activation_and_says_so():
+    """--act tanh: the runs follow tanh's Eq. 20, and the settings the title and summary read say so,
+    with the initial std the runs used (FIG6_INIT_SCALE changed, as "Things to try" does)."""
+    args = grok.parse_args(["--act", "tanh", "--p", "7", "--hidden", "40", "--steps", "20", "--runs", "1"])
+    drawn, saved = {}, (plots.fig6, plots.fig6_circles, grok.FIG6_INIT_SCALE)
+    plots.fig6 = lambda *a: drawn.update(fig6=a)
+    plots.fig6_circles = lambda *a: None
+    grok.FIG6_INIT_SCALE = 3.0
+    try:
+        s = grok.jsonable(grok.fig6(args)["fig6"])
+    finally:
+        plots.fig6, plots.fig6_circles, grok.FIG6_INIT_SCALE = saved
+    assert s["settings"]["act"] == "tanh" and drawn["fig6"][5]["act"] == "tanh"
+    assert np.isclose(s["settings"]["init_std"], 3 * 7 ** -0.5), s["settings"]
+    rng = np.random.default_rng([0, 6, 0])
+    X, Y, _ = MA.modular_addition(7)
+    tr, te = MA.train_test_split(X.shape[0], 0.7, rng)
+    E = MA.init_embedding(rng, 7, 40, 3 * 7 ** -0.5)
+    assert np.isclose(np.linalg.norm(E), s["norm_init_mean"], rtol=1e-12), "the run did not use that std"
+    for _ in range(20):
+        E = E + 1e-3 * MA.closed_form_update(E, X[tr], Y[tr], "tanh")
+    assert rel_err(E, grok.TRAJECTORIES["fig6"]["snaps"][-1]) < 1e-9, "Figure 6 did not run tanh's Eq. 20"
+    code, _, err = run_main("--figs", "6", "--act", "softmax")
+    assert code == 2 and err.count("\n") == 1 and "--act" in err, err
+
+
+def test_circle_plane_is_orthogonal_so_it_never_holds_more_than_the_spread():
+    for p in (3, 5, 13):  # at p = 3, Re F_1 and Im F_1 of a random E are far from orthogonal
+        E = np.random.default_rng(p).normal(size=(p, 64))
+        xy = MA.circle_coords(E, 1)
+        spread = ((E - E.mean(axis=0)) ** 2).sum()
+        assert (xy ** 2).sum() <= spread * (1 + 1e-12), f"p = {p}: the plane holds more than the spread"
+        if p == 3:  # three centred points span a plane, and Re F_1, Im F_1 span the same plane
+            assert abs((xy ** 2).sum() / spread - 1) < 1e-12, (xy ** 2).sum() / spread
 
 
 # ---------------------------------------------------------------- real vs closed-form, Fig. 8
@@ -1909,8 +1966,8 @@ def test_cli_smallest_modulus_and_tiny_training_sets_run_and_plot():
 def test_memory_estimate_counts_every_big_array():
     # p = 3: k = 6 pairs, n = 3 at frac 0.5; d_h = 10; 1 run of 10 steps (2 records)
     floats = 4 * 6 * 3 + 2 * 3 * 3 + 5 * 3 * 10 + (6 - 3) * 10 + 3 * 3 * 10 + 61 * 3 * 10
-    assert grok.modadd_bytes(3, 10, 0.5, runs=1, steps=10) == 8 * floats + 40 * 5 * 2
-    assert grok.modadd_bytes(3, 10, 0.5) == 8 * (floats - 61 * 3 * 10)  # --bench: no runs
+    assert MA.problem_bytes(3, 10, 0.5, runs=1, steps=10) == 8 * floats + 40 * 5 * 2
+    assert MA.problem_bytes(3, 10, 0.5) == 8 * (floats - 61 * 3 * 10)  # --bench: no runs
 
 
 def test_fig1_without_weight_decay_memorizes_and_never_generalizes():
@@ -1925,7 +1982,7 @@ def test_fig1_without_weight_decay_memorizes_and_never_generalizes():
     assert close(s["final_w"][0], [0, 2], s["steps"]), "without weight decay GD stops where it meets Z"
     assert s["final_train_loss"][0] < 1e-30 and s["steps_to_memorize"][0] is not None, s
     assert s["steps_to_generalize"][0] is None and s["steps_to_generalize"][1] is not None, s
-    assert grok.steps_to_memorize(np.array([4.0, 1.0, 0.0, 0.0])) == 2, "a loss at exactly 0 has stopped falling"
+    assert M.steps_to_memorize(np.array([4.0, 1.0, 0.0, 0.0])) == 2, "a loss at exactly 0 has stopped falling"
 
 
 def test_cli_help_one_example_per_line_figures_in_numeric_order():
@@ -2289,6 +2346,62 @@ def test_cli_cupy_standin_runs_every_figure_and_bench_like_numpy():
 DOC_NUMBERS = []
 
 
+# README.md and docs/results.md, Figures 1-4 and 6 (and the README's idea section)
+README_MD, RESULTS_MD = "README.md", "docs/results.md"
+DOC_NUMBERS_FIG1_6 = [
+    (README_MD, "memorized after {} steps", "fig1/steps_to_memorize", "d"),
+    (README_MD, "generalized after {} |", "fig1/steps_to_generalize", "d"),
+    (README_MD, "(mean cosine {})", "fig2/post_memorization_alignment", ".8f"),
+    (README_MD, "end within {} of the minimum-norm point", "fig3/reached_within", "g"),
+    (README_MD, "log-log slope {} |", "fig4/thm414_slope", ".3f"),
+    (README_MD, "test accuracy {} at step 500", "fig6/test_acc_mean_at/500", ".3f"),
+    (README_MD, "{} at 2000, 1.00 at 5000", "fig6/test_acc_mean_at/2000", ".2f"),
+    (README_MD, "0.92 at 2000, {} at 5000", "fig6/test_acc_mean_at/5000", ".2f"),
+    (README_MD, "training loss ≤ {} |", "fig6/train_loss_max", ".1e"),
+    (README_MD, "(mean of 5 runs {} at step\n1000)", "fig6/test_acc_mean_at/1000", ".3f"),
+    (README_MD, "passes 95% between steps {} and", "fig6/grok_step/0", "d"),
+    (README_MD, "and {}, while the training loss", "fig6/grok_step/1", "d"),
+    (README_MD, "from {} to a peak", "fig6/norm_init_mean", ".1f"),
+    (README_MD, "a peak of {}) and only then falls", "fig6/norm_max_mean", ".1f"),
+    (README_MD, "falls, to {};\nwhy", "fig6/norm_final_mean", ".1f"),
+    (README_MD, "mean of {} runs:", "fig6/runs", "d"),
+    (RESULTS_MD, "Memorized after {} steps", "fig1/steps_to_memorize", "d"),
+    (RESULTS_MD, "generalized after {}; w approaches", "fig1/steps_to_generalize", "d"),
+    (RESULTS_MD, "memorization: {}, growing with λ", "fig1/max_dist_after_memorization", ".3f"),
+    (RESULTS_MD, "for {} steps from (−1, 1)", "fig1/steps", "d"),
+    (RESULTS_MD, "λ = {}, step 0.1, 3000 steps", "fig2/lam", "g"),
+    (RESULTS_MD, "averages {}: on a flat Z", "fig2/post_memorization_alignment", ".8f"),
+    (RESULTS_MD, "= within {} of it", "fig3/reached_within", "g"),
+    (RESULTS_MD, "end at distances {} / 0.0001 /", "fig3/curved/dist_to_min_norm_point", ".2g"),
+    (RESULTS_MD, "/ {} / 0.014 of it", "fig3/singular/dist_to_min_norm_point", ".2g"),
+    (RESULTS_MD, "0.0001 / {} of it", "fig3/leaky_relu/dist_to_min_norm_point", ".2g"),
+    (RESULTS_MD, "there is {};", "fig4/cos_at_ABC", ".2g"),
+    (RESULTS_MD, "distances ≤ 0.1, is {} (Theorem 4.14: 1)", "fig4/thm414_slope", ".3f"),
+    (RESULTS_MD, "standard deviation p^−1/2 = {}", "fig6/settings/init_std", ".3f"),
+    (RESULTS_MD, "70% (n = {}) for training", "fig6/settings/n_train", "d"),
+    (RESULTS_MD, "width d_h = {}, σ = ReLU", "fig6/settings/hidden", "d"),
+    (RESULTS_MD, "Mean test accuracy {} at step 0", "fig6/test_acc_mean_at/0", ".3f"),
+    (RESULTS_MD, "{} at step 500, 0.023 at 1000", "fig6/test_acc_mean_at/500", ".3f"),
+    (RESULTS_MD, "0.013 at step 500, {} at 1000", "fig6/test_acc_mean_at/1000", ".3f"),
+    (RESULTS_MD, "{} at 2000 and 1.00 at 5000", "fig6/test_acc_mean_at/2000", ".2f"),
+    (RESULTS_MD, "0.92 at 2000 and {} at 5000", "fig6/test_acc_mean_at/5000", ".2f"),
+    (RESULTS_MD, "pass 95% at steps {}.", "fig6/grok_step", "d"),
+    (RESULTS_MD, "training loss stays ≤ {} and", "fig6/train_loss_max", ".1e"),
+    (RESULTS_MD, "from {} to a peak of", "fig6/norm_init_mean", ".1f"),
+    (RESULTS_MD, "a peak of {} (means", "fig6/norm_max_mean", ".1f"),
+    (RESULTS_MD, "before falling to {}. With ReLU", "fig6/norm_final_mean", ".1f"),
+    (RESULTS_MD, "almost equal norms\n({})", "fig6/fourier/norm_ratio_init", ".3f"),
+    (RESULTS_MD, "(|cos| {}), because", "fig6/fourier/cos_re_im_init", ".3f"),
+    (RESULTS_MD, "five-fold ({}, 0.007)", "fig6/fourier/norm_ratio_final", ".3f"),
+    (RESULTS_MD, "five-fold (0.992, {})", "fig6/fourier/cos_re_im_final", ".3f"),
+    (RESULTS_MD, "similarity {} → 4.60", "fig6/fourier/within_vs_across_init", ".2f"),
+    (RESULTS_MD, "similarity 1.01 → {})", "fig6/fourier/within_vs_across_final", ".2f"),
+    (RESULTS_MD, "the strongest 4 hold {},", "fig6/fourier/power_top4_fraction_final", ".0%"),
+    (RESULTS_MD, "cond(HHᵀ) reaches {}, which", "fig6/cond_HHt_max", ".1e"),
+]
+DOC_NUMBERS += DOC_NUMBERS_FIG1_6
+
+
 def summary_value(summary, key):
     """The value at a "/"-separated key path of a summary (list indices as integers)."""
     v = summary
@@ -2303,7 +2416,8 @@ def doc_number_mismatches(rows, summary, read=lambda f: open(f, encoding="utf-8"
     for file, text, key, fmt in rows:
         texts.setdefault(file, read(file))
         try:
-            quoted = text.format(format(summary_value(summary, key), fmt))
+            v = summary_value(summary, key)  # a list is quoted "a / b / c", as grok.nums writes it
+            quoted = text.format(" / ".join(format(x, fmt) for x in v) if isinstance(v, list) else format(v, fmt))
         except (KeyError, IndexError, TypeError, ValueError) as e:
             bad.append(f"{file}: {key}: not in the summary ({type(e).__name__})")
             continue
@@ -2320,6 +2434,9 @@ def test_doc_numbers_checker_catches_a_drifted_number():
     docs["a.md"] = "the ratio is 1.83 here"
     assert len(doc_number_mismatches(rows, summary, docs.get)) == 1, "a stale 1.83 must fail"
     assert len(doc_number_mismatches([("a.md", "{}", "fig8/rows/1/ratio", ".2f")], summary, docs.get)) == 1
+    summary["fig1"] = {"steps": [19, 14, 12]}  # a list is quoted as grok.nums writes it
+    docs["a.md"] = "after 19 / 14 / 12 steps"
+    assert doc_number_mismatches([("a.md", "after {} steps", "fig1/steps", "d")], summary, docs.get) == []
 
 
 def test_docs_quote_the_committed_full_run_summary():
