@@ -588,10 +588,9 @@ def fig6(args):
 
 # ============================================================ Figure 8: real vs closed-form
 
-# Smaller than Fig. 6 (p = 37, d_h = 512) so that real GD, ~10^5 steps per lambda, fits in about
-# a minute; the --p/--hidden/--steps/--lr/--runs flags set Fig. 6 only. Times are rescaled:
-# tau = 2 lr lam step for real GD, tau = eta step for Eq. 20 (one run, seed (seed, 8)). Real runs
-# stop stop_after of tau after grokking, at tau = 7 at the latest.
+# Smaller than Fig. 6 so that real GD, ~10^5 steps per lambda, fits in about a minute (--p etc. set
+# Fig. 6 only). tau = 2 lr lam step for real GD, eta step for Eq. 20 (one run, seed (seed, 8)).
+# Real runs stop stop_after of tau after grokking, at tau = 7 at the latest.
 FIG8 = {"p": 19, "hidden": 192, "lambdas": (0.03, 0.1, 0.3), "tau": 7.0, "sim_lr": 1e-3, "stop_after": 1.0}
 FIG8_QUICK = {"p": 13, "hidden": 96, "lambdas": (0.1, 0.3), "tau": 1.0, "sim_lr": 1e-2, "stop_after": 1.0}
 FIG8_EVERY, FIG8_WINDOW = 0.05, 0.01  # measure every / instantaneous update window, in tau
@@ -822,27 +821,18 @@ def fig9(args):
 
 # ============================================================ Figure 10: time-scale separation
 
-# Real training from the Fig. 8 start at lambda = lam with a faster second layer: k - 1 extra
-# readout steps per W1 step (modadd.readout_lr keeps them stable), and the exact ridge readout,
-# which makes each W1 step an Euler step 2 lr lam of finite-lambda Eq. 20 (envelope theorem): a check
-# of the code, not evidence. We raise its lr so that this step is exact_eta (a quarter of the
-# simulation's 1e-3). These runs stop stop_after of tau after grokking. The evidence is the sweep:
-# k in ks at two lambdas, `seeds` own splits and E0 (seed (seed, 10, 0, r)) at a smaller size (k = 30
-# at Fig. 8's size is ~50 s a run), each run until 95% test accuracy or tau; more seeds: raise it.
-FIG10 = {"lam": 0.1, "readouts": (3, 10, "exact"), "stop_after": 0.2, "disp_every": 0.25, "exact_eta": 2.5e-4,
-         "sweep": {"p": 13, "hidden": 96, "train_frac": 0.8, "lambdas": (0.1, 0.3), "ks": (1, 3, 10, 30),
-                   "seeds": 3, "tau": 9.0, "sim_lr": 1e-3}}
+# Real training from the Fig. 8 start with a faster second layer: k - 1 extra readout steps per W1 step
+# (modadd.readout_lr), and the exact readout, with which each W1 step is an Euler step 2 lr lam
+# (raised to exact_eta) of finite-lambda Eq. 20 (envelope theorem): a check of the code, not evidence.
+# The evidence is the sweep: k in ks at two lambdas, own split and E0 per seed (seed (seed, 10, 0, r)),
+# at a smaller size (k = 30 at Fig. 8's size is ~50 s a run; at p = 13 some splits never reach 95%
+# even in the simulation: 18 test pairs), until 95% or tau; more seeds: raise `seeds`.
+FIG10 = {"lam": 0.1, "readouts": (3, "exact"), "stop_after": 0.2, "disp_every": 0.25, "exact_eta": 2.5e-4,
+         "sweep": {"p": 15, "hidden": 128, "train_frac": 0.8, "lambdas": (0.1, 0.3), "ks": (1, 3, 10, 30),
+                   "seeds": 3, "tau": 6.0, "sim_lr": 1e-3}}
 FIG10_QUICK = {"lam": 0.3, "readouts": (3, "exact"), "stop_after": 0.2, "disp_every": 0.25, "exact_eta": 2e-3,
                "sweep": {"p": 11, "hidden": 72, "train_frac": 0.9, "lambdas": (0.3,), "ks": (1, 3),
                          "seeds": 2, "tau": 3.0, "sim_lr": 1e-2}}
-
-
-def separation(readout, E, d, lam, lr):
-    """How many times faster W2's slowest mode (outside H's row space: only weight decay moves it)
-    relaxes than tau advances: 1 + (k - 1) readout_lr / lr at W1 = E (None: exact readout)."""
-    if readout == "exact":
-        return None
-    return 1.0 + (readout - 1) * MA.readout_lr(xp.maximum(d["X"] @ E, 0.0), lam) / lr
 
 
 def ratio_stats(real, fin):
@@ -879,11 +869,9 @@ def fig10(args):
     c = FIG10_QUICK if args.quick else FIG10
     s = dict(FIG8_QUICK if args.quick else FIG8, train_frac=getattr(args, "train_frac", 0.7))
     lam, cached = c["lam"], TRAJECTORIES.get("fig8", {})
-    if cached.get("settings") == s and lam in cached["runs"]:  # Fig. 8 ran in this process: reuse it
-        problem, (row, r) = cached["problem"], cached["runs"][lam]
-    else:
-        problem = fig8_problem(args, s, 8)
-        row, r = fig8_lambda(args, problem, lam, s)
+    reuse = cached.get("settings") == s and lam in cached["runs"]  # Fig. 8 ran in this process: reuse it
+    problem = cached["problem"] if reuse else fig8_problem(args, s, 8)
+    row, r = cached["runs"][lam] if reuse else fig8_lambda(args, problem, lam, s)
     d, E0, sim_tau, sim_acc, grok_sim = problem
     runs, curves = [row], [r]
     for i, readout in enumerate(c["readouts"]):
@@ -893,12 +881,13 @@ def fig10(args):
         runs.append({**row_k, "grok_tau_sim_finite_lambda": row["grok_tau_sim_finite_lambda"]})
         curves.append(r_k)
         progress(f"Figure 10 {row_k['readout']}: grok tau real {row_k['grok_tau_real']}")
-    runs = [{**x, "separation": separation(rd, E0, d, lam, x["lr"])} for x, rd in zip(runs, (1, *c["readouts"]))]
+    H0 = xp.maximum(d["X"] @ E0, 0.0)
+    runs = [{**x, "separation": MA.separation(rd, H0, lam, x["lr"])} for x, rd in zip(runs, (1, *c["readouts"]))]
     sweep = fig10_sweep(args, c["sweep"])
-    settings = {"lam": lam, "readouts": c["readouts"], "stop_after_tau": c["stop_after"],
-                "disp_every_tau": c["disp_every"], "exact_eta": c["exact_eta"], "p": s["p"], "hidden": s["hidden"],
-                "n_train": d["X"].shape[0], "tau": s["tau"], "sim_lr": s["sim_lr"], "disp_windows_tau": FIG8_DISP_WINDOWS,
-                "sweep": {**c["sweep"], "n_train": MA.n_train(c["sweep"]["p"], c["sweep"]["train_frac"])},
+    sw = {**c["sweep"], "n_train": MA.n_train(c["sweep"]["p"], c["sweep"]["train_frac"])}
+    settings = {**{k: c[k] for k in ("lam", "readouts", "exact_eta")}, "stop_after_tau": c["stop_after"],
+                "disp_every_tau": c["disp_every"], "p": s["p"], "hidden": s["hidden"], "n_train": d["X"].shape[0],
+                "tau": s["tau"], "sim_lr": s["sim_lr"], "disp_windows_tau": FIG8_DISP_WINDOWS, "sweep": sw,
                 "readout_lr_rule": "1 / (||H||_F^2 + lambda)"}
     plots.fig10(sim_tau, sim_acc, curves, runs, sweep, settings, os.path.join(args.out, "fig10_timescales.png"))
     return {"fig10": {"settings": settings, "runs": runs, "sweep": sweep}}
@@ -906,12 +895,10 @@ def fig10(args):
 
 # ============================================================ Figure 11: the closed form as a simulator
 
-# Beyond the paper, on the Fig. 8 size (p = 19, d_h = 192, 133 training pairs): Eq. 20 with 10x the
-# Fig. 6 step, times in tau = eta step. Part 1 moves E along Z in other ways; part 2 sweeps the
-# training fraction and the width. Widths >= 256 because with d_h near n (192 vs 171 pairs at 90%)
-# H H^T is so ill-conditioned that eta = 1e-2 delays grokking by ~60% (test_fig11_step_size_...).
-# Part 1 runs that have not generalized by tau, other than c = 0 and shrinkage (whose predictions
-# never change), continue to long_tau (a few seconds each), to see whether they do later.
+# On the Fig. 8 size: Eq. 20 with 10x the Fig. 6 step, tau = eta step. Part 1 moves E along Z in other
+# ways (those short of 0.95 by tau continue to long_tau, but c = 0 and shrinkage, whose predictions
+# never change); part 2 sweeps data and width. Widths >= 256: with d_h near n (192 vs 171 pairs at
+# 90%) eta = 1e-2 delays grokking by ~60% (test_fig11_step_size_barely_moves_the_grokking_time).
 FIG11 = {"p": 19, "hidden": 192, "train_frac": 0.7, "lr": 1e-2, "tau": 20.0, "every": 2, "long_tau": 80.0,
          "cosines": (0.7, 0.4, 0.2, 0.0), "window": 0.05, "cos_starts": 20,
          "widths": (256, 512), "fractions": (0.3, 0.4, 0.5, 0.6, 0.7, 0.8, 0.9), "seeds": 3}
@@ -951,15 +938,14 @@ def fig11_counterfactuals(args, s):
         res = MA.simulate(E0, *d, s["lr"], steps, every=s["every"], snapshots=s["cos_starts"],
                           label=f"Figure 11 ({name})", direction=direction)
         g = MA.grok_step(res["step"], res["test_acc"], FIG11_LEVEL)
-        row = {"dynamics": name, "cos": c if name.startswith("tilt") else None, "param": c,
-               "cos_disp": MA.mean_displacement_cosine(res["snaps"][:-1], d, direction, s["window"], s["lr"]), "grok_step": g,
-               "grok_tau": None if g is None else g * s["lr"], "norm_init": float(res["norm"][0]),
-               "norm_min": float(res["norm"].min()), "final_norm": float(res["norm"][-1]),
-               "final_test_acc": float(res["test_acc"][-1]),
+        row = {"dynamics": name, "cos": c if name.startswith("tilt") else None, "param": c, "grok_step": g,
+               "cos_disp": MA.mean_displacement_cosine(res["snaps"][:-1], d, direction, s["window"], s["lr"]),
+               "grok_tau": None if g is None else g * s["lr"], "norm_init": res["norm"][0],
+               "norm_min": res["norm"].min(), "final_norm": res["norm"][-1], "final_test_acc": res["test_acc"][-1],
                "within_vs_across_final": MA.fourier_diagnostics(xp.asarray(res["snaps"][-1]))["within_vs_across"]}
         tau, acc = res["step"] * s["lr"], res["test_acc"]
         if g is None and c != 0.0 and name != "shrink":
-            more = MA.simulate(xp.asarray(res["snaps"][-1]), *d, s["lr"], int(round((s["long_tau"] - s["tau"]) / s["lr"])),
+            more = MA.simulate(xp.asarray(res["snaps"][-1]), *d, s["lr"], int(round(s["long_tau"] / s["lr"])) - steps,
                                every=s["every"], snapshots=1, direction=direction, until=FIG11_LEVEL)
             g2 = MA.grok_step(more["step"], more["test_acc"], FIG11_LEVEL)
             row["long"] = {"tau": s["long_tau"], "grok_tau": None if g2 is None else s["tau"] + g2 * s["lr"],
@@ -967,8 +953,7 @@ def fig11_counterfactuals(args, s):
             tau, acc = np.r_[tau, s["tau"] + more["step"][1:] * s["lr"]], np.r_[acc, more["test_acc"][1:]]
         rows.append(row)
         curves.append({"tau": tau, "test_acc": acc})
-        progress(f"Figure 11 {name} {c}: 0.95 at tau {row['grok_tau']}, cos_disp {row['cos_disp']:.3f}, "
-                 f"long {row.get('long')}")
+        progress(f"Figure 11 {name} {c}: 0.95 at tau {row['grok_tau']}, longer: {row.get('long')}")
     return rows, curves
 
 
@@ -1141,6 +1126,11 @@ def nums(xs, spec=".3g", none="never"):
     return " / ".join(none if x is None else format(x, spec) for x in xs)
 
 
+def disp_means(runs, q, form="finite_lambda", D="0.2"):
+    """Figs. 8, 10 captions: each run's mean displacement yardstick q (window D of tau, Eq. 20's form)."""
+    return [r["disp"][form][q][D] for r in runs]
+
+
 # summary key -> (image files, caption from summary[key]). A key without an entry is still shown:
 # its images are found by name (key.png, key_*.png/gif) and it gets a generic caption.
 INDEX = {
@@ -1185,10 +1175,10 @@ INDEX = {
         f"{nums([s['runs'][0]['grok_tau_sim']], '.2f', 'not by the end')} (lambda -> 0), "
         f"{nums([r['grok_tau_sim_finite_lambda'] for r in s['runs']], '.2f', '-')} (finite lambda); over windows of "
         f"0.2 tau, cosine of the real W1 displacement with finite-lambda Eq. 20's "
-        f"{nums([r['disp']['finite_lambda']['cos']['0.2'] for r in s['runs']], '.2f', '-')} and length ratio "
-        f"{nums([r['disp']['finite_lambda']['len_ratio']['0.2'] for r in s['runs']], '.2f', '-')} (baselines: "
-        f"plain shrinkage {nums([r['disp']['finite_lambda']['cos_shrink']['0.2'] for r in s['runs']], '.2f', '-')}, "
-        f"a random direction {nums([r['disp']['finite_lambda']['cos_random']['0.2'] for r in s['runs']], '+.3f', '-')})"
+        f"{nums(disp_means(s['runs'], 'cos'), '.2f', '-')} and length ratio "
+        f"{nums(disp_means(s['runs'], 'len_ratio'), '.2f', '-')} (baselines: plain shrinkage "
+        f"{nums(disp_means(s['runs'], 'cos_shrink'), '.2f', '-')}, a random direction "
+        f"{nums(disp_means(s['runs'], 'cos_random'), '+.3f', '-')})"
         f"; instantaneous cosine {nums([r['cos_mean'] for r in s['runs']], '.2f')}.")),
     "fig9": (["fig9_fig5_explained.png"], lambda s: (
         f"Why the Fig. 5 cosine is low ({' / '.join(FIG5_PHASES)}, Gauss-Newton projection): tangent "
@@ -1202,8 +1192,9 @@ INDEX = {
         f"{nums([s['smooth_radius_median_by_phase'][ph] for ph in FIG5_PHASES], '.1g', '-')}.")),
     "fig10": (["fig10_timescales.png"], lambda s: (
         f"Real training with a faster second layer, lambda = {s['settings']['lam']:g}, Fig. 8 start, tau at 95% test "
-        "accuracy: " + "; ".join(f"{r['readout']} {nums([r['grok_tau_real']], '.2f', 'not by the end')}"
-                                 for r in s["runs"]) +
+        "accuracy (displacement cosine / length ratio with finite-lambda Eq. 20 over 0.2 tau): " + "; ".join(
+            f"{r['readout']} {nums([r['grok_tau_real']], '.2f', 'not by the end')} ({c:.2f} / {l:.2f})"
+            for r, c, l in zip(s["runs"], disp_means(s["runs"], "cos"), disp_means(s["runs"], "len_ratio"))) +
         f" (finite-lambda Eq. 20: {nums([s['runs'][0]['grok_tau_sim_finite_lambda']], '.2f', '-')}; the exact readout "
         "is finite-lambda Eq. 20 by construction, a check of the code). The evidence, tau_real / tau_finite-lambda "
         f"median [min, max] over {s['sweep']['seeds']} seeds at p = {s['settings']['sweep']['p']}: " + "; ".join(
@@ -1215,10 +1206,12 @@ INDEX = {
         f"Eq. 20 as a grokking simulator (p = {s['p']}, step {s['lr']}): tau at 95% test accuracy for " + "; ".join(
             f"{r['dynamics']}{'' if r['param'] is None else ' %.3g' % r['param']}: "
             f"{nums([r['grok_tau']], '.2f', 'not by tau = %g' % s['tau'])}"
-            + (f" ({nums([r['long']['grok_tau']], '.2f', 'not by tau = %g' % r['long']['tau'])})" if r.get("long") else "")
+            + (f" (longer: {nums([r['long']['grok_tau']], '.2f', 'not by tau = %g' % r['long']['tau'])})"
+               if r.get("long") else "")
             for r in s["counterfactual"]) +
         f". Median tau to 95% by training fraction {nums(s['fractions'], 'g')}: " + "; ".join(
-            f"d_h = {w}: {nums(m, '.2f', 'not by tau = %g' % s['tau'])}" for w, m in zip(s["widths"], s["grok_tau_median"])) +
+            f"d_h = {w}: {nums(m, '.2f', 'not by tau = %g' % s['tau'])}"
+            for w, m in zip(s["widths"], s["grok_tau_median"])) +
         f"; Spearman(final norm, final test accuracy) = {s['norm_vs_acc_spearman']:.2f}.")),
     "anim": (["anim_toy.gif", "anim_modadd.gif"], lambda s: (
         f"Animations: the Fig. 1 weights (lambda = {s['toy_lambda']}) sliding along Z, "

@@ -221,6 +221,12 @@ def two_layer_step(E, W2, X, Y, lam, lr, readout=1):
     return E, readout_steps(H, Y, W2, lam, readout - 1, readout_lr(H, lam))
 
 
+def separation(readout, H, lam, lr):
+    """How many times faster W2's slowest mode (outside H's row space: only weight decay moves it)
+    relaxes than tau advances: 1 + (k - 1) readout_lr / lr (None: exact readout)."""
+    return None if readout == "exact" else 1.0 + (readout - 1) * readout_lr(H, lam) / lr
+
+
 def rescaled_time(lr, lam, steps):
     """Real GD moves W1 by -lr grad R = 2 lr lam dW1 (Eq. 20) per step: tau = 2 lr lam step."""
     return 2.0 * lr * lam * steps

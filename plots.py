@@ -497,7 +497,7 @@ def fig11(curves, rows, grok, norm, acc, median, s, rho, path):
     """Fig. 11: Eq. 20 against other motions along Z (curves/rows: one per run), and its phase diagram
     (grok, norm, acc: (widths, fractions, seeds) step at 0.95 or None, final ||E|| and test accuracy,
     NaN = skipped cell; median: per cell)."""
-    fig, ax = plt.subplots(2, 3, figsize=(18, 10.5))
+    fig, ax = plt.subplots(2, 3, figsize=(19, 14), gridspec_kw={"height_ratios": (1.35, 1)})
     lr, level, T = s["lr"], s["level"], s["tau"]
     when = lambda g: f"not by tau = {T:g}" if g is None else f"tau {g:.2f}"  # noqa: E731
     groups = [(ax[0, 0], ("tilt-noise",), "(a) tilted to cosine c, fresh random perpendicular part each step\n"
@@ -518,7 +518,7 @@ def fig11(curves, rows, grok, norm, acc, median, s, rho, path):
         a.axvline(T, color="gray", ls="--", lw=0.8)
         a.set(xlabel="rescaled time tau = eta x step", ylabel="test accuracy", ylim=(-0.02, 1.05))
         a.set_title(title, fontsize=9)
-        a.legend(fontsize=6, loc="center right")
+        a.legend(fontsize=6.5, loc="upper center", bbox_to_anchor=(0.5, -0.12))
     a = ax[1, 0]
     eq20 = rows[0]["grok_tau"]
     for j, (name, m) in enumerate((("tilt-noise", "o-"), ("tilt-fixed", "s--"))):
@@ -599,9 +599,9 @@ def yardstick_panels(axc, axl, curves, runs, names, colors, D="0.2", form="finit
                   f"W1(tau) over the same D = {D} tau (a run of Eq. 20 itself scores 1)")
     axl.set(ylabel="||real displacement|| / ||Eq. 20 displacement||", ylim=(0, None),
             title=f"length ratio over the same windows (1: W1 moves as far as Eq. 20 does)")
-    for a in (axc, axl):
+    for a, loc in ((axc, "lower left"), (axl, "upper left")):
         a.set_xlabel("rescaled time tau")
-        a.legend(fontsize=7, loc="lower left")
+        a.legend(fontsize=7, loc=loc)
 
 
 def fig8(sim_tau, sim_acc, curves, runs, s, path):
@@ -622,7 +622,7 @@ def fig8(sim_tau, sim_acc, curves, runs, s, path):
     ax[0].axhline(0.95, color="gray", lw=0.8)
     ax[0].set(xlabel="rescaled time tau  (real: 2 lr lambda step;  Eq. 20: eta step)", ylabel="test accuracy",
               ylim=(-0.02, 1.02), title="(a) test accuracy (dotted lines: first time >= 0.95)")
-    ax[0].legend(fontsize=7, loc="upper left")
+    ax[0].legend(fontsize=7, loc="lower right")
     yardstick_panels(ax[1], ax[2], curves, runs, [f"lambda = {r['lambda']:g}" for r in runs], LAMBDA_COLORS)
     ax[1].set_title("(b) " + ax[1].get_title(), fontsize=10)
     ax[2].set_title("(c) " + ax[2].get_title(), fontsize=10)
@@ -655,7 +655,7 @@ def fig10(sim_tau, sim_acc, curves, runs, sweep, s, path):
     ax = ax.ravel()
     cols = [READOUT_COLORS.get(r["readout"], "tab:purple") for r in runs]
     fin = runs[0]["grok_tau_sim_finite_lambda"]
-    ax[0].plot(sim_tau, sim_acc, "k-", lw=2.5, label=f"Eq. 20, lambda -> 0: 0.95 at tau = {runs[0]['grok_tau_sim']}")
+    ax[0].plot(sim_tau, sim_acc, "k-", lw=2.5, label=f"Eq. 20, lambda -> 0: 0.95 at tau = {runs[0]['grok_tau_sim'] or '-'}")
     if fin is not None:
         ax[0].axvline(fin, color="k", ls="--", lw=1, label=f"Eq. 20 at finite lambda: 0.95 at tau = {fin:.2f}")
     for c, r, col in zip(curves, runs, cols):
@@ -683,6 +683,7 @@ def fig10(sim_tau, sim_acc, curves, runs, sweep, s, path):
           ylabel="tau_real / tau(finite-lambda Eq. 20) at 95% test accuracy",
           title=f"(d) the evidence: time ratio over {sweep['seeds']} seeds (own split and W1(0)), p = {ss['p']}, "
                 f"d_h = {ss['hidden']}, {ss['n_train']} training pairs")
+    a.minorticks_off()
     a.legend(fontsize=7)
     fig.suptitle(
         f"Fig. 10 (beyond the paper): how fast must the second layer be for Eq. 20 to hold? (a)-(c): real training "

@@ -1071,7 +1071,7 @@ def test_fourier_diagnostics_on_perfect_circles():
 def fig11_small():
     """The first quick-mode sweep run of Fig. 11 at fraction 0.9, width 96 (it groks by step ~100)."""
     s = grok.FIG11_QUICK
-    return grok.fig11_problem(np.random.default_rng([0, 11, 2, 1, 0]), s["p"], 0.9, 96)
+    return MA.split_problem(np.random.default_rng([0, 11, 2, 1, 0]), s["p"], 0.9, 96)
 
 
 def test_fig11_tilted_direction_has_exactly_cosine_c_and_the_same_length():
@@ -1195,8 +1195,8 @@ def test_fig11_cos_disp_is_the_mean_over_windows_from_snapshots():
         for _ in range(3):  # window / lr Euler steps of the tilted motion
             E1 = E1 + s["lr"] * D(E1, MA.closed_form_update(E1, X, Y))
         want.append(MA.displacement_cosine(E0, E1, X, Y, 0.06, s["lr"]))
-    assert abs(grok.fig11_cos_disp(res, (X, Y, Xt, Yt), D, s) - np.mean(want)) < 1e-9
-    assert abs(grok.fig11_cos_disp(res, (X, Y, Xt, Yt), None, s) - 1) < 1e-12
+    assert abs(MA.mean_displacement_cosine(res["snaps"][:-1], (X, Y, Xt, Yt), D, 0.06, s["lr"]) - np.mean(want)) < 1e-9
+    assert abs(MA.mean_displacement_cosine(res["snaps"][:-1], (X, Y, Xt, Yt), None, 0.06, s["lr"]) - 1) < 1e-12
 
 
 def test_fig11_quick_numbers():
@@ -1204,13 +1204,20 @@ def test_fig11_quick_numbers():
         out = grok.fig11(Namespace(seed=0, quick=True, out=d))["fig11"]
         assert os.path.getsize(os.path.join(d, "fig11_simulator.png")) > 10000
     s = grok.FIG11_QUICK
-    rows = {(r["dynamics"], r["cos"]): r for r in out["counterfactual"]}
+    rows = {(r["dynamics"], r["param"]): r for r in out["counterfactual"]}
+    X, Y, Xt, Yt, E = MA.split_problem(np.random.default_rng([0, 11, 0]), s["p"], s["train_frac"], s["hidden"])
+    rms = np.sqrt(np.mean(E * E))  # matched L1: ||rms sign(E0)||_F = ||E0||_F, the pull of Eq. 20's -E0
     assert list(rows) == [("eq20", None), ("tilt-noise", 0.5), ("tilt-noise", 0.0), ("tilt-fixed", 0.5),
-                          ("tilt-fixed", 0.0), ("l1", None), ("readout-only", None), ("shrink", None)]
-    X, Y, Xt, Yt, E = grok.fig11_problem(np.random.default_rng([0, 11, 0]), s["p"], s["train_frac"], s["hidden"])
+                          ("tilt-fixed", 0.0), ("l1", 0.5), ("l1", rms), ("l2", 2.0), ("readout-only", None),
+                          ("shrink", None)]
+    assert abs(np.linalg.norm(rms * np.sign(E)) / np.linalg.norm(E) - 1) < 1e-12
     steps = int(round(s["tau"] / s["lr"]))
     ref = MA.simulate(E, X, Y, Xt, Yt, s["lr"], steps, every=s["every"])
     eq = rows[("eq20", None)]
+    assert eq["grok_tau"] == eq["grok_step"] * s["lr"] and eq["norm_init"] == ref["norm"][0]
+    for r in out["counterfactual"]:  # continued: those not at 0.95 by tau, but c = 0 and shrinkage
+        assert ("long" in r) == (r["grok_tau"] is None and r["param"] != 0.0 and r["dynamics"] != "shrink"), r
+    assert "long" in rows[("readout-only", None)] and "long" not in rows[("tilt-noise", 0.0)]
     assert eq["grok_step"] == MA.grok_step(ref["step"], ref["test_acc"]) is not None
     assert abs(eq["final_norm"] - ref["norm"][-1]) < 1e-9 and abs(eq["cos_disp"] - 1) < 1e-9
     assert abs(eq["within_vs_across_final"]
@@ -1347,7 +1354,7 @@ def test_fig8_first_real_step_is_eq20_in_rescaled_time():
         W2 = MA.optimal_readout(np.maximum(X @ E, 0), Y, lam)  # W2 at its optimum, as in Fig. 8
         lr = 1.0 / MF.sharpness((E, W2), X, lam)
         real = -lr * M.loss_grad((E, W2), X, Y, lam)[0]  # one GD step on the full network
-        predicted = grok.rescaled_time(lr, lam, 1) * MA.closed_form_update(E, X, Y)
+        predicted = MA.rescaled_time(lr, lam, 1) * MA.closed_form_update(E, X, Y)
         errs.append(rel_err(real, predicted))
     assert errs[-1] < 1e-2, f"first GD step != tau * Eq. 20 even as lambda -> 0: rel errs {errs}"
     for big, small in zip(errs, errs[1:]):  # first order: error ~ lambda
@@ -1371,23 +1378,31 @@ def test_fig8_norm_min_on_Z_is_projected_norm_gradient():
     assert rel_err(MF.norm_min_on_Z(E, W2, X), gE) < 1e-6, "first-layer part of -P_T theta is wrong"
 
 
+def disp_record(cos, fin):
+    """A real_training "disp" entry with window 0.01 only: lambda -> 0 and finite-lambda cosines
+    `cos`, `fin`; the other yardstick quantities copy them (their means follow the same rule)."""
+    return {form: {q: {"0.01": np.array(c)} for q in MA.YARDSTICK} for form, c in
+            (("lambda0", cos), ("finite_lambda", fin))}
+
+
 def test_fig8_summary_means_up_to_the_real_grokking_time():
     nan = np.nan
     r = {"steps": 40, "tau": np.array([0, 0.05, 0.1, 0.15, 0.2]), "test_acc": np.array([0, 0.5, 0.96, 0.9, 1]),
          "cos": np.array([nan, 0.2, 0.4, 0.9, 0.9]), "w2_gap": np.array([0, 0.1, 0.2, 0.5, 0.5]),
          "train_loss": np.array([1.0, 3, 2, 5, 4]), "tau_Z": np.array([0.05, 0.15]), "cos_Z": np.array([0.3, 0.7]),
-         "tau_disp": np.array([0, 0.1, 0.15]), "cos_disp": {"0.01": np.array([0.2, 0.4, 0.9])},
-         "cos_disp_finite_lambda": {"0.01": np.array([0.5, 0.7, 1.0])}}
-    s = grok.fig8_summary(0.1, 0.02, 50.0, r, 0.3)
-    assert np.isclose(s["cos_disp"]["0.01"], 0.3) and np.isclose(s["cos_disp_finite_lambda"]["0.01"], 0.6), s
+         "tau_disp": np.array([0, 0.1, 0.15]), "disp": disp_record([0.2, 0.4, 0.9], [0.5, 0.7, 1.0])}
+    s = MA.real_summary(0.1, 0.02, 50.0, r, 0.3)
+    for q in MA.YARDSTICK:
+        assert np.isclose(s["disp"]["lambda0"][q]["0.01"], 0.3) and np.isclose(s["disp"]["finite_lambda"][q]["0.01"], 0.6)
     assert s["grok_tau_real"] == 0.1 and s["grok_tau_sim"] == 0.3 and s["steps"] == 40
     assert (s["lambda"], s["lr"], s["sharpness"]) == (0.1, 0.02, 50.0)
     assert np.isclose(s["cos_mean"], 0.3) and np.isclose(s["cos_Z_mean"], 0.3), s  # tau <= 0.1 only
     assert np.isclose(s["w2_gap_mean"], 0.15) and s["train_loss_max_after_start"] == 5.0, s
-    r["test_acc"] = np.zeros(5)  # never groks: means over the whole run
-    s = grok.fig8_summary(0.1, 0.02, 50.0, r, None)
+    r["test_acc"] = np.zeros(5)  # does not grok: means over the whole run
+    s = MA.real_summary(0.1, 0.02, 50.0, r, None)
     assert s["grok_tau_real"] is None and np.isclose(s["cos_mean"], 0.6) and np.isclose(s["cos_Z_mean"], 0.5)
-    assert np.isclose(s["cos_disp"]["0.01"], 0.5) and np.isclose(s["cos_disp_finite_lambda"]["0.01"], 2.2 / 3)
+    assert np.isclose(s["disp"]["lambda0"]["cos"]["0.01"], 0.5)
+    assert np.isclose(s["disp"]["finite_lambda"]["len_ratio"]["0.01"], 2.2 / 3)
     assert np.isclose(s["w2_gap_mean"], 0.325)
 
 
@@ -1398,7 +1413,7 @@ def test_fig8_real_training_records_the_right_windows():
     X, Y, Xt, Yt = X[:12], Y[:12], X[12:], Y[12:]
     lam, lr = 0.1, 0.01  # tau per step 2e-3: a measurement every 25 steps, windows of 5
     W0 = MA.optimal_readout(np.maximum(X @ E0, 0), Y, lam)
-    r = grok.real_training(E0, W0, {"X": X, "Y": Y, "Xt": Xt, "Yt": Yt}, lam, lr, 0.2)
+    r = MA.real_training(E0, W0, {"X": X, "Y": Y, "Xt": Xt, "Yt": Yt}, lam, lr, 0.2)
     Es, Ws = [E0], [W0]
     for _ in range(100):
         gE, gW = M.loss_grad((Es[-1], Ws[-1]), X, Y, lam)
@@ -1443,15 +1458,19 @@ def test_fig8_quick_numbers():
         J = M.jacobian((E0, MA.optimal_readout(M.relu(X @ E0), Y, r["lambda"])), X)
         top = 2 * np.linalg.eigvalsh(J @ J.T)[-1] + 2 * r["lambda"]
         assert abs(r["sharpness"] / top - 1) < 1e-6, (r["sharpness"], top)
-    keys = {"lambda", "lr", "steps", "grok_tau_real", "grok_tau_sim", "cos_mean", "w2_gap_mean"}
+    keys = {"lambda", "lr", "steps", "grok_tau_real", "grok_tau_sim", "cos_mean", "w2_gap_mean",
+            "grok_tau_sim_finite_lambda", "disp"}
     assert [r["lambda"] for r in s["runs"]] == list(s["settings"]["lambdas"])
     for r in s["runs"]:
         assert keys <= set(r), f"missing {keys - set(r)}"
         assert abs(r["lr"] * r["sharpness"] - 1) < 1e-12 and -1 <= r["cos_mean"] <= 1
         assert 0 < r["w2_gap_mean"] < 1 and r["steps"] > 100, r
-        assert set(r["cos_disp"]) == set(r["cos_disp_finite_lambda"]) == {"0.01", "0.05", "0.2"}
-        assert all(0 < r[f][D] < 1 for f in ("cos_disp", "cos_disp_finite_lambda") for D in r[f]), r
-        assert r["steps"] == int(np.ceil(s["settings"]["tau"] / grok.rescaled_time(r["lr"], r["lambda"], 1)))
+        for form in ("lambda0", "finite_lambda"):
+            y = r["disp"][form]
+            assert set(y) == set(MA.YARDSTICK) and all(set(y[q]) == {"0.01", "0.05", "0.2"} for q in y)
+            assert all(0 < y["cos"][D] < 1 and y["len_ratio"][D] > 0 for D in y["cos"]), r
+            assert all(abs(y["cos_random"][D]) < 0.1 for D in y["cos"]), "random: |cos| ~ 1 / sqrt(p d_h) = 0.03"
+        assert r["steps"] == int(np.ceil(s["settings"]["tau"] / MA.rescaled_time(r["lr"], r["lambda"], 1)))
     assert s["settings"]["n_train"] == round(0.7 * 91) and np.isclose(s["settings"]["init_std"], 13 ** -0.5)
 
 
@@ -1462,7 +1481,7 @@ def test_exact_readout_step_is_2_lr_lambda_finite_lambda_eq20():
         W2 = MA.optimal_readout(np.maximum(X @ E, 0), Y, lam)
         lr = 1.0 / MF.sharpness((E, W2), X, lam)
         E1, W21 = MA.two_layer_step(E, W2, X, Y, lam, lr, "exact")
-        eq20 = grok.rescaled_time(lr, lam, 1) * MA.closed_form_update(E, X, Y, lam=lam)
+        eq20 = MA.rescaled_time(lr, lam, 1) * MA.closed_form_update(E, X, Y, lam=lam)
         assert rel_err(E1 - E, eq20) < 1e-10, f"lambda = {lam}: rel err {rel_err(E1 - E, eq20):.1e}"
         assert rel_err(W21, MA.optimal_readout(np.maximum(X @ E1, 0), Y, lam)) < 1e-12, "W2 is not W2*(E1)"
 
@@ -1509,14 +1528,16 @@ def test_real_training_exact_readout_is_the_finite_lambda_flow():
     lam = 1.0  # large enough that the two forms of Eq. 20 reach different accuracies
     W2 = MA.optimal_readout(np.maximum(d["X"] @ E, 0), d["Y"], lam)
     lr = 1.0 / MF.sharpness((E, W2), d["X"], lam)
-    dtau = grok.rescaled_time(lr, lam, 1)
-    r = grok.real_training(E, W2, d, lam, lr, 0.75, "exact", eta=dtau, z_checks=0, disp_every=0.25)
+    dtau = MA.rescaled_time(lr, lam, 1)
+    r = MA.real_training(E, W2, d, lam, lr, 0.75, "exact", eta=dtau, z_checks=0, disp_every=0.25)
     assert r["w2_gap"].max() < 1e-10 and r["steps"] == int(np.ceil(0.75 / dtau))
     assert np.allclose(r["tau_disp"], [0, 0.25, 0.5], atol=dtau)
-    for D, c in r["cos_disp_finite_lambda"].items():
+    fin, lam0 = r["disp"]["finite_lambda"], r["disp"]["lambda0"]
+    for D, c in fin["cos"].items():  # eps x (steps per window): the same Euler steps, summed in another order
         assert len(c) == 3 and np.all(np.abs(c - 1) < 1e-9), f"window {D}: {c}"
-        assert np.all(r["cos_disp"][D] < 1 - 1e-6), "the lambda -> 0 form is a different flow"
-    taus, acc = MA.finite_lambda_accuracy(E, d, lam, dtau, 0.75, grok.FIG8_EVERY)
+        assert np.all(np.abs(fin["len_ratio"][D] - 1) < 1e-9), f"window {D}: {fin['len_ratio'][D]}"
+        assert np.all(lam0["cos"][D] < 1 - 1e-6), "the lambda -> 0 form is a different flow"
+    taus, acc = MA.finite_lambda_accuracy(E, d, lam, dtau, 0.75, 0.05)
     n = min(len(taus), len(r["tau"]))
     assert n >= 10 and np.allclose(taus[:n], r["tau"][:n], rtol=0.1)  # same steps, nominal labels
     assert np.array_equal(acc[:n], r["test_acc"][:n]) and len(set(acc[:n])) > 1, acc
@@ -1527,27 +1548,52 @@ def test_real_training_stops_after_grokking_and_summary_means_stop_at_grokking()
     d = {"X": X, "Y": Y, "Xt": X, "Yt": Y}  # test = train: 95% almost at once
     W2 = MA.optimal_readout(np.maximum(X @ E, 0), Y, 0.1)
     lr = 1.0 / MF.sharpness((E, W2), X, 0.1)
-    r = grok.real_training(E, W2, d, 0.1, lr, 2.0, 3, z_checks=0, stop_after=0.3)
+    r = MA.real_training(E, W2, d, 0.1, lr, 2.0, 3, z_checks=0, stop_after=0.3)
     g = MA.grok_step(r["tau"], r["test_acc"])
     assert g < 0.5 and r["tau"][-1] >= g + 0.3 > r["tau"][-2], (g, r["tau"])
-    assert abs(grok.rescaled_time(lr, 0.1, r["steps"]) - r["tau"][-1]) < 1e-12
-    nan = np.nan
-    rec = {"tau": np.array([0, .05, .1, .15, .2]), "test_acc": np.array([0, .5, .96, .9, 1]),
-           "w2_gap": np.array([0, .1, .2, .3, .4]), "cos": np.array([nan, .1, .2, .3, .4]),
-           "train_loss": np.array([5, 1, 2, 3, 4.0]), "tau_Z": np.array([.05, .15]), "cos_Z": np.array([.5, .7]),
-           "tau_disp": np.array([0, .1, .2]), "steps": 40,
-           "cos_disp": {"0.01": np.array([.2, .4, .9])},
-           "cos_disp_finite_lambda": {"0.01": np.array([.6, .8, 0])}}
-    s = grok.fig8_summary(0.1, 0.5, 2.0, rec, 3.0)
-    assert s["grok_tau_real"] == .1 and s["grok_tau_sim"] == 3.0 and s["steps"] == 40
-    assert np.isclose(s["cos_disp"]["0.01"], .3) and np.isclose(s["cos_disp_finite_lambda"]["0.01"], .7)
-    assert np.isclose(s["w2_gap_mean"], .15) and np.isclose(s["cos_mean"], .15) and s["cos_Z_mean"] == .5
-    assert s["train_loss_max_after_start"] == 4.0
-    rows = [{"lambda": .01, "grok_tau_real": 3.0, "steps": 9, "cos_disp": {"0.2": .9}},
-            {"lambda": .1, "grok_tau_real": None, "steps": 5, "cos_disp": {"0.2": .5}}]
-    ratio = grok.fig10_lambda_ratio(rows, 2.0)
-    assert ratio["tau_ratio"] == [1.5, None] and ratio["lambda"] == [.01, .1] and ratio["steps"] == [9, 5]
-    assert ratio["cos_disp"] == [{"0.2": .9}, {"0.2": .5}] and ratio["grok_tau_sim"] == 2.0
+    assert abs(MA.rescaled_time(lr, 0.1, r["steps"]) - r["tau"][-1]) < 1e-12
+    r = MA.real_training(E, W2, d, 0.1, lr, 0.5, 3, z_checks=0, disp_every=None)
+    assert r["tau_disp"].size == 0 and MA.real_summary(0.1, lr, 1.0, r, None)["disp"]["lambda0"]["cos"]["0.2"] is None
+
+
+def test_displacement_yardstick_scores_exact_realizations_and_baselines():
+    X, Y, _, _, E = modadd_problem()
+    E, rng = 0.4 * E, np.random.default_rng(3)
+    for lam in (0.0, 0.3):
+        S = MA.closed_form_flow(E, X, Y, 0.2, 1e-2, lam)
+        y = MA.displacement_yardstick(E, S, X, Y, 0.2, 1e-2, lam, rng)  # Eq. 20 itself: 1 and 1
+        assert abs(y["cos"] - 1) < 1e-12 and abs(y["len_ratio"] - 1) < 1e-12, y
+        sh = MA.displacement_yardstick(E, np.exp(-0.2) * E, X, Y, 0.2, 1e-2, lam, rng)  # the shrinkage flow
+        assert abs(sh["cos"] - sh["cos_shrink"]) < 1e-12 and abs(sh["len_ratio"] - sh["len_ratio_shrink"]) < 1e-12
+        assert sh["cos_shrink"] == y["cos_shrink"] and abs(y["cos_shrink"]) < 1 - 1e-3, "not along Eq. 20"
+        # a random direction in N = E.size dimensions: cos ~ N(0, 1 / N); 5 sigma
+        assert abs(y["cos_random"]) < 5 / E.size ** 0.5 and y["cos_random"] != sh["cos_random"]
+
+
+def test_counterfactual_l1_pull_and_l2_weight():
+    X, Y, _, _, E = modadd_problem()
+    dE = MA.closed_form_update(E, X, Y)
+    assert np.array_equal(MA.counterfactual("l2", 1.0)(E, dE), dE), "weight 1 is Eq. 20"
+    assert rel_err(MA.counterfactual("l2", 2.0)(E, dE), dE - E) < 1e-15
+    assert np.array_equal(MA.counterfactual("l1")(E, dE), MA.counterfactual("l1", 0.5)(E, dE))
+    assert rel_err(MA.counterfactual("l1", 0.2)(E, dE), dE + E - 0.2 * np.sign(E)) < 1e-15
+
+
+def test_fig11_continued_run_equals_one_longer_run():
+    X, Y, Xt, Yt, E = fig11_small()
+    D = MA.counterfactual("tilt-fixed", 0.4, np.random.default_rng(4), E.shape)
+    one = MA.simulate(E, X, Y, Xt, Yt, 0.02, 30, every=5, snapshots=1, direction=D)
+    part = MA.simulate(E, X, Y, Xt, Yt, 0.02, 20, every=5, snapshots=1, direction=D)
+    rest = MA.simulate(part["snaps"][-1], X, Y, Xt, Yt, 0.02, 10, every=5, snapshots=1, direction=D)
+    assert rel_err(rest["snaps"][-1], one["snaps"][-1]) < 1e-12
+    assert np.array_equal(np.r_[part["test_acc"], rest["test_acc"][1:]], one["test_acc"])
+
+
+def test_fig10_ratio_stats_median_counts_not_grokked_as_infinitely_late():
+    st = grok.ratio_stats([[3.0, 4.0, 6.0], [2.0, None, 3.0], [None, None, 9.0]], [2.0, 2.0, None])
+    assert st["ratio"] == [[1.5, 2.0, None], [1.0, None, None], [None, None, None]]
+    assert st["ratio_median"] == [2.0, None, None] and st["ratio_min"] == [1.5, 1.0, None]
+    assert st["ratio_max"] == [2.0, 1.0, None]
 
 
 def test_fig10_quick_numbers():
@@ -1558,27 +1604,31 @@ def test_fig10_quick_numbers():
         s = grok.jsonable(grok.fig10(args)["fig10"])
         assert os.path.getsize(os.path.join(out, "fig10_timescales.png")) > 10000, "no figure"
     f8 = {"runs": [grok.jsonable(row) for row, _ in grok.TRAJECTORIES["fig8"]["runs"].values()]}
-    lam = next(iter(grok.FIG10_QUICK["readouts"]))
+    c = grok.FIG10_QUICK
     assert [r["readout"] for r in s["runs"]] == ["gd k=1", "gd k=3", "exact"]
-    keys = {"readout", "lambda", "lr", "steps", "grok_tau_real", "grok_tau_sim", "cos_disp",
-            "cos_disp_finite_lambda", "w2_gap_mean", "grok_tau_sim_finite_lambda", "separation"}
+    keys = {"readout", "lambda", "lr", "steps", "grok_tau_real", "grok_tau_sim", "disp", "w2_gap_mean",
+            "grok_tau_sim_finite_lambda", "separation"}
     plain, k3, exact = s["runs"]
     for r in s["runs"]:
-        assert keys <= set(r) and r["lambda"] == lam and set(r["cos_disp"]) == {"0.01", "0.05", "0.2"}, r
+        assert keys <= set(r) and r["lambda"] == c["lam"] and set(r["disp"]["lambda0"]["cos"]) == {"0.01", "0.05", "0.2"}
     assert k3["lr"] == plain["lr"] and abs(plain["lr"] * plain["sharpness"] - 1) < 1e-12
-    eta = grok.FIG10_QUICK["exact_eta"]  # the exact readout steps W1 by 2 lr lam >= eta (raised here)
-    assert exact["lr"] == max(plain["lr"], eta / (2 * lam)) > plain["lr"] and s["settings"]["exact_eta"] == eta
+    eta = c["exact_eta"]  # the exact readout steps W1 by 2 lr lam >= eta (raised here)
+    assert exact["lr"] == max(plain["lr"], eta / (2 * c["lam"])) > plain["lr"] and s["settings"]["exact_eta"] == eta
     assert {k: v for k, v in plain.items() if k in f8["runs"][-1]} == f8["runs"][-1], "k = 1 is not Fig. 8's run"
-    assert f8["runs"][-1]["lambda"] == lam and plain["separation"] == 1.0 and exact["separation"] is None
+    assert f8["runs"][-1]["lambda"] == c["lam"] and plain["separation"] == 1.0 and exact["separation"] is None
     assert 2.0 < k3["separation"] < 3.0, "two extra readout steps of about lr each"
     assert exact["w2_gap_mean"] < 1e-10 < k3["w2_gap_mean"] < plain["w2_gap_mean"] < 1
-    assert exact["cos_disp_finite_lambda"]["0.2"] > 0.998 and exact["cos_disp_finite_lambda"]["0.05"] > 0.99
+    fin = [r["disp"]["finite_lambda"] for r in s["runs"]]
+    assert fin[2]["cos"]["0.2"] > 0.998 and abs(fin[2]["len_ratio"]["0.2"] - 1) < 0.02, "Euler 2e-3 vs 1e-2"
     for D in ("0.05", "0.2"):  # each faster readout follows finite-lambda Eq. 20 more closely
-        assert plain["cos_disp_finite_lambda"][D] < k3["cos_disp_finite_lambda"][D] < \
-            exact["cos_disp_finite_lambda"][D], D
-    q = s["lambda_ratio"]
-    assert q["lambda"] == list(grok.FIG10_QUICK["series"]["lambdas"]) and len(q["cos_disp"]) == len(q["lambda"])
-    assert all(0 < c["0.2"] <= 1 for c in q["cos_disp"]) and q["steps"][0] > q["steps"][1] > 10
+        assert fin[0]["cos"][D] < fin[1]["cos"][D] < fin[2]["cos"][D], D
+    sw, q = c["sweep"], s["sweep"]
+    assert np.array(q["grok_tau_real"], dtype=object).shape == (len(sw["lambdas"]), len(sw["ks"]), sw["seeds"])
+    assert [st == grok.ratio_stats(real, fin) for st, real, fin in
+            zip(q["by_lambda"], q["grok_tau_real"], q["grok_tau_sim_finite_lambda"])] == [True] * len(sw["lambdas"])
+    d, E0 = grok.fig8_start(np.random.default_rng([0, 10, 0, 1]), sw)  # seed 1's finite-lambda time, rebuilt
+    want = MA.grok_step(*MA.finite_lambda_accuracy(E0, d, sw["lambdas"][0], sw["sim_lr"], sw["tau"], 0.05))
+    assert q["grok_tau_sim_finite_lambda"][0][1] == want
 
 
 # ---------------------------------------------------------------- command line, robustness
