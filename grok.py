@@ -1294,7 +1294,7 @@ def parse_args(argv=None):
                    help="smoke run in ~20 s: coarser contour grids (Figs. 3-4); Fig. 5: 2 nets x 3,000 "
                         "steps, 4 measurements; Fig. 6: p<=17, d_h<=160, 500 steps of >=1e-2, 3 runs; "
                         "Fig. 8: p=13, d_h=96, tau<=1 (nothing groks); Fig. 9: ablations on 1 net, 1 point "
-                        "per phase; Fig. 10: the same, lambda=0.3 only, series p=11, d_h=64, tau<=0.5; "
+                        "per phase; Fig. 10: the same, lambda=0.3 only, sweep p=11, k=1, 3, 2 seeds, tau<=3; "
                         "Fig. 11: p=11, tilts c=0.5 and 0, widths 48 and 96 x fractions 0.5 and 0.9 x 2 seeds; "
                         "short GIFs")
     p.add_argument("--bench", action="store_true",

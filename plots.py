@@ -516,7 +516,8 @@ def fig11(curves, rows, grok, norm, acc, median, s, rho, path):
                    f"circles {r['within_vs_across_final']:.2f}, cos_disp {r['cos_disp']:.2f}{extra or ''}")
         a.axhline(level, color="gray", lw=0.8)
         a.axvline(T, color="gray", ls="--", lw=0.8)
-        a.set(xlabel="rescaled time tau = eta x step", ylabel="test accuracy", ylim=(-0.02, 1.05))
+        a.set(xlabel="rescaled time tau = eta x step" + (" (log scale)" if a is not ax[0, 0] else ""),
+              xscale="linear" if a is ax[0, 0] else "log", ylabel="test accuracy", ylim=(-0.02, 1.05))
         a.set_title(title, fontsize=9)
         a.legend(fontsize=6.5, loc="upper center", bbox_to_anchor=(0.5, -0.12))
     a = ax[1, 0]
