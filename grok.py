@@ -824,9 +824,8 @@ def fig9(args):
 # Real training from the Fig. 8 start with a faster second layer: k - 1 extra readout steps per W1 step
 # (modadd.readout_lr), and the exact readout, with which each W1 step is an Euler step 2 lr lam
 # (raised to exact_eta) of finite-lambda Eq. 20 (envelope theorem): a check of the code, not evidence.
-# The evidence is the sweep: k in ks at two lambdas, own split and E0 per seed (seed (seed, 10, 0, r)),
-# at a smaller size (k = 30 at Fig. 8's size is ~50 s a run; at p = 13 some splits never reach 95%
-# even in the simulation: 18 test pairs), until 95% or tau; more seeds: raise `seeds`.
+# The evidence is the sweep: k in ks at two lambdas, own split and E0 per seed (seed (seed, 10, 0, r)), until
+# 95% or tau, smaller (k = 30 at Fig. 8's size: ~50 s a run), p = 15 (at p = 13 some splits never get to 95%).
 FIG10 = {"lam": 0.1, "readouts": (3, "exact"), "stop_after": 0.2, "disp_every": 0.25, "exact_eta": 2.5e-4,
          "sweep": {"p": 15, "hidden": 128, "train_frac": 0.8, "lambdas": (0.1, 0.3), "ks": (1, 3, 10, 30),
                    "seeds": 3, "tau": 6.0, "sim_lr": 1e-3}}
