@@ -1896,7 +1896,8 @@ def test_index_html_shows_every_image_with_its_numbers():
     assert all(f"{r['readout']} {grok.nums([r['grok_tau_real']], '.2f', 'not by the end')} (" in text
                for r in f10["runs"]), "Figure 10 caption"
     assert f"Spearman(final norm, final test accuracy) = {f11['norm_vs_acc_spearman']:.2f}" in text, "Figure 11"
-    assert f"eq20: {grok.nums([f11['counterfactual'][0]['grok_tau']], '.2f')}" in text, "Figure 11 caption (tau)"
+    eq20 = grok.nums([f11["counterfactual"][0]["grok_tau"]], ".2f", f"not by tau = {f11['tau']:g}")
+    assert f"for eq20: {eq20}" in text, "Figure 11 caption (tau)"
     wall = s["meta"]["wall_seconds"]
     for name in ("1", "6", "anim"):
         assert f"wall time {wall[name]:.1f} s" in text, name
