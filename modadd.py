@@ -12,6 +12,7 @@ import warnings
 
 import numpy as np
 
+import manifold as MF
 import models as M
 from models import xp
 
@@ -53,6 +54,13 @@ def init_embedding(rng, p, d_h, std=None):
     """Fig. 6 initialisation E ~ N(0, std^2), std = p^-1/2 by default (erratum 5: the paper's
     N(0, p^-1/2) does not say std or variance; we read p^-1/2 as the std)."""
     return xp.asarray(rng.normal(0.0, p ** -0.5 if std is None else std, size=(p, d_h)))
+
+
+def split_problem(rng, p, frac, d_h):
+    """A random split of the mod-p pairs and an initial E (Figs. 8, 10, 11): (X, Y, Xt, Yt, E0)."""
+    X, Y, _ = modular_addition(p)
+    tr, te = train_test_split(X.shape[0], frac, rng)
+    return X[tr], Y[tr], X[te], Y[te], init_embedding(rng, p, d_h)
 
 
 # ---------------------------------------------------------------- optimal readout and cost R
@@ -170,8 +178,9 @@ def counterfactual(name, c=None, rng=None, shape=None):
 
     "eq20": dE itself (None); "tilt-noise" / "tilt-fixed": dE tilted to cosine c towards a fresh
     Gaussian direction each step / one fixed Gaussian direction (shape, drawn once from rng);
-    "l1": -grad R_1 / 2 lam for R_1 = lam ||E||_1 + lam Tr(Y^T (H H^T)^-1 Y), i.e. the readout
-    part of Eq. 20 minus sign(E) / 2; "readout-only": Eq. 20 without its -E term;
+    "l1": -grad R_1 / 2 lam for R_1 = mu ||E||_1 + lam Tr(Y^T (H H^T)^-1 Y), i.e. the readout part of
+    Eq. 20 minus c sign(E), c = mu / 2 lam (None: 0.5, mu = lam); "l2": Eq. 20 with c times its -E
+    term (the weight on ||E||^2); "readout-only": Eq. 20 without its -E term;
     "shrink": -E alone (plain weight decay, E <- (1 - eta) E).
     """
     if name == "eq20":
@@ -182,12 +191,26 @@ def counterfactual(name, c=None, rng=None, shape=None):
         R = xp.asarray(rng.normal(size=shape))
         return lambda E, dE: tilted(dE, R, c)
     if name == "l1":
-        return lambda E, dE: dE + E - 0.5 * xp.sign(E)
+        return lambda E, dE: dE + E - (0.5 if c is None else c) * xp.sign(E)
+    if name == "l2":
+        return lambda E, dE: dE + (1.0 - c) * E
     if name == "readout-only":
         return lambda E, dE: dE + E
     if name == "shrink":
         return lambda E, dE: -E
     raise ValueError(f"unknown dynamics {name!r}")
+
+
+def mean_displacement_cosine(snaps, d, direction, window, eta):
+    """Fig. 11: mean over the starts `snaps` of the displacement cosine with Eq. 20 of the motion
+    `direction` (see counterfactual) over `window` of tau; d = (X, Y, Xt, Yt)."""
+    n = max(1, int(round(window / eta)))
+    cos = []
+    for E0 in snaps:
+        E0 = xp.asarray(E0)
+        E1 = simulate(E0, *d, eta, n, every=n, snapshots=1, direction=direction)["snaps"][-1]
+        cos.append(displacement_cosine(E0, xp.asarray(E1), d[0], d[1], window, eta))
+    return float(np.mean(cos))
 
 
 # ---------------------------------------------------------------- real training (Figs. 8, 10)
@@ -216,6 +239,117 @@ def two_layer_step(E, W2, X, Y, lam, lr, readout=1):
     if readout == "exact":
         return E, optimal_readout(H, Y, lam)
     return E, readout_steps(H, Y, W2, lam, readout - 1, readout_lr(H, lam))
+
+
+def separation(readout, H, lam, lr):
+    """How many times faster W2's slowest mode (outside H's row space: only weight decay moves it)
+    relaxes than tau advances: 1 + (k - 1) readout_lr / lr (None: exact readout)."""
+    return None if readout == "exact" else 1.0 + (readout - 1) * readout_lr(H, lam) / lr
+
+
+def rescaled_time(lr, lam, steps):
+    """Real GD moves W1 by -lr grad R = 2 lr lam dW1 (Eq. 20) per step: tau = 2 lr lam step."""
+    return 2.0 * lr * lam * steps
+
+
+def readout_name(readout):
+    """The row label of a readout scheme: "gd k=1" is plain GD, "exact" the ridge readout."""
+    return "exact" if readout == "exact" else f"gd k={readout}"
+
+
+YARDSTICK = ("cos", "len_ratio", "cos_shrink", "len_ratio_shrink", "cos_random")
+DISP_FORMS = {"lambda0": False, "finite_lambda": True}  # Eq. 20's form: A = (H H^T)^-1 / (H H^T + lam I)^-1
+
+
+def displacement_yardstick(E0, E1, X, Y, D, eta, lam, rng):
+    """Real displacement u = E1 - E0 against Eq. 20's v = S(E0, D) - E0 (Euler step eta): cos(u, v)
+    and ||u|| / ||v||, and the same for two baselines from E0: plain shrinkage over D,
+    -(1 - e^-D) E0, and a random direction (its length would be ||u||: same ratio by construction)."""
+    u, v = (E1 - E0).ravel(), (closed_form_flow(E0, X, Y, D, eta, lam) - E0).ravel()
+    nv = xp.linalg.norm(v)
+    cos = lambda a: float(a @ v / (xp.linalg.norm(a) * nv))  # noqa: E731
+    shrink = -(1.0 - np.exp(-D)) * E0.ravel()
+    return {"cos": cos(u), "len_ratio": float(xp.linalg.norm(u) / nv), "cos_shrink": cos(shrink),
+            "len_ratio_shrink": float(xp.linalg.norm(shrink) / nv),
+            "cos_random": cos(xp.asarray(rng.normal(size=u.shape)))}
+
+
+def real_record(rec, E, W2, E_before, d, lam, tau, check_Z):
+    """One measurement of real training: test accuracy, W2's distance to its optimal readout, and the
+    cosines of the last window's W1 update with Eq. 20 (and, if check_Z, with Sec. 4's -P_T theta)."""
+    X, Y = d["X"], d["Y"]
+    W_opt = optimal_readout(xp.maximum(X @ E, 0.0), Y, lam)  # argmin over W2 of L_lam at this E
+    loss = float(xp.sum((xp.maximum(X @ E, 0.0) @ W2 - Y) ** 2))
+    if not np.isfinite(loss):
+        raise FloatingPointError(f"real training (lambda = {lam}): NaN/inf at tau = {tau:.3f}")
+    rec["tau"].append(tau)
+    rec["train_loss"].append(loss)
+    rec["test_acc"].append(accuracy(E, W2, d["Xt"], d["Yt"]))
+    rec["w2_gap"].append(float(xp.linalg.norm(W2 - W_opt) / xp.linalg.norm(W_opt)))
+    U = None if E_before is None else E - E_before
+    rec["cos"].append(np.nan if U is None else MF.cosine(U.ravel(), closed_form_update(E, X, Y).ravel()))
+    if check_Z and U is not None:
+        rec["tau_Z"].append(tau)
+        rec["cos_Z"].append(MF.cosine(U.ravel(), MF.norm_min_on_Z(E, W2, X).ravel()))
+
+
+def real_training(E, W2, d, lam, lr, tau_max, readout=1, eta=1e-3, every=0.05, window=0.01, z_checks=7,
+                  disp_windows=(0.01, 0.05, 0.2), disp_every=0.5, stop_after=None, rng=None, log=None):
+    """Figs. 8, 10: real training (two_layer_step with `readout`: k or "exact") in rescaled time,
+    measured every `every` of tau (the update over the last `window`); displacement_yardstick over
+    disp_windows from points disp_every of tau apart (None: none), both forms of Eq. 20. stop_after:
+    stop that much tau after the test accuracy first reaches 0.95 (None: run to tau_max)."""
+    dtau = rescaled_time(lr, lam, 1)
+    steps = int(np.ceil(tau_max / dtau))
+    every_t, window_t = max(1, round(every / dtau)), max(1, round(window / dtau))
+    z_every = max(1, round(tau_max / z_checks / every)) if z_checks else 0  # in measurements
+    wins = [max(1, round(D / dtau)) for D in disp_windows]  # in steps
+    n_disp = int((tau_max - disp_windows[-1]) / disp_every) + 1 if disp_every else 0  # last window fits
+    starts = [round(j * disp_every / dtau) for j in range(n_disp)]
+    keep = {s + w for s in starts for w in (0, *wins)}
+    rec = {k: [] for k in ("tau", "train_loss", "test_acc", "w2_gap", "cos", "tau_Z", "cos_Z")}
+    kept, E_before = {}, None
+    for t in range(steps + 1):
+        if t in keep:
+            kept[t] = E  # two_layer_step returns new arrays, so no copy is needed
+        if t % every_t == 0:
+            k, tau = t // every_t, rescaled_time(lr, lam, t)
+            real_record(rec, E, W2, E_before, d, lam, tau, z_every and k % z_every == 0)
+            if log is not None and k % round(1.0 / every) == 0:
+                log(f"real training ({readout_name(readout)}), lambda = {lam}: tau {tau:.1f}/{tau_max}, "
+                    f"test accuracy {rec['test_acc'][-1]:.3f}")
+            g = grok_step(rec["tau"], rec["test_acc"])
+            if stop_after is not None and g is not None and tau >= g + stop_after:
+                break
+        if (t + window_t) % every_t == 0:
+            E_before = E  # the instantaneous update window ends at the next measurement
+        if t < steps:
+            E, W2 = two_layer_step(E, W2, d["X"], d["Y"], lam, lr, readout)
+    done = [s for s in starts if s + wins[-1] in kept]
+    rng = np.random.default_rng(0) if rng is None else rng
+    disp = {}
+    for form, finite in DISP_FORMS.items():
+        m = [[displacement_yardstick(kept[s], kept[s + w], d["X"], d["Y"], D, eta, lam * finite, rng)
+              for s in done] for D, w in zip(disp_windows, wins)]
+        disp[form] = {q: {f"{D:g}": np.array([x[q] for x in mD]) for D, mD in zip(disp_windows, m)}
+                      for q in YARDSTICK}
+    return {"steps": t, "tau_disp": np.array([rescaled_time(lr, lam, s) for s in done]), "disp": disp,
+            **{k: np.array(v) for k, v in rec.items()}}
+
+
+def real_summary(lam, lr, sharp, r, grok_sim):
+    """The Fig. 8 / 10 numbers of one real run; means over 0 < tau <= its grokking time (all tau if
+    it did not grok): displacement yardstick per form, quantity and window, cosines, W2 gap."""
+    g = grok_step(r["tau"], r["test_acc"])
+    upto, upto_Z, upto_disp = (r[k] <= (g if g is not None else np.inf) for k in ("tau", "tau_Z", "tau_disp"))
+    mean = lambda c, sel: float(c[sel].mean()) if sel.any() else None  # noqa: E731
+    disp = {form: {q: {D: mean(c, upto_disp) for D, c in byD.items()} for q, byD in f.items()}
+            for form, f in r["disp"].items()}
+    return {"lambda": lam, "lr": lr, "sharpness": sharp, "steps": r["steps"],
+            "grok_tau_real": g, "grok_tau_sim": grok_sim, "disp": disp,
+            "cos_mean": float(np.nanmean(r["cos"][upto])), "cos_Z_mean": mean(r["cos_Z"], upto_Z),
+            "w2_gap_mean": float(r["w2_gap"][upto][1:].mean()),
+            "train_loss_max_after_start": float(r["train_loss"][1:].max())}
 
 
 # ---------------------------------------------------------------- accuracy

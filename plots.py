@@ -464,152 +464,157 @@ def fig6_circles(rows, ks, p, path):
 
 
 
-def fig11(curves, rows, grok, norm, acc, median, s, rho, path):
-    """Fig. 11 (beyond the paper): Eq. 20 against other motions along Z, and its phase diagram.
+def fig11_name(r):
+    """The legend name of a Fig. 11 part-1 run."""
+    p, name = r["param"], r["dynamics"]
+    if name in ("l1", "l2"):
+        return f"L1 norm, pull {p:.2g} sign(E)" if name == "l1" else f"Eq. 20 with {p:g} x its -E"
+    return {"eq20": "Eq. 20", "readout-only": "readout norm alone", "shrink": "plain shrinkage -E"}.get(
+        name, f"{name}, c = {p}")
 
-    curves/rows: one per counterfactual run ({"tau", "test_acc"} / the summary row); grok, norm, acc:
-    (widths, fractions, seeds) grokking step (None = never), final ||E||, final test accuracy
-    (NaN = skipped cell); median: (widths, fractions) median grokking step; s: the settings.
-    """
-    fig, ax = plt.subplots(2, 3, figsize=(18, 10.5))
-    lr, level = s["lr"], s["level"]
-    tau = lambda g: "never" if g is None else f"{g * lr:.2f}"  # noqa: E731
-    shade = {c: plt.cm.viridis(0.85 * (1 - c)) for c in s["cosines"]}
-    other = {"l1": "tab:red", "readout-only": "tab:purple", "shrink": "tab:brown"}
-    groups = [(ax[0, 0], ("tilt-noise",), "(a) Eq. 20 tilted to cosine c, fresh random perpendicular part each step"),
-              (ax[0, 1], ("tilt-fixed",), "(b) Eq. 20 tilted to cosine c, fixed random perpendicular part"),
-              (ax[0, 2], tuple(other), "(c) other objectives: L1 norm, readout norm alone, plain shrinkage")]
+
+def fig11(curves, rows, grok, norm, acc, median, s, rho, path):
+    """Fig. 11: Eq. 20 against other motions along Z (curves/rows: one per run), and its phase diagram
+    (grok, norm, acc: (widths, fractions, seeds) step at 0.95 or None, final ||E|| and test accuracy,
+    NaN = skipped cell; median: per cell)."""
+    fig, ax = plt.subplots(2, 3, figsize=(19, 14), gridspec_kw={"height_ratios": (1.35, 1)})
+    lr, level, T = s["lr"], s["level"], s["tau"]
+    when = lambda g: f"not by tau = {T:g}" if g is None else f"tau {g:.2f}"  # noqa: E731
+    groups = [(ax[0, 0], ("tilt-noise",), "(a) tilted to cosine c, fresh random perpendicular part each step\n"
+               "(it averages out as eta -> 0: grokking at ~ Eq. 20's time / c is expected by construction)"),
+              (ax[0, 1], ("tilt-fixed",), "(b) tilted to cosine c, one fixed random perpendicular part\n"
+               "(a bias that does not average out)"),
+              (ax[0, 2], ("l1", "l2", "readout-only", "shrink"), "(c) other objectives (L1 at Eq. 20's lambda "
+               "and at matched strength:\nits pull as long as Eq. 20's -E at the start), readout only, shrinkage")]
     for a, names, title in groups:
-        for c, r in zip(curves, rows):
-            if r["dynamics"] == "eq20" or r["dynamics"] in names:
-                eq = r["dynamics"] == "eq20"
-                col = "k" if eq else shade.get(r["cos"], other.get(r["dynamics"]))
-                name = r["dynamics"] if r["cos"] is None else f"{r['dynamics']}, c = {r['cos']:g}"
-                lab = (f"{name}: {level} at tau {tau(r['grok_step'])}, ||E|| {r['final_norm']:.1f}, "
-                       f"circles {r['within_vs_across_final']:.2f}, cos_disp {r['cos_disp']:.2f}")
-                a.plot(c["tau"], c["test_acc"], color=col, lw=2.2 if eq else 1.3, label=lab)
+        for j, (c, r) in enumerate((c, r) for c, r in zip(curves, rows) if r["dynamics"] in ("eq20", *names)):
+            lg = r.get("long") or {}
+            extra = lg and (f"; then {'not' if lg['grok_tau'] is None else 'at tau %.2f' % lg['grok_tau']} by tau = "
+                            f"{lg['tau']:g} (acc {lg['final_test_acc']:.2f}, ||E|| {lg['final_norm']:.1f})")
+            a.plot(c["tau"], c["test_acc"], color=f"C{j}" if j else "k", lw=1.3 + 0.9 * (not j),
+                   label=f"{fig11_name(r)}: {when(r['grok_tau'])}, ||E|| {r['norm_init']:.1f} -> {r['final_norm']:.1f}, "
+                   f"circles {r['within_vs_across_final']:.2f}, cos_disp {r['cos_disp']:.2f}{extra or ''}")
         a.axhline(level, color="gray", lw=0.8)
-        a.set(xlabel="rescaled time tau = eta x step", ylabel="test accuracy", ylim=(-0.02, 1.05), title=title)
-        a.legend(fontsize=6.5, loc="center right")
+        a.axvline(T, color="gray", ls="--", lw=0.8)
+        a.set(xlabel="rescaled time tau = eta x step" + (" (log scale)" if a is not ax[0, 0] else ""),
+              xscale="linear" if a is ax[0, 0] else "log", ylabel="test accuracy", ylim=(-0.02, 1.05))
+        a.set_title(title, fontsize=9)
+        a.legend(fontsize=6.5, loc="upper center", bbox_to_anchor=(0.5, -0.12))
     a = ax[1, 0]
-    eq20 = rows[0]["grok_step"]
+    eq20 = rows[0]["grok_tau"]
     for j, (name, m) in enumerate((("tilt-noise", "o-"), ("tilt-fixed", "s--"))):
         rs = [r for r in rows if r["dynamics"] == name]
-        cs = np.array([r["cos"] for r in rs])
-        g = np.array([np.nan if r["grok_step"] is None else r["grok_step"] * lr for r in rs])
-        a.plot(cs, g, m, color=f"C{j}", label=f"{name} (numbers: its displacement cosine with Eq. 20)")
+        g = np.array([T * (1.02 - 0.05 * j) if r["grok_tau"] is None else r["grok_tau"] for r in rs])
+        a.plot([r["cos"] for r in rs], g, m, color=f"C{j}", label=f"{name} (numbers: its displacement cosine with Eq. 20)")
         for r, gi in zip(rs, g):
-            y = s["tau"] * (1.02 - 0.05 * j) if np.isnan(gi) else gi  # never: at the budget line
-            a.annotate(f"{r['cos_disp']:.2f}", (r["cos"], y), xytext=(5, 3 - 12 * j), textcoords="offset points",
+            a.annotate(f"{r['cos_disp']:.2f}", (r["cos"], gi), xytext=(5, 3 - 12 * j), textcoords="offset points",
                        fontsize=7, color=f"C{j}")
-            if np.isnan(gi):
-                a.plot(r["cos"], y, "x", color=f"C{j}", ms=9, mew=2)
+            if r["grok_tau"] is None:
+                a.plot(r["cos"], gi, "x", color=f"C{j}", ms=9, mew=2)
     if eq20 is not None:
-        a.plot(1.0, eq20 * lr, "k*", ms=12, label="Eq. 20 itself (c = 1)")
-        a.plot(np.linspace(0.15, 1, 50), eq20 * lr / np.linspace(0.15, 1, 50), "k:", lw=1,
-               label="Eq. 20 time / c (the pace of the aligned part alone)")
-    a.axhline(s["tau"], color="gray", ls="--", lw=0.8, label=f"budget tau = {s['tau']:g} (x: never)")
-    a.set(xlabel="prescribed cosine c with the Eq. 20 direction (same step length)",
-          ylabel=f"tau at first test accuracy >= {level}", ylim=(0, 1.1 * s["tau"]),
-          title=f"(d) how aligned must the motion along Z be? (displacement cosine: window tau = "
-                f"{s['window']:g},\nmean over {s['cos_starts']} starts along the run; x = never within the budget)")
+        cs = np.linspace(0.15, 1, 50)
+        a.plot(1.0, eq20, "k*", ms=12, label="Eq. 20 itself (c = 1)")
+        a.plot(cs, eq20 / cs, "k:", lw=1, label="Eq. 20 time / c (the pace of the aligned part alone)")
+    a.axhline(T, color="gray", ls="--", lw=0.8, label=f"tau = {T:g} (x: not by then)")
+    a.set(xlabel="prescribed cosine c with the Eq. 20 direction (same step length)", ylim=(0, 1.1 * T),
+          ylabel=f"tau at first test accuracy >= {level}", title=f"(d) how aligned must the motion along Z be? (displacement cosine: window tau = "
+                f"{s['window']:g},\nmean over {s['cos_starts']} starts along the run)")
     a.legend(fontsize=7)
-    a = ax[1, 1]
-    fr = np.array(s["fractions"])
-    marks = ("o", "s", "^", "D")
+    a, fr, marks = ax[1, 1], np.array(s["fractions"]), ("o", "s", "^", "D")
     for i, w in enumerate(s["widths"]):
-        col = f"C{i}"
-        jit = (i - (len(s["widths"]) - 1) / 2) * 0.008
-        for f in range(len(fr)):
-            for r in range(grok.shape[2]):
-                if np.isnan(norm[i, f, r]):
-                    continue
-                g = grok[i, f, r]
-                a.plot(fr[f] + jit, s["tau"] * 1.04 if g is None else g * lr,
-                       "x" if g is None else marks[i], color=col, ms=6 if g is None else 4, alpha=0.7)
-        m = np.array([np.nan if v is None else v * lr for v in median[i]])
-        a.plot(fr + jit, m, "-", marker=marks[i], color=col, lw=2, label=f"d_h = {w}: median over {grok.shape[2]} seeds")
-    a.axhline(s["tau"], color="gray", ls="--", lw=0.8, label=f"budget tau = {s['tau']:g}; x above it: never")
+        jit = fr + (i - (len(s["widths"]) - 1) / 2) * 0.008
+        for f, r in zip(*np.nonzero(~np.isnan(norm[i]))):
+            g = grok[i, f, r]
+            a.plot(jit[f], T * 1.04 if g is None else g * lr, "x" if g is None else marks[i], color=f"C{i}", ms=5, alpha=0.7)
+        a.plot(jit, [np.nan if v is None else v * lr for v in median[i]], "-", marker=marks[i], color=f"C{i}", lw=2,
+               label=f"d_h = {w}: median over {grok.shape[2]} seeds")
+    a.axhline(T, color="gray", ls="--", lw=0.8, label=f"tau = {T:g}; x above it: not by then")
     a.set(xlabel="training fraction (of the p(p+1)/2 unordered pairs)", ylabel=f"tau at first test accuracy >= {level}",
           yscale="log", title="(e) phase diagram: time to generalize vs data and width (dots: single runs)")
     a.legend(fontsize=7)
-    a = ax[1, 2]
-    ok = ~np.isnan(norm)
+    a, ok = ax[1, 2], ~np.isnan(norm)
     for i, w in enumerate(s["widths"]):
-        for f, frac in enumerate(fr):
-            sel = ok[i, f]
-            if sel.any():
-                a.scatter(norm[i, f][sel], acc[i, f][sel], marker=marks[i], s=28, alpha=0.8,
-                          color=plt.cm.plasma(0.9 * f / max(1, len(fr) - 1)), edgecolors="k", linewidths=0.3)
+        for f in range(len(fr)):
+            a.scatter(norm[i, f][ok[i, f]], acc[i, f][ok[i, f]], marker=marks[i], s=28, alpha=0.8,
+                      color=plt.cm.plasma(0.9 * f / max(1, len(fr) - 1)), edgecolors="k", linewidths=0.3)
         a.plot([], [], marks[i], color="0.5", label=f"d_h = {w}")
     for f, frac in enumerate(fr):
         a.plot([], [], "o", color=plt.cm.plasma(0.9 * f / max(1, len(fr) - 1)), label=f"fraction {frac:g}")
-    a.set(xlabel=f"final $\\|E\\|_F$ (at first test accuracy >= {level}, else at the budget)",
-          ylabel="final test accuracy",
+    a.set(xlabel=f"final $\\|E\\|_F$ (at first test accuracy >= {level}, else at tau = {T:g})", ylabel="final test accuracy",
           title=f"(f) final norm vs final test accuracy over all {int(ok.sum())} runs of (e): Spearman {rho:+.2f}"
-                f"\n(runs that generalize stop early, the others shrink ||E|| for the whole budget)")
+                f"\n(runs that generalize stop early, the others shrink ||E|| until tau = {T:g})")
     a.legend(fontsize=6.5, ncol=2)
     fig.suptitle(
         f"Fig. 11 (beyond the paper): the closed form (Eq. 20) as a grokking simulator; ReLU, a + b mod {s['p']}, "
-        f"step eta = {lr:g} (tau = eta x step), E ~ N(0, std p^-1/2)\n"
-        f"(a)-(d): one split ({s['n_train']} training pairs, {s['train_frac']:.0%}) and one E0, d_h = {s['hidden']}, "
-        f"{s['budget_steps']} steps; 'circles' = within/across-frequency similarity of the final E (1 = none, Fig. 6 reaches ~4.6)."
-        f"\n(e)-(f): each run until test accuracy >= {level} or {s['budget_steps']} steps; "
-        f"widths {', '.join(map(str, s['widths']))}, {s['seeds']} seeds per cell (own split and E0)", fontsize=10)
+        f"step eta = {lr:g} (tau = eta x step), E ~ N(0, std p^-1/2)\n(a)-(d): one split ({s['n_train']} training "
+        f"pairs, {s['train_frac']:.0%}) and one E0, d_h = {s['hidden']}, to tau = {T:g} (runs still short of {level} "
+        f"continued to tau = {s['long_tau']:g}); 'circles' = within/across-frequency similarity of E at tau = {T:g} "
+        f"(1 = none, Fig. 6 ~4.6).\n(e)-(f): each run until test accuracy >= {level} or tau = {T:g}; widths "
+        f"{', '.join(map(str, s['widths']))}, {s['seeds']} seeds per cell (own split and E0)", fontsize=10)
     fig.tight_layout()
     save(fig, path)
 
 
-# ============================================================ Figure 8
-
-WINDOW_STYLES = (("o", ":"), ("s", "--"), ("^", "-"))  # marker, line style for the windows 0.01, 0.05, 0.2
+def yardstick_panels(axc, axl, curves, runs, names, colors, D="0.2", form="finite_lambda"):
+    """Figs. 8, 10: displacement cosine (axc) and length ratio (axl) of real W1 with Eq. 20 over
+    windows D of tau against tau, one solid line per run; baselines dotted (plain shrinkage -E,
+    same color) and gray x (a random direction). Legends: the means up to grokking."""
+    for c, r, name, col in zip(curves, runs, names, colors):
+        y, m = c["disp"][form], r["disp"][form]
+        axc.plot(c["tau_disp"], y["cos"][D], "-o", color=col, ms=3,
+                 label=f"{name}: mean {m['cos'][D]:.2f} (shrinkage {m['cos_shrink'][D]:.2f}, random "
+                       f"{m['cos_random'][D]:+.3f})")
+        axc.plot(c["tau_disp"], y["cos_shrink"][D], ":", color=col, lw=1.2)
+        axc.plot(c["tau_disp"], y["cos_random"][D], "x", color="0.55", ms=4)
+        axl.plot(c["tau_disp"], y["len_ratio"][D], "-o", color=col, ms=3,
+                 label=f"{name}: mean {m['len_ratio'][D]:.2f} (shrinkage {m['len_ratio_shrink'][D]:.2f})")
+        axl.plot(c["tau_disp"], y["len_ratio_shrink"][D], ":", color=col, lw=1.2)
+    axc.plot([], [], "k:", label="baseline: plain shrinkage -E over the same D")
+    axc.plot([], [], "x", color="0.55", label="baseline: a random direction")
+    axl.plot([], [], "k:", label="baseline: plain shrinkage -E over the same D")
+    axc.axhline(0, color="gray", lw=0.8)
+    axl.axhline(1, color="gray", lw=0.8)
+    lam = "finite lambda, A = (H H^T + lambda I)^-1" if form == "finite_lambda" else "lambda -> 0"
+    axc.set(ylabel="displacement cosine", ylim=(-0.2, 1.02),
+            title=f"cosine of real W1(tau + D) - W1(tau) with Eq. 20 ({lam}) simulated\nfrom the same "
+                  f"W1(tau) over the same D = {D} tau (a run of Eq. 20 itself scores 1)")
+    axl.set(ylabel="||real displacement|| / ||Eq. 20 displacement||", ylim=(0, None),
+            title=f"length ratio over the same windows (1: W1 moves as far as Eq. 20 does)")
+    for a, loc in ((axc, "lower left"), (axl, "upper left")):
+        a.set_xlabel("rescaled time tau")
+        a.legend(fontsize=7, loc=loc)
 
 
 def fig8(sim_tau, sim_acc, curves, runs, s, path):
     """Fig. 8: real GD on both layers vs the closed-form dynamics, against rescaled time tau."""
-    fig, ax = plt.subplots(1, 3, figsize=(17, 6.2))
-    tau95 = lambda g: "never" if g is None else f"{g:.2f}"
-    ax[0].plot(sim_tau, sim_acc, "k-", lw=2.5, label=f"closed form, Eq. 20 (eta = {s['sim_lr']:g}): "
+    fig, ax = plt.subplots(2, 2, figsize=(15, 11))
+    ax = ax.ravel()
+    tau95 = lambda g: "not by the end" if g is None else f"{g:.2f}"  # noqa: E731
+    ax[0].plot(sim_tau, sim_acc, "k-", lw=2.5, label=f"Eq. 20, lambda -> 0 (eta = {s['sim_lr']:g}): "
                f"0.95 at tau = {tau95(runs[0]['grok_tau_sim'])}")
     for c, r, col in zip(curves, runs, LAMBDA_COLORS):
-        lab = (f"real GD, lambda = {r['lambda']:g}: 0.95 at tau = {tau95(r['grok_tau_real'])} "
-               f"(lr = {r['lr']:.1e}, {r['steps']:,} steps)")
-        ax[0].plot(c["tau"], c["test_acc"], color=col, label=lab)
-        for (D, cos), (mk, ls) in zip(c["cos_disp"].items(), WINDOW_STYLES):
-            ax[1].plot(c["tau_disp"], cos, ls=ls, marker=mk, color=col, ms=4, lw=1,
-                       label=f"lambda = {r['lambda']:g}, window {D}: mean up to grokking {r['cos_disp'][D]:.2f}")
-        ax[2].plot(c["tau"][1:], c["w2_gap"][1:], color=col, label=f"lambda = {r['lambda']:g}")
+        ax[0].plot(c["tau"], c["test_acc"], color=col, label=(
+            f"real GD, lambda = {r['lambda']:g}: 0.95 at tau = {tau95(r['grok_tau_real'])}; finite-lambda Eq. 20: "
+            f"{tau95(r['grok_tau_sim_finite_lambda'])} (lr {r['lr']:.1e}, {r['steps']:,} steps)"))
+        ax[3].plot(c["tau"][1:], c["w2_gap"][1:], color=col, label=f"lambda = {r['lambda']:g}")
         for a in ax:
             if r["grok_tau_real"] is not None:
                 a.axvline(r["grok_tau_real"], color=col, ls=":", lw=1)
-    for a in ax:
-        if runs[0]["grok_tau_sim"] is not None:
-            a.axvline(runs[0]["grok_tau_sim"], color="k", ls=":", lw=1)
     ax[0].axhline(0.95, color="gray", lw=0.8)
-    ax[0].set(ylabel="test accuracy", ylim=(-0.02, 1.02),
-              title="(a) test accuracy (dotted lines: first time >= 0.95)")
-    ax[1].axhline(0.0, color="gray", lw=0.8)
-    inst = ", ".join(f"{r['cos_mean']:.2f}" for r in runs)
-    ax[1].text(0.02, 0.03, f"A run of Eq. 20 itself scores 1 on this yardstick.\n"
-               f"The cosine of the last {s['window_tau']:g}-tau update with Eq. 20's instantaneous direction\n"
-               f"is lower (means {inst}): Eq. 20 is stiff, one component of its\n"
-               f"direction flips sign every Euler step, so a single direction is mostly that.",
-               transform=ax[1].transAxes, fontsize=7, va="bottom",
-               bbox=dict(boxstyle="round", fc="white", ec="0.7", alpha=0.9))
-    ax[1].set(ylabel="cosine", ylim=(-0.4, 1.0),
-              title="(b) displacement cosine: real W1(tau + D) - W1(tau) against Eq. 20 (lambda -> 0)\n"
-                    "simulated from the same W1(tau) over the same D of rescaled time")
-    ax[2].set(ylabel="||W2 - W2*(W1)|| / ||W2*(W1)||", ylim=(0, None),
-              title="(c) distance of the real W2 from its optimal (ridge) readout\n"
-                    "W2*(W1) = argmin L_lambda for the current W1 (0 at tau = 0)")
-    for a in ax:
-        a.set_xlabel("rescaled time tau  (real: 2 lr lambda step;  Eq. 20: eta step)")
-        a.legend(loc="upper center", bbox_to_anchor=(0.5, -0.13), fontsize=7, ncol=1 if a is not ax[1] else 2)
+    ax[0].set(xlabel="rescaled time tau  (real: 2 lr lambda step;  Eq. 20: eta step)", ylabel="test accuracy",
+              ylim=(-0.02, 1.02), title="(a) test accuracy (dotted lines: first time >= 0.95)")
+    ax[0].legend(fontsize=7, loc="lower right")
+    yardstick_panels(ax[1], ax[2], curves, runs, [f"lambda = {r['lambda']:g}" for r in runs], LAMBDA_COLORS)
+    ax[1].set_title("(b) " + ax[1].get_title(), fontsize=10)
+    ax[2].set_title("(c) " + ax[2].get_title(), fontsize=10)
+    ax[3].set(xlabel="rescaled time tau", ylabel="||W2 - W2*(W1)|| / ||W2*(W1)||", ylim=(0, None),
+              title="(d) distance of the real W2 from its optimal (ridge) readout W2*(W1) for the current W1")
+    ax[3].legend(fontsize=7)
     fig.suptitle(
         f"Fig. 8 (beyond the paper): full-batch GD on both layers vs the closed-form first-layer dynamics; "
-        f"modular addition p = {s['p']}, d_h = {s['hidden']}, ReLU, {s['n_train']} training pairs\n"
+        f"a + b mod {s['p']}, d_h = {s['hidden']}, ReLU, {s['n_train']} training pairs\n"
         f"loss ||relu(X W1) W2 - Y||^2 + lambda (||W1||^2 + ||W2||^2); same W1(0) ~ N(0, std p^-1/2) for all runs, "
-        f"W2(0) = ridge readout; lr = 1 / (top Hessian eigenvalue at the start) = half the stability limit")
+        f"W2(0) = ridge readout; lr = 1 / (top Hessian eigenvalue at the start); one seed")
     fig.tight_layout()
     save(fig, path)
 
@@ -620,89 +625,54 @@ READOUT_COLORS = {"gd k=1": "tab:blue", "gd k=3": "tab:orange", "gd k=10": "tab:
 def readout_label(r):
     """Legend text of a Fig. 10 run: its readout scheme and time-scale separation."""
     if r["readout"] == "exact":
-        return "exact readout W2*(W1)"
+        return "exact readout W2*(W1) (= finite-lambda Eq. 20 by construction)"
     k = r["readout"].split("=")[1]
     return f"{'plain GD, ' if k == '1' else 'GD, '}k = {k} (separation {r['separation']:.1f})"
 
 
-def fig10(sim_tau, sim_acc, curves, runs, ratio, s, path):
-    """Fig. 10: real training with a progressively faster readout against Eq. 20, and lambda -> 0."""
-    lams = list(dict.fromkeys(r["lambda"] for r in runs))
-    fig, ax = plt.subplots(2, 3, figsize=(18, 10.5))
-    tau95 = lambda g: "never" if g is None else f"{g:.2f}"
-    for i, lam in enumerate(lams[:2]):
-        a = ax[0, i]
-        a.plot(sim_tau, sim_acc, "k-", lw=2.5, label=f"Eq. 20, lambda -> 0: {tau95(runs[0]['grok_tau_sim'])}")
-        for c, r in zip(curves, runs):
-            if r["lambda"] != lam:
-                continue
-            col = READOUT_COLORS.get(r["readout"], "tab:purple")
-            a.plot(c["tau"], c["test_acc"], color=col,
-                   label=f"{readout_label(r)}: {tau95(r['grok_tau_real'])} ({r['steps']:,} steps)")
-            ls = "-" if i == 0 else "--"
-            if r["readout"] != "exact":
-                ax[0, 2].semilogy(c["tau"][1:], c["w2_gap"][1:], color=col, ls=ls,
-                                  label=f"lambda = {lam:g}, {r['readout']}: mean {r['w2_gap_mean']:.3f}")
-            b = ax[1, i]
-            x = list(READOUT_COLORS).index(r["readout"]) if r["readout"] in READOUT_COLORS else 4
-            for D, (mk, _) in zip(r["cos_disp"], WINDOW_STYLES):
-                b.plot(x - 0.08, r["cos_disp"][D], mk, color="k", mfc="none", ms=7)
-                b.plot(x + 0.08, r["cos_disp_finite_lambda"][D], mk, color=col, ms=7)
-        a.axhline(0.95, color="gray", lw=0.8)
-        g_fin = next(r["grok_tau_sim_finite_lambda"] for r in runs if r["lambda"] == lam)
-        if g_fin is not None:
-            a.axvline(g_fin, color="k", ls="--", lw=1,
-                      label=f"Eq. 20 at finite lambda: {g_fin:.2f}")
-        a.set(xlabel="rescaled time tau = 2 lr lambda step", ylabel="test accuracy", ylim=(-0.02, 1.02),
-              title=f"({'ab'[i]}) lambda = {lam:g}: test accuracy, readout ever faster\n"
-                    "(legend: tau at 95% test accuracy)")
-        a.legend(loc="lower right", fontsize=7)
-        b = ax[1, i]
-        for D, (mk, _) in zip(runs[0]["cos_disp"], WINDOW_STYLES):
-            b.plot([], [], mk, color="gray", ms=7, label=f"window D = {D} tau")
-        b.plot([], [], "o", color="k", mfc="none", label="open: against Eq. 20, lambda -> 0 (Fig. 8's form)")
-        b.plot([], [], "o", color="tab:red",
-               label="filled: against Eq. 20 at finite lambda, A = (H H^T + lambda I)^-1")
-        b.set_xticks(range(4), ["plain GD\nk = 1", "k = 3", "k = 10", "exact\nreadout"])
-        b.set(ylabel="mean displacement cosine (0 < tau <= grokking)", ylim=(0, 1.02),
-              title=f"({'de'[i]}) lambda = {lam:g}: real W1 displacement over D vs Eq. 20 simulated\n"
-                    "from the same W1 over the same D (a run of Eq. 20 itself scores 1)")
-        b.legend(loc="lower right", fontsize=7)
-    for i in range(len(lams), 2):  # --quick runs one lambda
-        ax[0, i].axis("off")
-        ax[1, i].axis("off")
-    ax[0, 2].set(xlabel="rescaled time tau", ylabel="||W2 - W2*(W1)|| / ||W2*(W1)||",
-                 title="(c) distance of W2 from the ridge readout for the current W1\n"
-                       "(solid / dashed: the two lambdas; exact readout: 0)")
-    ax[0, 2].legend(loc="lower right", fontsize=7)
-    c = ax[1, 2]
-    lam = np.array(ratio["lambda"])
-    tr = np.array([np.nan if v is None else v for v in ratio["tau_ratio"]], float)
-    c.semilogx(lam, tr, "k-o", lw=2, label="tau_real / tau_sim at 95% test accuracy "
-               f"(tau_sim = {tau95(ratio['grok_tau_sim'])})")
-    never = np.isnan(tr)
-    if never.any() and ratio["grok_tau_sim"] is not None:  # a lower bound: no grokking by tau_max
-        acc = ", ".join(f"{a:.2f}" for a in np.array(ratio["test_acc_final"])[never])
-        c.semilogx(lam[never], np.full(never.sum(), ratio["tau_max"] / ratio["grok_tau_sim"]), "k^", ms=9,
-                   mfc="none", label=f"not grokked by tau = {ratio['tau_max']:g}: ratio above this "
-                                     f"(final test accuracy {acc})")
-    for D, (mk, ls) in zip(runs[0]["cos_disp"], WINDOW_STYLES):
-        c.semilogx(lam, [cd[D] if cd[D] is not None else np.nan for cd in ratio["cos_disp"]], marker=mk, ls=ls,
-                   color="tab:blue", label=f"mean displacement cosine, window {D} (lambda -> 0 form)")
-    c.axhline(1.0, color="gray", lw=0.8)
-    ss = s["series"]
-    c.set(xlabel="lambda", ylabel="ratio (black) / cosine (blue)", ylim=(0, 2.6),
-          title=f"(f) lambda -> 0, plain GD (p = {ss['p']}, d_h = {ss['hidden']}, {ss['n_train']} pairs):\n"
-                "does real training approach Eq. 20?")
-    c.legend(loc="center", bbox_to_anchor=(0.5, 0.6), fontsize=7)
+def fig10(sim_tau, sim_acc, curves, runs, sweep, s, path):
+    """Fig. 10: real training with a faster readout against Eq. 20, and the seed sweep over k."""
+    fig, ax = plt.subplots(2, 2, figsize=(15, 11))
+    ax = ax.ravel()
+    cols = [READOUT_COLORS.get(r["readout"], "tab:purple") for r in runs]
+    fin = runs[0]["grok_tau_sim_finite_lambda"]
+    ax[0].plot(sim_tau, sim_acc, "k-", lw=2.5, label=f"Eq. 20, lambda -> 0: 0.95 at tau = {runs[0]['grok_tau_sim'] or '-'}")
+    if fin is not None:
+        ax[0].axvline(fin, color="k", ls="--", lw=1, label=f"Eq. 20 at finite lambda: 0.95 at tau = {fin:.2f}")
+    for c, r, col in zip(curves, runs, cols):
+        g = "not by the end" if r["grok_tau_real"] is None else f"{r['grok_tau_real']:.2f}"
+        ax[0].plot(c["tau"], c["test_acc"], color=col, label=f"{readout_label(r)}: {g} "
+                   f"({r['steps']:,} steps; mean ||W2 - W2*|| / ||W2*|| {r['w2_gap_mean']:.2g})")
+    ax[0].axhline(0.95, color="gray", lw=0.8)
+    ax[0].set(xlabel="rescaled time tau = 2 lr lambda step", ylabel="test accuracy", ylim=(-0.02, 1.02),
+              title=f"(a) lambda = {s['lam']:g}, one seed: test accuracy, readout ever faster (legend: tau at 0.95)")
+    ax[0].legend(loc="lower right", fontsize=7)
+    yardstick_panels(ax[1], ax[2], curves, runs, [r["readout"] for r in runs], cols)
+    ax[1].set_title("(b) " + ax[1].get_title(), fontsize=10)
+    ax[2].set_title("(c) " + ax[2].get_title(), fontsize=10)
+    a, ks = ax[3], np.array(sweep["ks"])
+    for i, (lam, st) in enumerate(zip(sweep["lambdas"], sweep["by_lambda"])):
+        jit = ks * (1 + 0.06 * (i - 0.5))
+        for j, row in enumerate(st["ratio"]):
+            a.plot([jit[j]] * len(row), [np.nan if x is None else x for x in row], "o", color=f"C{i}", alpha=0.5, ms=5)
+        a.plot(jit, [np.nan if m is None else m for m in st["ratio_median"]], "-", color=f"C{i}", lw=2,
+               label=f"lambda = {lam:g}: median over {sweep['seeds']} seeds (dots: single seeds)")
+    a.axhline(1.0, color="k", ls="--", lw=1, label="exact readout: 1 by construction (finite-lambda Eq. 20)")
+    ss = s["sweep"]
+    a.set(xscale="log", xlim=(ks[0] / 1.5, ks[-1] * 1.5), xticks=ks, xticklabels=[str(k) for k in ks], ylim=(0, None),
+          xlabel="k = readout GD steps per first-layer step (k = 1: plain GD)",
+          ylabel="tau_real / tau(finite-lambda Eq. 20) at 95% test accuracy",
+          title=f"(d) the evidence: time ratio over {sweep['seeds']} seeds (own split and W1(0)), p = {ss['p']}, "
+                f"d_h = {ss['hidden']}, {ss['n_train']} training pairs")
+    a.minorticks_off()
+    a.legend(fontsize=7)
     fig.suptitle(
-        f"Fig. 10 (beyond the paper): how fast must the second layer be for Eq. 20 to hold? Real training from "
-        f"the Fig. 8 start (p = {s['p']}, d_h = {s['hidden']}, {s['n_train']} training pairs,\nW2(0) = ridge "
-        f"readout, lr = 1 / sharpness); after each GD step on both layers, k - 1 more readout steps of size "
-        f"1 / (||H||_F^2 + lambda) at the new W1, or the exact readout (its lr raised to make 2 lr lambda >= "
-        f"{s['exact_eta']:g}).\nSeparation = how many times faster W2's "
-        f"slowest mode relaxes than tau advances (plain GD: 1). Runs stop {s['stop_after_tau']:g} tau "
-        "after grokking")
+        f"Fig. 10 (beyond the paper): how fast must the second layer be for Eq. 20 to hold? (a)-(c): real training "
+        f"from the Fig. 8 start (p = {s['p']}, d_h = {s['hidden']}, {s['n_train']} pairs, W2(0) = ridge readout, "
+        f"lr = 1 / sharpness);\nafter each GD step on both layers, k - 1 more readout steps of size 1 / (||H||_F^2 + "
+        f"lambda), or the exact readout (its lr raised to make 2 lr lambda = {s['exact_eta']:g}), a check of the "
+        f"code: by the envelope theorem\nit is Euler on finite-lambda Eq. 20. Separation = how many times faster W2's "
+        f"slowest mode relaxes than tau advances (plain GD: 1). Runs stop {s['stop_after_tau']:g} tau after grokking.")
     fig.tight_layout()
     save(fig, path)
 

@@ -1206,7 +1206,7 @@ def test_fourier_diagnostics_on_perfect_circles():
 def fig11_small():
     """The first quick-mode sweep run of Fig. 11 at fraction 0.9, width 96 (it groks by step ~100)."""
     s = grok.FIG11_QUICK
-    return grok.fig11_problem(np.random.default_rng([0, 11, 2, 1, 0]), s["p"], 0.9, 96)
+    return MA.split_problem(np.random.default_rng([0, 11, 2, 1, 0]), s["p"], 0.9, 96)
 
 
 def test_fig11_tilted_direction_has_exactly_cosine_c_and_the_same_length():
@@ -1338,8 +1338,8 @@ def test_fig11_cos_disp_is_the_mean_over_windows_from_snapshots():
             E1 = E1 + s["lr"] * D(E1, MA.closed_form_update(E1, X, Y))
         want.append(MA.displacement_cosine(E0, E1, X, Y, 0.06, s["lr"]))
     bound = tol_gram(M.relu(X @ E), 3 * E.size)  # eps x cond^2 x size: 3 Euler steps, each a solve with H H^T
-    assert abs(grok.fig11_cos_disp(res, (X, Y, Xt, Yt), D, s) - np.mean(want)) < bound
-    assert abs(grok.fig11_cos_disp(res, (X, Y, Xt, Yt), None, s) - 1) < bound
+    assert abs(MA.mean_displacement_cosine(res["snaps"][:-1], (X, Y, Xt, Yt), D, 0.06, s["lr"]) - np.mean(want)) < bound
+    assert abs(MA.mean_displacement_cosine(res["snaps"][:-1], (X, Y, Xt, Yt), None, 0.06, s["lr"]) - 1) < bound
 
 
 def test_fig11_quick_numbers():
@@ -1347,13 +1347,20 @@ def test_fig11_quick_numbers():
         out = grok.fig11(Namespace(seed=0, quick=True, out=d))["fig11"]
         assert os.path.getsize(os.path.join(d, "fig11_simulator.png")) > 10000
     s = grok.FIG11_QUICK
-    rows = {(r["dynamics"], r["cos"]): r for r in out["counterfactual"]}
+    rows = {(r["dynamics"], r["param"]): r for r in out["counterfactual"]}
+    X, Y, Xt, Yt, E = MA.split_problem(np.random.default_rng([0, 11, 0]), s["p"], s["train_frac"], s["hidden"])
+    rms = np.sqrt(np.mean(E * E))  # matched L1: ||rms sign(E0)||_F = ||E0||_F, the pull of Eq. 20's -E0
     assert list(rows) == [("eq20", None), ("tilt-noise", 0.5), ("tilt-noise", 0.0), ("tilt-fixed", 0.5),
-                          ("tilt-fixed", 0.0), ("l1", None), ("readout-only", None), ("shrink", None)]
-    X, Y, Xt, Yt, E = grok.fig11_problem(np.random.default_rng([0, 11, 0]), s["p"], s["train_frac"], s["hidden"])
+                          ("tilt-fixed", 0.0), ("l1", 0.5), ("l1", rms), ("l2", 2.0), ("readout-only", None),
+                          ("shrink", None)]
+    assert abs(np.linalg.norm(rms * np.sign(E)) / np.linalg.norm(E) - 1) < 1e-12
     steps = int(round(s["tau"] / s["lr"]))
     ref = MA.simulate(E, X, Y, Xt, Yt, s["lr"], steps, every=s["every"])
     eq = rows[("eq20", None)]
+    assert eq["grok_tau"] == eq["grok_step"] * s["lr"] and eq["norm_init"] == ref["norm"][0]
+    for r in out["counterfactual"]:  # continued: those not at 0.95 by tau, but c = 0 and shrinkage
+        assert ("long" in r) == (r["grok_tau"] is None and r["param"] != 0.0 and r["dynamics"] != "shrink"), r
+    assert "long" in rows[("readout-only", None)] and "long" not in rows[("tilt-noise", 0.0)]
     assert eq["grok_step"] == MA.grok_step(ref["step"], ref["test_acc"]) is not None
     # eps x steps + size for norms after `steps` updates; eps x cond^2 x size for the Eq. 20 cosine
     assert abs(eq["final_norm"] - ref["norm"][-1]) < tol(steps + E.size) * ref["norm"][-1]
@@ -1533,7 +1540,7 @@ def test_fig8_first_real_step_is_eq20_in_rescaled_time():
         W2 = MA.optimal_readout(np.maximum(X @ E, 0), Y, lam)  # W2 at its optimum, as in Fig. 8
         lr = 1.0 / MF.sharpness((E, W2), X, lam)
         real = -lr * M.loss_grad((E, W2), X, Y, lam)[0]  # one GD step on the full network
-        predicted = grok.rescaled_time(lr, lam, 1) * MA.closed_form_update(E, X, Y)
+        predicted = MA.rescaled_time(lr, lam, 1) * MA.closed_form_update(E, X, Y)
         errs.append(rel_err(real, predicted))
     assert errs[-1] < 1e-2, f"first GD step != tau * Eq. 20 even as lambda -> 0: rel errs {errs}"
     for big, small in zip(errs, errs[1:]):  # first order: error ~ lambda
@@ -1559,23 +1566,31 @@ def test_fig8_norm_min_on_Z_is_projected_norm_gradient():
     assert rel_err(MF.norm_min_on_Z(E, W2, X), gE) < tol_gram(J, theta.size), "first-layer part of -P_T theta is wrong"
 
 
+def disp_record(cos, fin):
+    """A real_training "disp" entry with window 0.01 only: lambda -> 0 and finite-lambda cosines
+    `cos`, `fin`; the other yardstick quantities copy them (their means follow the same rule)."""
+    return {form: {q: {"0.01": np.array(c)} for q in MA.YARDSTICK} for form, c in
+            (("lambda0", cos), ("finite_lambda", fin))}
+
+
 def test_fig8_summary_means_up_to_the_real_grokking_time():
     nan = np.nan
     r = {"steps": 40, "tau": np.array([0, 0.05, 0.1, 0.15, 0.2]), "test_acc": np.array([0, 0.5, 0.96, 0.9, 1]),
          "cos": np.array([nan, 0.2, 0.4, 0.9, 0.9]), "w2_gap": np.array([0, 0.1, 0.2, 0.5, 0.5]),
          "train_loss": np.array([1.0, 3, 2, 5, 4]), "tau_Z": np.array([0.05, 0.15]), "cos_Z": np.array([0.3, 0.7]),
-         "tau_disp": np.array([0, 0.1, 0.15]), "cos_disp": {"0.01": np.array([0.2, 0.4, 0.9])},
-         "cos_disp_finite_lambda": {"0.01": np.array([0.5, 0.7, 1.0])}}
-    s = grok.fig8_summary(0.1, 0.02, 50.0, r, 0.3)
-    assert close(s["cos_disp"]["0.01"], 0.3, 16) and close(s["cos_disp_finite_lambda"]["0.01"], 0.6, 16), s  # eps x size: means of <= 8 records and a literal
+         "tau_disp": np.array([0, 0.1, 0.15]), "disp": disp_record([0.2, 0.4, 0.9], [0.5, 0.7, 1.0])}
+    s = MA.real_summary(0.1, 0.02, 50.0, r, 0.3)
+    for q in MA.YARDSTICK:  # eps x size: means of <= 8 records and a literal
+        assert close(s["disp"]["lambda0"][q]["0.01"], 0.3, 16) and close(s["disp"]["finite_lambda"][q]["0.01"], 0.6, 16)
     assert s["grok_tau_real"] == 0.1 and s["grok_tau_sim"] == 0.3 and s["steps"] == 40
     assert (s["lambda"], s["lr"], s["sharpness"]) == (0.1, 0.02, 50.0)
     assert close(s["cos_mean"], 0.3, 16) and close(s["cos_Z_mean"], 0.3, 16), s  # tau <= 0.1 only
     assert close(s["w2_gap_mean"], 0.15, 16) and s["train_loss_max_after_start"] == 5.0, s
-    r["test_acc"] = np.zeros(5)  # never groks: means over the whole run
-    s = grok.fig8_summary(0.1, 0.02, 50.0, r, None)
+    r["test_acc"] = np.zeros(5)  # does not grok: means over the whole run
+    s = MA.real_summary(0.1, 0.02, 50.0, r, None)
     assert s["grok_tau_real"] is None and close(s["cos_mean"], 0.6, 16) and close(s["cos_Z_mean"], 0.5, 16)
-    assert close(s["cos_disp"]["0.01"], 0.5, 16) and close(s["cos_disp_finite_lambda"]["0.01"], 2.2 / 3, 16)
+    assert close(s["disp"]["lambda0"]["cos"]["0.01"], 0.5, 16)
+    assert close(s["disp"]["finite_lambda"]["len_ratio"]["0.01"], 2.2 / 3, 16)
     assert close(s["w2_gap_mean"], 0.325, 16)
 
 
@@ -1586,7 +1601,7 @@ def test_fig8_real_training_records_the_right_windows():
     X, Y, Xt, Yt = X[:12], Y[:12], X[12:], Y[12:]
     lam, lr = 0.1, 0.01  # tau per step 2e-3: a measurement every 25 steps, windows of 5
     W0 = MA.optimal_readout(np.maximum(X @ E0, 0), Y, lam)
-    r = grok.real_training(E0, W0, {"X": X, "Y": Y, "Xt": Xt, "Yt": Yt}, lam, lr, 0.2)
+    r = MA.real_training(E0, W0, {"X": X, "Y": Y, "Xt": Xt, "Yt": Yt}, lam, lr, 0.2)
     Es, Ws = [E0], [W0]
     for _ in range(100):
         gE, gW = M.loss_grad((Es[-1], Ws[-1]), X, Y, lam)
@@ -1636,15 +1651,19 @@ def test_fig8_quick_numbers():
         top = 2 * np.linalg.eigvalsh(J @ J.T)[-1] + 2 * r["lambda"]
         # eps x cond x size: Lanczos converged, eigh of J J^T; cond = lambda_1 / (lambda_1 - lambda_2) <= 50
         assert abs(r["sharpness"] / top - 1) < tol(J.shape[0], 50), (r["sharpness"], top)
-    keys = {"lambda", "lr", "steps", "grok_tau_real", "grok_tau_sim", "cos_mean", "w2_gap_mean"}
+    keys = {"lambda", "lr", "steps", "grok_tau_real", "grok_tau_sim", "cos_mean", "w2_gap_mean",
+            "grok_tau_sim_finite_lambda", "disp"}
     assert [r["lambda"] for r in s["runs"]] == list(s["settings"]["lambdas"])
     for r in s["runs"]:
         assert keys <= set(r), f"missing {keys - set(r)}"
         assert abs(r["lr"] * r["sharpness"] - 1) < tol(2) and -1 <= r["cos_mean"] <= 1  # eps: lr = 1 / sharpness
         assert 0 < r["w2_gap_mean"] < 1 and r["steps"] > 100, r
-        assert set(r["cos_disp"]) == set(r["cos_disp_finite_lambda"]) == {"0.01", "0.05", "0.2"}
-        assert all(0 < r[f][D] < 1 for f in ("cos_disp", "cos_disp_finite_lambda") for D in r[f]), r
-        assert r["steps"] == int(np.ceil(s["settings"]["tau"] / grok.rescaled_time(r["lr"], r["lambda"], 1)))
+        for form in ("lambda0", "finite_lambda"):
+            y = r["disp"][form]
+            assert set(y) == set(MA.YARDSTICK) and all(set(y[q]) == {"0.01", "0.05", "0.2"} for q in y)
+            assert all(0 < y["cos"][D] < 1 and y["len_ratio"][D] > 0 for D in y["cos"]), r
+            assert all(abs(y["cos_random"][D]) < 0.1 for D in y["cos"]), "random: |cos| ~ 1 / sqrt(p d_h) = 0.03"
+        assert r["steps"] == int(np.ceil(s["settings"]["tau"] / MA.rescaled_time(r["lr"], r["lambda"], 1)))
     assert s["settings"]["n_train"] == round(0.7 * 91) and close(s["settings"]["init_std"], 13 ** -0.5, 2)
 
 
@@ -1655,7 +1674,7 @@ def test_exact_readout_step_is_2_lr_lambda_finite_lambda_eq20():
         W2 = MA.optimal_readout(np.maximum(X @ E, 0), Y, lam)
         lr = 1.0 / MF.sharpness((E, W2), X, lam)
         E1, W21 = MA.two_layer_step(E, W2, X, Y, lam, lr, "exact")
-        eq20 = grok.rescaled_time(lr, lam, 1) * MA.closed_form_update(E, X, Y, lam=lam)
+        eq20 = MA.rescaled_time(lr, lam, 1) * MA.closed_form_update(E, X, Y, lam=lam)
         # eps x cond^2 x size (solves with H H^T + lam I), the step E1 - E cancelling |E| / |E1 - E|
         bound = tol_gram(np.maximum(X @ E, 0), E.size)
         assert rel_err(E1 - E, eq20) < bound * np.linalg.norm(E) / np.linalg.norm(E1 - E), f"lambda = {lam}: rel err {rel_err(E1 - E, eq20):.1e}"
@@ -1707,16 +1726,18 @@ def test_real_training_exact_readout_is_the_finite_lambda_flow():
     lam = 1.0  # large enough that the two forms of Eq. 20 reach different accuracies
     W2 = MA.optimal_readout(np.maximum(d["X"] @ E, 0), d["Y"], lam)
     lr = 1.0 / MF.sharpness((E, W2), d["X"], lam)
-    dtau = grok.rescaled_time(lr, lam, 1)
-    r = grok.real_training(E, W2, d, lam, lr, 0.75, "exact", eta=dtau, z_checks=0, disp_every=0.25)
+    dtau = MA.rescaled_time(lr, lam, 1)
+    r = MA.real_training(E, W2, d, lam, lr, 0.75, "exact", eta=dtau, z_checks=0, disp_every=0.25)
     # eps x cond^2 x size: each step's readout solves with H H^T + lam I, over all the steps
     bound = tol_gram(np.maximum(d["X"] @ E, 0), r["steps"] * E.size)
     assert r["w2_gap"].max() < bound and r["steps"] == int(np.ceil(0.75 / dtau))
     assert np.allclose(r["tau_disp"], [0, 0.25, 0.5], atol=dtau)
-    for D, c in r["cos_disp_finite_lambda"].items():
+    fin, lam0 = r["disp"]["finite_lambda"], r["disp"]["lambda0"]
+    for D, c in fin["cos"].items():  # the same Euler steps, summed in another order: the bound above
         assert len(c) == 3 and np.all(np.abs(c - 1) < bound), f"window {D}: {c}"
-        assert np.all(r["cos_disp"][D] < 1 - 1e-6), "the lambda -> 0 form is a different flow"
-    taus, acc = MA.finite_lambda_accuracy(E, d, lam, dtau, 0.75, grok.FIG8_EVERY)
+        assert np.all(np.abs(fin["len_ratio"][D] - 1) < bound), f"window {D}: {fin['len_ratio'][D]}"
+        assert np.all(lam0["cos"][D] < 1 - 1e-6), "the lambda -> 0 form is a different flow"
+    taus, acc = MA.finite_lambda_accuracy(E, d, lam, dtau, 0.75, 0.05)
     n = min(len(taus), len(r["tau"]))
     assert n >= 10 and np.allclose(taus[:n], r["tau"][:n], rtol=0.1)  # same steps, nominal labels
     assert np.array_equal(acc[:n], r["test_acc"][:n]) and len(set(acc[:n])) > 1, acc
@@ -1727,27 +1748,54 @@ def test_real_training_stops_after_grokking_and_summary_means_stop_at_grokking()
     d = {"X": X, "Y": Y, "Xt": X, "Yt": Y}  # test = train: 95% almost at once
     W2 = MA.optimal_readout(np.maximum(X @ E, 0), Y, 0.1)
     lr = 1.0 / MF.sharpness((E, W2), X, 0.1)
-    r = grok.real_training(E, W2, d, 0.1, lr, 2.0, 3, z_checks=0, stop_after=0.3)
+    r = MA.real_training(E, W2, d, 0.1, lr, 2.0, 3, z_checks=0, stop_after=0.3)
     g = MA.grok_step(r["tau"], r["test_acc"])
     assert g < 0.5 and r["tau"][-1] >= g + 0.3 > r["tau"][-2], (g, r["tau"])
-    assert abs(grok.rescaled_time(lr, 0.1, r["steps"]) - r["tau"][-1]) < tol(r["steps"]) * r["tau"][-1]  # eps x steps
-    nan = np.nan
-    rec = {"tau": np.array([0, .05, .1, .15, .2]), "test_acc": np.array([0, .5, .96, .9, 1]),
-           "w2_gap": np.array([0, .1, .2, .3, .4]), "cos": np.array([nan, .1, .2, .3, .4]),
-           "train_loss": np.array([5, 1, 2, 3, 4.0]), "tau_Z": np.array([.05, .15]), "cos_Z": np.array([.5, .7]),
-           "tau_disp": np.array([0, .1, .2]), "steps": 40,
-           "cos_disp": {"0.01": np.array([.2, .4, .9])},
-           "cos_disp_finite_lambda": {"0.01": np.array([.6, .8, 0])}}
-    s = grok.fig8_summary(0.1, 0.5, 2.0, rec, 3.0)
-    assert s["grok_tau_real"] == .1 and s["grok_tau_sim"] == 3.0 and s["steps"] == 40
-    assert close(s["cos_disp"]["0.01"], .3, 16) and close(s["cos_disp_finite_lambda"]["0.01"], .7, 16)  # eps x size: means of <= 8 records and a literal
-    assert close(s["w2_gap_mean"], .15, 16) and close(s["cos_mean"], .15, 16) and s["cos_Z_mean"] == .5
-    assert s["train_loss_max_after_start"] == 4.0
-    rows = [{"lambda": .01, "grok_tau_real": 3.0, "steps": 9, "cos_disp": {"0.2": .9}},
-            {"lambda": .1, "grok_tau_real": None, "steps": 5, "cos_disp": {"0.2": .5}}]
-    ratio = grok.fig10_lambda_ratio(rows, 2.0)
-    assert ratio["tau_ratio"] == [1.5, None] and ratio["lambda"] == [.01, .1] and ratio["steps"] == [9, 5]
-    assert ratio["cos_disp"] == [{"0.2": .9}, {"0.2": .5}] and ratio["grok_tau_sim"] == 2.0
+    assert abs(MA.rescaled_time(lr, 0.1, r["steps"]) - r["tau"][-1]) < tol(r["steps"]) * r["tau"][-1]  # eps x steps
+    r = MA.real_training(E, W2, d, 0.1, lr, 0.5, 3, z_checks=0, disp_every=None)
+    assert r["tau_disp"].size == 0 and MA.real_summary(0.1, lr, 1.0, r, None)["disp"]["lambda0"]["cos"]["0.2"] is None
+
+
+def test_displacement_yardstick_scores_exact_realizations_and_baselines():
+    X, Y, _, _, E = modadd_problem()
+    E, rng = 0.4 * E, np.random.default_rng(3)
+    for lam in (0.0, 0.3):
+        S = MA.closed_form_flow(E, X, Y, 0.2, 1e-2, lam)
+        y = MA.displacement_yardstick(E, S, X, Y, 0.2, 1e-2, lam, rng)  # Eq. 20 itself: 1 and 1
+        bound = tol_gram(M.relu(X @ E), E.size)  # eps x cond^2 x size: the same Euler steps, recomputed
+        assert abs(y["cos"] - 1) < bound and abs(y["len_ratio"] - 1) < bound, y
+        sh = MA.displacement_yardstick(E, np.exp(-0.2) * E, X, Y, 0.2, 1e-2, lam, rng)  # the shrinkage flow
+        # eps x size: the same two sums over E
+        assert abs(sh["cos"] - sh["cos_shrink"]) < tol(E.size) and abs(sh["len_ratio"] - sh["len_ratio_shrink"]) < tol(E.size)
+        assert sh["cos_shrink"] == y["cos_shrink"] and abs(y["cos_shrink"]) < 1 - 1e-3, "not along Eq. 20"
+        # a random direction in N = E.size dimensions: cos ~ N(0, 1 / N); 5 sigma
+        assert abs(y["cos_random"]) < 5 / E.size ** 0.5 and y["cos_random"] != sh["cos_random"]
+
+
+def test_counterfactual_l1_pull_and_l2_weight():
+    X, Y, _, _, E = modadd_problem()
+    dE = MA.closed_form_update(E, X, Y)
+    assert np.array_equal(MA.counterfactual("l2", 1.0)(E, dE), dE), "weight 1 is Eq. 20"
+    assert rel_err(MA.counterfactual("l2", 2.0)(E, dE), dE - E) < tol(2)  # eps x 2: one product, one sum per entry
+    assert np.array_equal(MA.counterfactual("l1")(E, dE), MA.counterfactual("l1", 0.5)(E, dE))
+    assert rel_err(MA.counterfactual("l1", 0.2)(E, dE), dE + E - 0.2 * np.sign(E)) < tol(3)  # eps x 3: three sums per entry
+
+
+def test_fig11_continued_run_equals_one_longer_run():
+    X, Y, Xt, Yt, E = fig11_small()
+    D = MA.counterfactual("tilt-fixed", 0.4, np.random.default_rng(4), E.shape)
+    one = MA.simulate(E, X, Y, Xt, Yt, 0.02, 30, every=5, snapshots=1, direction=D)
+    part = MA.simulate(E, X, Y, Xt, Yt, 0.02, 20, every=5, snapshots=1, direction=D)
+    rest = MA.simulate(part["snaps"][-1], X, Y, Xt, Yt, 0.02, 10, every=5, snapshots=1, direction=D)
+    assert rel_err(rest["snaps"][-1], one["snaps"][-1]) < tol_gram(M.relu(X @ E), 30 * E.size)  # eps x cond^2 x size, 30 steps
+    assert np.array_equal(np.r_[part["test_acc"], rest["test_acc"][1:]], one["test_acc"])
+
+
+def test_fig10_ratio_stats_median_counts_not_grokked_as_infinitely_late():
+    st = grok.ratio_stats([[3.0, 4.0, 6.0], [2.0, None, 3.0], [None, None, 9.0]], [2.0, 2.0, None])
+    assert st["ratio"] == [[1.5, 2.0, None], [1.0, None, None], [None, None, None]]
+    assert st["ratio_median"] == [2.0, None, None] and st["ratio_min"] == [1.5, 1.0, None]
+    assert st["ratio_max"] == [2.0, 1.0, None]
 
 
 def test_fig10_quick_numbers():
@@ -1758,27 +1806,31 @@ def test_fig10_quick_numbers():
         s = grok.jsonable(grok.fig10(args)["fig10"])
         assert os.path.getsize(os.path.join(out, "fig10_timescales.png")) > 10000, "no figure"
     f8 = {"runs": [grok.jsonable(row) for row, _ in grok.TRAJECTORIES["fig8"]["runs"].values()]}
-    lam = next(iter(grok.FIG10_QUICK["readouts"]))
+    c = grok.FIG10_QUICK
     assert [r["readout"] for r in s["runs"]] == ["gd k=1", "gd k=3", "exact"]
-    keys = {"readout", "lambda", "lr", "steps", "grok_tau_real", "grok_tau_sim", "cos_disp",
-            "cos_disp_finite_lambda", "w2_gap_mean", "grok_tau_sim_finite_lambda", "separation"}
+    keys = {"readout", "lambda", "lr", "steps", "grok_tau_real", "grok_tau_sim", "disp", "w2_gap_mean",
+            "grok_tau_sim_finite_lambda", "separation"}
     plain, k3, exact = s["runs"]
     for r in s["runs"]:
-        assert keys <= set(r) and r["lambda"] == lam and set(r["cos_disp"]) == {"0.01", "0.05", "0.2"}, r
+        assert keys <= set(r) and r["lambda"] == c["lam"] and set(r["disp"]["lambda0"]["cos"]) == {"0.01", "0.05", "0.2"}
     assert k3["lr"] == plain["lr"] and abs(plain["lr"] * plain["sharpness"] - 1) < tol(2)  # eps: lr = 1 / sharpness
-    eta = grok.FIG10_QUICK["exact_eta"]  # the exact readout steps W1 by 2 lr lam >= eta (raised here)
-    assert exact["lr"] == max(plain["lr"], eta / (2 * lam)) > plain["lr"] and s["settings"]["exact_eta"] == eta
+    eta = c["exact_eta"]  # the exact readout steps W1 by 2 lr lam >= eta (raised here)
+    assert exact["lr"] == max(plain["lr"], eta / (2 * c["lam"])) > plain["lr"] and s["settings"]["exact_eta"] == eta
     assert {k: v for k, v in plain.items() if k in f8["runs"][-1]} == f8["runs"][-1], "k = 1 is not Fig. 8's run"
-    assert f8["runs"][-1]["lambda"] == lam and plain["separation"] == 1.0 and exact["separation"] is None
+    assert f8["runs"][-1]["lambda"] == c["lam"] and plain["separation"] == 1.0 and exact["separation"] is None
     assert 2.0 < k3["separation"] < 3.0, "two extra readout steps of about lr each"
     assert exact["w2_gap_mean"] < 1e-10 < k3["w2_gap_mean"] < plain["w2_gap_mean"] < 1
-    assert exact["cos_disp_finite_lambda"]["0.2"] > 0.998 and exact["cos_disp_finite_lambda"]["0.05"] > 0.99
+    fin = [r["disp"]["finite_lambda"] for r in s["runs"]]
+    assert fin[2]["cos"]["0.2"] > 0.998 and abs(fin[2]["len_ratio"]["0.2"] - 1) < 0.02, "Euler 2e-3 vs 1e-2"
     for D in ("0.05", "0.2"):  # each faster readout follows finite-lambda Eq. 20 more closely
-        assert plain["cos_disp_finite_lambda"][D] < k3["cos_disp_finite_lambda"][D] < \
-            exact["cos_disp_finite_lambda"][D], D
-    q = s["lambda_ratio"]
-    assert q["lambda"] == list(grok.FIG10_QUICK["series"]["lambdas"]) and len(q["cos_disp"]) == len(q["lambda"])
-    assert all(0 < c["0.2"] <= 1 for c in q["cos_disp"]) and q["steps"][0] > q["steps"][1] > 10
+        assert fin[0]["cos"][D] < fin[1]["cos"][D] < fin[2]["cos"][D], D
+    sw, q = c["sweep"], s["sweep"]
+    assert np.array(q["grok_tau_real"], dtype=object).shape == (len(sw["lambdas"]), len(sw["ks"]), sw["seeds"])
+    assert [st == grok.ratio_stats(real, fin) for st, real, fin in
+            zip(q["by_lambda"], q["grok_tau_real"], q["grok_tau_sim_finite_lambda"])] == [True] * len(sw["lambdas"])
+    d, E0 = grok.fig8_start(np.random.default_rng([0, 10, 0, 1]), sw)  # seed 1's finite-lambda time, rebuilt
+    want = MA.grok_step(*MA.finite_lambda_accuracy(E0, d, sw["lambdas"][0], sw["sim_lr"], sw["tau"], 0.05))
+    assert q["grok_tau_sim_finite_lambda"][0][1] == want
 
 
 # ---------------------------------------------------------------- command line, robustness
@@ -2043,10 +2095,11 @@ def test_index_html_shows_every_image_with_its_numbers():
     assert f"largest sharpness x lr {f9['sharpness_lr_max']:.2f} (limit 2)" in text, "Figure 9 caption"
     assert "tangent fraction " + grok.nums([f9["tangent_fraction_by_phase"]["gauss-newton"][ph]
                                             for ph in grok.FIG5_PHASES], ".2f", "-") in text, "Figure 9 caption"
-    assert all(f"{r['readout']} at lambda {r['lambda']:g}: {grok.nums([r['grok_tau_real'], r['grok_tau_sim_finite_lambda']], '.2f')}"
-               in text for r in f10["runs"]), "Figure 10 caption"
+    assert all(f"{r['readout']} {grok.nums([r['grok_tau_real']], '.2f', 'not by the end')} (" in text
+               for r in f10["runs"]), "Figure 10 caption"
     assert f"Spearman(final norm, final test accuracy) = {f11['norm_vs_acc_spearman']:.2f}" in text, "Figure 11"
-    assert f"eq20: {grok.nums([f11['counterfactual'][0]['grok_step']], 'd')}" in text, "Figure 11 caption"
+    eq20 = grok.nums([f11["counterfactual"][0]["grok_tau"]], ".2f", f"not by tau = {f11['tau']:g}")
+    assert f"for eq20: {eq20}" in text, "Figure 11 caption (tau)"
     wall = s["meta"]["wall_seconds"]
     for name in ("1", "6", "anim"):
         assert f"wall time {wall[name]:.1f} s" in text, name
@@ -2060,17 +2113,23 @@ def test_index_captions_of_figs_9_to_11_on_designed_summaries():
           "sharpness_lr_max": 0.999, "dist_median_by_phase": ph, "smooth_radius_median_by_phase": ph}
     text = grok.INDEX["fig9"][1](f9)
     assert "tangent fraction 0.10 / 0.20 / -" in text and "sharpness x lr 1.00 (limit 2)" in text, text
-    row = {"readout": "exact", "lambda": 0.03, "grok_tau_real": 2.25, "grok_tau_sim": 2.35,
-           "grok_tau_sim_finite_lambda": 2.2}
-    f10 = {"runs": [row], "lambda_ratio": {"lambda": [0.01, 0.1], "tau_ratio": [None, 2.5]}}
+    yard = {"cos": {"0.2": 0.5}, "len_ratio": {"0.2": 0.25}}
+    row = {"readout": "exact", "lambda": 0.1, "grok_tau_real": 2.25, "grok_tau_sim_finite_lambda": 2.2,
+           "disp": {"finite_lambda": yard}}
+    st = {"ratio_median": [2.0, None], "ratio_min": [1.5, None], "ratio_max": [2.5, None]}
+    f10 = {"runs": [row], "settings": {"lam": 0.1, "sweep": {"p": 15}},
+           "sweep": {"seeds": 3, "ks": [1, 3], "lambdas": [0.1], "by_lambda": [st]}}
     text = grok.INDEX["fig10"][1](f10)
-    assert "exact at lambda 0.03: 2.25 / 2.20" in text and "= > budget / 2.50 at lambda = 0.01 / 0.1" in text, text
-    f11 = {"p": 19, "lr": 0.01, "budget_steps": 2000, "fractions": [0.5, 0.9], "widths": [256],
-           "counterfactual": [{"dynamics": "eq20", "cos": None, "grok_step": 210},
-                              {"dynamics": "tilt-noise", "cos": 0.4, "grok_step": None}],
-           "grok_step_median": [[None, 106.0]], "norm_vs_acc_spearman": 0.98}
+    assert "exact 2.25 (0.50 / 0.25)" in text and "finite-lambda Eq. 20: 2.20;" in text, text
+    assert "lambda 0.1: k = 1 2.00 [1.50, 2.50], k = 3 - [-, -]." in text, text
+    f11 = {"p": 19, "lr": 0.01, "tau": 20.0, "fractions": [0.5, 0.9], "widths": [256],
+           "counterfactual": [{"dynamics": "eq20", "param": None, "grok_tau": 2.1},
+                              {"dynamics": "tilt-fixed", "param": 0.4, "grok_tau": None,
+                               "long": {"tau": 80.0, "grok_tau": 31.5}}],
+           "grok_tau_median": [[None, 1.06]], "norm_vs_acc_spearman": 0.98}
     text = grok.INDEX["fig11"][1](f11)
-    assert "eq20: 210; tilt-noise c = 0.4: never" in text and "d_h = 256: never / 106" in text, text
+    assert "eq20: 2.10; tilt-fixed 0.4: not by tau = 20 (longer: 31.50)" in text, text
+    assert "d_h = 256: not by tau = 20 / 1.06" in text and "steps" not in text, "times in tau, not steps"
     assert "Spearman(final norm, final test accuracy) = 0.98" in text, text
 
 
@@ -2446,6 +2505,293 @@ def test_docs_quote_the_committed_full_run_summary():
     rows = [(os.path.join(here, file), *rest) for file, *rest in DOC_NUMBERS]
     bad = doc_number_mismatches(rows, summary)
     assert not bad, "\n".join(bad)
+
+
+# Figs. 8 and 10 (rows generated from the docs' text with its summary keys, one per quoted number)
+DOC_NUMBERS_FIG8_10 = [
+    ("docs/results.md", 'scillation\n({} / ', 'fig8/runs/0/cos_mean', '.2f'),
+    ("docs/results.md", '0.39 / {} / ', 'fig8/runs/1/cos_mean', '.2f'),
+    ("docs/results.md", '0.30 / {} on averag', 'fig8/runs/2/cos_mean', '.2f'),
+    ("docs/results.md", '| 0.03 | {} | ', 'fig8/runs/0/steps', ','),
+    ("docs/results.md", '182,000 | {} | ', 'fig8/runs/0/grok_tau_real', '.2f'),
+    ("docs/results.md", '5.20 | {} | ', 'fig8/runs/0/grok_tau_sim', '.2f'),
+    ("docs/results.md", '2.35 | {} | ', 'fig8/runs/0/grok_tau_sim_finite_lambda', '.2f'),
+    ("docs/results.md", '2.25 | {} | ', 'fig8/runs/0/disp/finite_lambda/cos/0.2', '.2f'),
+    ("docs/results.md", '0.84 | {} | ', 'fig8/runs/0/disp/finite_lambda/len_ratio/0.2', '.2f'),
+    ("docs/results.md", '0.47 | {} / ', 'fig8/runs/0/disp/finite_lambda/cos_shrink/0.2', '.2f'),
+    ("docs/results.md", '0.18 / {} | ', 'fig8/runs/0/disp/finite_lambda/len_ratio_shrink/0.2', '.2f'),
+    ("docs/results.md", '1.90 | {} | ', 'fig8/runs/0/disp/finite_lambda/cos_random/0.2', '+.3f'),
+    ("docs/results.md", '+0.001 | {} | ', 'fig8/runs/0/disp/lambda0/cos/0.2', '.2f'),
+    ("docs/results.md", '0.82 | {} |', 'fig8/runs/0/w2_gap_mean', '.2f'),
+    ("docs/results.md", '| 0.1 | {} | ', 'fig8/runs/1/steps', ','),
+    ("docs/results.md", '38,448 | {} | ', 'fig8/runs/1/grok_tau_real', '.2f'),
+    ("docs/results.md", '4.35 | {} | ', 'fig8/runs/1/grok_tau_sim', '.2f'),
+    ("docs/results.md", '2.35 | {} | ', 'fig8/runs/1/grok_tau_sim_finite_lambda', '.2f'),
+    ("docs/results.md", '2.05 | {} | ', 'fig8/runs/1/disp/finite_lambda/cos/0.2', '.2f'),
+    ("docs/results.md", '0.88 | {} | ', 'fig8/runs/1/disp/finite_lambda/len_ratio/0.2', '.2f'),
+    ("docs/results.md", '0.53 | {} / ', 'fig8/runs/1/disp/finite_lambda/cos_shrink/0.2', '.2f'),
+    ("docs/results.md", '0.24 / {} | ', 'fig8/runs/1/disp/finite_lambda/len_ratio_shrink/0.2', '.2f'),
+    ("docs/results.md", '1.86 | {} | ', 'fig8/runs/1/disp/finite_lambda/cos_random/0.2', '+.3f'),
+    ("docs/results.md", '-0.003 | {} | ', 'fig8/runs/1/disp/lambda0/cos/0.2', '.2f'),
+    ("docs/results.md", '0.76 | {} |', 'fig8/runs/1/w2_gap_mean', '.2f'),
+    ("docs/results.md", '| 0.3 | {} | ', 'fig8/runs/2/steps', ','),
+    ("docs/results.md", '10,176 | {} | ', 'fig8/runs/2/grok_tau_real', '.2f'),
+    ("docs/results.md", '3.73 | {} | ', 'fig8/runs/2/grok_tau_sim', '.2f'),
+    ("docs/results.md", '2.35 | {} | ', 'fig8/runs/2/grok_tau_sim_finite_lambda', '.2f'),
+    ("docs/results.md", '2.00 | {} | ', 'fig8/runs/2/disp/finite_lambda/cos/0.2', '.2f'),
+    ("docs/results.md", '0.93 | {} | ', 'fig8/runs/2/disp/finite_lambda/len_ratio/0.2', '.2f'),
+    ("docs/results.md", '0.62 | {} / ', 'fig8/runs/2/disp/finite_lambda/cos_shrink/0.2', '.2f'),
+    ("docs/results.md", '0.31 / {} | ', 'fig8/runs/2/disp/finite_lambda/len_ratio_shrink/0.2', '.2f'),
+    ("docs/results.md", '1.89 | {} | ', 'fig8/runs/2/disp/finite_lambda/cos_random/0.2', '+.3f'),
+    ("docs/results.md", '+0.010 | {} | ', 'fig8/runs/2/disp/lambda0/cos/0.2', '.2f'),
+    ("docs/results.md", '0.55 | {} |', 'fig8/runs/2/w2_gap_mean', '.2f'),
+    ("docs/results.md", 'cement has cosine {}-', 'fig8/runs/0/disp/finite_lambda/cos/0.2', '.2f'),
+    ("docs/results.md", '0.84-{} with fini', 'fig8/runs/2/disp/finite_lambda/cos/0.2', '.2f'),
+    ("docs/results.md", 'elines (shrinkage {}-', 'fig8/runs/0/disp/finite_lambda/cos_shrink/0.2', '.2f'),
+    ("docs/results.md", '0.18-{} on averag', 'fig8/runs/2/disp/finite_lambda/cos_shrink/0.2', '.2f'),
+    ("docs/results.md", ' direction\n  {} to ', 'fig8/runs/1/disp/finite_lambda/cos_random/0.2', '+.3f'),
+    ("docs/results.md", '-0.003 to {}), though ', 'fig8/runs/2/disp/finite_lambda/cos_random/0.2', '+.3f'),
+    ("docs/results.md", 'dow W1 moves only {}-', 'fig8/runs/0/disp/finite_lambda/len_ratio/0.2', '.2f'),
+    ("docs/results.md", '0.47-{} as far as', 'fig8/runs/2/disp/finite_lambda/len_ratio/0.2', '.2f'),
+    ("docs/results.md", 't accuracy at τ = {} /', 'fig8/runs/0/grok_tau_real', '.2f'),
+    ("docs/results.md", 'τ = 5.20 /\n  {} / ', 'fig8/runs/1/grok_tau_real', '.2f'),
+    ("docs/results.md", '4.35 / {}, against ', 'fig8/runs/2/grok_tau_real', '.2f'),
+    ("docs/results.md", ', against {} / ', 'fig8/runs/0/grok_tau_sim_finite_lambda', '.2f'),
+    ("docs/results.md", '2.25 / {} / ', 'fig8/runs/1/grok_tau_sim_finite_lambda', '.2f'),
+    ("docs/results.md", '2.05 / {} for finit', 'fig8/runs/2/grok_tau_sim_finite_lambda', '.2f'),
+    ("docs/results.md", 'eed. Its W2 stays {}-', 'fig8/runs/0/w2_gap_mean', '.2f'),
+    ("docs/results.md", '0.18-{} (mean)', 'fig8/runs/2/w2_gap_mean', '.2f'),
+    ("docs/results.md", ' λ shrinks\n  ({} → ', 'fig8/runs/2/grok_tau_real', '.2f'),
+    ("docs/results.md", '3.73 → {} → ', 'fig8/runs/1/grok_tau_real', '.2f'),
+    ("docs/results.md", '4.35 → {} from λ = ', 'fig8/runs/0/grok_tau_real', '.2f'),
+    ("docs/results.md", "0's barely moves ({} → ", 'fig8/runs/2/grok_tau_sim_finite_lambda', '.2f'),
+    ("docs/results.md", '2.00 → {} →', 'fig8/runs/1/grok_tau_sim_finite_lambda', '.2f'),
+    ("docs/results.md", '0 → 2.05 →\n  {}). Against', 'fig8/runs/0/grok_tau_sim_finite_lambda', '.2f'),
+    ("docs/results.md", 'ise as λ shrinks ({} → ', 'fig8/runs/2/disp/lambda0/cos/0.2', '.2f'),
+    ("docs/results.md", '0.55 → {} →', 'fig8/runs/1/disp/lambda0/cos/0.2', '.2f'),
+    ("docs/results.md", '5 → 0.76 →\n  {}), because', 'fig8/runs/0/disp/lambda0/cos/0.2', '.2f'),
+    ("docs/results.md", '-λ form it falls ({} → ', 'fig8/runs/2/disp/finite_lambda/cos/0.2', '.2f'),
+    ("docs/results.md", '0.93 → {} → ', 'fig8/runs/1/disp/finite_lambda/cos/0.2', '.2f'),
+    ("docs/results.md", '0.88 → {}).', 'fig8/runs/0/disp/finite_lambda/cos/0.2', '.2f'),
+    ("docs/results.md", 'aining loss up to {}, against ', 'fig8/runs/2/train_loss_max_after_start', '.1f'),
+    ("docs/results.md", '  at most {} at λ = 0.', 'fig8/runs/0/train_loss_max_after_start', '.2f'),
+    ("docs/results.md", 'eaches 95% at τ = {}, where fi', 'fig10/runs/2/grok_tau_real', '.2f'),
+    ("docs/results.md", 'at η = 1e-3 does ({}), with di', 'fig10/runs/2/grok_tau_sim_finite_lambda', '.2f'),
+    ("docs/results.md", '  cosine {} and lengt', 'fig10/runs/2/disp/finite_lambda/cos/0.2', '.3f'),
+    ("docs/results.md", ' and length ratio {}, only che', 'fig10/runs/2/disp/finite_lambda/len_ratio/0.2', '.3f'),
+    ("docs/results.md", ' reach 95% at τ = {} and ', 'fig10/runs/0/grok_tau_real', '.2f'),
+    ("docs/results.md", '4.35 and {}', 'fig10/runs/1/grok_tau_real', '.2f'),
+    ("docs/results.md", '(separation 1 and {}); the dis', 'fig10/runs/1/separation', '.1f'),
+    ("docs/results.md", 'Eq. 20 rises from {} to', 'fig10/runs/0/disp/finite_lambda/cos/0.2', '.2f'),
+    ("docs/results.md", 'om 0.88 to\n  {} and the l', 'fig10/runs/1/disp/finite_lambda/cos/0.2', '.2f'),
+    ("docs/results.md", 'length ratio from {} to ', 'fig10/runs/0/disp/finite_lambda/len_ratio/0.2', '.2f'),
+    ("docs/results.md", '0.53 to {}: a faster', 'fig10/runs/1/disp/finite_lambda/len_ratio/0.2', '.2f'),
+    ("docs/results.md", '2*(W1) falls from {} to', 'fig10/runs/0/w2_gap_mean', '.3f'),
+    ("docs/results.md", 'm 0.195 to\n  {}.', 'fig10/runs/1/w2_gap_mean', '.3f'),
+    ("docs/results.md", '| 0.1 | {} [', 'fig10/sweep/by_lambda/0/ratio_median/0', '.2f'),
+    ("docs/results.md", '2.15 [{}, ', 'fig10/sweep/by_lambda/0/ratio_min/0', '.2f'),
+    ("docs/results.md", '1.84, {}] | ', 'fig10/sweep/by_lambda/0/ratio_max/0', '.2f'),
+    ("docs/results.md", '2.74] | {} [', 'fig10/sweep/by_lambda/0/ratio_median/1', '.2f'),
+    ("docs/results.md", '1.28 [{}, ', 'fig10/sweep/by_lambda/0/ratio_min/1', '.2f'),
+    ("docs/results.md", '1.21, {}] | ', 'fig10/sweep/by_lambda/0/ratio_max/1', '.2f'),
+    ("docs/results.md", '1.44] | {} [', 'fig10/sweep/by_lambda/0/ratio_median/2', '.2f'),
+    ("docs/results.md", '1.09 [{}, ', 'fig10/sweep/by_lambda/0/ratio_min/2', '.2f'),
+    ("docs/results.md", '1.03, {}] | ', 'fig10/sweep/by_lambda/0/ratio_max/2', '.2f'),
+    ("docs/results.md", '1.11] | {} [', 'fig10/sweep/by_lambda/0/ratio_median/3', '.2f'),
+    ("docs/results.md", '1.03 [{}, ', 'fig10/sweep/by_lambda/0/ratio_min/3', '.2f'),
+    ("docs/results.md", '1.03, {}] | ', 'fig10/sweep/by_lambda/0/ratio_max/3', '.2f'),
+    ("docs/results.md", '1.11] | {} / ', 'fig10/sweep/grok_tau_sim_finite_lambda/0/0', '.2f'),
+    ("docs/results.md", '1.60 / {} / ', 'fig10/sweep/grok_tau_sim_finite_lambda/0/1', '.2f'),
+    ("docs/results.md", '1.90 / {} |', 'fig10/sweep/grok_tau_sim_finite_lambda/0/2', '.2f'),
+    ("docs/results.md", '| 0.3 | {} [', 'fig10/sweep/by_lambda/1/ratio_median/0', '.2f'),
+    ("docs/results.md", '1.88 [{}, ', 'fig10/sweep/by_lambda/1/ratio_min/0', '.2f'),
+    ("docs/results.md", '1.79, {}] | ', 'fig10/sweep/by_lambda/1/ratio_max/0', '.2f'),
+    ("docs/results.md", '1.95] | {} [', 'fig10/sweep/by_lambda/1/ratio_median/1', '.2f'),
+    ("docs/results.md", '1.23 [{}, ', 'fig10/sweep/by_lambda/1/ratio_min/1', '.2f'),
+    ("docs/results.md", '1.19, {}] | ', 'fig10/sweep/by_lambda/1/ratio_max/1', '.2f'),
+    ("docs/results.md", '1.30] | {} [', 'fig10/sweep/by_lambda/1/ratio_median/2', '.2f'),
+    ("docs/results.md", '1.07 [{}, ', 'fig10/sweep/by_lambda/1/ratio_min/2', '.2f'),
+    ("docs/results.md", '1.07, {}] | ', 'fig10/sweep/by_lambda/1/ratio_max/2', '.2f'),
+    ("docs/results.md", '1.07] | {} [', 'fig10/sweep/by_lambda/1/ratio_median/3', '.2f'),
+    ("docs/results.md", '1.01 [{}, ', 'fig10/sweep/by_lambda/1/ratio_min/3', '.2f'),
+    ("docs/results.md", '1.01, {}] | ', 'fig10/sweep/by_lambda/1/ratio_max/3', '.2f'),
+    ("docs/results.md", '1.04] | {} / ', 'fig10/sweep/grok_tau_sim_finite_lambda/1/0', '.2f'),
+    ("docs/results.md", '1.60 / {} / ', 'fig10/sweep/grok_tau_sim_finite_lambda/1/1', '.2f'),
+    ("docs/results.md", '1.60 / {} |', 'fig10/sweep/grok_tau_sim_finite_lambda/1/2', '.2f'),
+    ("docs/results.md", '** plain GD groks {}-', 'fig10/sweep/by_lambda/0/ratio_min/0', '.2f'),
+    ("docs/results.md", '1.84-{} (λ = 0.1)', 'fig10/sweep/by_lambda/0/ratio_max/0', '.2f'),
+    ("docs/results.md", ' (λ = 0.1) and {}-', 'fig10/sweep/by_lambda/1/ratio_min/0', '.2f'),
+    ("docs/results.md", '1.79-{} (λ = 0.3)', 'fig10/sweep/by_lambda/1/ratio_max/0', '.2f'),
+    ("docs/results.md", 'ame start; k = 3: {}-', 'fig10/sweep/by_lambda/0/ratio_min/1', '.2f'),
+    ("docs/results.md", '1.21-{} and ', 'fig10/sweep/by_lambda/0/ratio_max/1', '.2f'),
+    ("docs/results.md", '1.44 and {}-', 'fig10/sweep/by_lambda/1/ratio_min/1', '.2f'),
+    ("docs/results.md", '1.19-{}; k = 10:', 'fig10/sweep/by_lambda/1/ratio_max/1', '.2f'),
+    ("docs/results.md", '0; k = 10:\n  {}-', 'fig10/sweep/by_lambda/0/ratio_min/2', '.2f'),
+    ("docs/results.md", '1.03-{} and ', 'fig10/sweep/by_lambda/0/ratio_max/2', '.2f'),
+    ("docs/results.md", '1.11 and {}-', 'fig10/sweep/by_lambda/1/ratio_min/2', '.2f'),
+    ("docs/results.md", '1.07-{}; k = 30: ', 'fig10/sweep/by_lambda/1/ratio_max/2', '.2f'),
+    ("docs/results.md", '; k = 30: {}-', 'fig10/sweep/by_lambda/0/ratio_min/3', '.2f'),
+    ("docs/results.md", '1.03-{} and ', 'fig10/sweep/by_lambda/0/ratio_max/3', '.2f'),
+    ("docs/results.md", '1.11 and {}-', 'fig10/sweep/by_lambda/1/ratio_min/3', '.2f'),
+    ("docs/results.md", '1.01-{}. Times ar', 'fig10/sweep/by_lambda/1/ratio_max/3', '.2f'),
+]
+DOC_NUMBERS += DOC_NUMBERS_FIG8_10
+# Fig. 11
+DOC_NUMBERS_FIG11 = [
+    ("docs/results.md", 'ij|, about\n{} = rms(E0)', 'fig11/counterfactual/10/param', '.3f'),
+    ("docs/results.md", '| Eq. 20 | {} | ', 'fig11/counterfactual/0/grok_tau', '.2f'),
+    ("docs/results.md", '2.10 | {} | ', 'fig11/counterfactual/0/cos_disp', '.2f'),
+    ("docs/results.md", '1.00 | {} → ', 'fig11/counterfactual/0/norm_init', '.1f'),
+    ("docs/results.md", '13.8 → {} → ', 'fig11/counterfactual/0/norm_min', '.1f'),
+    ("docs/results.md", '8.0 → {} | ', 'fig11/counterfactual/0/final_norm', '.1f'),
+    ("docs/results.md", '8.0 | {} | ', 'fig11/counterfactual/0/final_test_acc', '.2f'),
+    ("docs/results.md", '1.00 | {} | – |', 'fig11/counterfactual/0/within_vs_across_final', '.2f'),
+    ("docs/results.md", ' noise, c = 0.7 | {} | ', 'fig11/counterfactual/1/grok_tau', '.2f'),
+    ("docs/results.md", '3.20 | {} | ', 'fig11/counterfactual/1/cos_disp', '.2f'),
+    ("docs/results.md", '0.53 | {} → ', 'fig11/counterfactual/1/norm_init', '.1f'),
+    ("docs/results.md", '13.8 → {} → ', 'fig11/counterfactual/1/norm_min', '.1f'),
+    ("docs/results.md", '8.0 → {} | ', 'fig11/counterfactual/1/final_norm', '.1f'),
+    ("docs/results.md", '8.0 | {} | ', 'fig11/counterfactual/1/final_test_acc', '.2f'),
+    ("docs/results.md", '1.00 | {} | – |', 'fig11/counterfactual/1/within_vs_across_final', '.2f'),
+    ("docs/results.md", ' noise, c = 0.4 | {} | ', 'fig11/counterfactual/2/grok_tau', '.2f'),
+    ("docs/results.md", '5.82 | {} | ', 'fig11/counterfactual/2/cos_disp', '.2f'),
+    ("docs/results.md", '0.44 | {} → ', 'fig11/counterfactual/2/norm_init', '.1f'),
+    ("docs/results.md", '13.8 → {} → ', 'fig11/counterfactual/2/norm_min', '.1f'),
+    ("docs/results.md", '8.1 → {} | ', 'fig11/counterfactual/2/final_norm', '.1f'),
+    ("docs/results.md", '8.1 | {} | ', 'fig11/counterfactual/2/final_test_acc', '.2f'),
+    ("docs/results.md", '1.00 | {} | – |', 'fig11/counterfactual/2/within_vs_across_final', '.2f'),
+    ("docs/results.md", ' noise, c = 0.2 | {} | ', 'fig11/counterfactual/3/grok_tau', '.2f'),
+    ("docs/results.md", '12.08 | {} | ', 'fig11/counterfactual/3/cos_disp', '.2f'),
+    ("docs/results.md", '0.32 | {} → ', 'fig11/counterfactual/3/norm_init', '.1f'),
+    ("docs/results.md", '13.8 → {} → ', 'fig11/counterfactual/3/norm_min', '.1f'),
+    ("docs/results.md", '8.3 → {} | ', 'fig11/counterfactual/3/final_norm', '.1f'),
+    ("docs/results.md", '8.3 | {} | ', 'fig11/counterfactual/3/final_test_acc', '.2f'),
+    ("docs/results.md", '0.98 | {} | – |', 'fig11/counterfactual/3/within_vs_across_final', '.2f'),
+    ("docs/results.md", '| not by τ = 20 | {} | ', 'fig11/counterfactual/4/cos_disp', '.2f'),
+    ("docs/results.md", '-0.00 | {} → ', 'fig11/counterfactual/4/norm_init', '.1f'),
+    ("docs/results.md", '13.8 → {} → ', 'fig11/counterfactual/4/norm_min', '.1f'),
+    ("docs/results.md", '13.8 → {} | ', 'fig11/counterfactual/4/final_norm', '.1f'),
+    ("docs/results.md", '29.9 | {} | ', 'fig11/counterfactual/4/final_test_acc', '.2f'),
+    ("docs/results.md", '0.02 | {} | not run', 'fig11/counterfactual/4/within_vs_across_final', '.2f'),
+    ("docs/results.md", 'd bias, c = 0.7 | {} | ', 'fig11/counterfactual/5/grok_tau', '.2f'),
+    ("docs/results.md", '3.26 | {} | ', 'fig11/counterfactual/5/cos_disp', '.2f'),
+    ("docs/results.md", '0.24 | {} → ', 'fig11/counterfactual/5/norm_init', '.1f'),
+    ("docs/results.md", '13.8 → {} → ', 'fig11/counterfactual/5/norm_min', '.1f'),
+    ("docs/results.md", '9.1 → {} | ', 'fig11/counterfactual/5/final_norm', '.1f'),
+    ("docs/results.md", '9.1 | {} | ', 'fig11/counterfactual/5/final_test_acc', '.2f'),
+    ("docs/results.md", '0.98 | {} | – |', 'fig11/counterfactual/5/within_vs_across_final', '.2f'),
+    ("docs/results.md", '| not by τ = 20 | {} | ', 'fig11/counterfactual/6/cos_disp', '.2f'),
+    ("docs/results.md", '0.16 | {} → ', 'fig11/counterfactual/6/norm_init', '.1f'),
+    ("docs/results.md", '13.8 → {} → ', 'fig11/counterfactual/6/norm_min', '.1f'),
+    ("docs/results.md", '10.9 → {} | ', 'fig11/counterfactual/6/final_norm', '.1f'),
+    ("docs/results.md", '10.9 | {} | ', 'fig11/counterfactual/6/final_test_acc', '.2f'),
+    ("docs/results.md", '0.93 | {} | not by ', 'fig11/counterfactual/6/within_vs_across_final', '.2f'),
+    ("docs/results.md", 'ot by τ = 80: acc {}, ‖E‖ ', 'fig11/counterfactual/6/long/final_test_acc', '.2f'),
+    ("docs/results.md", '0.91, ‖E‖ {} |', 'fig11/counterfactual/6/long/final_norm', '.1f'),
+    ("docs/results.md", '| not by τ = 20 | {} | ', 'fig11/counterfactual/7/cos_disp', '.2f'),
+    ("docs/results.md", '0.11 | {} → ', 'fig11/counterfactual/7/norm_init', '.1f'),
+    ("docs/results.md", '13.8 → {} → ', 'fig11/counterfactual/7/norm_min', '.1f'),
+    ("docs/results.md", '13.8 → {} | ', 'fig11/counterfactual/7/final_norm', '.1f'),
+    ("docs/results.md", '14.4 | {} | ', 'fig11/counterfactual/7/final_test_acc', '.2f'),
+    ("docs/results.md", '0.21 | {} | not by ', 'fig11/counterfactual/7/within_vs_across_final', '.2f'),
+    ("docs/results.md", 'ot by τ = 80: acc {}, ‖E‖ ', 'fig11/counterfactual/7/long/final_test_acc', '.2f'),
+    ("docs/results.md", '0.33, ‖E‖ {} |', 'fig11/counterfactual/7/long/final_norm', '.1f'),
+    ("docs/results.md", '| not by τ = 20 | {} | ', 'fig11/counterfactual/8/cos_disp', '.2f'),
+    ("docs/results.md", '-0.13 | {} → ', 'fig11/counterfactual/8/norm_init', '.1f'),
+    ("docs/results.md", '13.8 → {} → ', 'fig11/counterfactual/8/norm_min', '.1f'),
+    ("docs/results.md", '13.8 → {} | ', 'fig11/counterfactual/8/final_norm', '.1f'),
+    ("docs/results.md", '42.9 | {} | ', 'fig11/counterfactual/8/final_test_acc', '.2f'),
+    ("docs/results.md", '0.04 | {} | not run', 'fig11/counterfactual/8/within_vs_across_final', '.2f'),
+    ("docs/results.md", 'll 0.5 sign(E)) | {} | ', 'fig11/counterfactual/9/grok_tau', '.2f'),
+    ("docs/results.md", '1.02 | {} | ', 'fig11/counterfactual/9/cos_disp', '.2f'),
+    ("docs/results.md", '0.52 | {} → ', 'fig11/counterfactual/9/norm_init', '.1f'),
+    ("docs/results.md", '13.8 → {} → ', 'fig11/counterfactual/9/norm_min', '.1f'),
+    ("docs/results.md", '7.5 → {} | ', 'fig11/counterfactual/9/final_norm', '.1f'),
+    ("docs/results.md", '8.2 | {} | ', 'fig11/counterfactual/9/final_test_acc', '.2f'),
+    ("docs/results.md", '1.00 | {} | – |', 'fig11/counterfactual/9/within_vs_across_final', '.2f'),
+    ("docs/results.md", 'ed strength (pull {} sign(E)) ', 'fig11/counterfactual/10/param', '.3f'),
+    ("docs/results.md", ' sign(E)) | {} | ', 'fig11/counterfactual/10/grok_tau', '.2f'),
+    ("docs/results.md", '2.14 | {} | ', 'fig11/counterfactual/10/cos_disp', '.2f'),
+    ("docs/results.md", '0.63 | {} → ', 'fig11/counterfactual/10/norm_init', '.1f'),
+    ("docs/results.md", '13.8 → {} → ', 'fig11/counterfactual/10/norm_min', '.1f'),
+    ("docs/results.md", '9.1 → {} | ', 'fig11/counterfactual/10/final_norm', '.1f'),
+    ("docs/results.md", '9.9 | {} | ', 'fig11/counterfactual/10/final_test_acc', '.2f'),
+    ("docs/results.md", '1.00 | {} | – |', 'fig11/counterfactual/10/within_vs_across_final', '.2f'),
+    ("docs/results.md", 'oubled (2λ‖E‖²) | {} | ', 'fig11/counterfactual/11/grok_tau', '.2f'),
+    ("docs/results.md", '1.12 | {} | ', 'fig11/counterfactual/11/cos_disp', '.2f'),
+    ("docs/results.md", '0.43 | {} → ', 'fig11/counterfactual/11/norm_init', '.1f'),
+    ("docs/results.md", '13.8 → {} → ', 'fig11/counterfactual/11/norm_min', '.1f'),
+    ("docs/results.md", '6.8 → {} | ', 'fig11/counterfactual/11/final_norm', '.1f'),
+    ("docs/results.md", '6.8 | {} | ', 'fig11/counterfactual/11/final_test_acc', '.2f'),
+    ("docs/results.md", '1.00 | {} | – |', 'fig11/counterfactual/11/within_vs_across_final', '.2f'),
+    ("docs/results.md", '| not by τ = 20 | {} | ', 'fig11/counterfactual/12/cos_disp', '.2f'),
+    ("docs/results.md", '-0.73 | {} → ', 'fig11/counterfactual/12/norm_init', '.1f'),
+    ("docs/results.md", '13.8 → {} → ', 'fig11/counterfactual/12/norm_min', '.1f'),
+    ("docs/results.md", '13.8 → {} | ', 'fig11/counterfactual/12/final_norm', '.1f'),
+    ("docs/results.md", '29.0 | {} | ', 'fig11/counterfactual/12/final_test_acc', '.2f'),
+    ("docs/results.md", '0.26 | {} | not by ', 'fig11/counterfactual/12/within_vs_across_final', '.2f'),
+    ("docs/results.md", 'ot by τ = 80: acc {} (still ri', 'fig11/counterfactual/12/long/final_test_acc', '.2f'),
+    ("docs/results.md", 'till rising), ‖E‖ {} |', 'fig11/counterfactual/12/long/final_norm', '.1f'),
+    ("docs/results.md", '| not by τ = 20 | {} | ', 'fig11/counterfactual/13/cos_disp', '.2f'),
+    ("docs/results.md", '-0.11 | {} → ', 'fig11/counterfactual/13/norm_init', '.1f'),
+    ("docs/results.md", '13.8 → {} → ', 'fig11/counterfactual/13/norm_min', '.1f'),
+    ("docs/results.md", '0.0 → {} | ', 'fig11/counterfactual/13/final_norm', '.1f'),
+    ("docs/results.md", '0.0 | {} | ', 'fig11/counterfactual/13/final_test_acc', '.2f'),
+    ("docs/results.md", '0.02 | {} | not run', 'fig11/counterfactual/13/within_vs_across_final', '.2f'),
+    ("docs/results.md", '  It does (τ = {} / ', 'fig11/counterfactual/1/grok_tau', '.2f'),
+    ("docs/results.md", '3.20 / {} / ', 'fig11/counterfactual/2/grok_tau', '.2f'),
+    ("docs/results.md", '5.82 / {} at c = 0.', 'fig11/counterfactual/3/grok_tau', '.2f'),
+    ("docs/results.md", '  still groks ({}); c = 0.4', 'fig11/counterfactual/5/grok_tau', '.2f'),
+    ("docs/results.md", 'c = 0.4 stalls at {} test accu', 'fig11/counterfactual/6/final_test_acc', '.2f'),
+    ("docs/results.md", ' τ = 20 and is at {} at τ = 80', 'fig11/counterfactual/6/long/final_test_acc', '.2f'),
+    ("docs/results.md", 'ot grow: ‖E‖ goes {} → ', 'fig11/counterfactual/6/norm_init', '.1f'),
+    ("docs/results.md", '13.8 → {} by τ = 20', 'fig11/counterfactual/6/final_norm', '.1f'),
+    ("docs/results.md", 'τ = 20 and stays ({} at τ = 80', 'fig11/counterfactual/6/long/final_norm', '.1f'),
+    ("docs/results.md", "  Eq. 20's {}. c = 0.2 ", 'fig11/counterfactual/0/final_norm', '.1f'),
+    ("docs/results.md", 'c = 0.2 sits near {} with test', 'fig11/counterfactual/7/final_norm', '.1f'),
+    ("docs/results.md", 'ith test accuracy {} → ', 'fig11/counterfactual/7/final_test_acc', '.2f'),
+    ("docs/results.md", '0.21 → {} (τ = 20 →', 'fig11/counterfactual/7/long/final_test_acc', '.2f'),
+    ("docs/results.md", 'ross kinds\n  ({} groks wit', 'fig11/counterfactual/3/cos_disp', '.2f'),
+    ("docs/results.md", 'groks with noise, {} does not ', 'fig11/counterfactual/6/cos_disp', '.2f'),
+    ("docs/results.md", 'alized by τ = 80 ({} test accu', 'fig11/counterfactual/12/long/final_test_acc', '.2f'),
+    ("docs/results.md", '  rising, ‖E‖ {} → ', 'fig11/counterfactual/12/norm_init', '.1f'),
+    ("docs/results.md", '13.8 → {} → ', 'fig11/counterfactual/12/final_norm', '.1f'),
+    ("docs/results.md", '29.0 → {}). The −E ', 'fig11/counterfactual/12/long/final_norm', '.1f'),
+    ("docs/results.md", 'ys at its initial {} while ‖E‖', 'fig11/counterfactual/13/final_test_acc', '.2f'),
+    ("docs/results.md", 'me λ groks at τ = {},', 'fig11/counterfactual/9/grok_tau', '.2f'),
+    ("docs/results.md", " fast as Eq. 20's {}, but it p", 'fig11/counterfactual/0/grok_tau', '.2f'),
+    ("docs/results.md", '  it groks at {}, with Eq.', 'fig11/counterfactual/10/grok_tau', '.2f'),
+    ("docs/results.md", 'n L2 weight gives {}. The spee', 'fig11/counterfactual/11/grok_tau', '.2f'),
+    ("docs/results.md", 'er circles\n  ({} against ', 'fig11/counterfactual/10/within_vs_across_final', '.2f'),
+    ("docs/results.md", ' against {}): what ma', 'fig11/counterfactual/0/within_vs_across_final', '.2f'),
+    ("docs/results.md", 'by τ = 20 (3/3) | {} (1/3 not ', 'fig11/grok_tau_median/0/3', '.2f'),
+    ("docs/results.md", ' not by τ = 20) | {} | ', 'fig11/grok_tau_median/0/4', '.2f'),
+    ("docs/results.md", '2.06 | {} | ', 'fig11/grok_tau_median/0/5', '.2f'),
+    ("docs/results.md", '1.30 | {} |', 'fig11/grok_tau_median/0/6', '.2f'),
+    ("docs/results.md", 'by τ = 20 (3/3) | {} | ', 'fig11/grok_tau_median/1/3', '.2f'),
+    ("docs/results.md", '5.16 | {} | ', 'fig11/grok_tau_median/1/4', '.2f'),
+    ("docs/results.md", '2.22 | {} | ', 'fig11/grok_tau_median/1/5', '.2f'),
+    ("docs/results.md", '1.46 | {} |', 'fig11/grok_tau_median/1/6', '.2f'),
+    ("docs/results.md", ' roughly doubles ({} → ', 'fig11/grok_tau_median/0/6', '.2f'),
+    ("docs/results.md", '1.06 → {} at d_h = ', 'fig11/grok_tau_median/0/4', '.2f'),
+    ("docs/results.md", '  grows further ({}, ', 'fig11/grok_tau_median/0/3', '.2f'),
+    ("docs/results.md", '7.84, {}), and at ', 'fig11/grok_tau_median/1/3', '.2f'),
+    ("docs/results.md", '  runs sit at {}-', 'fig11/never_test_acc_range/2/0', '.2f'),
+    ("docs/results.md", '0.45-{} test accu', 'fig11/never_test_acc_range/2/1', '.2f'),
+    ("docs/results.md", 'nd 30% at chance ({}-', 'fig11/never_test_acc_range/0/0', '.2f'),
+    ("docs/results.md", '0.00-{}). The run', 'fig11/never_test_acc_range/1/1', '.2f'),
+    ("docs/results.md", ' there stopped at {}, just sho', 'fig11/never_test_acc_range/3/0', '.3f'),
+    ("docs/results.md", '  slower: {} / ', 'fig11/grok_tau_median/1/4', '.2f'),
+    ("docs/results.md", '2.22 / {} / ', 'fig11/grok_tau_median/1/5', '.2f'),
+    ("docs/results.md", '1.46 / {} against ', 'fig11/grok_tau_median/1/6', '.2f'),
+    ("docs/results.md", ' against {} / ', 'fig11/grok_tau_median/0/4', '.2f'),
+    ("docs/results.md", '2.06 / {} / ', 'fig11/grok_tau_median/0/5', '.2f'),
+    ("docs/results.md", '1.30 / {}), faster ', 'fig11/grok_tau_median/0/6', '.2f'),
+    ("docs/results.md", 'ble near it (60%: {} at', 'fig11/grok_tau_median/1/3', '.2f'),
+    ("docs/results.md", 'd_h = 512 against {} and one r', 'fig11/grok_tau_median/0/3', '.2f'),
+    ("docs/results.md", ' all 42 runs is **{}**, the', 'fig11/norm_vs_acc_spearman', '+.2f'),
+]
+DOC_NUMBERS += DOC_NUMBERS_FIG11
 
 
 # ---------------------------------------------------------------- animations
