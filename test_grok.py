@@ -3075,6 +3075,43 @@ DOC_NUMBERS_FIG11 = [
 DOC_NUMBERS += DOC_NUMBERS_FIG11
 
 
+# README.md's table of figures, rows 5/7-11 (rows 1-4 and 6 are in DOC_NUMBERS_FIG1_6)
+DOC_NUMBERS_README = [
+    (README_MD, "cos = {} on the plateau", "fig5/by_aligned_phase/cos/before_rise", ".2f"),
+    (README_MD, "{} while it rises, 0.32 after", "fig5/by_aligned_phase/cos/rising", ".2f"),
+    (README_MD, "while it rises, {} after", "fig5/by_aligned_phase/cos/after", ".2f"),
+    (README_MD, "own frame {} / ", "fig5/by_aligned_phase/cos_momentum/before_rise", ".2f"),
+    (README_MD, "own frame 0.72 / {} / ", "fig5/by_aligned_phase/cos_momentum/rising", ".2f"),
+    (README_MD, "own frame 0.72 / 0.41 / {} |", "fig5/by_aligned_phase/cos_momentum/after", ".2f"),
+    (README_MD, "displacement cosine {}-", "fig8/runs/0/disp/finite_lambda/cos/0.2", ".2f"),
+    (README_MD, "displacement cosine 0.84-{} ", "fig8/runs/2/disp/finite_lambda/cos/0.2", ".2f"),
+    (README_MD, "shrinkage scores {}-", "fig8/runs/0/disp/finite_lambda/cos_shrink/0.2", ".2f"),
+    (README_MD, "shrinkage scores 0.18-{})", "fig8/runs/2/disp/finite_lambda/cos_shrink/0.2", ".2f"),
+    (README_MD, "but {}-", "fig8/runs/0/disp/finite_lambda/len_ratio/0.2", ".2f"),
+    (README_MD, "but 0.47-{} of its length", "fig8/runs/2/disp/finite_lambda/len_ratio/0.2", ".2f"),
+    (README_MD, "at τ = {} / ", "fig8/runs/0/grok_tau_real", ".2f"),
+    (README_MD, "at τ = 5.20 / {} / ", "fig8/runs/1/grok_tau_real", ".2f"),
+    (README_MD, "at τ = 5.20 / 4.35 / {} against", "fig8/runs/2/grok_tau_real", ".2f"),
+    (README_MD, "against {} / ", "fig8/runs/0/grok_tau_sim_finite_lambda", ".2f"),
+    (README_MD, "against 2.25 / {} / ", "fig8/runs/1/grok_tau_sim_finite_lambda", ".2f"),
+    (README_MD, "against 2.25 / 2.05 / {} |", "fig8/runs/2/grok_tau_sim_finite_lambda", ".2f"),
+    (README_MD, "smooth curvature ≤ {}, yet", "fig9/range_after_memorization/sharpness_lr/1", ".2f"),
+    (README_MD, "yet {}-", "fig9/range_after_memorization/flips/0", ".0f"),
+    (README_MD, "yet 196-{} of", "fig9/range_after_memorization/flips/1", ".0f"),
+    (README_MD, "of {} pre-activations change sign every step", "fig9/preactivations", "d"),
+    (README_MD, "along Z is {}-", "fig9/median_by_phase/loss_to_decay/memorized", ".2f"),
+    (README_MD, "along Z is 0.21-{} of weight decay's", "fig9/median_by_phase/loss_to_decay/generalized", ".2f"),
+    (README_MD, "at λ = 0.1: {} (k = 1)", "fig10/sweep/by_lambda/0/ratio_median/0", ".2f"),
+    (README_MD, "{} (k = 3)", "fig10/sweep/by_lambda/0/ratio_median/1", ".2f"),
+    (README_MD, "{} (k = 10)", "fig10/sweep/by_lambda/0/ratio_median/2", ".2f"),
+    (README_MD, "{} (k = 30)", "fig10/sweep/by_lambda/0/ratio_median/3", ".2f"),
+    (README_MD, "Eq. 20 (τ {} vs", "fig11/counterfactual/10/grok_tau", ".2f"),
+    (README_MD, "vs {}); a fixed", "fig11/counterfactual/0/grok_tau", ".2f"),
+    (README_MD, "not by τ = 80 (test accuracy {})", "fig11/counterfactual/6/long/final_test_acc", ".2f"),
+]
+DOC_NUMBERS += DOC_NUMBERS_README
+
+
 # ---------------------------------------------------------------- animations
 def test_animation_writer_frame_counts():
     from PIL import Image  # Pillow is matplotlib's own dependency
