@@ -1170,8 +1170,8 @@ def fig13_fits(s, free, clamp, real):
             "norm_grok_mean": float(np.mean(col(F, "norm_grok"))), "norm_grok_cv": cv(col(F, "norm_grok")),
             "clamp_power": MA.fit_line(col(C, "rho", np.log), col(C, "grok_tau", np.log), col(C, "seed")),
             "clamp_exp": MA.fit_line(col(C, "rho"), col(C, "grok_tau", np.log), col(C, "seed")),
-            "clamp_measured_over_predicted": [c["grok_tau"] / c["pred_tau"] for c in C],
-            "free_measured_over_predicted": [f["grok_tau"] / f["pred_tau"] for f in F if f["pred_tau"]],
+            "pred_error_max": {k: max([abs(x["grok_tau"] / x["pred_tau"] - 1) for x in rows if x["pred_tau"]], default=None)
+                               for k, rows in (("free", F), ("clamp", C))},
             "real_norm_grok_cv": cv(col(R, "norm_grok")),
             "real_delay_vs_ln_s": MA.fit_line(col(R, "scale", np.log), col(R, "delay_tau"), col(R, "net"))}
 
