@@ -1170,9 +1170,8 @@ def fig13_fits(s, free, clamp, real):
             "norm_grok_mean": float(np.mean(col(F, "norm_grok"))), "norm_grok_cv": cv(col(F, "norm_grok")),
             "clamp_power": MA.fit_line(col(C, "rho", np.log), col(C, "grok_tau", np.log), col(C, "seed")),
             "clamp_exp": MA.fit_line(col(C, "rho"), col(C, "grok_tau", np.log), col(C, "seed")),
-            "pred_error_max": {k: max([abs(x["grok_tau"] / x["pred_tau"] - 1) for x in rows if x["pred_tau"]], default=None)
-                               for k, rows in (("free", F), ("clamp", C))},
-            "real_norm_grok_cv": cv(col(R, "norm_grok")),
+            "pred_error_max": {k: max([abs(x["grok_tau"] / x["pred_tau"] - 1) for x in v if x["pred_tau"]], default=None)
+                               for k, v in (("free", F), ("clamp", C))}, "real_norm_grok_cv": cv(col(R, "norm_grok")),
             "real_delay_vs_ln_s": MA.fit_line(col(R, "scale", np.log), col(R, "delay_tau"), col(R, "net"))}
 
 
@@ -1365,6 +1364,13 @@ INDEX = {
         f". Median step to 95% by training fraction {nums(s['fractions'], 'g')}: " + "; ".join(
             f"d_h = {w}: {nums(m, '.0f')}" for w, m in zip(s["widths"], s["grok_step_median"])) +
         f"; Spearman(final norm, final test accuracy) = {s['norm_vs_acc_spearman']:.2f}.")),
+    "fig13": (["fig13_delay_laws.png"], lambda s: (
+        f"Delay laws, Eq. 20 at p = {s['settings']['p']}, d_h = {s['settings']['hidden']}: tau at 95% vs ln s (E0 scaled "
+        f"by s >= 1) slope {nums([(s['fits']['free_vs_ln_s'] or {}).get('slope')], '.2f', '-')}; norm at 95% "
+        f"{s['fits']['norm_grok_mean']:.2f}, CV {100 * s['fits']['norm_grok_cv']:.1f}%; clamped at rho W_c: "
+        f"tau ~ rho^{nums([(s['fits']['clamp_power'] or {}).get('slope')], '.2f', '-')} (Eq. 20: rho^4); real GD "
+        f"(Fig. 5 setting): delay vs ln s slope {nums([(s['fits']['real_delay_vs_ln_s'] or {}).get('slope')], '.2f', '-')}, "
+        f"norm CV {nums([s['fits']['real_norm_grok_cv']], '.1%', '-')}.")),
     "anim": (["anim_toy.gif", "anim_modadd.gif"], lambda s: (
         f"Animations: the Fig. 1 weights (lambda = {s['toy_lambda']}) sliding along Z, "
         f"{s['frames']['anim_toy.gif']} frames; the Fig. 6 embeddings (run 0) forming circles at "
