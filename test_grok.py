@@ -1660,7 +1660,7 @@ def test_cli_quick_is_reproducible_and_seeded():
     --seed changes Figure 6."""
     _, sa = quick_run(3)
     assert set(sa) == {"fig1", "fig2", "fig3", "fig4", "fig5", "fig6", "fig8", "fig9",
-                       "fig10", "fig11", "anim", "meta"}, set(sa)
+                       "fig10", "fig11", "fig13", "anim", "meta"}, set(sa)
     with tempfile.TemporaryDirectory() as b:
         code, _, err = run_cli("--quick", "--seed", "3", "--figs", "6,11", "--out", b)
         assert code == 0, err
