@@ -785,6 +785,87 @@ def fig11(args):
     return {"fig11": out}
 
 
+# ============================================================ Figure 13: delay laws
+
+# Fig. 11's size and base step: Eq. 20 from s E0 (free) or at ||E|| = rho W_c (clamp; W_c: the seed's free norm at
+# 95% from E0); real GD, Fig. 5 setting, from s theta(0), lr = min(1, 1 / sharpness); "rise": Fig. 6(b)'s 1st step.
+FIG13 = {"p": 19, "hidden": 192, "train_frac": 0.7, "lr": 1e-2, "lrs": (5e-3, 2e-2), "seeds": 3,
+         "scales": (0.5, 1, 2, 4, 8), "rhos": (0.6, 0.8, 1.0, 1.2, 1.4, 1.7, 2.0), "tau": 60.0,
+         "real_scales": (0.5, 1, 2), "real_nets": 3, "real_every": 100, "real_tau": 12.0,
+         "rise": ((37, 512, 1e-3, 5), (17, 110, 1e-2, 3)), "substeps": (1, 4, 16)}  # (p, d_h, eta, runs)
+FIG13_QUICK = dict(FIG13, p=11, hidden=96, train_frac=0.9, lr=2e-2, lrs=(1e-2,), seeds=2, scales=(1, 2, 4), tau=20.0,
+                   rhos=(0.8, 1.0, 1.4), real_scales=(1, 2), real_nets=1, real_tau=0.3, rise=((17, 110, 1e-2, 1),))
+FIG13_FULL = {"real_scales": (0.5, 1, 2, 4), "real_nets": 5}  # --fig13-full, on top of FIG13
+
+
+def fig13_eq20(args, s):
+    """Free and clamped runs per seed, seed 0's norm curves; the s = 1 base-step run is the reference."""
+    free, clamp, curves = [], [], []
+    for r in range(s["seeds"]):
+        *split, E0 = fig11_problem(np.random.default_rng([args.seed, 13, r]), s["p"], s["train_frac"], s["hidden"])
+        d, n0 = dict(zip(("X", "Y", "Xt", "Yt"), split)), float(xp.linalg.norm(E0))
+        ref = MA.delay_run(E0, d, s["lr"], s["tau"])
+        for eta, c in [(eta, c) for eta in (s["lr"], *s["lrs"]) for c in s["scales"]]:
+            rec = ref if (eta, c) == (s["lr"], 1) else MA.delay_run(c * E0, d, eta, s["tau"])
+            free.append({"seed": r, "lr": eta, "scale": c, "norm0": c * n0, **MA.grok_point(rec, FIG11_LEVEL),
+                         "pred_tau": MA.free_prediction(ref, c * n0) if eta == s["lr"] else None})
+            curves += [{"scale": c, "tau": rec["tau"], "norm": rec["norm"]}] if r == 0 and eta == s["lr"] else []
+        for rho, R in [(rho, rho * ref["norm"][-1]) for rho in s["rhos"]]:
+            rec = MA.delay_run(E0, d, s["lr"], s["tau"], radius=R)
+            clamp.append({"seed": r, "rho": rho, "W_c": ref["norm"][-1], "pred_tau": MA.clamp_prediction(ref, R),
+                          "sphere_error": np.abs(rec["norm"] / R - 1).max(), **MA.grok_point(rec, FIG11_LEVEL)})
+        progress(f"Figure 13 seed {r}: clamped, 95% at tau {nums([c['grok_tau'] for c in clamp[-len(s['rhos']):]])}")
+    return free, clamp, curves
+
+
+def fig13_real(args, s):
+    """Real GD (Fig. 5 setting) from s theta(0) per net and scale: tau and ||theta|| at 95% and at memorization."""
+    rows = []
+    for net in range(s["real_nets"]):
+        rng = np.random.default_rng([args.seed, 13, 5, net])
+        d = dict(zip(("X", "Y", "Xt", "Yt"), fig5_data(rng)))
+        P0 = (M.init_uniform(rng, FIG5_P, FIG5_HIDDEN), M.init_uniform(rng, FIG5_HIDDEN, FIG5_P))
+        for P, c in [(tuple(c * W for W in P0), c) for c in s["real_scales"]]:
+            lr = min(FIG5_LR, 1.0 / MF.sharpness(P, d["X"], FIG5_LAM, mean=True))
+            rec = MA.gd_delay_run(P, d, lr, FIG5_LAM, s["real_tau"], s["real_every"])
+            rows.append({"net": net, "scale": c, "lr": lr, **MA.grok_point(rec, FIG11_LEVEL)})
+            progress(f"Figure 13 real GD net {net}, s = {c}: tau at 95% {nums([rows[-1]['grok_tau']])}")
+    return rows
+
+
+def fig13_fits(s, free, clamp, real):
+    """Laws fitted (one slope, an intercept per seed or net) to runs reaching 95%: free, clamped, real GD."""
+    F, C, R = ([x for x in rows if x["grok_tau"] is not None] for rows in (free, clamp, real))
+    big = [f for f in F if f["lr"] == s["lr"] and f["scale"] >= 1]
+    up = np.array([(2 * np.log(f["norm0"] / f["norm_grok"]), f["grok_tau"], f["seed"]) for f in F
+                   if f["lr"] == s["lr"] and f["norm0"] > f["norm_grok"]]).reshape(-1, 3)
+    col = lambda rows, k, fn=float: [fn(x[k]) for x in rows]  # noqa: E731
+    cv = lambda v: float(np.std(v) / np.mean(v)) if len(v) else None  # noqa: E731
+    return {"free_vs_ln_s": MA.fit_line(col(big, "scale", np.log), col(big, "grok_tau"), col(big, "seed")),
+            "free_vs_log_norm2_ratio": MA.fit_line(up[:, 0], up[:, 1], up[:, 2]),
+            "norm_grok_mean": float(np.mean(col(F, "norm_grok"))), "norm_grok_cv": cv(col(F, "norm_grok")),
+            "clamp_power": MA.fit_line(col(C, "rho", np.log), col(C, "grok_tau", np.log), col(C, "seed")),
+            "clamp_exp": MA.fit_line(col(C, "rho"), col(C, "grok_tau", np.log), col(C, "seed")),
+            "pred_error_max": {k: max([abs(x["grok_tau"] / x["pred_tau"] - 1) for x in v if x["pred_tau"]], default=None)
+                               for k, v in (("free", F), ("clamp", C))}, "real_norm_grok_cv": cv(col(R, "norm_grok")),
+            "real_delay_vs_ln_s": MA.fit_line(col(R, "scale", np.log), col(R, "delay_tau"), col(R, "net"))}
+
+
+@figure("13")
+def fig13(args):
+    """Beyond the paper: the grokking delay vs the initial and a clamped norm (Eq. 20, real GD); Fig. 6(b)'s rise."""
+    s = dict(FIG13_QUICK if args.quick else FIG13, **(FIG13_FULL if getattr(args, "fig13_full", False) else {}))
+    free, clamp, curves = fig13_eq20(args, s)
+    out = {"settings": s, "free": free, "clamp": clamp, "real": fig13_real(args, s), "rise": []}
+    for p, h, eta, n in s["rise"]:  # Fig. 6's runs: its seeds; its recipe is fig11_problem's
+        starts = [fig11_problem(np.random.default_rng([args.seed, 6, r]), p, 0.7, h) for r in range(n)]
+        out["rise"].append({"p": p, "hidden": h, "lr": eta, "runs": [
+            MA.first_step_norms(E0, X, Y, eta, s["substeps"]) for X, Y, _, _, E0 in starts]})
+    out["fits"] = fig13_fits(s, free, clamp, out["real"])
+    plots.fig13(curves, out, os.path.join(args.out, "fig13_delay_laws.png"))
+    return {"fig13": out}
+
+
 # ============================================================ animations
 ANIM_LAMBDA = 0.01  # the Fig. 1 run that is animated: the longest creep along Z
 
@@ -940,6 +1021,13 @@ INDEX = {
             f"d_h = {w}: {nums(m, '.2f', 'not by tau = %g' % s['tau'])}"
             for w, m in zip(s["widths"], s["grok_tau_median"])) +
         f"; Spearman(final norm, final test accuracy) = {s['norm_vs_acc_spearman']:.2f}.")),
+    "fig13": (["fig13_delay_laws.png"], lambda s: (
+        f"Delay laws, Eq. 20 at p = {s['settings']['p']}, d_h = {s['settings']['hidden']}: tau at 95% vs ln s (E0 scaled "
+        f"by s >= 1) slope {nums([(s['fits']['free_vs_ln_s'] or {}).get('slope')], '.2f', '-')}; norm at 95% "
+        f"{s['fits']['norm_grok_mean']:.2f}, CV {100 * s['fits']['norm_grok_cv']:.1f}%; clamped at rho W_c: "
+        f"tau ~ rho^{nums([(s['fits']['clamp_power'] or {}).get('slope')], '.2f', '-')} (Eq. 20: rho^4); real GD "
+        f"(Fig. 5 setting): delay vs ln s slope {nums([(s['fits']['real_delay_vs_ln_s'] or {}).get('slope')], '.2f', '-')}, "
+        f"norm CV {nums([s['fits']['real_norm_grok_cv']], '.1%', '-')}.")),
     "anim": (["anim_toy.gif", "anim_modadd.gif"], lambda s: (
         f"Animations: the Fig. 1 weights (lambda = {s['toy_lambda']}) sliding along Z, {s['frames']['anim_toy.gif']} "
         f"frames; the Fig. 6 embeddings (run 0) forming circles at frequencies {nums(s['modadd_frequencies'], 'd')}, "
@@ -1014,6 +1102,8 @@ def parse_args(argv=None):
                    help="smoke run in ~20 s: every figure at a small size (docs/results.md says which, per figure)")
     p.add_argument("--bench", action="store_true", help="time the floor step and the Fig. 6 step (median ms) at "
                    "--p/--hidden/--train-frac and exit; writes no files")
+    p.add_argument("--fig13-full", action="store_true",
+                   help="Figure 13's larger sweep: real GD also from 4 theta(0) (lr 0.18-0.19, ~270k steps), 5 nets")
     p.add_argument("--backend", choices=["numpy", "cupy"], default=M.BACKEND,
                    help="array library; cupy runs the numerics on a GPU (same as GROK_BACKEND=cupy)")
     mod = p.add_argument_group("modular addition (Figure 6 and --bench; Figures 8 and 10 have their own "

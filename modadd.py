@@ -522,3 +522,114 @@ def circle_coords(E, k, basis=None):
     v = F.imag - xp.sum(F.imag * u) * u
     U = xp.stack([u, v / xp.linalg.norm(v)], axis=1)
     return M.to_numpy((E - E.mean(axis=0)) @ U)
+
+
+# ---------------------------------------------------------------- delay laws (Fig. 13)
+# E -> cE scales H by c, A = (H H^T)^-1 by c^-2, so Eq. 20's readout term G(E) = dE + E by c^-3
+# (sigma' is unchanged) and the readout norm f(E) = ||W||^2 = Tr(Y^T A Y) by c^-2; Euler: <E, G> = f.
+# Hence d||E||^2/dtau = 2 (||W||^2 - ||E||^2), and the direction u = E/||E|| obeys
+# u' = P_u G(u) / ||E||^4: on the clock dsigma = ||W||^2/||E||^2 dtau it follows one path whatever ||E||.
+def delay_run(E, d, eta, tau_max, radius=None, level=0.95):
+    """Fig. 13: Eq. 20 (ReLU, lam -> 0) from E until test accuracy >= level or tau >= tau_max.
+
+    Euler steps eta_t = eta min(1, ||E||^2 / ||W||^2): the direction of E turns on the clock sigma,
+    ||W||^2 / ||E||^2 times faster than tau, so steps shrink where it runs fast (small or clamped E).
+    radius: E is put back on the sphere ||E|| = radius after every step (the clamp). Records, at
+    every step, tau, test accuracy, ||E|| and ||W||^2, and the last E. d: X, Y (train), Xt, Yt (test)."""
+    X, Y = d["X"], d["Y"]
+    E = E * (1.0 if radius is None else radius / float(xp.linalg.norm(E)))
+    work = workspace(X.shape[0], *E.shape)
+    rec = {k: [] for k in ("tau", "test_acc", "norm", "readout")}
+    tau = 0.0
+    while True:
+        try:
+            dE, H, K, B = closed_form_step(E, X, Y, work)
+        except np.linalg.LinAlgError:
+            raise FloatingPointError(f"Figure 13: H H^T became singular at tau = {tau:.3f}") from None
+        e2, w2 = float(xp.sum(E * E)), float(xp.sum(B * Y))  # ||W||^2 = Tr(B^T K B) = Tr(B^T Y)
+        if not np.isfinite(e2 + w2 + float(xp.sum(dE))):
+            raise FloatingPointError(f"Figure 13: NaN/inf at tau = {tau:.3f} (step size {eta} too large?)")
+        for k, v in zip(rec, (tau, accuracy(E, H.T @ B, d["Xt"], d["Yt"]), e2 ** 0.5, w2)):
+            rec[k].append(v)
+        if rec["test_acc"][-1] >= level or tau >= tau_max:
+            return {"E": E, **{k: np.array(v) for k, v in rec.items()}}
+        h = eta * min(1.0, e2 / w2)
+        E = E + h * dE
+        if radius is not None:
+            E *= radius / float(xp.linalg.norm(E))
+        tau += h
+
+
+def clamp_prediction(rec, radius):
+    """Fig. 13: tau at which the run clamped at ||E|| = radius reaches what the free run `rec` (a
+    delay_run ending there) reached: radius^4 int dtau / ||E||^4, as u' = P_u G(u) / ||E||^4."""
+    return float(radius ** 4 * np.sum(np.diff(rec["tau"]) / rec["norm"][:-1] ** 4))
+
+
+def free_prediction(rec, r0):
+    """Fig. 13: the same for a free run started at norm r0 along rec's initial direction. On the
+    clock sigma, v = ||E||^-4 obeys v' = 4 / phi - 4 v, phi = ||E||^2 ||W||^2 = f(u), and
+    dtau = dsigma / (phi v): integrated exactly over each step of rec with its phi held fixed."""
+    dt, e2, w2 = np.diff(rec["tau"]), rec["norm"][:-1] ** 2, rec["readout"][:-1]
+    v, tau = float(r0) ** -4, 0.0
+    for q, phi in zip(np.exp(4.0 * dt * w2 / e2), e2 * w2):
+        a = phi * v - 1.0  # > -1
+        tau += 0.25 * np.log((q + a) / (1.0 + a))
+        v = v / q + (1.0 - 1.0 / q) / phi
+    return tau
+
+
+def gd_delay_run(params, d, lr, lam, tau_max, every, level=0.95):
+    """Fig. 13: full-batch GD on both layers (mean-squared loss + lam ||theta||^2, as Fig. 5) until
+    test accuracy >= level or tau = 2 lr lam step >= tau_max; every `every` steps it records tau,
+    train and test accuracy and ||theta||."""
+    rec = {k: [] for k in ("tau", "train_acc", "test_acc", "norm")}
+    step = 0
+    while True:
+        norm = float(xp.sqrt(sum(xp.sum(P * P) for P in params)))
+        if not np.isfinite(norm):
+            raise FloatingPointError(f"Figure 13 real training: NaN/inf at step {step} (lr {lr:.3g})")
+        for k, v in zip(rec, (2.0 * lr * lam * step, accuracy(*params, d["X"], d["Y"]),
+                              accuracy(*params, d["Xt"], d["Yt"]), norm)):
+            rec[k].append(v)
+        if rec["test_acc"][-1] >= level or rec["tau"][-1] >= tau_max:
+            return {k: np.array(v) for k, v in rec.items()}
+        params = M.gradient_descent(params, d["X"], d["Y"], every, lr, lam, mean=True)[0]
+        step += every
+
+
+def grok_point(rec, level=0.95):
+    """Fig. 13: tau and norm at the end of a delay_run / gd_delay_run (its first record with test accuracy
+    >= level; grok_tau None if it never got there); for real GD also at its first record with train
+    accuracy 1 (memorization; grokking comes after it) and the delay between the two."""
+    out = {"grok_tau": float(rec["tau"][-1]) if rec["test_acc"][-1] >= level else None,
+           "norm_grok": float(rec["norm"][-1])}
+    if "train_acc" in rec:
+        hit = np.flatnonzero(rec["train_acc"] == 1)
+        out.update(tau_mem=float(rec["tau"][hit[0]]) if hit.size else None,
+                   norm_mem=float(rec["norm"][hit[0]]) if hit.size else None,
+                   delay_tau=out["grok_tau"] - float(rec["tau"][hit[0]]) if out["grok_tau"] is not None else None)
+    return out
+
+
+def fit_line(x, y, groups=None):
+    """Fig. 13: least squares y = a_g + b x, one slope b, an intercept a_g per group (seed or net; None: one
+    group): {slope, intercept (through the overall means), r2 (of y - a_g)}; None with < 2 distinct x."""
+    x, y = np.asarray(x, float), np.asarray(y, float)
+    g = np.zeros(x.size, int) if groups is None else np.unique(groups, return_inverse=True)[1].ravel()
+    dx, dy = (v - (np.bincount(g, v) / np.bincount(g))[g] for v in (x, y))  # within-group deviations
+    if x.size < 2 or not dx.any():
+        return None
+    b = float(dx @ dy / (dx @ dx))
+    r2 = 1.0 - np.sum((dy - b * dx) ** 2) / np.sum(dy ** 2)
+    return {"slope": b, "intercept": float(y.mean() - b * x.mean()), "r2": float(r2)}
+
+
+def first_step_norms(E, X, Y, eta, substeps):
+    """Fig. 6(b)'s early rise: ||E0||, ||W0||, the continuous-time bound max(||E0||, sqrt(||E0|| ||W0||)) on ||E||
+    (d||E||^2/dtau = 2 (||W||^2 - ||E||^2) and f(u) never grows), and ||E|| after tau = eta in n Euler
+    steps of eta / n for each n in substeps (n = 1: the figure's own first step)."""
+    H = xp.maximum(X @ E, 0.0)
+    n0, w0 = float(xp.linalg.norm(E)), float(xp.sum(Y * xp.linalg.solve(H @ H.T, Y))) ** 0.5
+    return {"norm0": n0, "readout_norm0": w0, "bound": max(n0, (n0 * w0) ** 0.5), "substeps": list(substeps),
+            "norm_after_step": [float(xp.linalg.norm(closed_form_flow(E, X, Y, eta, eta / n))) for n in substeps]}

@@ -677,6 +677,81 @@ def fig10(sim_tau, sim_acc, curves, runs, sweep, s, path):
     save(fig, path)
 
 
+# ============================================================ Figure 13
+
+def fig13(curves, out, path):
+    """Fig. 13 (beyond the paper): grokking delay laws. curves: seed 0's free norm curves; out: the summary."""
+    s, F, C, R, fit = out["settings"], out["free"], out["clamp"], out["real"], out["fits"]
+    ok = lambda rows, **k: [x for x in rows if x["grok_tau"] is not None and all(x[a] == v for a, v in k.items())]
+    xy = lambda rows, fx, fy: ([fx(x) for x in rows], [fy(x) for x in rows])
+    law = lambda f, name: f"{name}: too few runs" if f is None else f"{name}: slope {f['slope']:.2f}, R^2 {f['r2']:.3f}"
+    lns, tau, pred = (lambda x: np.log(x["scale"])), (lambda x: x["grok_tau"]), (lambda x: x["pred_tau"])
+    fig, ax = plt.subplots(2, 3, figsize=(18, 10.5))
+    a = ax[0, 0]
+    for c, col in zip(curves, plt.cm.viridis(np.linspace(0, 0.9, len(curves)))):
+        a.plot(c["tau"], c["norm"], color=col, label=f"s = {c['scale']:g}: 95% at tau {c['tau'][-1]:.2f} (dot)")
+        a.plot(c["tau"][-1], c["norm"][-1], "o", color=col)
+    a.plot(curves[-1]["tau"], curves[-1]["norm"][0] * np.exp(-curves[-1]["tau"]), "k:", label="||E0|| exp(-tau)")
+    a.axhline(fit["norm_grok_mean"], color="gray", ls="--", label=f"mean ||E|| at 95%: {fit['norm_grok_mean']:.2f}")
+    a.set(yscale="log", ylim=(0.6 * fit["norm_grok_mean"], None), xlabel="tau = eta x step", ylabel="||E||_F",
+          title="(a) free Eq. 20 from s E0, seed 0: ||E|| settles near W_c, then groks")
+    a = ax[0, 1]
+    for r, m in zip(range(s["seeds"]), "osD^v"):
+        a.plot(*xy(ok(F, seed=r, lr=s["lr"]), lns, tau), m + "-", color=f"C{r}", label=f"seed {r}, eta = {s['lr']:g}")
+        a.plot(*xy(ok(F, seed=r, lr=s["lr"]), lns, pred), "x", color=f"C{r}", ms=10)
+        for eta in s["lrs"]:
+            a.plot(*xy(ok(F, seed=r, lr=eta), lns, tau), m, color=f"C{r}", mfc="none", ms=5)
+    a.plot([], [], "ko", mfc="none", label=f"eta = {' and '.join(map(str, s['lrs']))}")
+    a.set(xlabel="ln s (E0 scaled by s)", ylabel="tau at 95% test accuracy", title="(b) delay vs initial norm "
+          f"(Eq. 20: slope -> 1 once ||E0|| >> W_c)\n{law(fit['free_vs_ln_s'], 'tau vs ln s, s >= 1')}; "
+          + law(fit["free_vs_log_norm2_ratio"], "vs ln(||E0||^2/||E_95||^2)"))
+    a = ax[0, 2]
+    for j, eta in enumerate((s["lr"], *s["lrs"])):
+        a.plot(*xy(ok(F, lr=eta), lambda x: lns(x) + 0.03 * (j - 1), lambda x: x["norm_grok"]), "os^"[j % 3],
+               label=f"eta = {eta:g}")
+    a.set(xlabel="ln s (E0 scaled by s)", ylabel="||E|| at 95% test accuracy", title=f"(c) the norm at grokking W_c: "
+          f"CV {100 * fit['norm_grok_cv']:.1f}% over {len(ok(F))} runs\n(scales x seeds x steps; 2606.13753: CV 1-2%)")
+    a = ax[1, 0]
+    rho, p, e = np.geomspace(min(s["rhos"]), max(s["rhos"]), 50), fit["clamp_power"], fit["clamp_exp"]
+    for r, m in zip(range(s["seeds"]), "osD^v"):
+        a.plot(*xy(ok(C, seed=r), lambda x: x["rho"], tau), m, color=f"C{r}", label=f"seed {r}")
+        a.plot(*xy(ok(C, seed=r), lambda x: x["rho"], pred), "x", color=f"C{r}", ms=10)
+    if p and e:
+        a.plot(rho, np.exp(p["intercept"]) * rho ** p["slope"], "k-", label=law(p, "power law: ln tau vs ln rho"))
+        a.plot(rho, np.exp(e["intercept"] + e["slope"] * rho), "k--", label=law(e, "exponential: ln tau vs rho"))
+        a.plot(rho, np.exp(p["intercept"] + 7.5 * (rho - 1)), "r:", label="exp(7.5 rho) (2606.13753, cross-entropy)")
+    a.set(xscale="log", yscale="log", xticks=s["rhos"], xticklabels=[f"{r:g}" for r in s["rhos"]],
+          xlabel="rho (||E|| put back to rho W_c after every step)",
+          ylabel="tau at 95% test accuracy", title="(d) clamped norm (log-log: a power law is straight); "
+          "x = (rho W_c)^4\ntimes the integral of dtau / ||E||^4 along the free run")
+    a = ax[1, 1]
+    for n in range(s["real_nets"]):
+        a.plot(*xy(ok(R, net=n), lns, lambda x: x["delay_tau"]), "o-", label=f"net {n}: ||theta|| at 95% = "
+               + ", ".join(f"{x['norm_grok']:.2f}" for x in ok(R, net=n)))
+    cv = fit["real_norm_grok_cv"]
+    a.set(xlabel="ln s (theta(0) scaled by s)", ylabel="tau_95 - tau_memorized (tau = 2 lr lambda step)",
+          title="(e) real GD on both layers, Fig. 5 setting\n" + law(fit["real_delay_vs_ln_s"], "delay vs ln s")
+          + ("" if cv is None else f"; CV of ||theta|| at 95%: {100 * cv:.1f}%"))
+    a = ax[1, 2]
+    for case, m in zip(out["rise"], "os"):
+        for r, run in enumerate(case["runs"]):
+            a.plot(run["substeps"], np.array(run["norm_after_step"]) / run["bound"], m + "-", color=f"C{r}",
+                   label=f"p = {case['p']}, d_h = {case['hidden']}, eta = {case['lr']:g}, Fig. 6 run {r}")
+    a.axhline(1.0, color="k", lw=1, label="the bound max(||E0||, sqrt(||E0|| ||W0||)) on the flow")
+    a.set(xscale="log", yscale="log", xlabel="Euler steps taken for tau = eta (1: Fig. 6's own first step)",
+          ylabel="||E|| after tau = eta / the bound", title="(f) Fig. 6(b)'s early rise is its first Euler step: "
+          "smaller steps\nover the same tau stay under the flow's bound (d||E||^2/dtau = 2 ||W||^2 - 2 ||E||^2)")
+    for a in ax.flat:
+        a.minorticks_off()
+        a.legend(fontsize=7)
+    fig.suptitle(f"Fig. 13 (beyond the paper): delay laws of grokking. (a)-(d) Eq. 20 (ReLU, lambda -> 0), mod "
+                 f"{s['p']}, d_h = {s['hidden']}, {s['train_frac']:.0%} training pairs, steps eta min(1, ||E||^2 / "
+                 "||W||^2), x = predicted from the seed's s = 1 run.\n(e) real GD: mod 11, width 128, 7 test pairs, "
+                 "mean-squared loss + 5e-5 ||theta||^2, lr = min(1, 1 / sharpness). Grokking: test accuracy >= 95%")
+    fig.tight_layout()
+    save(fig, path)
+
+
 # ============================================================ animations
 
 GIF_DPI = 80  # small frames keep each GIF a few MB and quick to encode

@@ -2019,7 +2019,7 @@ def test_cli_quick_is_reproducible_and_seeded():
     --seed changes Figure 6."""
     _, sa = quick_run(3)
     assert set(sa) == {"fig1", "fig2", "fig3", "fig4", "fig5", "fig6", "fig8", "fig9",
-                       "fig10", "fig11", "anim", "meta"}, set(sa)
+                       "fig10", "fig11", "fig13", "anim", "meta"}, set(sa)
     with tempfile.TemporaryDirectory() as b:
         code, _, err = run_cli("--quick", "--seed", "3", "--figs", "6,11", "--out", b)
         assert code == 0, err
@@ -2500,6 +2500,123 @@ def test_cli_cupy_standin_runs_every_figure_and_bench_like_numpy():
     strip = lambda s: {k: v for k, v in s.items() if k != "meta"}  # noqa: E731
     assert strip(s) == strip(numpy_summary), \
         [k for k in numpy_summary if s.get(k) != numpy_summary[k]]
+
+
+# ---------------------------------------------------------------- Fig. 13: delay laws
+def readout_term(E, X, Y):
+    """G(E) = dE + E, Eq. 20's readout term, and f(E) = ||W||^2 = Tr(Y^T (H H^T)^-1 Y), with cond(H H^T)."""
+    H = M.relu(X @ E)
+    return MA.closed_form_update(E, X, Y) + E, float(np.sum(Y * np.linalg.solve(H @ H.T, Y))), np.linalg.cond(H @ H.T)
+
+
+def test_fig13_scaling_identities_of_eq20_hold_to_rounding():
+    X, Y, Xt, Yt, E = modadd_problem()
+    G, f, cond = readout_term(E, X, Y)
+    eps, n = np.finfo(float).eps, X.shape[0]
+    pred = lambda E1: M.relu(Xt @ E1) @ MA.optimal_readout(M.relu(X @ E1), Y)  # noqa: E731
+    for c in (0.3, 0.5, 2.0, 3.7, 8.0):
+        Gc, fc, _ = readout_term(c * E, X, Y)
+        # the solve's error eps n cond(H H^T), plus cancellation in dE + cE: |cE| / |G(cE)| = c^4 |E| / |G|
+        tol = eps * (n * cond + (1 + c ** 4) * np.linalg.norm(E) / np.linalg.norm(G))
+        assert rel_err(Gc, c ** -3 * G) < 0.1 * tol, f"c = {c}: G(cE) = c^-3 G(E), err {rel_err(Gc, c ** -3 * G):.1e}"
+        assert abs(fc - f / c ** 2) < 0.1 * eps * n * cond * f, f"c = {c}: ||W(cE)||^2 = ||W(E)||^2 / c^2"
+        assert rel_err(pred(c * E), pred(E)) < 0.1 * eps * n * cond, f"c = {c}: the predictions depend on E / ||E|| only"
+    # Euler's theorem for f (degree -2): <E, G(E)> = f(E), so d||E||^2/dtau = 2 <E, dE> = 2 (||W||^2 - ||E||^2)
+    assert abs((E * G).sum() - f) < 0.1 * eps * n * cond * f
+    dE = MA.closed_form_update(E, X, Y)
+    assert abs(2 * (E * dE).sum() - 2 * (f - (E * E).sum())) < 0.1 * eps * n * cond * (f + (E * E).sum())
+    rec = MA.delay_run(E, {"X": X, "Y": Y, "Xt": Xt, "Yt": Yt}, 1e-3, 0.0)
+    assert abs(rec["readout"][0] - f) < 0.1 * eps * n * cond * f and rec["norm"][0] == np.linalg.norm(E)
+
+
+def test_fig13_clamp_keeps_E_on_its_sphere_and_its_minus_E_term_is_void():
+    X, Y, Xt, Yt, E = modadd_problem()
+    d = {"X": X, "Y": Y, "Xt": Xt, "Yt": Yt}
+    R, eps = 0.7 * np.linalg.norm(E), np.finfo(float).eps
+    rec = MA.delay_run(E, d, 1e-2, 0.5, radius=R, level=2.0)  # level 2: never stops early
+    assert len(rec["tau"]) > 40
+    # rescaling by R / ||E|| leaves a relative error of a few eps; the norm of N entries adds <= N eps
+    assert np.abs(rec["norm"] / R - 1).max() < 0.1 * E.size * eps, np.abs(rec["norm"] / R - 1).max()
+    # one clamped step from cE (radius cR) is c R unit(E + k G(E)), k = c^-4 h / (1 - h): only the
+    # readout term moves E on its sphere, c^4 times slower per unit tau on a c times larger sphere
+    G, f, cond = readout_term(E * (R / np.linalg.norm(E)), X, Y)
+    for c in (0.5, 1.0, 3.0):
+        one = MA.delay_run(E, d, 1e-2, 1e-12, radius=c * R, level=2.0)
+        h = one["tau"][1]
+        E1 = E * (R / np.linalg.norm(E)) + c ** -4 * h / (1 - h) * G
+        want = c * R * E1 / np.linalg.norm(E1)
+        assert rel_err(one["E"], want) < 0.1 * eps * X.shape[0] * cond * (1 + c ** 4), f"c = {c}"
+
+
+def test_fig13_predictions_known_answers():
+    tau = np.linspace(0, 2.0, 201)
+    on_Z = {"tau": tau, "norm": np.full(201, 3.0), "readout": np.full(201, 9.0)}  # ||W|| = ||E||: balanced
+    assert abs(MA.clamp_prediction(on_Z, 6.0) - 16 * 2.0) < 1e-12, "(R / r)^4 tau on a constant norm"
+    assert abs(MA.free_prediction(on_Z, 3.0) - 2.0) < 1e-12, "the same start reproduces the run"
+    for r0 in (1.0, 6.0, 30.0):  # phi = 81 held fixed: tau = (1/4) ln(1 + (r0 / 3)^4 (e^(4 sigma) - 1)), sigma = 2
+        want = 0.25 * np.log1p((r0 / 3.0) ** 4 * np.expm1(8.0))
+        assert abs(MA.free_prediction(on_Z, r0) - want) < 1e-12 * want, (r0, MA.free_prediction(on_Z, r0), want)
+    # a large start: tau -> sigma + ln(r0 / 3), slope 1 in ln s (off by (1/4) ln(1 - e^-8) = -8.4e-5 here)
+    assert abs(MA.free_prediction(on_Z, 300.0) - (2.0 + np.log(100.0)) + 8.4e-5) < 1e-6
+
+
+def test_fig13_fits_recover_known_exponents():
+    rho = np.tile([0.6, 0.8, 1.0, 1.4, 2.0], 3)
+    seed = np.repeat([0, 1, 2], 5)
+    amp = np.array([1.0, 1.7, 0.6])[seed]  # per-seed prefactors, as W_c^4 differs between seeds
+    # exact data: the fits are exact to eps x the condition of the 2-column design (~10)
+    p = MA.fit_line(np.log(rho), np.log(amp * rho ** 4), seed)
+    assert abs(p["slope"] - 4) < 1e-12 and abs(p["r2"] - 1) < 1e-12, p
+    e = MA.fit_line(rho, np.log(amp * np.exp(7.5 * rho)), seed)
+    assert abs(e["slope"] - 7.5) < 1e-12 and abs(e["r2"] - 1) < 1e-12, e
+    assert MA.fit_line(rho, np.log(amp * rho ** 4), seed)["r2"] < 0.99, "an exponential must not fit a power law"
+    one = MA.fit_line([0, 1, 2], [1, 3, 5])
+    assert abs(one["slope"] - 2) < 1e-12 and abs(one["intercept"] - 1) < 1e-12
+    assert MA.fit_line([1, 1], [2, 3]) is None and MA.fit_line([1, 2], [2, 3], [0, 1]) is None
+
+
+def test_fig13_gd_delay_run_is_plain_gd_in_rescaled_time():
+    X, Y, Xt, Yt, _ = modadd_problem()
+    rng = np.random.default_rng(4)
+    P = (M.init_uniform(rng, 5, 16), M.init_uniform(rng, 16, 5))
+    d = {"X": X, "Y": Y, "Xt": Xt, "Yt": Yt}
+    rec = MA.gd_delay_run(P, d, 0.5, 1e-3, tau_max=0.05, every=10, level=2.0)
+    assert np.allclose(rec["tau"], 2 * 0.5 * 1e-3 * 10 * np.arange(len(rec["tau"])), rtol=1e-12, atol=0)
+    assert rec["tau"][-1] >= 0.05 > rec["tau"][-2]
+    Pn = M.gradient_descent(P, X, Y, 10 * (len(rec["tau"]) - 1), 0.5, 1e-3, mean=True)[0]
+    assert rec["norm"][-1] == np.sqrt(sum((W * W).sum() for W in Pn))
+    assert rec["test_acc"][-1] == MA.accuracy(*Pn, Xt, Yt)
+    g = MA.grok_point({"tau": np.array([0, 1, 2, 3.0]), "train_acc": np.array([0.5, 1, 1, 1]),
+                       "test_acc": np.array([0, 0.1, 0.5, 1]), "norm": np.array([4, 5, 6, 7.0])})
+    assert g == {"grok_tau": 3.0, "norm_grok": 7.0, "tau_mem": 1.0, "norm_mem": 5.0, "delay_tau": 2.0}, g
+
+
+def test_fig13_quick_numbers():
+    with tempfile.TemporaryDirectory() as d:
+        out = grok.fig13(Namespace(seed=0, quick=True, out=d))["fig13"]
+        assert os.path.getsize(os.path.join(d, "fig13_delay_laws.png")) > 10000
+    s = grok.FIG13_QUICK
+    assert len(out["free"]) == s["seeds"] * (1 + len(s["lrs"])) * len(s["scales"])
+    assert len(out["clamp"]) == s["seeds"] * len(s["rhos"]) and len(out["real"]) == s["real_nets"] * len(s["real_scales"])
+    X, Y, Xt, Yt, E0 = grok.fig11_problem(np.random.default_rng([0, 13, 1]), s["p"], s["train_frac"], s["hidden"])
+    d = {"X": X, "Y": Y, "Xt": Xt, "Yt": Yt}
+    ref, two = (MA.delay_run(c * E0, d, s["lr"], s["tau"]) for c in (1, 2))
+    row = next(f for f in out["free"] if (f["seed"], f["lr"], f["scale"]) == (1, s["lr"], 2))
+    assert row["grok_tau"] == two["tau"][-1] and row["norm_grok"] == two["norm"][-1]
+    assert row["pred_tau"] == MA.free_prediction(ref, 2 * np.linalg.norm(E0))
+    clamp = next(c for c in out["clamp"] if (c["seed"], c["rho"]) == (1, 1.4))
+    assert clamp["W_c"] == ref["norm"][-1] and clamp["pred_tau"] == MA.clamp_prediction(ref, 1.4 * ref["norm"][-1])
+    assert max(c["sphere_error"] for c in out["clamp"]) < 1e-13
+    fits = out["fits"]
+    # the laws the README derives, at the quick size: one norm at 95% whatever s, seed and step
+    # (CV < 5%), the clamped delay a power law of exponent 4 (+-10%), predictions within 15%
+    assert fits["norm_grok_cv"] < 0.05 and abs(fits["clamp_power"]["slope"] - 4) < 0.4, fits
+    ratios = [x["grok_tau"] / x["pred_tau"] for x in out["free"] + out["clamp"] if x["grok_tau"] and x["pred_tau"]]
+    assert len(ratios) == s["seeds"] * (len(s["scales"]) + len(s["rhos"])) and all(abs(r - 1) < 0.15 for r in ratios)
+    assert fits["pred_error_max"]["clamp"] == max(abs(c["grok_tau"] / c["pred_tau"] - 1) for c in out["clamp"])
+    rise = out["rise"][0]["runs"][0]  # p = 17, d_h = 110: the first Euler step overshoots the flow's bound
+    assert rise["norm_after_step"][0] > 10 * rise["bound"] and np.all(np.diff(rise["norm_after_step"]) < 0)
+    assert grok.parse_args(["--fig13-full"]).fig13_full and "13" in grok.FIGURES
 
 
 # ---------------------------------------------------------------- the numbers the docs quote
@@ -3110,6 +3227,74 @@ DOC_NUMBERS_README = [
     (README_MD, "not by τ = 80 (test accuracy {})", "fig11/counterfactual/6/long/final_test_acc", ".2f"),
 ]
 DOC_NUMBERS += DOC_NUMBERS_README
+
+
+R13 = "docs/results.md"
+DOC_NUMBERS_FIG13 = [
+    (R13, "slope {} (R² 0.996 within seeds)", "fig13/fits/free_vs_log_norm2_ratio/slope", ".2f"),
+    (R13, "slope 0.47 (R² {} within seeds)", "fig13/fits/free_vs_log_norm2_ratio/r2", ".3f"),
+    (R13, "{} on ln s for s = 1…8", "fig13/fits/free_vs_ln_s/slope", ".2f"),
+    (R13, "for s = 1…8 (R² {})", "fig13/fits/free_vs_ln_s/r2", ".3f"),
+    (R13, "slope {} on ln s, R²", "fig13/fits/real_delay_vs_ln_s/slope", ".2f"),
+    (R13, "on ln s, R² {} (3 nets", "fig13/fits/real_delay_vs_ln_s/r2", ".2f"),
+    (R13, "| W_c = {}, CV", "fig13/fits/norm_grok_mean", ".2f"),
+    (R13, "CV {} over 45 runs", "fig13/fits/norm_grok_cv", ".1%"),
+    (R13, "| CV {} over 9 runs", "fig13/fits/real_norm_grok_cv", ".1%"),
+    (R13, "over 9 runs ({}-", "fig13/real/6/norm_grok", ".2f"),
+    (R13, "-{}) |", "fig13/real/0/norm_grok", ".2f"),
+    (R13, "power law: exponent {}, R²", "fig13/fits/clamp_power/slope", ".2f"),
+    (R13, "exponent 3.99, R² {}; exponential", "fig13/fits/clamp_power/r2", ".4f"),
+    (R13, "exponential: rate {}, R²", "fig13/fits/clamp_exp/slope", ".2f"),
+    (R13, "rate 3.34, R² {} |", "fig13/fits/clamp_exp/r2", ".3f"),
+    (R13, "(R² {}) and its rate", "fig13/fits/clamp_exp/r2", ".3f"),
+    (R13, "straight line of slope {}\n  (R² 0.9987", "fig13/fits/clamp_power/slope", ".2f"),
+    (R13, "(R² {}, one slope with per-seed", "fig13/fits/clamp_power/r2", ".4f"),
+    (R13, "Seed 0's τ₉₅ runs {}, ", "fig13/free/0/grok_tau", ".2f"),
+    (R13, "runs 1.75, {}, ", "fig13/free/1/grok_tau", ".2f"),
+    (R13, "2.53, {}, 3.72", "fig13/free/2/grok_tau", ".2f"),
+    (R13, "3.03, {}, 4.42 from", "fig13/free/3/grok_tau", ".2f"),
+    (R13, "3.72, {} from", "fig13/free/4/grok_tau", ".2f"),
+    (R13, "‖E0‖ = {} at s = 1, W_c = 8.66", "fig13/free/1/norm0", ".1f"),
+    (R13, "within {} of every measured", "fig13/fits/pred_error_max/free", ".0%"),
+    (R13, "seed 0: {} measured, 4.60", "fig13/free/4/grok_tau", ".2f"),
+    (R13, "measured, {} predicted)", "fig13/free/4/pred_tau", ".2f"),
+    (R13, "Constant, as predicted: {}-", "fig13/free/10/norm_grok", ".2f"),
+    (R13, "-{} over every start", "fig13/free/29/norm_grok", ".2f"),
+    (R13, "(CV {}, the published", "fig13/fits/norm_grok_cv", ".1%"),
+    (R13, "within {} (the worst", "fig13/fits/pred_error_max/clamp", ".0%"),
+    (R13, "ρ = 2: {} against 18.53", "fig13/clamp/13/grok_tau", ".2f"),
+    (R13, "15.59 against {};", "fig13/clamp/13/pred_tau", ".2f"),
+    (R13, "{}-0.77 at s = 2", "fig13/real/8/lr", ".2f"),
+    (R13, "0.71-{} at s = 2", "fig13/real/5/lr", ".2f"),
+    (R13, "as in Eq. 20 (CV {})", "fig13/fits/real_norm_grok_cv", ".1%"),
+    (R13, "(τ_mem ≤ {})", "fig13/real/0/tau_mem", ".2f"),
+    *[(R13, t, f"fig13/real/{i}/delay_tau", ".2f") for i, t in enumerate((
+        "two nets ({}, 3.24", "2.06, {}, 4.90", "3.24, {} and", "and {}, 3.55", "2.45, {}, 4.36", "3.55, {},\n",
+        "third ({}, 7.13", "7.84, {}, 5.54", "7.13, {}),"))],
+    (R13, "pooled slope is {} with", "fig13/fits/real_delay_vs_ln_s/slope", ".2f"),
+    (R13, "with R² {}: over", "fig13/fits/real_delay_vs_ln_s/r2", ".2f"),
+    (R13, "‖E0‖ ≈ {}-22.8", "fig13/rise/0/runs/0/norm0", ".1f"),
+    (R13, "22.5-{}, ‖W0‖", "fig13/rise/0/runs/2/norm0", ".1f"),
+    (R13, "‖W0‖ ≈ {}-105)", "fig13/rise/0/runs/0/readout_norm0", ".0f"),
+    (R13, "≈ 91-{})", "fig13/rise/0/runs/1/readout_norm0", ".0f"),
+    (R13, "to {}-64.7 (this", "fig13/rise/0/runs/0/norm_after_step/0", ".1f"),
+    (R13, "40.3-{} (this", "fig13/rise/0/runs/4/norm_after_step/0", ".1f"),
+    (R13, "bound of\n  {}-48.9", "fig13/rise/0/runs/0/bound", ".1f"),
+    (R13, "45.3-{}), while", "fig13/rise/0/runs/1/bound", ".1f"),
+    (R13, "4 steps gives {}-28.3", "fig13/rise/0/runs/0/norm_after_step/1", ".1f"),
+    (R13, "26.5-{} and in 16", "fig13/rise/0/runs/2/norm_after_step/1", ".1f"),
+    (R13, "16 steps {}-23.2", "fig13/rise/0/runs/0/norm_after_step/2", ".1f"),
+    (R13, "22.7-{}: the", "fig13/rise/0/runs/4/norm_after_step/2", ".1f"),
+    (R13, "‖W0‖ is {}-109)", "fig13/rise/1/runs/1/readout_norm0", ".0f"),
+    (R13, "is 75-{})", "fig13/rise/1/runs/0/readout_norm0", ".0f"),
+    (R13, "gives {}-3740", "fig13/rise/1/runs/1/norm_after_step/0", ".0f"),
+    (R13, "581-{} against", "fig13/rise/1/runs/0/norm_after_step/0", ".0f"),
+    (R13, "bounds of {}-34", "fig13/rise/1/runs/1/bound", ".0f"),
+    (R13, "28-{}, and even", "fig13/rise/1/runs/0/bound", ".0f"),
+    (R13, "overshoot ({}-232)", "fig13/rise/1/runs/1/norm_after_step/2", ".0f"),
+    (R13, "(39-{})", "fig13/rise/1/runs/0/norm_after_step/2", ".0f"),
+]
+DOC_NUMBERS += DOC_NUMBERS_FIG13
 
 
 # ---------------------------------------------------------------- animations
