@@ -406,7 +406,7 @@ def fig6(step, acc, norms, d0, d1, s, path):
     bx.plot(step, np.transpose(norms), lw=1, alpha=0.7)
     start, peak, end = (np.mean([f(n) for n in norms]) for f in (lambda n: n[0], np.max, lambda n: n[-1]))
     bx.set(xlabel="closed-form step", ylabel="$\\|E\\|_F$", title=f"(b) embedding norm, mean of runs: start "
-           f"{start:.1f}, peak {peak:.1f}, end {end:.1f}\n(why it first grows: Fig. 13, the delay laws)")
+           f"{start:.1f}, peak {peak:.1f}, end {end:.1f}\n(the early jump is the first Euler step overshooting: Fig. 13)")
     bx.legend([f"run {i}" for i in range(len(norms))], fontsize=7)
     k = d0["k"]
     cx = fig.add_subplot(gs[0, 3])

@@ -2820,7 +2820,7 @@ DOC_NUMBERS_FIG1_6 = [
     (README_MD, "and {}, while the training loss", "fig6/grok_step/1", "d"),
     (README_MD, "from {} to a peak", "fig6/norm_init_mean", ".1f"),
     (README_MD, "a peak of {}) and only then falls", "fig6/norm_max_mean", ".1f"),
-    (README_MD, "falls, to {};\nwhy", "fig6/norm_final_mean", ".1f"),
+    (README_MD, "falls, to {}.\nThat jump", "fig6/norm_final_mean", ".1f"),
     (README_MD, "mean of {} runs:", "fig6/runs", "d"),
     (RESULTS_MD, "Memorized after {} steps", "fig1/steps_to_memorize", "d"),
     (RESULTS_MD, "generalized after {}; w approaches", "fig1/steps_to_generalize", "d"),
@@ -3225,6 +3225,17 @@ DOC_NUMBERS_README = [
     (README_MD, "Eq. 20 (τ {} vs", "fig11/counterfactual/10/grok_tau", ".2f"),
     (README_MD, "vs {}); a fixed", "fig11/counterfactual/0/grok_tau", ".2f"),
     (README_MD, "not by τ = 80 (test accuracy {})", "fig11/counterfactual/6/long/final_test_acc", ".2f"),
+    (README_MD, "(CV {} over 45 Eq. 20 runs", "fig13/fits/norm_grok_cv", ".1%"),
+    (README_MD, "over 45 Eq. 20 runs, {} over 9 real-GD runs", "fig13/fits/real_norm_grok_cv", ".1%"),
+    (README_MD, "delay slope {} in ln", "fig13/fits/free_vs_log_norm2_ratio/slope", ".2f"),
+    (README_MD, "τ ∝ ρ^{} (predicted", "fig13/fits/clamp_power/slope", ".2f"),
+    (README_MD, "does not follow ln s (R² {})", "fig13/fits/real_delay_vs_ln_s/r2", ".2f"),
+    (README_MD, "(CV {}\nover starts", "fig13/fits/norm_grok_cv", ".1%"),
+    (README_MD, "real GD {}). From", "fig13/fits/real_norm_grok_cv", ".1%"),
+    (README_MD, "(measured {}); real GD, 3 nets", "fig13/fits/free_vs_log_norm2_ratio/slope", ".2f"),
+    (README_MD, "(slope {},\nR²", "fig13/fits/real_delay_vs_ln_s/slope", ".2f"),
+    (README_MD, "R² {}). With", "fig13/fits/real_delay_vs_ln_s/r2", ".2f"),
+    (README_MD, "(measured exponent {}), not", "fig13/fits/clamp_power/slope", ".2f"),
 ]
 DOC_NUMBERS += DOC_NUMBERS_README
 
