@@ -72,6 +72,24 @@ def test_leaky_relu_is_the_papers():
     assert np.allclose(M.leaky_relu(np.array([-3.0, 0.0, 2.0])), [-0.3, 0.0, 2.0])
 
 
+def test_softplus_beta_is_stable_and_tends_to_relu():
+    z = np.array([-800.0, -30.0, -1.0, -1e-3, 0.0, 1e-3, 1.0, 30.0, 800.0])
+    for b in M.SOFTPLUS_BETAS:
+        s, ds = M.ACTIVATIONS[f"softplus{b}"]
+        with np.errstate(over="raise", invalid="raise"):  # beta z = +-25,600: exp must not overflow
+            v, g = s(z), ds(z)
+        small = np.abs(b * z) < 30  # where log(1 + exp(beta z)) / beta is itself representable
+        # the stable form is the definition rewritten exactly: rounding only, a few eps
+        assert rel_err(v[small], np.log1p(np.exp(b * z[small])) / b) < 1e-14
+        assert rel_err(g[small], 1 / (1 + np.exp(-b * z[small]))) < 1e-14
+        assert np.all(np.abs(v - np.maximum(z, 0)) <= np.log(2) / b + 1e-15), "|softplus - relu| <= log2 / beta"
+        # sigmoid' = beta s (1 - s) by central FD: truncation ~ h^2 beta^2 / 6 <= 2e-10 relative (beta 32),
+        # rounding ~ eps / h ~ 1e-10: far below 1e-6
+        zz = np.linspace(-2, 2, 401) + 0.0123
+        fd = (ds(zz + 1e-6) - ds(zz - 1e-6)) / 2e-6
+        assert rel_err(b * ds(zz) * (1 - ds(zz)), fd) < 1e-6
+
+
 def test_linear_model_gradient_both_losses():
     rng = np.random.default_rng(1)
     X, Y, W = rng.normal(size=(4, 3)), rng.normal(size=(4, 2)), rng.normal(size=(3, 2))
