@@ -369,7 +369,7 @@ def fig5_grid(steps, points, curve):
     return measured, np.union1d(np.union1d(measured, grid(curve, FIG5_WINDOW)), [0]).astype(int)
 
 
-def fig5_measure(before, params, X, Y):
+def fig5_measure(before, params, X, Y, act="relu"):
     """Fig. 5: cos(theta_t - theta_{t-10}, -P_T theta_t), P_T at proj_Z(theta_t), per projection;
     with the loss left at the projection, the distance to it and sigma_min(J) there.
     Returns (those numbers, the projections) per method."""
@@ -377,9 +377,9 @@ def fig5_measure(before, params, X, Y):
     update = theta - M.pack(before)
     out, points = {}, {}
     for method in FIG5_METHODS:
-        on_Z, residual = MF.zero_loss_projection(params, X, Y, method=method, lr=FIG5_LR)
-        J = M.jacobian(on_Z, X)
-        svd = MF.jacobian_svd(J, MF.gram(on_Z, X))
+        on_Z, residual = MF.zero_loss_projection(params, X, Y, act, method=method, lr=FIG5_LR)
+        J = M.jacobian(on_Z, X, act)
+        svd = MF.jacobian_svd(J, MF.gram(on_Z, X, act))
         g = MF.norm_min_direction(MF.tangent_projector(J, svd), theta)
         out[method] = (MF.cosine(update, g), residual, MF.distance_to_Z(params, on_Z),
                        float(svd[1][-1]))
@@ -387,13 +387,13 @@ def fig5_measure(before, params, X, Y):
     return out, points
 
 
-def fig5_run(rng, measured, curve, label):
+def fig5_run(rng, measured, curve, label, act="relu"):
     """One net: full-batch GD on the mean-squared loss, losses/accuracies at the `curve` steps,
     the Fig. 5 measurement at the `measured` ones; returns (record, final params, data, states):
     states[i] = (theta_{t-10}, {method: proj_Z(theta_t)}) at the i-th measured step t (Fig. 9)."""
     X, Y, Xte, Yte = fig5_data(rng)
     params = (M.init_uniform(rng, FIG5_P, FIG5_HIDDEN), M.init_uniform(rng, FIG5_HIDDEN, FIG5_P))
-    gd = lambda P, n: M.gradient_descent(P, X, Y, n, FIG5_LR, FIG5_LAM, mean=True)[0]  # noqa: E731
+    gd = lambda P, n: M.gradient_descent(P, X, Y, n, FIG5_LR, FIG5_LAM, act, mean=True)[0]  # noqa: E731
     rec = {k: [] for k in ("train_loss", "test_loss", "train_acc", "test_acc")}
     rec.update({f"{k}_{m}": [] for k in ("cos", "residual", "dist", "sigma_min") for m in FIG5_METHODS})
     done, states = 0, []
@@ -402,10 +402,10 @@ def fig5_run(rng, measured, curve, label):
             before = gd(params, t - FIG5_WINDOW - done)
             params, done = gd(before, FIG5_WINDOW), t
         for name, (Xs, Ys) in (("train", (X, Y)), ("test", (Xte, Yte))):
-            rec[f"{name}_loss"].append(M.loss(params, Xs, Ys, mean=True))
-            rec[f"{name}_acc"].append(MA.accuracy(*params, Xs, Ys))
+            rec[f"{name}_loss"].append(M.loss(params, Xs, Ys, act=act, mean=True))
+            rec[f"{name}_acc"].append(MA.accuracy(*params, Xs, Ys, act=act))
         if t in measured:
-            numbers, on_Z = fig5_measure(before, params, X, Y)
+            numbers, on_Z = fig5_measure(before, params, X, Y, act)
             states.append((before, on_Z))
             for method, values in numbers.items():
                 for k, v in zip(("cos", "residual", "dist", "sigma_min"), values):

@@ -2,8 +2,10 @@
 
 From a point theta of training: project onto Z, the tangent space T = null(J) there, the
 norm-minimizing direction within Z, the distance to Z, and how close J is to singular.
-J = dF/dtheta is (km x d) with km < d (over-parametrized), so everything goes through the
-small Gram matrix J J^T (km x km): J^+ = J^T (J J^T)^+, never (J^T J)^-1 J^T (erratum 3).
+Notation: n samples, m outputs, d parameters; F(theta) in R^{n m} stacked outputs and
+J = dF/dtheta (n m x d) with n m < d (over-parametrized), so everything goes through the small
+Gram matrix J J^T (n m x n m): J^+ = J^T (J J^T)^+, never (J^T J)^-1 J^T, which would invert
+a d x d matrix of rank at most n m.
 """
 import numpy
 
@@ -20,7 +22,7 @@ def cosine(a, b):
 
 # ---------------------------------------------------------------- the Gram matrix J J^T
 def gram(params, X, act="relu"):
-    """J J^T (km x km) without forming J: for sigma(X W1) W2 its entry ((i,j), (k,l)) is
+    """J J^T (n m x n m) without forming J: for sigma(X W1) W2 its entry ((i,j), (k,l)) is
     (X X^T)_ik sum_h S_ih S_kh W2_hj W2_hl + (H H^T)_ik delta_jl, with S = sigma'(X W1)."""
     n, m = X.shape[0], params[-1].shape[1]
     if len(params) == 1:
@@ -34,7 +36,7 @@ def gram(params, X, act="relu"):
 
 
 def jacobian_svd(J, G=None):
-    """Left singular vectors U and singular values s (descending) of J, from the km x km
+    """Left singular vectors U and singular values s (descending) of J, from the n m x n m
     eigenproblem J J^T = U diag(s^2) U^T (G = J J^T may be passed in, e.g. from `gram`).
 
     Far cheaper than an SVD of J; it resolves s only down to ~sqrt(eps) sigma_max ~ 1e-8
@@ -45,7 +47,7 @@ def jacobian_svd(J, G=None):
 
 
 def sigma_min(J):
-    """Smallest singular value of J (km x d, km <= d): 0 at the singular points of Def. 4.9."""
+    """Smallest singular value of J (n m x d, n m <= d): 0 at the singular points of Def. 4.9."""
     return float(xp.sqrt(xp.maximum(xp.linalg.eigvalsh(J @ J.T)[0], 0.0)))
 
 
@@ -60,7 +62,7 @@ def tangent_projector(J, svd=None, rtol=RTOL):
     U, s = jacobian_svd(J) if svd is None else svd
     r = int(xp.sum(s > rtol * s[0]))
     U = U[:, :r]
-    B = U / s[:r] ** 2  # (km, r)
+    B = U / s[:r] ** 2  # (n m, r)
     return lambda v: v - J.T @ (B @ (U.T @ (J @ v)))
 
 
@@ -78,16 +80,17 @@ def norm_min_on_Z(E, W2, X):
 
 def sharpness(params, X, lam, iters=100, act="relu", mean=False, svd=None):
     """Lemma C.1: top eigenvalue of the Hessian 2c J^T J + 2 lam I of L_lam on Z; GD is stable for
-    lr < 2 / it. c = 1 for the sum of squares (Eq. 1), 1/(k m) for the mean (PyTorch's MSELoss,
-    erratum 6). Exact from `svd` = jacobian_svd(J) if given, else Lanczos on J J^T (same nonzero
-    eigenvalues): at Fig. 8's start the two largest lie within 2% of each other, where 100 power
-    steps miss the top one by ~1%."""
+    lr < 2 / it. c = 1 for the sum of squares (Eq. 1), 1/(n m) for the mean (PyTorch's MSELoss,
+    which the paper's code uses, so its stability bound is n m times larger). Exact from `svd` =
+    jacobian_svd(J) if given, else Lanczos on J J^T (same nonzero eigenvalues): at Fig. 8's
+    start the two largest lie within 2% of each other, where 100 power steps miss the top one
+    by ~1%."""
     if svd is not None:
-        top, km = float(svd[1][0]) ** 2, svd[0].shape[0]
+        top, nm = float(svd[1][0]) ** 2, svd[0].shape[0]
     else:
         G = gram(params, X, act)
-        top, km = lanczos_top(G, iters), G.shape[0]
-    return 2.0 * (1.0 / km if mean else 1.0) * top + 2.0 * lam
+        top, nm = lanczos_top(G, iters), G.shape[0]
+    return 2.0 * (1.0 / nm if mean else 1.0) * top + 2.0 * lam
 
 
 def lanczos_top(G, iters=100):
@@ -143,7 +146,8 @@ def random_normal_direction(J, rng):
 
 # ---------------------------------------------------------------- projection onto Z
 def min_norm_step(params, X, R, act="relu"):
-    """J^+ R = J^T (J J^T)^-1 R, the shortest dtheta with J dtheta = R (erratum 3), per matrix.
+    """J^+ R = J^T (J J^T)^-1 R, the shortest dtheta with J dtheta = R, per matrix
+    (through the n m x n m Gram matrix, never the d x d J^T J).
 
     A plain solve: J has full row rank away from the singular points, which Thm 4.10 says
     Z almost surely avoids (sigma_min checks it)."""
@@ -171,6 +175,93 @@ def zero_loss_projection(params, X, Y, act="relu", mean=True, method="gauss-newt
             R = M.forward(params, X, act) - Y
             params = tuple(P - D for P, D in zip(params, min_norm_step(params, X, R, act)))
     return params, M.loss(params, X, Y, 0.0, act, mean)
+
+
+def nearest_point(theta, residual, jac, steps=30, r_tol=1e-10, rtol=1e-8):
+    """The orthogonal projection of theta onto {x : r(x) = 0}: the nearest x, found by
+    linearizing the constraint about the iterate x_j but measuring the step from theta,
+    x_{j+1} = theta - J_j^+ (r(x_j) - J_j (x_j - theta)), whose fixed points are the feasible x
+    with theta - x in range(J^T) (the normal space there): the first-order conditions of
+    min ||x - theta|| s.t. r(x) = 0. The step x_{j+1} - x_j = -P_T v - J^+ r (v = x_j - theta)
+    is the Gauss-Newton correction plus a move along T toward theta; it is halved (up to 8
+    times) until ||r|| falls by alpha / 2 or stays below 1e-3 ||r(theta)||, so that curvature
+    cannot throw the iterate off Z. residual(x): r (n m,); jac(x): (v -> J v, u -> J^T u,
+    J J^T) at x. Returns (x, info): info["residual"] = ||P_T (theta - x)|| / ||theta - x||
+    (P_T at x; 0 at the true foot), "r" = ||r(x)||, "iters", "converged" (||r|| <= r_tol and
+    residual <= rtol reached). If it does not converge within `steps`, the iterate of smallest
+    ||r|| and theta itself are each taken to {r = 0} by Gauss-Newton steps (restore), and the
+    nearer of the two feasible points is returned, with info["fallback"] True."""
+    def measure(x, r):  # (||r||, ||P_T v|| / ||v||, v -> P_T v's pieces) at x
+        Jv, JTu, G = jac(x)
+        v = x - theta
+        W = xp.linalg.solve(G, xp.stack([Jv(v), r], axis=1))  # (J J^T)^-1 [J v, r], (n m, 2)
+        Pv = v - JTu(W[:, 0])  # P_T v
+        nv = float(xp.linalg.norm(v))
+        return float(xp.linalg.norm(r)), float(xp.linalg.norm(Pv)) / nv if nv > 0 else 0.0, \
+            Pv, JTu(W[:, 1])
+
+    def restore(x):  # Gauss-Newton x <- x - J^+ r onto {r = 0}
+        for _ in range(20):
+            r = residual(x)
+            nr, orth, _, step = measure(x, r)
+            if nr <= r_tol:
+                break
+            x = x - step
+        return x, nr, orth
+
+    x, r = theta.copy(), residual(theta)
+    tube, best, it = 1e-3 * float(xp.linalg.norm(r)), (theta, numpy.inf), 0
+    beta, last = 1.0, numpy.inf
+    for it in range(steps + 1):
+        nr, orth, Pv, step = measure(x, r)
+        if nr <= r_tol and orth <= rtol:
+            return x, {"residual": orth, "r": nr, "iters": it, "converged": True,
+                       "fallback": False}
+        best = (x, nr) if nr < best[1] else best
+        if orth > last and it > 1:  # the move along T overshoots (curvature): shorten it
+            beta = max(beta / 2, 1 / 64)
+        last = orth
+        s = -beta * Pv - step
+        for alpha in 0.5 ** numpy.arange(9):
+            c = x + alpha * s
+            rc = residual(c)
+            if float(xp.linalg.norm(rc)) <= max((1 - alpha / 2) * nr, tube):
+                break
+        x, r = c, rc
+    feet = [restore(best[0]), restore(theta)]
+    x, nr, orth = min(feet, key=lambda f: (f[1] > r_tol, float(xp.linalg.norm(f[0] - theta))))
+    return x, {"residual": orth, "r": nr, "iters": it, "converged": False, "fallback": True}
+
+
+def orthogonal_projection(params, X, Y, act="relu", mean=True, steps=30, tol=1e-20, rtol=1e-8,
+                          kink=1e-6):
+    """proj_Z(theta), the nearest point theta* of Z = {F = Y} (nearest_point); returns
+    (params on Z, info) with info["loss"] the loss L left there (mean or sum, as `mean`),
+    "residual" ||P_T(theta - theta*)|| / ||theta - theta*|| with P_T at theta* (0 for the true
+    foot), "dist" ||theta - theta*||, "iters", "converged" (L <= tol and residual <= rtol).
+    For ReLU Z is smooth only within one activation pattern: P_T is then the one of theta*'s
+    pattern (sigma'(0) = 0), and info["kinks"] counts the pre-activations X W1 at theta* with
+    |z| <= kink (the foot sits on a kink there), info["crossed"] those whose sign differs
+    between theta and theta*."""
+    theta = M.pack(params)
+    c = 1.0 / Y.size if mean else 1.0
+
+    def residual(t):
+        return (M.forward(M.unpack(t, params), X, act) - Y).ravel()
+
+    def jac(t):
+        p = M.unpack(t, params)
+        return (lambda v: M.jvp(p, X, M.unpack(v, p), act).ravel(),
+                lambda u: M.pack(M.backward(p, X, u.reshape(Y.shape), act)), gram(p, X, act))
+
+    x, info = nearest_point(theta, residual, jac, steps, (tol / c) ** 0.5, rtol)
+    on_Z = M.unpack(x, params)
+    info = {**info, "loss": c * info.pop("r") ** 2, "dist": float(xp.linalg.norm(theta - x))}
+    if len(params) == 2 and act in ("relu", "leaky_relu"):
+        Z0, Z1 = X @ params[0], X @ on_Z[0]
+        info.update(kinks=int(xp.sum(xp.abs(Z1) <= kink)), kink=kink,
+                    crossed=int(xp.sum((Z0 > 0) != (Z1 > 0))))
+    return on_Z, info
 
 
 def distance_to_Z(params, params_Z):

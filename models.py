@@ -121,6 +121,16 @@ def backward(params, X, dF, act="relu", Z=None):
     return (X.T @ dZ, sigma(Z).T @ dF)
 
 
+def jvp(params, X, dparams, act="relu"):
+    """Jacobian-vector product J dtheta (n x m, like F) without forming J, dtheta given per matrix."""
+    if len(params) == 1:
+        return X @ dparams[0]
+    (W1, W2), (D1, D2) = params, dparams
+    sigma, dsigma = ACTIVATIONS[act]
+    Z = X @ W1
+    return (dsigma(Z) * (X @ D1)) @ W2 + sigma(Z) @ D2
+
+
 def loss(params, X, Y, lam=0.0, act="relu", mean=False):
     """Eq. 1: sum (or mean, as PyTorch's MSELoss) of squared errors + lam * ||theta||^2."""
     R = forward(params, X, act) - Y

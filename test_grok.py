@@ -498,6 +498,68 @@ def test_gauss_newton_projection_is_orthogonal_so_it_measures_distance():
     assert MF.distance_to_Z(along, on_Z) < 1e-2 * delta
 
 
+def test_orthogonal_projection_finds_the_known_foot_on_the_hyperbola():
+    """Fig. 3's Z = {w1 w2 = 1} (F = w1 w2, identity net): from points on the origin's side of
+    the convex set {w1 w2 >= 1, w1 > 0}, the nearest point is unique: the foot we started from."""
+    X = Y = np.ones((1, 1))
+    rtol, tol = 1e-12, 1e-28
+    for t in (0.5, 1.0, 2.0):
+        foot, normal = np.array([t, 1 / t]), np.array([1 / t, t]) / np.hypot(t, 1 / t)
+        for delta in (0.05, 0.2, 0.4):
+            theta = foot - delta * normal
+            on_Z, info = MF.orthogonal_projection((theta[:1, None], theta[1:, None]), X, Y,
+                                                  "identity", mean=False, tol=tol, rtol=rtol)
+            x = M.pack(on_Z)
+            assert info["converged"] and info["loss"] <= tol and info["residual"] <= rtol
+            # foot error: tangential <= 2 rtol delta while delta <= R / 2 (R >= sqrt 2 here),
+            # normal <= ||r|| / ||J|| = sqrt(tol) / |foot|
+            err = np.linalg.norm(x - foot)
+            assert err <= 2 * rtol * delta + tol ** 0.5, f"t {t}, delta {delta}: foot off by {err:.1e}"
+            n_x = np.array([x[1], x[0]]) / np.linalg.norm(x)  # the normal of Z at x, by hand
+            sin = abs(np.cross(n_x, (theta - x) / np.linalg.norm(theta - x)))
+            assert sin <= 2 * rtol, f"theta - theta* not normal to Z: sin {sin:.1e}"
+            assert abs(info["dist"] - delta) <= 2 * rtol * delta + tol ** 0.5
+
+
+def test_nearest_point_on_a_circle_is_the_radial_foot():
+    """{x : ||x||^2 = 4} in R^5, from inside and outside (up to 3 radii away): theta* = 2 theta / ||theta||."""
+    rng = np.random.default_rng(40)
+    rtol, r_tol = 1e-12, 1e-14
+    res = lambda x: np.array([x @ x - 4.0])  # noqa: E731
+    jac = lambda x: (lambda v: np.array([2 * x @ v]), lambda u: 2 * x * u[0],  # noqa: E731
+                     np.array([[4 * x @ x]]))
+    for scale in (0.1, 0.9, 1.5, 4.0):
+        u = rng.normal(size=5)
+        theta = 2 * scale * u / np.linalg.norm(u)
+        x, info = MF.nearest_point(theta, res, jac, r_tol=r_tol, rtol=rtol)
+        foot = 2 * u / np.linalg.norm(u)
+        assert info["converged"] and not info["fallback"]
+        # tangential error <= rtol |theta - x|, normal <= ||r|| / ||J|| = r_tol / 4
+        err = np.linalg.norm(x - foot)
+        assert err <= rtol * np.linalg.norm(theta - foot) + r_tol, f"scale {scale}: off by {err:.1e}"
+        assert abs(MF.cosine(theta - x, x)) >= 1 - 2 * rtol ** 2 - 1e-15, "theta - theta* not radial"
+
+
+def test_orthogonal_projection_of_a_smooth_net_is_orthogonal_and_no_farther_than_gauss_newton():
+    """tanh net off Z (d = 40 > n m = 10): the foot is feasible, theta - theta* lies in range(J^T)
+    up to the requested rtol plus the rounding of a solve with J J^T (eps cond(J J^T) d), checked
+    with an independent P_T (numpy's pinv), and it is no farther than the Gauss-Newton foot."""
+    X, _, params = small_net(seed=41, n=5, d_in=3, d_h=8, m=2)
+    Y = M.forward(params, X, "tanh") + 0.1 * np.random.default_rng(41).normal(size=(5, 2))
+    rtol = 1e-10
+    on_Z, info = MF.orthogonal_projection(params, X, Y, "tanh", mean=False, rtol=rtol, steps=300)
+    assert info["converged"], info
+    assert abs(info["loss"] - M.loss(on_Z, X, Y, act="tanh")) <= 1e-12 and info["loss"] <= 1e-20
+    J = M.jacobian(on_Z, X, "tanh")
+    v = M.pack(params) - M.pack(on_Z)
+    orth = np.linalg.norm(v - np.linalg.pinv(J) @ (J @ v)) / np.linalg.norm(v)
+    s = np.linalg.svd(J, compute_uv=False)
+    tol = rtol + np.finfo(float).eps * (s[0] / s[-1]) ** 2 * J.shape[1]
+    assert orth <= tol and info["residual"] <= tol, f"residual {orth:.1e} > {tol:.1e}"
+    gn, _ = MF.zero_loss_projection(params, X, Y, "tanh", mean=False)
+    assert info["dist"] <= MF.distance_to_Z(params, gn) * (1 + 1e-12), "a nearer point of Z exists"
+
+
 def test_norm_min_direction_is_tangent_and_steepest_norm_descent():
     X, Y, params = zero_loss_net()
     J = M.jacobian(params, X, "tanh")
@@ -573,7 +635,7 @@ def test_fig5_run_measures_the_last_window_of_plain_gd():
     """fig5_run's wiring: theta_t is t full-batch GD steps from PyTorch's init, and the measured
     update is its last 10 steps (fig5_measure replaced by a recorder)."""
     calls, measure = [], grok.fig5_measure
-    grok.fig5_measure = lambda before, params, X, Y: calls.append((before, params)) or \
+    grok.fig5_measure = lambda before, params, X, Y, act="relu": calls.append((before, params)) or \
         ({m: (len(calls), 0.5, 0.25, 2.0) for m in grok.FIG5_METHODS}, {m: len(calls) for m in grok.FIG5_METHODS})
     try:
         rec, params, (X, Y), states = grok.fig5_run(np.random.default_rng(3), {20, 50}, [0, 20, 30, 50], "test")
