@@ -1109,6 +1109,107 @@ def fig11(args):
     return {"fig11": out}
 
 
+# ============================================================ Figure 12: where Thm 4.14's assumptions hold
+
+# Fig. 5's data, initialization, lr, weight decay and window (the nets of seeds (seed, 5, r)), one
+# change at a time. (1) The activation: tanh (smooth) on nets 1-3, softplus_beta, a dial from
+# smooth to ReLU, on net 1 for dial_steps (all of ours grok well before), and ReLU net 1 (= Fig.
+# 5's) as the reference; Fig. 5's measurement at the middles of per_phase parts of each phase.
+# (2) lambda -> 0: at the middle point of each phase of ReLU and tanh net 1, GD at each lambda in
+# chunks (doubling from settle[0] to at most settle[1] steps) until the first-order distance
+# to Z changes < FIG12_SETTLED over a chunk, then a window of equal rescaled time FIG12_TAU
+# (Fig. 5's 10 steps at its lambda) measured at the nearest point of Z to its end (proj_steps
+# iterations of manifold.orthogonal_projection, whose residual and loss are reported).
+FIG12 = {"steps": FIG5_STEPS, "tanh_nets": 3, "dial": tuple(f"softplus{b}" for b in M.SOFTPLUS_BETAS),
+         "dial_steps": 40_000, "per_phase": 2, "lambdas": (5e-5, 5e-6, 5e-7, 5e-8),
+         "settle": (1000, 8000), "proj_steps": 12}
+FIG12_QUICK = {"steps": 1200, "tanh_nets": 1, "dial": ("softplus8",), "dial_steps": 1200, "per_phase": 1,
+               "lambdas": (5e-5, 5e-6), "settle": (50, 100), "proj_steps": 4}
+FIG12_TAU = 2 * FIG5_LR * FIG5_LAM * FIG5_WINDOW  # window of rescaled time: 10 steps at lambda 5e-5
+FIG12_SETTLED = 0.05  # relative change of the distance over a chunk below which it has settled
+
+
+def fig12_run(rng, act, steps):
+    """A Fig. 5 net with activation act: (train, test) accuracy on Fig. 5's curve grid and
+    (theta_{t-10}, theta_t) at its measurement grid (no measurement yet: Fig. 12 picks points)."""
+    X, Y, Xte, Yte = fig5_data(rng)
+    params = (M.init_uniform(rng, FIG5_P, FIG5_HIDDEN), M.init_uniform(rng, FIG5_HIDDEN, FIG5_P))
+    gd = lambda P, n: M.gradient_descent(P, X, Y, n, FIG5_LR, FIG5_LAM, act, True)[0]  # noqa: E731
+    measured, curve = fig5_grid(steps, FIG5_POINTS, FIG5_CURVE)
+    acc, states, done = [], [], 0
+    for t in curve:
+        if t:
+            before = gd(params, t - FIG5_WINDOW - done)
+            params, done = gd(before, FIG5_WINDOW), t
+        acc.append((MA.accuracy(*params, X, Y, act), MA.accuracy(*params, Xte, Yte, act)))
+        if t in measured:
+            states.append((before, params))
+    return curve, measured, np.array(acc), states, (X, Y)
+
+
+def fig12_branch(params, X, Y, act, lam, s):
+    """lambda -> 0: GD at lam until the distance to Z settles, then FIG12_TAU of rescaled time."""
+    params, done, change = MF.settle_near_Z(params, X, Y, FIG5_LR, lam, act, *s["settle"], FIG12_SETTLED)
+    window = int(round(FIG12_TAU / (2 * FIG5_LR * lam)))
+    return {"act": act, "lam": lam, "settle_steps": done, "window": window, "settled_change": change,
+            **MF.measure_window(params, X, Y, FIG5_LR, lam, window, act, s["proj_steps"])}
+
+
+FIG12_KEYS = ("cos", "cos_tangent", "tangent_fraction", "loss_to_decay", "dist", "random_tangent_fraction")
+
+
+def fig12_by_activation(runs, acts):
+    """Per activation: memorization and grokking steps per net, and the point means by phase."""
+    out = {}
+    for act in acts:
+        rs = [r for r in runs if r["act"] == act]
+        pts = [p for r in rs for p in r["points"]]
+        out[act] = {"nets": len(rs), "memorize_step": [r["memorize_step"] for r in rs],
+                    "grok_step": [r["grok_step"] for r in rs],
+                    **{f"{k}_by_phase": {ph: float(np.mean(v)) if (v := [p[k] for p in pts if p["phase"] == ph])
+                                         else None for ph in FIG5_PHASES} for k in FIG12_KEYS}}
+    return out
+
+
+@figure("12")
+def fig12(args):
+    """Fig. 12: the Fig. 5 claim where Thm 4.14's assumptions hold: a smooth activation, lambda -> 0."""
+    s = FIG12_QUICK if args.quick else FIG12
+    nets = ([("relu", 0, s["steps"])] + [("tanh", r, s["steps"]) for r in range(s["tanh_nets"])]
+            + [(a, 0, s["dial_steps"]) for a in s["dial"]])
+    runs, rows, curves = [], [], []
+    for act, r, steps in nets:
+        curve, measured, acc, states, (X, Y) = fig12_run(np.random.default_rng([args.seed, 5, r]), act, steps)
+        phase = fig5_phase(*acc[np.searchsorted(curve, measured)].T)
+        picks = [i for _, i in fig9_branch_points(phase[None], 1, s["per_phase"])]
+        mem = np.flatnonzero(acc[:, 0] == 1)
+        runs.append({"act": act, "net": r, "steps": steps, "memorize_step": int(curve[mem[0]]) if mem.size else None,
+                     "grok_step": MA.grok_step(curve, acc[:, 1], level=1.0),
+                     "points": [{"step": int(measured[i]), "phase": str(phase[i]),
+                                 **MF.measure_window(states[i][0], X, Y, FIG5_LR, FIG5_LAM, FIG5_WINDOW, act,
+                                                     s["proj_steps"])} for i in picks]})
+        curves.append((act, r, curve, acc[:, 1]))
+        if r == 0 and act in ("relu", "tanh"):
+            for i in [i for _, i in fig9_branch_points(phase[None], 1, 1)]:
+                rows += [{"phase": str(phase[i]), "from_step": int(measured[i]),
+                          **fig12_branch(states[i][1], X, Y, act, lam, s)} for lam in s["lambdas"]]
+        progress(f"Figure 12 {act} net {r + 1}: grokked at step {runs[-1]['grok_step']}, {len(picks)} points")
+    fit = lambda rs: loglog_slope([q["dist"] for q in rs], [q["loss_to_decay"] for q in rs]) if len(rs) > 1 else None  # noqa: E731
+    projections = [p for r in runs for p in r["points"]] + rows
+    out = {"settings": {**s, "lr": FIG5_LR, "lam": FIG5_LAM, "window": FIG5_WINDOW, "tau_window": FIG12_TAU,
+                        "settled": FIG12_SETTLED, "seeds": "Fig. 5's nets (seed, 5, r)"},
+           "runs": runs, "by_activation": fig12_by_activation(runs, list(dict.fromkeys(a for a, _, _ in nets))),
+           "lambda_rows": rows,
+           "slopes": {a: fit([q for q in rows if q["act"] == a]) for a in ("relu", "tanh")},
+           "slopes_by_phase": {a: {ph: fit([q for q in rows if (q["act"], q["phase"]) == (a, ph)])
+                                   for ph in FIG5_PHASES} for a in ("relu", "tanh")},
+           "projection_residual_max": max(p["proj_residual"] for p in projections),
+           "projection_loss_max": max(p["proj_loss"] for p in projections),
+           "cos_decay_only_min_by_construction": min(p["cos_decay_only"] for p in projections)}
+    plots.fig12(curves, out, os.path.join(args.out, "fig12_smooth_and_close.png"))
+    return {"fig12": out}
+
+
 # ============================================================ animations
 ANIM_LAMBDA = 0.01  # the Fig. 1 run that is animated: the longest creep along Z
 
