@@ -1121,8 +1121,8 @@ def fig11(args):
 # (Fig. 5's 10 steps at its lambda) measured at the nearest point of Z to its end (proj_steps
 # iterations of manifold.orthogonal_projection, whose residual and loss are reported).
 FIG12 = {"steps": FIG5_STEPS, "tanh_nets": 3, "dial": tuple(f"softplus{b}" for b in M.SOFTPLUS_BETAS),
-         "dial_steps": 40_000, "per_phase": 2, "lambdas": (5e-5, 5e-6, 5e-7, 5e-8),
-         "settle": (1000, 8000), "proj_steps": 12}
+         "dial_steps": 30_000, "per_phase": 2, "lambdas": (5e-5, 5e-6, 5e-7, 5e-8),
+         "settle": (1000, 8000), "proj_steps": 30}
 FIG12_QUICK = {"steps": 1200, "tanh_nets": 1, "dial": ("softplus8",), "dial_steps": 1200, "per_phase": 1,
                "lambdas": (5e-5, 5e-6), "settle": (50, 100), "proj_steps": 4}
 FIG12_TAU = 2 * FIG5_LR * FIG5_LAM * FIG5_WINDOW  # window of rescaled time: 10 steps at lambda 5e-5
@@ -1147,15 +1147,16 @@ def fig12_run(rng, act, steps):
     return curve, measured, np.array(acc), states, (X, Y)
 
 
-def fig12_branch(params, X, Y, act, lam, s):
+def fig12_branch(params, X, Y, act, lam, s, rng):
     """lambda -> 0: GD at lam until the distance to Z settles, then FIG12_TAU of rescaled time."""
     params, done, change = MF.settle_near_Z(params, X, Y, FIG5_LR, lam, act, *s["settle"], FIG12_SETTLED)
     window = int(round(FIG12_TAU / (2 * FIG5_LR * lam)))
     return {"act": act, "lam": lam, "settle_steps": done, "window": window, "settled_change": change,
-            **MF.measure_window(params, X, Y, FIG5_LR, lam, window, act, s["proj_steps"])}
+            **MF.measure_window(params, X, Y, FIG5_LR, lam, window, act, s["proj_steps"], rng=rng)}
 
 
-FIG12_KEYS = ("cos", "cos_tangent", "tangent_fraction", "loss_to_decay", "dist", "random_tangent_fraction")
+FIG12_KEYS = ("cos", "cos_tangent", "tangent_fraction", "loss_to_decay", "dist", "random_tangent_fraction",
+              "random_cos_tangent", "proj_residual")
 
 
 def fig12_by_activation(runs, acts):
@@ -1178,6 +1179,7 @@ def fig12(args):
     nets = ([("relu", 0, s["steps"])] + [("tanh", r, s["steps"]) for r in range(s["tanh_nets"])]
             + [(a, 0, s["dial_steps"]) for a in s["dial"]])
     runs, rows, curves = [], [], []
+    rng = np.random.default_rng([args.seed, 12])  # the random-update baselines; nets: Fig. 5's seeds
     for act, r, steps in nets:
         curve, measured, acc, states, (X, Y) = fig12_run(np.random.default_rng([args.seed, 5, r]), act, steps)
         phase = fig5_phase(*acc[np.searchsorted(curve, measured)].T)
@@ -1187,14 +1189,15 @@ def fig12(args):
                      "grok_step": MA.grok_step(curve, acc[:, 1], level=1.0),
                      "points": [{"step": int(measured[i]), "phase": str(phase[i]),
                                  **MF.measure_window(states[i][0], X, Y, FIG5_LR, FIG5_LAM, FIG5_WINDOW, act,
-                                                     s["proj_steps"])} for i in picks]})
+                                                     s["proj_steps"], rng=rng)} for i in picks]})
         curves.append((act, r, curve, acc[:, 1]))
         if r == 0 and act in ("relu", "tanh"):
             for i in [i for _, i in fig9_branch_points(phase[None], 1, 1)]:
                 rows += [{"phase": str(phase[i]), "from_step": int(measured[i]),
-                          **fig12_branch(states[i][1], X, Y, act, lam, s)} for lam in s["lambdas"]]
+                          **fig12_branch(states[i][1], X, Y, act, lam, s, rng)} for lam in s["lambdas"]]
         progress(f"Figure 12 {act} net {r + 1}: grokked at step {runs[-1]['grok_step']}, {len(picks)} points")
-    fit = lambda rs: loglog_slope([q["dist"] for q in rs], [q["loss_to_decay"] for q in rs]) if len(rs) > 1 else None  # noqa: E731
+    fit = lambda rs, e="": (loglog_slope([q[e + "dist"] for q in rs], [q[e + "loss_to_decay"] for q in rs])  # noqa: E731
+                            if len(rs) > 1 else None)
     projections = [p for r in runs for p in r["points"]] + rows
     out = {"settings": {**s, "lr": FIG5_LR, "lam": FIG5_LAM, "window": FIG5_WINDOW, "tau_window": FIG12_TAU,
                         "settled": FIG12_SETTLED, "seeds": "Fig. 5's nets (seed, 5, r)"},
@@ -1203,6 +1206,9 @@ def fig12(args):
            "slopes": {a: fit([q for q in rows if q["act"] == a]) for a in ("relu", "tanh")},
            "slopes_by_phase": {a: {ph: fit([q for q in rows if (q["act"], q["phase"]) == (a, ph)])
                                    for ph in FIG5_PHASES} for a in ("relu", "tanh")},
+           "slopes_settled": {a: fit([q for q in rows if q["act"] == a and abs(q["settled_change"]) < FIG12_SETTLED])
+                              for a in ("relu", "tanh")},
+           "slopes_exact": {a: fit([q for q in rows if q["act"] == a], "eq_") for a in ("relu", "tanh")},
            "projection_residual_max": max(p["proj_residual"] for p in projections),
            "projection_loss_max": max(p["proj_loss"] for p in projections),
            "cos_decay_only_min_by_construction": min(p["cos_decay_only"] for p in projections)}
@@ -1384,6 +1390,14 @@ INDEX = {
         f". Median step to 95% by training fraction {nums(s['fractions'], 'g')}: " + "; ".join(
             f"d_h = {w}: {nums(m, '.0f')}" for w, m in zip(s["widths"], s["grok_step_median"])) +
         f"; Spearman(final norm, final test accuracy) = {s['norm_vs_acc_spearman']:.2f}.")),
+    "fig12": (["fig12_smooth_and_close.png"], lambda s: (
+        "Fig. 5's nets, one change at a time, measured at the nearest point of Z: tangential cosine "
+        f"{' / '.join(FIG5_PHASES)} by activation: " + "; ".join(
+            f"{a}: {nums([v['cos_tangent_by_phase'][ph] for ph in FIG5_PHASES], '.2f', '-')} (100% test at "
+            f"step {nums(v['grok_step'], 'd')})" for a, v in s["by_activation"].items()) +
+        f". lambda -> 0 over windows of equal rescaled time: log-log slope of ||P_T u_L|| / ||P_T u_lambda|| "
+        f"against the distance to Z {nums([s['slopes'][a] for a in ('relu', 'tanh')], '.2f', '-')} (ReLU / tanh; "
+        f"Thm 4.14 for a smooth net near Z: 1); largest projection residual {s['projection_residual_max']:.1e}.")),
     "anim": (["anim_toy.gif", "anim_modadd.gif"], lambda s: (
         f"Animations: the Fig. 1 weights (lambda = {s['toy_lambda']}) sliding along Z, "
         f"{s['frames']['anim_toy.gif']} frames; the Fig. 6 embeddings (run 0) forming circles at "
@@ -1467,7 +1481,7 @@ def parse_args(argv=None):
                         "Fig. 8: p=13, d_h=96, tau<=1 (nothing groks); Fig. 9: ablations on 1 net, 1 point "
                         "per phase; Fig. 10: the same, lambda=0.3 only, series p=11, d_h=64, tau<=0.5; "
                         "Fig. 11: p=11, tilts c=0.5 and 0, widths 48 and 96 x fractions 0.5 and 0.9 x 2 seeds; "
-                        "short GIFs")
+                        "Fig. 12: 1,200 steps, 1 tanh net, softplus8 only, lambda 5e-5 and 5e-6; short GIFs")
     p.add_argument("--bench", action="store_true",
                    help="time the expensive steps of Figs. 5, 6 and 8 (median ms) at --p/--hidden/"
                         "--train-frac and exit; writes no files")

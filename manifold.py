@@ -330,11 +330,25 @@ def random_update_baseline(P, theta, rng):
     return {"cos_tangent": cos_t, "tangent_fraction": frac}
 
 
+def decay_equilibrium(params_Z, X, lam, act="relu", mean=True):
+    """Where GD on L + lam ||theta||^2 settles across Z next to theta* on Z, to first order (the
+    closed form that a settled lambda -> 0 branch tends to): the normal offset delta = J^T a with
+    c J^T J delta = -lam (I - P_T) theta*, i.e. a = -(lam / c) (J J^T)^-2 J theta*, so that
+    ||delta|| ~ lam (Thm 4.8). Returns the params at theta* + delta."""
+    G = gram(params_Z, X, act)
+    c = 1.0 / G.shape[0] if mean else 1.0
+    Jt = M.jvp(params_Z, X, params_Z, act)  # J theta*, shaped like F
+    a = -(lam / c) * xp.linalg.solve(G, xp.linalg.solve(G, Jt.ravel()))
+    delta = M.backward(params_Z, X, a.reshape(Jt.shape), act)  # J^T a
+    return tuple(P + D for P, D in zip(params_Z, delta))
+
+
 def measure_window(start, X, Y, lr, lam, window, act="relu", proj_steps=12, flip_steps=10, rng=None):
     """Figs. 9/12: `window` GD steps from start, split by source (gd_update_split), the last
     flip_steps one by one to count kink flips, seen from the nearest point theta* of Z to their
     end (orthogonal_projection, proj_steps iterations): update_on_Z, a random update's scores
-    (random_update_baseline), the distance, the projection's residual and loss, and at theta*
+    (random_update_baseline), the distance, the projection's residual and loss, the same ratio at
+    the closed-form equilibrium decay_equilibrium (eq_*), and at theta*
     the smooth radius (ReLU), the pre-activations on a kink, sigma_min(J) and GD's slowest
     normal relaxation (normal_relaxation_steps)."""
     flip = min(window, flip_steps)
@@ -348,7 +362,11 @@ def measure_window(start, X, Y, lr, lam, window, act="relu", proj_steps=12, flip
     P, svd = tangent_frame(on_Z, X, act)
     theta = M.pack(params)
     base = random_update_baseline(P, theta, rng or numpy.random.default_rng(0))
+    eq = decay_equilibrium(on_Z, X, lam, act)  # the exact realization: Thm 4.14's ratio there
+    g_eq = M.pack(M.loss_grad(eq, X, Y, 0.0, act, True))
     return {**update_on_Z(P, u_L, u_lam, theta), **{f"random_{k}": v for k, v in base.items()},
+            "eq_dist": distance_to_Z(eq, on_Z),
+            "eq_loss_to_decay": float(xp.linalg.norm(P(g_eq)) / xp.linalg.norm(P(2 * lam * M.pack(eq)))),
             "dist": info["dist"], "proj_residual": info["residual"], "proj_loss": info["loss"],
             "proj_iters": info["iters"], "kinks_at_foot": info.get("kinks"),
             "flips_per_step": float(kink_flips(W1s, X).mean()),

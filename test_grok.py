@@ -941,6 +941,122 @@ def test_fig9_quick_numbers():
         assert abs(row["tangent_fraction_by_phase"][ph] - np.linalg.norm(P(u)) / np.linalg.norm(u)) < 1e-9
         assert abs(row["dist_median"] - MF.distance_to_Z(end, on_Z)) < 1e-9
 
+# ---------------------------------------------------------------- Fig. 12: where Thm 4.14's assumptions hold
+def test_first_order_distance_is_the_distance_to_first_order():
+    X, Y, params = zero_loss_net()
+    J = M.jacobian(params, X, "tanh")
+    n = MF.random_normal_direction(J, np.random.default_rng(40))
+    for delta in (1e-2, 1e-3, 1e-4):
+        d = MF.first_order_distance(M.unpack(M.pack(params) + delta * n, params), X, Y, "tanh")
+        # the foot of theta* + delta n is theta* up to O(delta^2); ||J^+ r|| = delta + O(delta^2):
+        # 30 delta^2 covers curvature x cond(J) of this net (observed ~1 delta^2)
+        assert abs(d - delta) < 30 * delta ** 2, (delta, d)
+
+
+def test_normal_relaxation_steps_is_gds_slowest_normal_decay():
+    rng = np.random.default_rng(41)
+    X, Y = rng.normal(size=(3, 6)), rng.normal(size=(3, 2))
+    W0 = np.linalg.lstsq(X, Y, rcond=None)[0]  # on the flat Z of the linear model
+    J = M.jacobian((W0,), X)
+    U, s = MF.jacobian_svd(J)
+    lr = 0.02
+    T = MF.normal_relaxation_steps((U, s), lr, mean=True)
+    v = J.T @ U[:, -1] / s[-1]  # the unit normal of the smallest singular value
+    end, _ = M.gradient_descent((W0 + 0.1 * v.reshape(W0.shape),), X, Y, 200, lr, 0.0, mean=True)
+    shrink = np.linalg.norm(M.pack(end) - M.pack((W0,))) / 0.1
+    # GD multiplies that mode by exactly 1 - 1/T per step (rounding only)
+    assert abs(shrink - (1 - 1 / T) ** 200) < 1e-12 and T > 10, (shrink, T)
+
+
+def test_decay_equilibrium_is_the_ridge_solution_to_first_order():
+    rng = np.random.default_rng(45)
+    X, Y = rng.normal(size=(3, 7)), rng.normal(size=(3, 2))
+    W0 = np.linalg.pinv(X) @ Y  # the minimum-norm point of Z (P_T theta* = 0), so ridge stays next to it
+    for lam in (1e-3, 1e-4):
+        eq = MF.decay_equilibrium((W0,), X, lam)
+        ridge = X.T @ np.linalg.solve(X @ X.T + lam * Y.size * np.eye(3), Y)  # argmin of the mean loss + lam
+        # the difference is the next term of the Neumann series of (X X^T + lam n m)^-1,
+        # (lam n m)^2 X^T (X X^T)^-3 Y, + O(lam^3): tight by nature, so 2x that term
+        second = (lam * Y.size) ** 2 * np.linalg.norm(X.T @ np.linalg.solve(X @ X.T, np.linalg.solve(
+            X @ X.T, np.linalg.solve(X @ X.T, Y))))
+        assert np.linalg.norm(eq[0] - ridge) < 2 * second, lam
+        assert np.linalg.norm(eq[0] - W0) > 100 * np.linalg.norm(eq[0] - ridge), "offset not resolved"
+
+
+def test_kink_flips_counts_sign_changes_per_step():
+    X = np.eye(2)
+    W1s = [np.array([[1.0, -1.0], [1.0, 1.0]]), np.array([[-1.0, -1.0], [1.0, -1.0]]),
+           np.array([[-1.0, 1.0], [-1.0, -1.0]])]
+    assert list(MF.kink_flips(W1s, X)) == [2, 2]
+
+
+def test_update_on_Z_on_flat_Z_and_the_random_baseline():
+    rng = np.random.default_rng(42)
+    X, Y = rng.normal(size=(2, 40)), rng.normal(size=(2, 1))
+    J = M.jacobian((np.zeros((40, 1)),), X)
+    W = np.linalg.lstsq(X, Y, rcond=None)[0] + rng.normal(size=(40, 1))
+    W = (W - (J.T @ np.linalg.solve(J @ J.T, J @ W.ravel() - Y.ravel())).reshape(W.shape),)
+    P = MF.tangent_projector(J)
+    end, u_L, u_lam = MF.gd_update_split(W, X, Y, 1, 0.1, 0.01)
+    n = MF.update_on_Z(P, u_L, u_lam, M.pack(W))
+    # flat Z: the loss gradient is exactly normal; one step of decay is exactly -2 lr lam P_T theta
+    assert n["loss_to_decay"] < 1e-12 and abs(n["cos_decay_only"] - 1) < 1e-12
+    assert abs(n["cos"] - n["cos_tangent"] * n["tangent_fraction"]) < 1e-12
+    base = [MF.random_update_baseline(P, M.pack(W), np.random.default_rng([7, s])) for s in range(200)]
+    frac, cos = (np.array([b[k] for b in base]) for k in ("tangent_fraction", "cos_tangent"))
+    # dim T = 38 of d = 40: fraction ~ sqrt(38/40), cos ~ N(0, 1/38); 200 draws: 4 standard errors
+    assert abs(frac.mean() - np.sqrt(38 / 40)) < 0.01 and abs(cos.mean()) < 4 / np.sqrt(38 * 200)
+    assert abs(cos.std() - 1 / np.sqrt(38)) < 0.03
+
+
+def test_measure_window_is_plain_gd_seen_from_the_nearest_point():
+    X, Y, params = zero_loss_net()
+    start = M.unpack(M.pack(params) + 0.01 * np.random.default_rng(43).normal(size=12), params)
+    w = MF.measure_window(start, X, Y, 0.5, 1e-3, 12, "tanh", proj_steps=30, flip_steps=3)
+    end, _ = M.gradient_descent(start, X, Y, 12, 0.5, 1e-3, "tanh", True)
+    on_Z, info = MF.orthogonal_projection(end, X, Y, act="tanh", steps=30)
+    P = dense_tangent_projector(M.jacobian(on_Z, X, "tanh"))
+    u = M.pack(end) - M.pack(start)
+    assert abs(w["cos"] - MF.cosine(u, -P(M.pack(end)))) < 1e-9
+    assert abs(w["tangent_fraction"] - np.linalg.norm(P(u)) / np.linalg.norm(u)) < 1e-9
+    assert abs(w["dist"] - info["dist"]) < 1e-12 and w["proj_residual"] < 1e-6 and w["proj_loss"] < 1e-20
+    assert w["radius"] is None and w["flips_per_step"] >= 0
+
+
+def test_settle_near_Z_doubles_until_settled_or_capped():
+    X, Y, params = zero_loss_net()
+    start = M.unpack(M.pack(params) + 0.05 * np.random.default_rng(44).normal(size=12), params)
+    _, done, change = MF.settle_near_Z(start, X, Y, 0.5, 0.0, "tanh", first=10, most=80, tol=1e-30)
+    assert done == 80 and change < 0, "never settled to 1e-30: stops at the cap 10 + 10 + 20 + 40"
+    end, done, change = MF.settle_near_Z(start, X, Y, 0.5, 0.0, "tanh", first=10, most=10 ** 6, tol=0.5)
+    assert abs(change) < 0.5 and done in (10, 20, 40, 80, 160, 320, 640, 1280)
+
+
+def test_fig12_quick_numbers():
+    with tempfile.TemporaryDirectory() as out:
+        res = grok.fig12(Namespace(out=out, seed=0, quick=True))["fig12"]
+        assert os.path.getsize(os.path.join(out, "fig12_smooth_and_close.png")) > 10000
+    s = grok.FIG12_QUICK
+    acts = ["relu", "tanh", *s["dial"]]
+    assert list(res["by_activation"]) == acts and res["by_activation"]["tanh"]["nets"] == s["tanh_nets"]
+    rows = res["lambda_rows"]
+    assert {r["lam"] for r in rows} == set(s["lambdas"])
+    for r in rows:  # equal rescaled time 2 lr lam window, and the Fig. 5 numbers' identity
+        assert abs(2 * grok.FIG5_LR * r["lam"] * r["window"] - grok.FIG12_TAU) < 1e-15
+        assert abs(r["cos"] - r["cos_tangent"] * r["tangent_fraction"]) < 1e-12
+    # the ReLU run is Fig. 5's net 1, bit for bit (same seed, same GD chunks)
+    measured, curve = grok.fig5_grid(s["steps"], grok.FIG5_POINTS, grok.FIG5_CURVE)
+    rec = grok.fig5_run(np.random.default_rng([0, 5, 0]), set(), curve, "test")[0]
+    _, _, acc, _, _ = grok.fig12_run(np.random.default_rng([0, 5, 0]), "relu", s["steps"])
+    assert np.array_equal(acc[:, 1], rec["test_acc"]) and np.array_equal(acc[:, 0], rec["train_acc"])
+    for a in ("relu", "tanh"):
+        rs = [r for r in rows if r["act"] == a]
+        if len(rs) > 1:
+            want = np.polyfit(np.log([r["dist"] for r in rs]), np.log([r["loss_to_decay"] for r in rs]), 1)[0]
+            assert abs(res["slopes"][a] - want) < 1e-12
+    assert res["projection_residual_max"] >= 0 and res["projection_loss_max"] < 1e-10
+
+
 # ---------------------------------------------------------------- modular addition, Fig. 6
 
 
