@@ -1122,7 +1122,7 @@ def fig11(args):
 # iterations of manifold.orthogonal_projection, whose residual and loss are reported).
 FIG12 = {"steps": FIG5_STEPS, "tanh_nets": 3, "dial": tuple(f"softplus{b}" for b in M.SOFTPLUS_BETAS),
          "dial_steps": 30_000, "per_phase": 2, "lambdas": (5e-5, 5e-6, 5e-7, 5e-8),
-         "settle": (1000, 8000), "proj_steps": 30}
+         "settle": (1000, 4000), "proj_steps": 20}
 FIG12_QUICK = {"steps": 1200, "tanh_nets": 1, "dial": ("softplus8",), "dial_steps": 1200, "per_phase": 1,
                "lambdas": (5e-5, 5e-6), "settle": (50, 100), "proj_steps": 4}
 FIG12_TAU = 2 * FIG5_LR * FIG5_LAM * FIG5_WINDOW  # window of rescaled time: 10 steps at lambda 5e-5
