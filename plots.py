@@ -631,11 +631,11 @@ def fig12(curves, out, path):
     for act in ("relu", "tanh"):
         rs = [q for q in rows if q["act"] == act]
         for e, mk, what in (("", "o", "GD branches"), ("eq_", "x", "closed-form equilibrium")):
-            s = out["slopes_exact" if e else "slopes"][act]
+            s = out["slopes"]["exact" if e else "gd"][act]
             a.loglog([q[e + "dist"] for q in rs], [q[e + "loss_to_decay"] for q in rs], mk, color=ACT_COLORS[act],
                      label=f"{act}, {what}: slope {'-' if s is None else format(s, '.2f')}")
     a.set(xlabel="distance to Z", ylabel="‖P_T u_L‖ / ‖P_T u_λ‖ (Thm 4.14, smooth net: slope 1)",
-          title="(f) loss-to-decay ratio along Z against the distance")
+          title="(f) loss-to-decay ratio along Z against the distance\n(slope: mean over phases, distances <= 0.1)")
     a.legend(fontsize=7)
     fig.suptitle("Fig. 12 — the Fig. 5 claim where Thm 4.14's assumptions hold: a smooth activation, "
                  "and λ → 0 (u = u_L + u_λ, measured at the nearest point of Z)\n"

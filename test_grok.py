@@ -1050,11 +1050,13 @@ def test_fig12_quick_numbers():
     _, _, acc, _, _ = grok.fig12_run(np.random.default_rng([0, 5, 0]), "relu", s["steps"])
     assert np.array_equal(acc[:, 1], rec["test_acc"]) and np.array_equal(acc[:, 0], rec["train_acc"])
     for a in ("relu", "tanh"):
-        rs = [r for r in rows if r["act"] == a]
-        if len(rs) > 1:
-            want = np.polyfit(np.log([r["dist"] for r in rs]), np.log([r["loss_to_decay"] for r in rs]), 1)[0]
-            assert abs(res["slopes"][a] - want) < 1e-12
-    assert res["projection_residual_max"] >= 0 and res["projection_loss_max"] < 1e-10
+        for ph in grok.FIG5_PHASES:
+            rs = [r for r in rows if (r["act"], r["phase"]) == (a, ph) and r["dist"] <= grok.FIG4_FIT_MAX]
+            want = (np.polyfit(np.log([r["dist"] for r in rs]), np.log([r["loss_to_decay"] for r in rs]), 1)[0]
+                    if len(rs) > 1 else None)
+            got = res["slopes_by_phase"]["gd"][a][ph]
+            assert (got is None and want is None) or abs(got - want) < 1e-12, (a, ph, got, want)
+    assert res["projection_loss_max"] < 1e-10 and set(res["projection_residual_max"]) == set(acts)
 
 
 # ---------------------------------------------------------------- modular addition, Fig. 6
