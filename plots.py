@@ -591,7 +591,6 @@ def fig12_phase_bars(ax, by_act, key, title, baseline):
         ax.bar(np.arange(3) + (j - (len(by_act) - 1) / 2) * 0.8 / len(by_act), y, 0.75 / len(by_act),
                color=ACT_COLORS.get(act, "tab:olive"), label=f"{act} ({v['nets']} net{'s' * (v['nets'] > 1)})")
     ax.axhline(baseline[0], color="tab:green", ls="--", lw=1, label=baseline[1])
-    ax.axhline(0, color="k", lw=0.6)
     ax.set_xticks(range(3), [f"{ph} phase" for ph in FIG9_PHASES])
     ax.set(ylabel=title.split(": ")[-1], title=title, ylim=(min(0, ax.get_ylim()[0]), 1.25))
     ax.legend(fontsize=7, ncol=2, loc="upper left")
@@ -606,13 +605,13 @@ def fig12(curves, out, path):
     ax[0, 0].set(xscale="log", xlabel="training step", ylabel="test accuracy (7 held-out pairs)",
                  title="(a) does each net memorize and grok? (Fig. 5's data, init, lr, λ)")
     ax[0, 0].legend(fontsize=7, ncol=2)
-    by, pts = out["by_activation"], [p for r in out["runs"] for p in r["points"]]
-    rnd = [np.mean([p[f"random_{k}"] for p in pts]) for k in ("cos_tangent", "tangent_fraction")]
+    by, rnd = out["by_activation"], [np.mean([p[f"random_{k}"] for r in out["runs"] for p in r["points"]])
+                                     for k in ("cos_tangent", "tangent_fraction")]
     fig12_phase_bars(ax[0, 1], by, "cos_tangent", "(b) mean tangential cosine: cos(P_T u, −P_T θ)",
                      (rnd[0], f"random update: {rnd[0]:.2f} (weight decay alone: 1 by construction)"))
     fig12_phase_bars(ax[0, 2], by, "tangent_fraction", "(c) mean tangent fraction: ‖P_T u‖ / ‖u‖",
                      (rnd[1], f"random update: {rnd[1]:.2f}"))
-    rows = out["lambda_rows"]
+    rows, lams = out["lambda_rows"], sorted({q["lam"] for q in out["lambda_rows"]})
     for j, (key, label) in enumerate((("dist", "distance to Z at the window's end"),
                                       ("cos_tangent", "tangential cosine over the window"))):
         for act in ("relu", "tanh"):
@@ -626,6 +625,8 @@ def fig12(curves, out, path):
                      ylim=None if key == "dist" else (-0.3, 1.05),
                      xlabel="λ of the branch (window: equal rescaled time, 10 steps at 5e-5)",
                      title=f"({'de'[j]}) λ → 0: {label}")
+        ax[1, j].minorticks_off()
+        ax[1, j].set_xticks(lams, [f"{x:g}" for x in lams])
         ax[1, j].legend(fontsize=7)
     a = ax[1, 2]
     for act in ("relu", "tanh"):
