@@ -336,13 +336,14 @@ FIG5_P, FIG5_HIDDEN, FIG5_HELD_OUT, FIG5_LR, FIG5_RUNS = 11, 128, 7, 1.0, 5
 # the gradient of the mean-squared loss: that is lam ||theta||^2 with lam = 5e-5.
 FIG5_LAM = 0.5e-4
 FIG5_WINDOW = 10  # update estimate theta_t - theta_{t-10}
-# Our choices: training length, measurements per run (log-spaced from step 20, so that
-# memorization at ~10^3 and grokking at ~10^4-10^5 steps both show), loss points per run,
-# Thm. 4.14 distances off Z and random normal directions per net.
-FIG5_STEPS, FIG5_POINTS, FIG5_CURVE = 120_000, 40, 300
+# Our choices: training length; 8 measurements per run, log-spaced from step 600 (after
+# memorization at ~200 steps) to the end (the orthogonal projection of a ReLU net costs 1-3 s);
+# loss points per run; Thm. 4.14 distances off Z and random normal directions per net.
+FIG5_STEPS, FIG5_POINTS, FIG5_START, FIG5_CURVE = 120_000, 8, 600, 300
 FIG5_DELTAS, FIG5_DIRECTIONS = np.logspace(-6, -1, 21), 3
-FIG5_METHODS = ("momentum", "gauss-newton")
-FIG5_PHASES = ("memorized", "grokking", "generalized")
+FIG5_FRAMES = MF.FRAMES  # the feet whose P_T is used
+FIG5_PHASES, FIG5_ALIGNED = MA.PHASES, MA.ALIGNED_PHASES
+FIG5_INFO = MF.FOOT_INFO  # what orthogonal_projection reports, kept per point
 
 
 def fig5_data(rng):
@@ -354,97 +355,51 @@ def fig5_data(rng):
     return X[train], Y[train], X[test], Y[test]
 
 
-def fig5_phase(train_acc, test_acc):
-    """memorized: train 100%, test < 50%; grokking: train 100%, test in [50%, 100%);
-    generalized: both 100%; "" before memorization."""
-    phase = np.where(test_acc < 0.5, "memorized", np.where(test_acc < 1, "grokking", "generalized"))
-    return np.where(train_acc == 1, phase, "")
-
-
-def fig5_grid(steps, points, curve):
-    """Log-spaced measurement steps and loss-curve steps (with 0), multiples of FIG5_WINDOW."""
-    def grid(n, start):
-        return np.unique(np.round(np.geomspace(start, steps, n) / FIG5_WINDOW) * FIG5_WINDOW)
-    measured = grid(points, 2 * FIG5_WINDOW).astype(int)
+def fig5_grid(steps, points, curve, start=FIG5_START):
+    """Log-spaced measurement steps from `start` and loss-curve steps (with 0), multiples of FIG5_WINDOW."""
+    def grid(n, first):
+        return np.unique(np.round(np.geomspace(first, steps, n) / FIG5_WINDOW) * FIG5_WINDOW)
+    measured = grid(points, min(start, steps // 2)).astype(int)
     return measured, np.union1d(np.union1d(measured, grid(curve, FIG5_WINDOW)), [0]).astype(int)
 
 
-def fig5_measure(before, params, X, Y, act="relu"):
-    """Fig. 5: cos(theta_t - theta_{t-10}, -P_T theta_t), P_T at proj_Z(theta_t), per projection;
-    with the loss left at the projection, the distance to it and sigma_min(J) there.
-    Returns (those numbers, the projections) per method."""
-    theta = M.pack(params)
-    update = theta - M.pack(before)
-    out, points = {}, {}
-    for method in FIG5_METHODS:
-        on_Z, residual = MF.zero_loss_projection(params, X, Y, act, method=method, lr=FIG5_LR)
-        J = M.jacobian(on_Z, X, act)
-        svd = MF.jacobian_svd(J, MF.gram(on_Z, X, act))
-        g = MF.norm_min_direction(MF.tangent_projector(J, svd), theta)
-        out[method] = (MF.cosine(update, g), residual, MF.distance_to_Z(params, on_Z),
-                       float(svd[1][-1]))
-        points[method] = on_Z
-    return out, points
+def fig5_measure(before, params, X, Y, act="relu", window=None):
+    """Fig. 5 at theta_t (MF.update_on_Z in Fig. 5's setting); returns (numbers, orthogonal foot)."""
+    return MF.update_on_Z(before, params, X, Y, act, window, FIG5_LR, FIG5_LAM)
 
 
 def fig5_run(rng, measured, curve, label, act="relu"):
     """One net: full-batch GD on the mean-squared loss, losses/accuracies at the `curve` steps,
-    the Fig. 5 measurement at the `measured` ones; returns (record, final params, data, states):
-    states[i] = (theta_{t-10}, {method: proj_Z(theta_t)}) at the i-th measured step t (Fig. 9)."""
+    fig5_measure (with its window) at the `measured` ones; returns (record, final params, data,
+    theta_t at each measured step t)."""
     X, Y, Xte, Yte = fig5_data(rng)
     params = (M.init_uniform(rng, FIG5_P, FIG5_HIDDEN), M.init_uniform(rng, FIG5_HIDDEN, FIG5_P))
     gd = lambda P, n: M.gradient_descent(P, X, Y, n, FIG5_LR, FIG5_LAM, act, mean=True)[0]  # noqa: E731
     rec = {k: [] for k in ("train_loss", "test_loss", "train_acc", "test_acc")}
-    rec.update({f"{k}_{m}": [] for k in ("cos", "residual", "dist", "sigma_min") for m in FIG5_METHODS})
-    done, states = 0, []
+    done, thetas, points = 0, [], []
     for t in curve:
-        if t:
+        if t in measured:
             before = gd(params, t - FIG5_WINDOW - done)
-            params, done = gd(before, FIG5_WINDOW), t
+            params, *window = MF.gd_window(before, X, Y, FIG5_WINDOW, FIG5_LR, FIG5_LAM, act)
+        elif t:
+            params = gd(params, t - done)
+        done = t
         for name, (Xs, Ys) in (("train", (X, Y)), ("test", (Xte, Yte))):
             rec[f"{name}_loss"].append(M.loss(params, Xs, Ys, act=act, mean=True))
             rec[f"{name}_acc"].append(MA.accuracy(*params, Xs, Ys, act=act))
         if t in measured:
-            numbers, on_Z = fig5_measure(before, params, X, Y, act)
-            states.append((before, on_Z))
-            for method, values in numbers.items():
-                for k, v in zip(("cos", "residual", "dist", "sigma_min"), values):
-                    rec[f"{k}_{method}"].append(v)
-            if len(rec["cos_momentum"]) % 10 == 0:
-                progress(f"fig 5 {label}: step {t}, test acc {rec['test_acc'][-1]:.2f}, "
-                         f"cos {rec['cos_gauss-newton'][-1]:+.2f} (Gauss-Newton)")
-    return {k: np.array(v) for k, v in rec.items()}, params, (X, Y), states
+            points.append(fig5_measure(before, params, X, Y, act, window)[0])
+            thetas.append(params)
+            progress(f"fig 5 {label}: step {t}, test acc {rec['test_acc'][-1]:.2f}, cos "
+                     f"{points[-1]['cos']:+.2f}, foot residual {points[-1]['residual']:.0e}")
+    rec.update({k: [p[k] for p in points] for k in (points[0] if points else {})})
+    return {k: np.array(v) for k, v in rec.items()}, params, (X, Y), thetas
 
 
-def fig5_thm414(params, X, Y, rng):
-    """Thm 4.14 on a trained net: ||P_T grad L|| / ||grad L|| at theta* + delta n for random
-    unit normals n, and how many ReLU pre-activations X W1 changed sign on the way."""
-    on_Z, residual = MF.zero_loss_projection(params, X, Y)
-    J = M.jacobian(on_Z, X)
-    P = MF.tangent_projector(J)
-    theta, ratios, flips = M.pack(on_Z), [], []
-    for _ in range(FIG5_DIRECTIONS):
-        n = MF.random_normal_direction(J, rng)
-        ratios.append(MF.gradient_tangent_cosine(on_Z, X, Y, P, n, FIG5_DELTAS))
-        W1s = [M.unpack(theta + d * n, on_Z)[0] for d in FIG5_DELTAS]
-        flips.append([int(xp.sum((X @ W1 > 0) != (X @ on_Z[0] > 0))) for W1 in W1s])
-    return np.array(ratios), np.array(flips), MF.sigma_min(J), residual
-
-
-def loglog_slope(x, y):
-    """Least-squares slope of log y against log x."""
-    return float(np.polyfit(np.log(x), np.log(y), 1)[0])
-
-
-def smooth_slopes(ratios, flips, deltas):
-    """Thm 4.14 slope per direction, fitted on the distances before its first ReLU sign
-    change (where F is smooth, as the theorem assumes); directions with < 3 such points skipped."""
-    out = []
-    for r, f in zip(ratios, flips):
-        k = int(np.argmax(f > 0)) if (f > 0).any() else len(f)
-        if k >= 3:
-            out.append(loglog_slope(deltas[:k], r[:k]))
-    return np.array(out)
+def fig5_stats(R, phase, keys, fn=np.mean, phases=FIG5_PHASES):
+    """fn of R[k] over the points of each phase, for each key (None where a phase has no point)."""
+    return {k: {ph: float(fn(R[k][phase == ph])) if (phase == ph).any() else None for ph in phases}
+            for k in keys}
 
 
 @figure("5", "7")
@@ -457,46 +412,48 @@ def fig5(args):
     recs, thm, nets = [], [], []
     for r in range(runs):
         rng = np.random.default_rng([args.seed, 5, r])
-        rec, params, (X, Y), states = fig5_run(rng, set(measured.tolist()), curve,
-                                               f"net {r + 1}/{runs}")
+        rec, params, (X, Y), thetas = fig5_run(rng, set(measured.tolist()), curve, f"net {r + 1}/{runs}")
         recs.append(rec)
-        nets.append({"X": X, "Y": Y, "states": states})
-        thm.append(fig5_thm414(params, X, Y, rng))
+        nets.append({"X": X, "Y": Y, "thetas": thetas})
+        thm.append(MF.thm414_on_net(params, X, Y, rng, FIG5_DELTAS, FIG5_DIRECTIONS))
     R = {k: np.stack([rec[k] for rec in recs]) for k in recs[0]}  # (runs, points)
     R["curve_step"], R["step"] = curve, measured
     at = np.searchsorted(curve, measured)  # the curve points where cos was measured
-    phase = fig5_phase(R["train_acc"][:, at], R["test_acc"][:, at])
+    phase = MA.phase(R["train_acc"][:, at], R["test_acc"][:, at])
+    aligned = [MA.aligned_phase(curve, rec, measured) for rec in recs]
+    al = np.array([a[0] for a in aligned])
     ratios = np.concatenate([t[0] for t in thm])  # (runs * directions, deltas)
     flips = np.concatenate([t[1] for t in thm])
-    slopes = smooth_slopes(ratios, flips, FIG5_DELTAS)
+    slopes = MF.smooth_slopes(ratios, flips, FIG5_DELTAS)
     grok = [MA.grok_step(curve, a, level=1.0) for a in R["test_acc"]]
+    cos_keys = [k for k in R if k.startswith(("cos", "tangent_fraction"))]
+    foot = {f: {k: R[f"{k}_{f}" if f != "orthogonal" else k] for k in ("loss", "residual", "dist")}
+            for f in FIG5_FRAMES}
     out = {
         "steps": steps, "runs": runs, "lr": FIG5_LR, "lam": FIG5_LAM, "grok_step": grok,
-        "cos_by_phase": {meth: {ph: float(R[f"cos_{meth}"][phase == ph].mean())
-                                if (phase == ph).any() else None for ph in FIG5_PHASES}
-                         for meth in FIG5_METHODS},
+        "measured_steps": measured, "rise_step": [a[1] for a in aligned],
+        "settle_step": [a[2] for a in aligned],
+        "by_phase": fig5_stats(R, phase, cos_keys),
         "points_by_phase": {ph: int((phase == ph).sum()) for ph in FIG5_PHASES},
-        "cos_peak_of_mean": {meth: {"step": int(measured[np.argmax(c)]), "cos": float(c.max())}
-                             for meth in FIG5_METHODS
-                             for c in [R[f"cos_{meth}"].mean(axis=0)]},
-        "projection_residual_median": {meth: float(np.median(R[f"residual_{meth}"]))
-                                       for meth in FIG5_METHODS},
-        "projection_distance_median": {meth: float(np.median(R[f"dist_{meth}"]))
-                                       for meth in FIG5_METHODS},
+        "by_aligned_phase": fig5_stats(R, al, cos_keys, phases=FIG5_ALIGNED),
+        "points_by_aligned_phase": {ph: int((al == ph).sum()) for ph in FIG5_ALIGNED},
+        "feet": {f: {f"{k}_{s}": float(fn(v)) for k, v in d.items()
+                     for s, fn in (("median", np.median), ("max", np.max))} for f, d in foot.items()},
+        "orthogonal_foot": {**{f"{k}_median": float(np.median(R[k])) for k in FIG5_INFO[2:-1]},
+                            "converged": int(R["converged"].sum()), "points": int(R["cos"].size)},
         "thm414_deltas": FIG5_DELTAS,
         "thm414_ratio_geomean": np.exp(np.log(ratios).mean(axis=0)),
         "thm414_first_flip_delta": [float(FIG5_DELTAS[np.argmax(f > 0)]) if (f > 0).any()
                                     else None for f in flips],
         "thm414_slopes_smooth": slopes,
         "thm414_slope_real": float(slopes.mean()) if slopes.size else None,
-        "thm414_slope_all_deltas": loglog_slope(np.tile(FIG5_DELTAS, len(ratios)), ratios.ravel()),
+        "thm414_slope_all_deltas": MF.loglog_slope(np.tile(FIG5_DELTAS, len(ratios)), ratios.ravel()),
         "thm414_sigma_min_J": [t[2] for t in thm],
         "thm414_start_loss_max": max(t[3] for t in thm),
-        "sigma_min_J_min": float(R["sigma_min_gauss-newton"].min()),
+        "sigma_min_J_min": float(R["sigma_min"].min()),
     }
     TRAJECTORIES["fig5"] = {"seed": args.seed, "quick": args.quick, "nets": nets, "step": measured,
-                            "phase": phase, "cos": {m: R[f"cos_{m}"] for m in FIG5_METHODS},
-                            "grok_step": grok}
+                            "phase": phase, "aligned": al, "R": R, "grok_step": grok}
     plots.fig5(R, ratios, flips, FIG5_DELTAS, out, os.path.join(args.out, "fig5.png"))
     plots.fig7(R, phase, out, os.path.join(args.out, "fig7.png"))
     return {"fig5": out}
@@ -735,63 +692,20 @@ def fig8(args):
 
 # ============================================================ Figure 9: why Fig. 5's cosine is low
 
-# Figure 9 reuses the Fig. 5 nets: it reruns each measured 10-step window from theta_{t-10},
-# split by source, at both projections that Fig. 5 found. Ablations branch off theta_t at a few
-# points (the middles of per_phase parts of each phase in the first `nets` nets) into a short
-# GD segment in a changed setting and measure its last window at the Gauss-Newton proj_Z of its
-# end. Each ablation: (lr, lam, segment steps, windows). The window rows are Fig. 5's setting
-# (and the control of the lr row, which keeps the rescaled duration lr * steps and window); the
-# two lambda rows run lam_steps at lam and at lam / 10, so the distance to Z can settle.
+# Fig. 9 reads the Fig. 5 points (fig5_measure split each update at its orthogonal foot) and
+# branches a few (the middles of per_phase parts of each phase in the first `nets` nets) into
+# GD in a changed setting, measured over its last window at the orthogonal foot of its end.
+# Rows (name, lr, lam, steps, windows): "window" is Fig. 5's setting and, with window 10, the
+# control of "lr" (lr 0.1 for 10x the steps and window: the same rescaled duration lr * steps);
+# the two "lambda" rows run lam and lam / 10 for the same tau = 2 lr lam steps, with windows of
+# equal tau (10 and 100 steps) and, at lam / 10, also of equal steps (10).
 FIG9_WINDOWS = (1, 10, 100)
 FIG9_LR, FIG9_LAM = 0.1, FIG5_LAM / 10
-FIG9 = {"nets": 2, "per_phase": 2, "lam_steps": 10_000}
-FIG9_QUICK = {"nets": 1, "per_phase": 1, "lam_steps": 2000}
+FIG9 = {"nets": 1, "per_phase": 2, "lam_steps": 1000}
+FIG9_QUICK = {"nets": 1, "per_phase": 1, "lam_steps": 200}
 FIG9_KEYS = ("cos", "cos_tangent", "tangent_fraction")
-
-
-def fig9_segment(params, X, Y, lr, lam, steps, windows):
-    """`steps` GD steps from params; returns (final params, {w: (u_L, u_lam) of the last w
-    steps} for each window w, and the last two one-step updates)."""
-    cuts = sorted({0, steps - 2, steps - 1, *(steps - w for w in windows)})
-    pieces = []
-    for a, b in zip(cuts, cuts[1:] + [steps]):
-        params, u_L, u_lam = MF.gd_update_split(params, X, Y, b - a, lr, lam)
-        pieces.append((a, u_L, u_lam))
-    split = {w: (sum(p[1] for p in pieces if p[0] >= steps - w),
-                 sum(p[2] for p in pieces if p[0] >= steps - w)) for w in windows}
-    return params, split, [p[1] + p[2] for p in pieces[-2:]]
-
-
-def fig9_projector(on_Z, X):
-    """P_T at a point of Z, and the singular values of J there (jacobian_svd)."""
-    J = M.jacobian(on_Z, X)
-    svd = MF.jacobian_svd(J, MF.gram(on_Z, X))
-    return MF.tangent_projector(J, svd), svd
-
-
-def fig9_point(params, on_Z, P, svd, X, u_L, u_lam, last_two, lam):
-    """Fig. 9 at one point (on_Z: the Gauss-Newton projection, P and svd: P_T and J's singular
-    values there): the tangential update split into its loss and weight-decay terms, GD's
-    stability on Z, the normal part's step-to-step sign, and the distance to Z against the
-    radius of the smooth regime."""
-    theta = M.pack(params)
-    PL, Pd = P(u_L), P(u_lam)
-    Pu = PL + Pd
-    nL, nd = float(xp.linalg.norm(PL)), float(xp.linalg.norm(Pd))
-    normals = [MF.tangent_split(P, v)[1] for v in last_two]
-    return {"loss_fraction": nL / (nL + nd),  # 0 if the loss gradient has no tangential part
-            "loss_along": float(PL @ Pu / (Pu @ Pu)),  # the loss term's share along P_T u itself
-            "loss_to_decay": nL / nd,
-            "cos_decay_only": MF.cosine(Pd, MF.norm_min_direction(P, theta)),  # the theory's score
-            "normal_flip_cos": MF.cosine(*normals),
-            "sharpness_lr": FIG5_LR * MF.sharpness(on_Z, X, lam, mean=True, svd=svd),
-            "dist": MF.distance_to_Z(params, on_Z), "radius": MF.smooth_radius(on_Z, params, X)}
-
-
-def fig9_by_phase(A, phase, fn=np.mean):
-    """fn over the points of each phase (None where a phase has no point)."""
-    A = np.asarray(A, dtype=float)
-    return {ph: float(fn(A[phase == ph])) if (phase == ph).any() else None for ph in FIG5_PHASES}
+FIG9_MEDIANS = ("loss_to_decay", "sharpness_lr", "normal_flip_cos", "dist", "radius", "flips",
+                "flips_back", "within_one_step", "kinks", "pins", "release", "residual_pattern")
 
 
 def fig9_branch_points(phase, nets, per_phase):
@@ -807,92 +721,69 @@ def fig9_branch_points(phase, nets, per_phase):
     return out
 
 
-def fig9_ablations(f5, thetas, points, lam_steps):
-    """Rows of (setting, points, the three Fig. 5 numbers by phase, median distance to Z)."""
+def fig9_ablations(f5, points, lam_steps):
+    """Rows of (setting, tau, points, the three Fig. 5 numbers by phase, the feet's median
+    distance to Z and largest orthogonality residual and loss)."""
     settings = [("window", FIG5_LR, FIG5_LAM, 100, FIG9_WINDOWS),
                 ("lr", FIG9_LR, FIG5_LAM, 1000, (100,)),
                 ("lambda", FIG5_LR, FIG5_LAM, lam_steps, (FIG5_WINDOW,)),
-                ("lambda", FIG5_LR, FIG9_LAM, lam_steps, (FIG5_WINDOW,))]
-    rows = []
+                ("lambda", FIG5_LR, FIG9_LAM, 10 * lam_steps, (FIG5_WINDOW, 10 * FIG5_WINDOW))]
+    ph, rows = np.array([f5["phase"][r, i] for r, i in points]), []
     for name, lr, lam, steps, windows in settings:
-        vals = {w: [] for w in windows}
-        dist = []
+        vals, feet = {w: [] for w in windows}, []
         for r, i in points:
-            net = f5["nets"][r]
-            X, Y = net["X"], net["Y"]
-            end, split, _ = fig9_segment(thetas[r, i], X, Y, lr, lam, steps, windows)
-            on_Z, _ = MF.zero_loss_projection(end, X, Y)
-            P, _ = fig9_projector(on_Z, X)
+            X, Y = f5["nets"][r]["X"], f5["nets"][r]["Y"]
+            end, split = MF.gd_windows(f5["nets"][r]["thetas"][i], X, Y, lr, lam, steps, windows)
+            _, info = MF.orthogonal_projection(end, X, Y)
             for w in windows:
-                vals[w].append(MF.tangent_alignment(P, sum(split[w]), M.pack(end)))
-            dist.append(MF.distance_to_Z(end, on_Z))
-        ph = np.array([f5["phase"][r, i] for r, i in points])
+                vals[w].append(MF.tangent_alignment(info["P_T"], sum(split[w]), M.pack(end)))
+            feet.append((info["dist"], info["residual"], info["loss"]))
+        F = np.array(feet).reshape(-1, 3)
         for w in windows:
             V = np.array(vals[w]).reshape(-1, len(FIG9_KEYS))
             rows.append({"ablation": name, "lr": lr, "lam": lam, "steps": steps, "window": w,
-                         "points": len(points), "dist_median": float(np.median(dist)) if dist else None,
-                         **{f"{k}_by_phase": fig9_by_phase(V[:, j], ph)
-                            for j, k in enumerate(FIG9_KEYS)}})
-        progress(f"Figure 9 ablation {name} done ({len(points)} points)")
+                         "tau": 2 * lr * lam * steps, "tau_window": 2 * lr * lam * w,
+                         "points": len(points), "dist_median": float(np.median(F[:, 0])),
+                         "residual_max": float(F[:, 1].max()), "loss_max": float(F[:, 2].max()),
+                         **{f"{k}_by_phase": {p: v[p] for p in FIG5_PHASES} for k, v in
+                            fig5_stats({k: V[:, j] for j, k in enumerate(FIG9_KEYS)}, ph,
+                                       FIG9_KEYS).items()}})
+        progress(f"Figure 9 ablation {name} (lambda {lam:g}) done ({len(points)} points)")
     return rows
 
 
 @figure("9")
 def fig9(args):
-    """Fig. 9: why the Fig. 5 cosine is low. Splits each update into its tangent and normal parts
-    and its tangential part into loss and weight-decay terms; GD's stability; ablations."""
+    """Fig. 9: why the Fig. 5 cosine is low. Each update's tangent/normal split and its tangent
+    part's loss and weight-decay terms (at the orthogonal foot), the kinks GD crosses, the
+    curvature there, and ablations branched off the Fig. 5 nets."""
     out = {}
     f5 = TRAJECTORIES.get("fig5")
     if f5 is None or (f5["seed"], f5["quick"]) != (args.seed, args.quick):  # `--figs 9` alone
         out = fig5(args)
         f5 = TRAJECTORIES["fig5"]
     s = FIG9_QUICK if args.quick else FIG9
-    phase, runs, n = f5["phase"], len(f5["nets"]), len(f5["step"])
-    R = {f"{k}_{m}": np.zeros((runs, n)) for k in FIG9_KEYS for m in FIG5_METHODS}
-    pts, thetas = [[None] * n for _ in range(runs)], {}
-    for r, net in enumerate(f5["nets"]):
-        X, Y = net["X"], net["Y"]
-        for i, (before, on_Z) in enumerate(net["states"]):
-            params, split, last_two = fig9_segment(before, X, Y, FIG5_LR, FIG5_LAM, FIG5_WINDOW,
-                                                   (FIG5_WINDOW,))
-            u_L, u_lam = split[FIG5_WINDOW]
-            P = {m: fig9_projector(on_Z[m], X) for m in FIG5_METHODS}
-            for m in FIG5_METHODS:
-                a = MF.tangent_alignment(P[m][0], u_L + u_lam, M.pack(params))
-                for k, v in zip(FIG9_KEYS, a):
-                    R[f"{k}_{m}"][r, i] = v
-            pts[r][i] = fig9_point(params, on_Z["gauss-newton"], *P["gauss-newton"], X, u_L, u_lam,
-                                   last_two, FIG5_LAM)
-            thetas[r, i] = params
-        progress(f"Figure 9 net {r + 1}/{runs}: split {n} updates")
-    for k in pts[0][0]:
-        R[k] = np.array([[p[k] for p in row] for row in pts])
+    R, phase, al = f5["R"], f5["phase"], f5["aligned"]
     points = fig9_branch_points(phase, s["nets"], s["per_phase"])
-    rows = fig9_ablations(f5, thetas, points, s["lam_steps"])
-    gn = "gauss-newton"
+    rows = fig9_ablations(f5, points, s["lam_steps"])
+    live = phase != ""
     numbers = {
-        "runs": runs, "lr": FIG5_LR, "lam": FIG5_LAM,
-        "window": FIG5_WINDOW, "points_by_phase": {ph: int((phase == ph).sum()) for ph in FIG5_PHASES},
-        **{f"{k}_by_phase": {m: fig9_by_phase(R[f"{k}_{m}"], phase) for m in FIG5_METHODS}
-           for k in FIG9_KEYS},
-        "cos_tangent_decay_only_by_phase": fig9_by_phase(R["cos_decay_only"], phase),
-        "tangent_from_loss_fraction_by_phase": fig9_by_phase(R["loss_fraction"], phase),
-        "tangent_loss_along_update_by_phase": fig9_by_phase(R["loss_along"], phase),
-        "tangent_loss_to_decay_median_by_phase": fig9_by_phase(R["loss_to_decay"], phase, np.median),
-        "sharpness_lr_median_by_phase": fig9_by_phase(R["sharpness_lr"], phase, np.median),
-        "sharpness_lr_max": float(R["sharpness_lr"][phase != ""].max()) if (phase != "").any() else None,
-        "normal_flip_cos_median_by_phase": fig9_by_phase(R["normal_flip_cos"], phase, np.median),
-        "dist_median_by_phase": fig9_by_phase(R["dist"], phase, np.median),
-        "smooth_radius_median_by_phase": fig9_by_phase(R["radius"], phase, np.median),
+        "runs": len(f5["nets"]), "lr": FIG5_LR, "lam": FIG5_LAM, "window": FIG5_WINDOW,
+        "frame": "orthogonal foot; ReLU: stratum frame (pinned pre-activations held at 0)",
+        "preactivations": int(f5["nets"][0]["X"].shape[0] * FIG5_HIDDEN),
+        "points_by_phase": {ph: int((phase == ph).sum()) for ph in FIG5_PHASES},
+        "mean_by_phase": fig5_stats(R, phase, FIG9_KEYS + ("loss_fraction", "loss_along")),
+        "median_by_phase": fig5_stats(R, phase, FIG9_MEDIANS, np.median),
+        "median_by_aligned_phase": fig5_stats(R, al, FIG9_MEDIANS, np.median, FIG5_ALIGNED),
+        "range_after_memorization": {k: [float(R[k][live].min()), float(R[k][live].max())]
+                                     for k in FIG9_MEDIANS} if live.any() else None,
         "ablation_points": points,
         "window_ablation": [row for row in rows if row["ablation"] == "window"],
         "lr_ablation": [row for row in rows if (row["ablation"], row["window"]) == ("window", FIG5_WINDOW)
                         or row["ablation"] == "lr"],
         "lambda_ablation": [row for row in rows if row["ablation"] == "lambda"],
-        "step": f5["step"], "cos": R[f"cos_{gn}"][0], "cos_tangent": R[f"cos_tangent_{gn}"][0],
-        "tangent_fraction": R[f"tangent_fraction_{gn}"][0],
+        "step": f5["step"], **{k: R[k][0] for k in FIG9_KEYS},
     }
-    R["step"] = f5["step"]
     plots.fig9(R, phase, f5["grok_step"], rows, numbers, os.path.join(args.out, "fig9_fig5_explained.png"))
     return {**out, "fig9": numbers}
 
@@ -1305,7 +1196,7 @@ def bench(args):
     (measure,) = median_ms([lambda: fig5_measure(before, params, X5, Y5)], 3 if args.quick else 10)
     print(f"Figure 5 size: p = {FIG5_P}, d_h = {FIG5_HIDDEN}, n = {X5.shape[0]}, J is "
           f"{X5.shape[0] * FIG5_P} x {sum(P.size for P in params)}")
-    print(f"  one manifold measurement (grok.fig5_measure: both projections, J, P_T)  {measure:8.1f} ms")
+    print(f"  one manifold measurement (grok.fig5_measure: three feet, their P_T)  {measure:8.1f} ms")
     return 0
 
 
@@ -1341,12 +1232,12 @@ INDEX = {
     "fig5": (["fig5.png", "fig7.png"], lambda s: (
         f"Real mod-11 training, {s['runs']} nets x {s['steps']} steps (lr {s['lr']}, lambda {s['lam']}): "
         f"mean cos(update, -P_T theta) {' / '.join(FIG5_PHASES)} = "
-        f"{nums([s['cos_by_phase']['gauss-newton'][ph] for ph in FIG5_PHASES], '.2f', '-')} (Gauss-Newton "
-        f"projection; {nums([s['points_by_phase'][ph] for ph in FIG5_PHASES], 'd')} points), "
-        f"peak {s['cos_peak_of_mean']['gauss-newton']['cos']:.2f} "
-        f"at step {s['cos_peak_of_mean']['gauss-newton']['step']}; 100% test accuracy at step "
-        f"{nums(s['grok_step'], 'd')}; Thm 4.14 slope before the first ReLU kink "
-        f"{nums([s['thm414_slope_real']], '.3f', '-')}; smallest sigma_min(J) {s['sigma_min_J_min']:.2f}.")),
+        f"{nums([s['by_phase']['cos'][ph] for ph in FIG5_PHASES], '.2f', '-')} (P_T at the orthogonal "
+        f"foot; {nums([s['points_by_phase'][ph] for ph in FIG5_PHASES], 'd')} points; median "
+        f"orthogonality residual {s['feet']['orthogonal']['residual_median']:.0e}); first rise of test "
+        f"accuracy at step {nums(s['rise_step'], 'd', '-')}, 100% at {nums(s['grok_step'], 'd', '-')}; "
+        f"Thm 4.14 slope before the first ReLU kink {nums([s['thm414_slope_real']], '.3f', '-')}; "
+        f"smallest sigma_min(J) {s['sigma_min_J_min']:.2f}.")),
     "fig6": (["fig6.png", "fig6_circles.png"], lambda s: (
         "Closed-form dynamics (Eq. 20) on a + b mod {p}, d_h = {hidden}, {n_train} training pairs, step "
         "{lr}, {steps} steps, {runs} runs: ".format(**s["settings"]) +
@@ -1362,15 +1253,15 @@ INDEX = {
         f"{nums([r['cos_disp']['0.2'] for r in s['runs']], '.2f', '-')} (instantaneous: "
         f"{nums([r['cos_mean'] for r in s['runs']], '.2f')}).")),
     "fig9": (["fig9_fig5_explained.png"], lambda s: (
-        f"Why the Fig. 5 cosine is low ({' / '.join(FIG5_PHASES)}, Gauss-Newton projection): tangent "
-        f"fraction {nums([s['tangent_fraction_by_phase']['gauss-newton'][ph] for ph in FIG5_PHASES], '.2f', '-')}, "
-        f"tangential cosine {nums([s['cos_tangent_by_phase']['gauss-newton'][ph] for ph in FIG5_PHASES], '.2f', '-')} "
-        f"(weight decay alone: {nums([s['cos_tangent_decay_only_by_phase'][ph] for ph in FIG5_PHASES], '.3f', '-')}); "
+        f"Why the Fig. 5 cosine is low ({' / '.join(FIG5_PHASES)}, orthogonal foot): tangent fraction "
+        f"{nums([s['mean_by_phase']['tangent_fraction'][ph] for ph in FIG5_PHASES], '.2f', '-')}, "
+        f"tangential cosine {nums([s['mean_by_phase']['cos_tangent'][ph] for ph in FIG5_PHASES], '.2f', '-')}; "
         f"loss / weight-decay size along Z "
-        f"{nums([s['tangent_loss_to_decay_median_by_phase'][ph] for ph in FIG5_PHASES], '.2f', '-')} (theory: 0); "
-        f"largest sharpness x lr {s['sharpness_lr_max']:.2f} (limit 2); distance to Z "
-        f"{nums([s['dist_median_by_phase'][ph] for ph in FIG5_PHASES], '.2g', '-')} against a smooth radius "
-        f"{nums([s['smooth_radius_median_by_phase'][ph] for ph in FIG5_PHASES], '.1g', '-')}.")),
+        f"{nums([s['median_by_phase']['loss_to_decay'][ph] for ph in FIG5_PHASES], '.2f', '-')} (theory: 0); "
+        f"pre-activations changing sign per step (of {s['preactivations']}) "
+        f"{nums([s['median_by_phase']['flips'][ph] for ph in FIG5_PHASES], '.0f', '-')}; distance to Z "
+        f"{nums([s['median_by_phase']['dist'][ph] for ph in FIG5_PHASES], '.2g', '-')} against a smooth radius "
+        f"{nums([s['median_by_phase']['radius'][ph] for ph in FIG5_PHASES], '.1g', '-')}.")),
     "fig10": (["fig10_timescales.png"], lambda s: (
         "Real training with a faster second layer vs Eq. 20, tau at 95% test accuracy (real / finite-lambda "
         "Eq. 20): " + "; ".join(f"{r['readout']} at lambda {r['lambda']:g}: "

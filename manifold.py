@@ -13,6 +13,10 @@ import models as M
 from models import xp
 
 RTOL = 1e-6  # singular values below RTOL * sigma_max count as zero (see jacobian_svd)
+ACTIVATION_SLOPES = {"relu": (1.0, 0.0), "leaky_relu": (1.0, 0.1)}  # sigma' for z > 0, z < 0
+FRAMES = ("orthogonal", "momentum", "gauss-newton")  # the feet update_on_Z takes P_T at
+FOOT_INFO = ("loss", "residual", "residual_pattern", "dist", "kinks", "pins", "release",
+             "unpinned_crossings", "converged")  # what orthogonal_projection reports
 
 
 def cosine(a, b):
@@ -177,7 +181,7 @@ def zero_loss_projection(params, X, Y, act="relu", mean=True, method="gauss-newt
     return params, M.loss(params, X, Y, 0.0, act, mean)
 
 
-def nearest_point(theta, residual, jac, steps=30, r_tol=1e-10, rtol=1e-8):
+def nearest_point(theta, residual, jac, steps=30, r_tol=1e-10, rtol=1e-8, x0=None):
     """The orthogonal projection of theta onto {x : r(x) = 0}: the nearest x, found by
     linearizing the constraint about the iterate x_j but measuring the step from theta,
     x_{j+1} = theta - J_j^+ (r(x_j) - J_j (x_j - theta)), whose fixed points are the feasible x
@@ -190,7 +194,8 @@ def nearest_point(theta, residual, jac, steps=30, r_tol=1e-10, rtol=1e-8):
     (P_T at x; 0 at the true foot), "r" = ||r(x)||, "iters", "converged" (||r|| <= r_tol and
     residual <= rtol reached). If it does not converge within `steps`, the iterate of smallest
     ||r|| and theta itself are each taken to {r = 0} by Gauss-Newton steps (restore), and the
-    nearer of the two feasible points is returned, with info["fallback"] True."""
+    nearer of the two feasible points is returned, with info["fallback"] True. x0: the start
+    (default theta)."""
     def measure(x, r):  # (||r||, ||P_T v|| / ||v||, v -> P_T v's pieces) at x
         Jv, JTu, G = jac(x)
         v = x - theta
@@ -209,7 +214,8 @@ def nearest_point(theta, residual, jac, steps=30, r_tol=1e-10, rtol=1e-8):
             x = x - step
         return x, nr, orth
 
-    x, r = theta.copy(), residual(theta)
+    x = theta.copy() if x0 is None else x0
+    r = residual(x)
     tube, best, it = 1e-3 * float(xp.linalg.norm(r)), (theta, numpy.inf), 0
     beta, last = 1.0, numpy.inf
     for it in range(steps + 1):
@@ -233,35 +239,203 @@ def nearest_point(theta, residual, jac, steps=30, r_tol=1e-10, rtol=1e-8):
     return x, {"residual": orth, "r": nr, "iters": it, "converged": False, "fallback": True}
 
 
+def pinned_piece(params, X, Y, S, pins):
+    """One smooth piece of Z for a piecewise-linear sigma: the slopes S = sigma'(X W1) (n x d_h)
+    frozen and the pre-activations `pins` (n x d_h, bool) held at 0, so F = (S * (X W1)) W2 is
+    bilinear and the pins are linear: W1's column h lies in null(X_{I_h}), I_h = pins[:, h].
+    Returns (residual, jac, P_S) for nearest_point on the cylinder {x : F(P_S x) = Y}, P_S the
+    orthogonal projector onto that subspace. Its Gram matrix is the piece's minus the pinned
+    directions' part, so the solve stays n m x n m however many pins there are."""
+    d_in, d_h = params[0].shape
+    n, m = Y.shape
+    R = xp.zeros((d_h, d_in, d_in))  # R_h = Q_h Q_h^T, the projector onto row(X_{I_h})
+    for h in numpy.nonzero(M.to_numpy(pins.any(axis=0)))[0]:
+        U, sv, _ = xp.linalg.svd(X[pins[:, h]].T, full_matrices=False)
+        U = U[:, sv > RTOL * sv[0]]
+        R[h] = U @ U.T
+    B = xp.einsum("ia,hab,kb->hik", X, R, X, optimize=True)  # X R_h X^T, (d_h, n, n)
+
+    def P_S(t):
+        W1, W2 = M.unpack(t, params)
+        return M.pack((W1 - xp.einsum("hab,bh->ah", R, W1), W2))
+
+    def residual(t):
+        W1, W2 = M.unpack(P_S(t), params)
+        return ((S * (X @ W1)) @ W2 - Y).ravel()
+
+    def jac(t):
+        W1, W2 = M.unpack(P_S(t), params)
+        H = S * (X @ W1)  # (n, d_h)
+        A = (S[:, None, :] * W2.T[None]).reshape(n * m, -1)  # A[(i,j), h] = S_ih W2_hj
+        G = xp.kron(X @ X.T, xp.ones((m, m))) * (A @ A.T) + xp.kron(H @ H.T, xp.eye(m))
+        # minus sum_h (S_h S_h^T * X R_h X^T) kron (W2_h W2_h^T), the pinned directions
+        Bs = (B * S.T[:, :, None] * S.T[:, None, :]).reshape(d_h, n * n)
+        ww = (W2[:, :, None] * W2[:, None, :]).reshape(d_h, m * m)
+        G = G - (Bs.T @ ww).reshape(n, n, m, m).transpose(0, 2, 1, 3).reshape(n * m, n * m)
+
+        def Jv(v):
+            D1, D2 = M.unpack(P_S(v), params)
+            return ((S * (X @ D1)) @ W2 + H @ D2).ravel()
+
+        def JTu(u):
+            U = u.reshape(Y.shape)
+            return P_S(M.pack((X.T @ ((U @ W2.T) * S), H.T @ U)))
+        return Jv, JTu, G
+    return residual, jac, P_S
+
+
 def orthogonal_projection(params, X, Y, act="relu", mean=True, steps=30, tol=1e-20, rtol=1e-8,
-                          kink=1e-6):
+                          kink=1e-6, rounds=4):
     """proj_Z(theta), the nearest point theta* of Z = {F = Y} (nearest_point); returns
     (params on Z, info) with info["loss"] the loss L left there (mean or sum, as `mean`),
     "residual" ||P_T(theta - theta*)|| / ||theta - theta*|| with P_T at theta* (0 for the true
-    foot), "dist" ||theta - theta*||, "iters", "converged" (L <= tol and residual <= rtol).
-    For ReLU Z is smooth only within one activation pattern: P_T is then the one of theta*'s
-    pattern (sigma'(0) = 0), and info["kinks"] counts the pre-activations X W1 at theta* with
-    |z| <= kink (the foot sits on a kink there), info["crossed"] those whose sign differs
-    between theta and theta*."""
+    foot), "dist" ||theta - theta*||, "iters", "converged" (L <= tol and residual <= rtol), and
+    "P_T": v -> P_T v (d,), the tangent projector of the frame that "residual" uses.
+
+    A piecewise-linear sigma (relu, leaky_relu) makes Z smooth only within an activation
+    pattern, and Newton-type steps across patterns do not settle. There the nearest point is
+    sought piece by piece (active set): start on the smooth extension of theta's pattern; the
+    pre-activations X W1 that cross 0 on the way are pinned at 0 (pinned_piece) and the nearest
+    point is sought again, for up to `rounds` rounds. The foot is then stationary on its
+    stratum: theta - theta* lies in range(J^T) + span(grad of the pinned z), and "residual" is
+    measured in that frame (T = null(J) ∩ {pinned z stay 0}, which does not depend on
+    sigma'(0)); "residual_pattern" in the frame of theta's activation pattern at theta*
+    (null(J) with theta's slopes, pins included), "P_pattern" its projector; "kinks":
+    pre-activations at theta* with |z| <= kink (the pins among them);
+    "crossed": those whose sign differs from theta's; "unpinned_crossings": pre-activations
+    still across after the last round; "release": pins whose multiplier says that letting them
+    go to one side would shorten the distance (0: a local minimum across the kinks to first order)."""
     theta = M.pack(params)
     c = 1.0 / Y.size if mean else 1.0
+    r_tol = (tol / c) ** 0.5
+    if len(params) != 2 or act not in ("relu", "leaky_relu"):
+        def residual(t):
+            return (M.forward(M.unpack(t, params), X, act) - Y).ravel()
 
-    def residual(t):
-        return (M.forward(M.unpack(t, params), X, act) - Y).ravel()
+        def jac(t):
+            p = M.unpack(t, params)
+            return (lambda v: M.jvp(p, X, M.unpack(v, p), act).ravel(),
+                    lambda u: M.pack(M.backward(p, X, u.reshape(Y.shape), act)), gram(p, X, act))
+        x, info = nearest_point(theta, residual, jac, steps, r_tol, rtol)
+        on_Z = M.unpack(x, params)
+        return on_Z, {**info, "loss": M.loss(on_Z, X, Y, 0.0, act, mean),
+                      "dist": float(xp.linalg.norm(theta - x)), "P_T": foot_projector(on_Z, X, act)}
+    return piecewise_projection(params, X, Y, act, mean, steps, r_tol, rtol, kink, rounds)
 
-    def jac(t):
-        p = M.unpack(t, params)
-        return (lambda v: M.jvp(p, X, M.unpack(v, p), act).ravel(),
-                lambda u: M.pack(M.backward(p, X, u.reshape(Y.shape), act)), gram(p, X, act))
 
-    x, info = nearest_point(theta, residual, jac, steps, (tol / c) ** 0.5, rtol)
-    on_Z = M.unpack(x, params)
-    info = {**info, "loss": c * info.pop("r") ** 2, "dist": float(xp.linalg.norm(theta - x))}
-    if len(params) == 2 and act in ("relu", "leaky_relu"):
-        Z0, Z1 = X @ params[0], X @ on_Z[0]
-        info.update(kinks=int(xp.sum(xp.abs(Z1) <= kink)), kink=kink,
-                    crossed=int(xp.sum((Z0 > 0) != (Z1 > 0))))
-    return on_Z, info
+def piecewise_projection(params, X, Y, act, mean, steps, r_tol, rtol, kink, rounds):
+    """orthogonal_projection for a piecewise-linear sigma (see there): the active-set rounds,
+    then the foot's residual in the stratum and pattern frames and the pins' multipliers."""
+    theta = M.pack(params)
+    dsigma = M.ACTIVATIONS[act][1]
+    Z0 = X @ params[0]
+    S = dsigma(Z0)  # the slopes of theta's piece, kept for pinned units too
+    pins, x, iters = xp.zeros(Z0.shape, dtype=bool), theta, 0
+    for rnd in range(rounds):
+        residual, jac, P_S = pinned_piece(params, X, Y, S, pins)
+        x, info = nearest_point(theta, residual, jac, steps, r_tol, rtol,
+                                x0=P_S(x) if rnd else None)
+        iters += info["iters"]
+        Zx = X @ M.unpack(P_S(x), params)[0]
+        across = ~pins & (dsigma(Zx) != S)
+        if not across.any():
+            break
+        pins = pins | across
+    foot = P_S(x)
+    on_Z, v = M.unpack(foot, params), theta - foot
+    nv = float(xp.linalg.norm(v))
+    Jv, JTu, G = jac(foot)
+    mu = xp.linalg.solve(G, Jv(v))  # P_S v = P_S J^T mu on the stratum
+    orth = float(xp.linalg.norm(P_S(v) - JTu(mu))) / nv
+    Jv0, JTu0, G0 = pinned_piece(params, X, Y, S, xp.zeros_like(pins))[1](foot)
+    orth_pattern = float(xp.linalg.norm(v - JTu0(xp.linalg.solve(G0, Jv0(v))))) / nv
+    W2, U = on_Z[1], mu.reshape(Y.shape)
+    K = M.unpack(v, params)[0] - X.T @ ((U @ W2.T) * S)  # = X^T nu on the pins, (d_in, d_h)
+    hi, lo = ACTIVATION_SLOPES[act]
+    release = 0
+    for h in numpy.nonzero(M.to_numpy(pins.any(axis=0)))[0]:
+        I = xp.nonzero(pins[:, h])[0]
+        nu = xp.linalg.lstsq(X[I].T, K[:, h], rcond=None)[0]  # min-norm if X_I is rank deficient
+        pull = U[I] @ W2[h]  # how nu changes with the pinned unit's slope
+        nu_hi, nu_lo = nu - (hi - S[I, h]) * pull, nu - (lo - S[I, h]) * pull
+        release += int(xp.sum((nu_hi > 1e-9 * nv) | (nu_lo < -1e-9 * nv)))
+    Zx = X @ on_Z[0]
+    P_T = lambda u: P_S(u) - JTu(xp.linalg.solve(G, Jv(u)))  # noqa: E731  (the stratum frame)
+    P_pattern = lambda u: u - JTu0(xp.linalg.solve(G0, Jv0(u)))  # noqa: E731  (theta's pattern)
+    return on_Z, {"P_T": P_T, "P_pattern": P_pattern, "residual": orth,
+                  "residual_pattern": orth_pattern, "dist": nv,
+                  "loss": M.loss(on_Z, X, Y, 0.0, act, mean), "iters": iters, "rounds": rnd + 1,
+                  "converged": bool(info["converged"] and not across.any()),
+                  "kinks": int(xp.sum(xp.abs(Zx) <= kink)), "kink": kink,
+                  "pins": int(pins.sum()), "crossed": int(xp.sum(dsigma(Zx) != S)),
+                  "unpinned_crossings": int(across.sum()), "release": release}
+
+
+def foot_projector(params_Z, X, act="relu"):
+    """v -> P_T v = v - J^T (J J^T)^-1 J v at a point of Z (the frame of its own activation
+    pattern, sigma'(0) = 0 for ReLU), by one solve with J J^T: cheaper than tangent_projector's
+    eigendecomposition, and without its rank truncation (J must have full row rank)."""
+    G = gram(params_Z, X, act)
+
+    def P(v):
+        JV = M.jvp(params_Z, X, M.unpack(v, params_Z), act)
+        return v - M.pack(M.backward(params_Z, X, xp.linalg.solve(G, JV.ravel()).reshape(JV.shape), act))
+    return P
+
+
+def orthogonality_residual(P, theta, foot):
+    """||P_T (theta - foot)|| / ||theta - foot||: 0 when theta - foot is normal to Z at the foot."""
+    v = theta - foot
+    return float(xp.linalg.norm(P(v)) / xp.linalg.norm(v))
+
+
+def gd_window(params, X, Y, steps, lr, lam, act="relu", mean=True):
+    """gd_update_split over `steps` (>= 2) steps, keeping the last two one-step updates and the
+    pre-activations X W1 of the last three iterates (kink_counts): (params, u_L, u_lam, last, Zs)."""
+    params, u_L, u_lam = gd_update_split(params, X, Y, steps - 2, lr, lam, act, mean)
+    Zs, last = [X @ params[0]], []
+    for _ in range(2):
+        params, a, b = gd_update_split(params, X, Y, 1, lr, lam, act, mean)
+        u_L, u_lam = u_L + a, u_lam + b
+        last.append(a + b)
+        Zs.append(X @ params[0])
+    return params, u_L, u_lam, last, Zs
+
+
+def gd_windows(params, X, Y, lr, lam, steps, windows, act="relu", mean=True):
+    """`steps` GD steps from params; returns (final params, {w: (u_L, u_lam) over the last w
+    steps} for each window w) (gd_update_split, bit for bit models.gradient_descent)."""
+    cuts = sorted({0, *(steps - w for w in windows)})
+    pieces = []
+    for a, b in zip(cuts, cuts[1:] + [steps]):
+        params, u_L, u_lam = gd_update_split(params, X, Y, b - a, lr, lam, act, mean)
+        pieces.append((a, u_L, u_lam))
+    return params, {w: (sum(p[1] for p in pieces if p[0] >= steps - w),
+                        sum(p[2] for p in pieces if p[0] >= steps - w)) for w in windows}
+
+
+def kink_counts(Zs):
+    """From the pre-activations of three consecutive GD iterates z0, z1, z2 (n x d_h each):
+    how many change sign in the last step, how many of those flip back (z1 crossed from z0's
+    side and z2 returned to it), and how many lie closer to 0 than one step moves them."""
+    z0, z1, z2 = Zs
+    changed = (z2 > 0) != (z1 > 0)
+    back = changed & ((z1 > 0) != (z0 > 0))
+    return {"flips": int(changed.sum()), "flips_back": int(back.sum()),
+            "within_one_step": int(xp.sum(xp.abs(z2) < xp.abs(z2 - z1)))}
+
+
+def update_split(P, theta, u_L, u_lam, last_two):
+    """Fig. 9 at one point, in the frame P (P_T at a foot): the tangential update P_T (u_L + u_lam)
+    split into its loss and weight-decay terms, and the step-to-step cosine of the normal part
+    of the last two one-step updates (about -1: it bounces across the normal direction)."""
+    PL, Pd = P(u_L), P(u_lam)
+    Pu = PL + Pd
+    nL, nd = float(xp.linalg.norm(PL)), float(xp.linalg.norm(Pd))
+    normals = [v - P(v) for v in last_two]
+    return {"loss_fraction": nL / (nL + nd),  # 0 if the loss gradient has no tangential part
+            "loss_along": float(PL @ Pu / (Pu @ Pu)),  # the loss term's share along P_T u itself
+            "loss_to_decay": nL / nd, "normal_flip_cos": cosine(*normals)}
 
 
 def distance_to_Z(params, params_Z):
@@ -397,4 +571,70 @@ def gradient_tangent_cosine(params_Z, X, Y, P, n, deltas, act="relu", mean=True)
     for delta in deltas:
         g = M.pack(M.loss_grad(M.unpack(theta + delta * n, params_Z), X, Y, 0.0, act, mean))
         out.append(float(xp.linalg.norm(P(g)) / xp.linalg.norm(g)))
+    return numpy.array(out)
+
+
+def update_on_Z(before, params, X, Y, act="relu", window=None, lr=1.0, lam=0.0):
+    """Fig. 5 at theta_t: cos(u, -P_T theta_t) for u = theta_t - theta_before, its tangential
+    cosine and tangent fraction (tangent_alignment), P_T at the orthogonal foot (stratum frame
+    for ReLU; "_pattern": the same foot in theta's pattern frame); cos in the frames of the
+    paper's momentum estimate (lr, App. D) and of the Gauss-Newton foot (their own patterns);
+    every foot's loss, distance and orthogonality residual; FOOT_INFO; sigma_min(J) and
+    lr x sharpness (Lemma C.1, weight decay lam) at the orthogonal foot. window: gd_window's
+    (u_L, u_lam, last two updates, pre-activations) adds update_split, kink_counts and the
+    smooth radius. Returns (numbers, the orthogonal foot)."""
+    theta = M.pack(params)
+    u = theta - M.pack(before)
+    on_Z, info = orthogonal_projection(params, X, Y, act)
+    P = info["P_T"]
+    out = dict(zip(("cos", "cos_tangent", "tangent_fraction"), tangent_alignment(P, u, theta)))
+    if "P_pattern" in info:
+        out.update(zip(("cos_pattern", "cos_tangent_pattern", "tangent_fraction_pattern"),
+                       tangent_alignment(info["P_pattern"], u, theta)))
+    out.update({k: float(info[k]) for k in FOOT_INFO if k in info})
+    for frame in FRAMES[1:]:
+        foot, loss = zero_loss_projection(params, X, Y, act, method=frame, lr=lr)
+        Pf = foot_projector(foot, X, act)
+        out.update({f"cos_{frame}": cosine(u, norm_min_direction(Pf, theta)),
+                    f"loss_{frame}": loss, f"dist_{frame}": distance_to_Z(params, foot),
+                    f"residual_{frame}": orthogonality_residual(Pf, theta, M.pack(foot))})
+    out["sigma_min"] = float(xp.sqrt(max(float(xp.linalg.eigvalsh(gram(on_Z, X, act))[0]), 0.0)))
+    out["sharpness_lr"] = lr * sharpness(on_Z, X, lam, act=act, mean=True)
+    if window is not None:
+        u_L, u_lam, last, Zs = window
+        out.update(update_split(P, theta, u_L, u_lam, last), **kink_counts(Zs),
+                   radius=smooth_radius(on_Z, params, X))
+    return out, on_Z
+
+
+def thm414_on_net(params, X, Y, rng, deltas, directions):
+    """Thm 4.14 on a trained ReLU net: ||P_T grad L|| / ||grad L|| at theta* + delta n for random
+    unit normals n (theta*: the Gauss-Newton foot, any point of Z will do, as theta* + delta n
+    has foot theta* to first order), and how many pre-activations X W1 changed sign on the way.
+    Returns (ratios (directions, deltas), flips (same), sigma_min(J) at theta*, the loss there)."""
+    on_Z, loss = zero_loss_projection(params, X, Y)
+    J = M.jacobian(on_Z, X)
+    P = tangent_projector(J)
+    theta, ratios, flips = M.pack(on_Z), [], []
+    for _ in range(directions):
+        n = random_normal_direction(J, rng)
+        ratios.append(gradient_tangent_cosine(on_Z, X, Y, P, n, deltas))
+        W1s = [M.unpack(theta + d * n, on_Z)[0] for d in deltas]
+        flips.append([int(xp.sum((X @ W1 > 0) != (X @ on_Z[0] > 0))) for W1 in W1s])
+    return numpy.array(ratios), numpy.array(flips), sigma_min(J), loss
+
+
+def loglog_slope(x, y):
+    """Least-squares slope of log y against log x."""
+    return float(numpy.polyfit(numpy.log(x), numpy.log(y), 1)[0])
+
+
+def smooth_slopes(ratios, flips, deltas):
+    """Thm 4.14 slope per direction, fitted on the distances before its first ReLU sign
+    change (where F is smooth, as the theorem assumes); directions with < 3 such points skipped."""
+    out = []
+    for r, f in zip(ratios, flips):
+        k = int(numpy.argmax(f > 0)) if (f > 0).any() else len(f)
+        if k >= 3:
+            out.append(loglog_slope(deltas[:k], r[:k]))
     return numpy.array(out)

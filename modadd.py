@@ -217,6 +217,36 @@ def grok_step(steps, acc, level=0.95):
     return np.asarray(steps)[hit[0]].item() if hit.size else None
 
 
+PHASES = ("memorized", "grokking", "generalized")
+ALIGNED_PHASES = ("settling", "before_rise", "rising", "after")
+
+
+def phase(train_acc, test_acc):
+    """memorized: train 100%, test < 50%; grokking: train 100%, test in [50%, 100%);
+    generalized: both 100%; "" before memorization."""
+    ph = np.where(test_acc < 0.5, "memorized", np.where(test_acc < 1, "grokking", "generalized"))
+    return np.where(train_acc == 1, ph, "")
+
+
+def aligned_phase(curve, rec, steps):
+    """Phases aligned to one run's first rise of test accuracy: (labels at `steps`, rise step,
+    settle step). rise: the first step after memorization with test accuracy above its value at
+    memorization; settling: train loss still above twice its value at the rise (the end of the
+    memorization transient); rising: up to the first 100% test accuracy; after: from there on."""
+    tr, te, loss = (np.asarray(rec[k]) for k in ("train_acc", "test_acc", "train_loss"))
+    if not (tr == 1).any():
+        return np.full(len(steps), ""), None, None
+    mem = int(np.argmax(tr == 1))
+    up = np.nonzero((np.arange(len(curve)) > mem) & (te > te[mem]))[0]
+    rise = int(curve[up[0]]) if up.size else None
+    full = grok_step(curve, te, level=1.0)
+    ok = (np.arange(len(curve)) >= mem) & (loss <= 2 * loss[up[0] if up.size else -1])
+    settle = int(curve[np.argmax(ok)])
+    lab = np.select([steps < settle, steps < (rise or np.inf), steps < (full or np.inf)],
+                    ALIGNED_PHASES[:3], ALIGNED_PHASES[3])
+    return np.where(steps < curve[mem], "", lab), rise, settle
+
+
 # ---------------------------------------------------------------- the Fig. 6 simulation
 def condition_number(K):
     """cond(K) of the symmetric matrix K = H H^T from its eigenvalues (inf if singular)."""

@@ -191,9 +191,10 @@ def fig4(views, neg_grads, out, path):
 
 # ============================================================ Figures 5/7
 
-FIG5_COLORS = {"momentum": "tab:orange", "gauss-newton": "tab:green"}
-FIG5_LABELS = {"momentum": "proj. by 100 GD steps, momentum 0.9 (paper)",
-               "gauss-newton": "proj. by Gauss-Newton (to loss < 1e-20)"}
+FIG5_COLORS = {"cos": "tab:blue", "cos_momentum": "tab:orange", "cos_gauss-newton": "tab:green"}
+FIG5_LABELS = {"cos": "P_T at the orthogonal foot (nearest point of Z found; ReLU: its stratum)",
+               "cos_momentum": "at the paper's estimate (100 GD steps, momentum 0.9)",
+               "cos_gauss-newton": "at the Gauss-Newton foot (slanted, not orthogonal)"}
 FIG5_SETTING = ("mod-11 addition, 59 train / 7 test pairs, width 128, ReLU, no biases, mean-squared "
                 "loss, full-batch GD lr 1, PyTorch weight decay 1e-4 (= 5e-5 ||θ||²)")
 
@@ -214,14 +215,14 @@ def fig5_grok_lines(ax, grok_steps):
 
 
 def fig5_cos_panel(ax, R, out):
-    """cos(update over 10 steps, -P_T theta) along training, both projections."""
-    for meth, color in FIG5_COLORS.items():
-        fig5_runs_mean(ax, R["step"], R[f"cos_{meth}"], color, FIG5_LABELS[meth])
+    """cos(update over 10 steps, -P_T theta) along training, P_T at three feet."""
+    for key, color in FIG5_COLORS.items():
+        fig5_runs_mean(ax, R["step"], R[key], color, FIG5_LABELS[key])
     fig5_grok_lines(ax, out["grok_step"])
     ax.axhline(0, color="k", lw=0.6)
-    res = out["projection_residual_median"]
-    ax.text(0.02, 0.03, f"median loss left after projection: momentum {res['momentum']:.0e}, "
-            f"Gauss-Newton {res['gauss-newton']:.0e}", transform=ax.transAxes, fontsize=7)
+    ax.text(0.02, 0.03, "median loss left / orthogonality residual at the foot: " + ", ".join(
+        f"{f} {d['loss_median']:.0e} / {d['residual_median']:.0e}" for f, d in out["feet"].items()),
+        transform=ax.transAxes, fontsize=6)
     ax.set(xscale="log", xlabel="training step", ylim=(-0.4, 1),
            ylabel=r"cos($\theta_t-\theta_{t-10}$, $-P_T\theta_t$)",
            title="Does the update follow the norm-minimizing direction on Z?")
@@ -234,7 +235,7 @@ def fig5(R, ratios, flips, deltas, out, path):
     a = ax[0, 0]
     for name, color in (("train", "tab:blue"), ("test", "tab:red")):
         fig5_runs_mean(a, R["curve_step"][1:], R[f"{name}_loss"][:, 1:], color,
-                       f"{name} loss (geometric mean of {len(R['cos_momentum'])} nets)", True)
+                       f"{name} loss (geometric mean of {len(R['cos'])} nets)", True)
     fig5_grok_lines(a, out["grok_step"])
     a.set(xscale="log", yscale="log", xlabel="training step", ylabel="mean-squared error",
           title="Loss without the weight-decay term (thin: each net)")
@@ -259,11 +260,11 @@ def fig5(R, ratios, flips, deltas, out, path):
           title="Thm 4.14 on the trained nets: the gradient turns normal to Z linearly")
     a.legend(loc="upper left", fontsize=7)
     a = ax[1, 1]
-    fig5_runs_mean(a, R["step"], R["sigma_min_gauss-newton"], "tab:brown", "mean over nets")
+    fig5_runs_mean(a, R["step"], R["sigma_min"], "tab:brown", "mean over nets")
     fig5_grok_lines(a, out["grok_step"])
-    a.set_ylim(0, 1.1 * R["sigma_min_gauss-newton"].max())
+    a.set_ylim(0, 1.1 * R["sigma_min"].max())
     a.set(xscale="log", xlabel="training step", ylabel=r"$\sigma_{min}(J)$ (0 = singular point)",
-          title=r"Smallest singular value of J at proj$_Z(\theta_t)$ (Gauss-Newton): "
+          title=r"Smallest singular value of J at the orthogonal foot: "
                 f"min {out['sigma_min_J_min']:.2f}")
     a.legend(fontsize=7)
     fig.suptitle("Fig. 5 — real training vs the norm-minimizing direction\n" + FIG5_SETTING,
@@ -286,21 +287,20 @@ def fig7(R, phase, out, path):
     a = ax[2]
     phases = ("memorized", "grokking", "generalized")
     x = np.arange(len(phases))
-    for i, (meth, color) in enumerate(FIG5_COLORS.items()):
-        cos = R[f"cos_{meth}"]
-        by_phase = out["cos_by_phase"][meth]  # None for a phase without points
+    for i, (key, color) in enumerate(FIG5_COLORS.items()):
+        by_phase = out["by_phase"][key]  # None for a phase without points
         mean = [np.nan if by_phase[ph] is None else by_phase[ph] for ph in phases]
-        a.bar(x + (i - 0.5) * 0.38, mean, 0.36, color=color, alpha=0.7,
-              label=FIG5_LABELS[meth].split(" (")[0])
+        a.bar(x + (i - 1) * 0.27, mean, 0.25, color=color, alpha=0.7,
+              label=FIG5_LABELS[key].split(" (")[0])
         for j, ph in enumerate(phases):  # one dot per net: its mean over the phase
-            per = [c[p == ph].mean() for c, p in zip(cos, phase) if (p == ph).any()]
-            a.plot(np.full(len(per), x[j] + (i - 0.5) * 0.38), per, ".", color="k", ms=4)
+            per = [c[p == ph].mean() for c, p in zip(R[key], phase) if (p == ph).any()]
+            a.plot(np.full(len(per), x[j] + (i - 1) * 0.27), per, ".", color="k", ms=4)
     n = out["points_by_phase"]
     a.set_xticks(x, [f"{ph}\n({n[ph]} points)" for ph in phases])
     a.set(ylabel="mean cos (bar: all points, dot: each net)",
           title="Cosine by phase (train acc. 100%;\ntest < 50% / 50-99% / 100%)")
     a.axhline(0, color="k", lw=0.6)
-    a.legend(loc="upper right", fontsize=7)
+    a.legend(loc="upper right", fontsize=6)
     fig.suptitle("Fig. 7 — as Fig. 5 with accuracy; " + FIG5_SETTING, fontsize=10)
     fig.tight_layout()
     save(fig, path)
@@ -313,7 +313,7 @@ FIG9_PHASES = ("memorized", "grokking", "generalized")
 def fig9_row_label(row):
     """Short label of an ablation row, e.g. 'lr 0.1, window 100'."""
     name = {"window": f"window {row['window']}", "lr": f"lr {row['lr']:g},\nwindow {row['window']}",
-            "lambda": f"λ {row['lam']:.0e},\n{row['steps']} steps"}[row["ablation"]]
+            "lambda": f"λ {row['lam']:.0e}, τ {row['tau']:g},\nwindow {row['window']}"}[row["ablation"]]
     base = "\n(Fig. 5)" if row["ablation"] == "window" and row["window"] == 10 else ""
     dist = "" if row["dist_median"] is None else f"\nd = {row['dist_median']:.3f}"
     return name + base + dist
@@ -342,9 +342,7 @@ def fig9(R, phase, grok_steps, rows, out, path):
     for key, color, label in (("cos", "tab:green", "Fig. 5: cos(u, −P_T θ)"),
                               ("cos_tangent", "tab:purple", "tangential: cos(P_T u, −P_T θ)"),
                               ("tangent_fraction", "tab:gray", "tangent fraction ‖P_T u‖ / ‖u‖")):
-        fig5_runs_mean(a, x, R[f"{key}_gauss-newton"], color, label)
-    fig5_runs_mean(a, x, R["cos_decay_only"], "k",
-                   "theory's score: weight-decay term alone, cos(P_T u_λ, −P_T θ)")
+        fig5_runs_mean(a, x, R[key], color, label)
     fig5_grok_lines(a, grok_steps)
     a.axhline(0, color="k", lw=0.6)
     a.set(xscale="log", ylim=(-1.0, 1.05), xlabel="training step",
@@ -361,21 +359,23 @@ def fig9(R, phase, grok_steps, rows, out, path):
           title="(b) tangential update P_T u = P_T u_L (loss gradient) + P_T u_λ (weight decay)")
     a.legend(loc="upper right", fontsize=7)
     a = ax[0, 2]
-    fig5_runs_mean(a, x, R["sharpness_lr"], "tab:brown",
-                   "sharpness x lr at proj_Z (top Hessian eigenvalue, mean loss)")
+    fig5_runs_mean(a, x, R["sharpness_lr"], "tab:brown", "sharpness x lr at the foot (top eig. 2c J^T J + 2λ)")
     fig5_runs_mean(a, x, R["normal_flip_cos"], "tab:cyan", "cos of consecutive one-step normal parts")
-    a.axhline(2, color="k", ls="--", lw=1, label="stability limit 2")
+    N = out["preactivations"]
+    for key, color, label in (("flips", "tab:red", "pre-activations changing sign in one step"),
+                              ("flips_back", "tab:pink", "... and flipping back the next step"),
+                              ("within_one_step", "tab:olive", "closer to 0 than one step moves them")):
+        fig5_runs_mean(a, x, 10 * R[key] / N, color, f"10 x fraction {label}")
+    a.axhline(2, color="k", ls="--", lw=1, label="stability limit 2 (smooth curvature)")
     a.axhline(0, color="k", lw=0.6)
     fig5_grok_lines(a, grok_steps)
-    a.set(xscale="log", xlabel="training step", ylim=(-1.05, 3.4),
-          title="(c) edge of stability? sharpness x lr against 2,\n"
-                "and does the normal part flip sign each step?")
-    a.legend(loc="upper right", fontsize=7)
+    a.set(xscale="log", xlabel="training step", ylim=(-1.05, 3.4), title="(c) curvature x lr against 2, "
+          f"the normal part's sign,\nand ReLU kinks crossed (of {N} pre-activations)")
+    a.legend(loc="upper right", fontsize=6)
     a = ax[1, 0]
     fig5_runs_mean(a, x, R["dist"], "tab:green", "distance to Z, ‖θ_t − proj_Z(θ_t)‖", True)
-    fig5_runs_mean(a, x, np.minimum(R["radius"], 1e3), "tab:red",
-                   "smooth radius (Thm 4.14's regime): from proj_Z(θ_t)\n"
-                   "toward θ_t to the first ReLU sign change", True)
+    fig5_runs_mean(a, x, np.clip(R["radius"], 1e-18, 1e3), "tab:red", "smooth radius (Thm 4.14's regime): from "
+                   "the foot\ntoward θ_t to the first ReLU sign change (0: foot on kinks)", True)
     fig5_grok_lines(a, grok_steps)
     a.set(xscale="log", yscale="log", xlabel="training step", ylabel="distance (bold: geometric mean)",
           ylim=(None, 1e3), title="(d) where training sits vs where Thm 4.14 applies")
@@ -386,7 +386,7 @@ def fig9(R, phase, grok_steps, rows, out, path):
               "(f) ablations: tangent fraction")
     n = out["points_by_phase"]
     fig.suptitle("Fig. 9 — why the Fig. 5 cosine is low: update u = θ_t − θ_{t−10} = u_L + u_λ split at "
-                 "the Gauss-Newton proj_Z(θ_t) (thin: each net, bold: mean; "
+                 "the orthogonal foot (ReLU: stratum frame) (thin: each net, bold: mean; "
                  f"{n['memorized']}/{n['grokking']}/{n['generalized']} points memorized/grokking/generalized)\n"
                  + FIG5_SETTING, fontsize=10)
     fig.tight_layout()
