@@ -1015,6 +1015,7 @@ FIG12_QUICK = {"steps": 2500, "tanh_nets": 1, "dial": ("softplus8",), "dial_step
                "lambdas": (5e-5, 5e-6), "settle": (50, 100), "proj_steps": 4}
 FIG12_TAU = 2 * FIG5_LR * FIG5_LAM * FIG5_WINDOW  # window of rescaled time: 10 steps at lambda 5e-5
 FIG12_SETTLED = 0.05  # relative change of the distance over a chunk below which it has settled
+FIG12_CANDIDATES = 24  # log-spaced candidate points per run (Fig. 5's grid from step 600), per_phase measured
 
 
 def fig12_run(rng, act, steps):
@@ -1023,7 +1024,7 @@ def fig12_run(rng, act, steps):
     X, Y, Xte, Yte = fig5_data(rng)
     params = (M.init_uniform(rng, FIG5_P, FIG5_HIDDEN), M.init_uniform(rng, FIG5_HIDDEN, FIG5_P))
     gd = lambda P, n: M.gradient_descent(P, X, Y, n, FIG5_LR, FIG5_LAM, act, True)[0]  # noqa: E731
-    measured, curve = fig5_grid(steps, FIG5_POINTS, FIG5_CURVE)
+    measured, curve = fig5_grid(steps, FIG12_CANDIDATES, FIG5_CURVE)
     acc, states, done = [], [], 0
     for t in curve:
         if t:
@@ -1070,7 +1071,7 @@ def fig12(args):
     rng = np.random.default_rng([args.seed, 12])  # the random-update baselines; nets: Fig. 5's seeds
     for act, r, steps in nets:
         curve, measured, acc, states, (X, Y) = fig12_run(np.random.default_rng([args.seed, 5, r]), act, steps)
-        phase = fig5_phase(*acc[np.searchsorted(curve, measured)].T)
+        phase = MA.phase(*acc[np.searchsorted(curve, measured)].T)
         picks = [i for _, i in fig9_branch_points(phase[None], 1, s["per_phase"])]
         mem = np.flatnonzero(acc[:, 0] == 1)
         runs.append({"act": act, "net": r, "steps": steps, "memorize_step": int(curve[mem[0]]) if mem.size else None,
@@ -1084,7 +1085,7 @@ def fig12(args):
                 rows += [{"phase": str(phase[i]), "from_step": int(measured[i]),
                           **fig12_branch(states[i][1], X, Y, act, lam, s, rng)} for lam in s["lambdas"]]
         progress(f"Figure 12 {act} net {r + 1}: grokked at step {runs[-1]['grok_step']}, {len(picks)} points")
-    fit = lambda rs, e: loglog_slope(*([q[e + k] for q in rs] for k in ("dist", "loss_to_decay"))) if len(rs) > 1 else None  # noqa: E731
+    fit = lambda rs, e: MF.loglog_slope(*([q[e + k] for q in rs] for k in ("dist", "loss_to_decay"))) if len(rs) > 1 else None  # noqa: E731
     slopes = {w: {a: {ph: fit([q for q in rows if (q["act"], q["phase"]) == (a, ph) and q[e + "dist"]
                                <= FIG4_FIT_MAX], e) for ph in FIG5_PHASES} for a in ("relu", "tanh")}
               for w, e in (("gd", ""), ("exact", "eq_"))}  # per branch family, distances <= 0.1 as Fig. 4

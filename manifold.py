@@ -458,13 +458,6 @@ def gd_update_split(params, X, Y, steps, lr, lam, act="relu", mean=True):
 
 
 # ---------------------------------------------------------------- Fig. 12: measurements near Z
-def tangent_frame(params_Z, X, act="relu"):
-    """P_T at a point of Z (tangent_projector) and the singular values of J there (jacobian_svd)."""
-    J = M.jacobian(params_Z, X, act)
-    svd = jacobian_svd(J, gram(params_Z, X, act))
-    return tangent_projector(J, svd), svd
-
-
 def first_order_distance(params, X, Y, act="relu"):
     """||J^+ (F - Y)||: the length of one Gauss-Newton step, the distance to Z to first order
     (one n m x n m solve; cheap enough to watch a run settle)."""
@@ -472,11 +465,10 @@ def first_order_distance(params, X, Y, act="relu"):
     return float(xp.linalg.norm(M.pack(min_norm_step(params, X, R, act))))
 
 
-def normal_relaxation_steps(svd, lr, mean=True):
+def normal_relaxation_steps(s_min, nm, lr, mean=True):
     """Steps GD needs to shrink the slowest normal mode by e: 1 / (2 lr c sigma_min(J)^2), since the
-    smallest curvature of L across Z is 2c sigma_min(J)^2 (Lemma C.1's Hessian 2c J^T J)."""
-    U, s = svd
-    return 1.0 / (2.0 * lr * (1.0 / U.shape[0] if mean else 1.0) * float(s[-1]) ** 2)
+    smallest curvature of L across Z is 2c sigma_min(J)^2 (Lemma C.1's Hessian 2c J^T J; c = 1/(n m))."""
+    return 1.0 / (2.0 * lr * (1.0 / nm if mean else 1.0) * s_min ** 2)
 
 
 def kink_flips(W1s, X):
@@ -485,7 +477,7 @@ def kink_flips(W1s, X):
     return numpy.array([int(xp.sum(a != b)) for a, b in zip(signs, signs[1:])])
 
 
-def update_on_Z(P, u_L, u_lam, theta):
+def update_along_Z(P, u_L, u_lam, theta):
     """The update u = u_L + u_lam of a window (gd_update_split) seen from Z: cos(u, -P_T theta),
     cos(P_T u, -P_T theta), ||P_T u|| / ||u||, ||P_T u_L|| / ||P_T u_lam|| (Thm 4.14: -> 0 near
     Z), and cos(P_T u_lam, -P_T theta), which is 1 up to the drift of theta in the window (by
@@ -498,7 +490,7 @@ def update_on_Z(P, u_L, u_lam, theta):
 
 
 def random_update_baseline(P, theta, rng):
-    """The trivial baseline of update_on_Z's yardsticks: a Gaussian random u (tangent fraction
+    """The trivial baseline of update_along_Z's yardsticks: a Gaussian random u (tangent fraction
     ~ sqrt(dim T / d), tangential cosine ~ 0 +- dim T^-1/2)."""
     _, cos_t, frac = tangent_alignment(P, xp.asarray(rng.normal(size=theta.size)), theta)
     return {"cos_tangent": cos_t, "tangent_fraction": frac}
@@ -520,9 +512,9 @@ def decay_equilibrium(params_Z, X, lam, act="relu", mean=True):
 def measure_window(start, X, Y, lr, lam, window, act="relu", proj_steps=12, flip_steps=10, rng=None):
     """Figs. 9/12: `window` GD steps from start, split by source (gd_update_split), the last
     flip_steps one by one to count kink flips, seen from the nearest point theta* of Z to their
-    end (orthogonal_projection, proj_steps iterations): update_on_Z, a random update's scores
-    (random_update_baseline), the distance, the projection's residual and loss, the same ratio at
-    the closed-form equilibrium decay_equilibrium (eq_*), and at theta*
+    end (orthogonal_projection, proj_steps iterations, in its frame P_T): update_along_Z, a random
+    update's scores (random_update_baseline), the distance, the projection's residual and loss,
+    the loss-to-decay ratio at the closed-form equilibrium decay_equilibrium (eq_*), and at theta*
     the smooth radius (ReLU), the pre-activations on a kink, sigma_min(J) and GD's slowest
     normal relaxation (normal_relaxation_steps)."""
     flip = min(window, flip_steps)
@@ -533,19 +525,19 @@ def measure_window(start, X, Y, lr, lam, window, act="relu", proj_steps=12, flip
         u_L, u_lam = u_L + a, u_lam + b
         W1s.append(params[0])
     on_Z, info = orthogonal_projection(params, X, Y, act=act, steps=proj_steps)
-    P, svd = tangent_frame(on_Z, X, act)
-    theta = M.pack(params)
+    P, theta = info["P_T"], M.pack(params)  # for ReLU the stratum frame of the foot
     base = random_update_baseline(P, theta, rng or numpy.random.default_rng(0))
     eq = decay_equilibrium(on_Z, X, lam, act)  # the exact realization: Thm 4.14's ratio there
     g_eq = M.pack(M.loss_grad(eq, X, Y, 0.0, act, True))
-    return {**update_on_Z(P, u_L, u_lam, theta), **{f"random_{k}": v for k, v in base.items()},
+    s_min = float(xp.sqrt(max(float(xp.linalg.eigvalsh(gram(on_Z, X, act))[0]), 0.0)))
+    return {**update_along_Z(P, u_L, u_lam, theta), **{f"random_{k}": v for k, v in base.items()},
             "eq_dist": distance_to_Z(eq, on_Z),
             "eq_loss_to_decay": float(xp.linalg.norm(P(g_eq)) / xp.linalg.norm(P(2 * lam * M.pack(eq)))),
             "dist": info["dist"], "proj_residual": info["residual"], "proj_loss": info["loss"],
-            "proj_iters": info["iters"], "kinks_at_foot": info.get("kinks"),
+            "proj_iters": info["iters"], "kinks_at_foot": info.get("kinks"), "pins": info.get("pins"),
             "flips_per_step": float(kink_flips(W1s, X).mean()),
             "radius": smooth_radius(on_Z, params, X) if act == "relu" else None,
-            "relax_steps": normal_relaxation_steps(svd, lr), "sigma_min_J": float(svd[1][-1])}
+            "relax_steps": normal_relaxation_steps(s_min, Y.size, lr), "sigma_min_J": s_min}
 
 
 def settle_near_Z(params, X, Y, lr, lam, act="relu", first=1000, most=8000, tol=0.05):

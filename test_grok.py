@@ -1014,7 +1014,7 @@ def test_normal_relaxation_steps_is_gds_slowest_normal_decay():
     J = M.jacobian((W0,), X)
     U, s = MF.jacobian_svd(J)
     lr = 0.02
-    T = MF.normal_relaxation_steps((U, s), lr, mean=True)
+    T = MF.normal_relaxation_steps(float(s[-1]), Y.size, lr, mean=True)
     v = J.T @ U[:, -1] / s[-1]  # the unit normal of the smallest singular value
     end, _ = M.gradient_descent((W0 + 0.1 * v.reshape(W0.shape),), X, Y, 200, lr, 0.0, mean=True)
     shrink = np.linalg.norm(M.pack(end) - M.pack((W0,))) / 0.1
@@ -1044,7 +1044,7 @@ def test_kink_flips_counts_sign_changes_per_step():
     assert list(MF.kink_flips(W1s, X)) == [2, 2]
 
 
-def test_update_on_Z_on_flat_Z_and_the_random_baseline():
+def test_update_along_Z_on_flat_Z_and_the_random_baseline():
     rng = np.random.default_rng(42)
     X, Y = rng.normal(size=(2, 40)), rng.normal(size=(2, 1))
     J = M.jacobian((np.zeros((40, 1)),), X)
@@ -1052,7 +1052,7 @@ def test_update_on_Z_on_flat_Z_and_the_random_baseline():
     W = (W - (J.T @ np.linalg.solve(J @ J.T, J @ W.ravel() - Y.ravel())).reshape(W.shape),)
     P = MF.tangent_projector(J)
     end, u_L, u_lam = MF.gd_update_split(W, X, Y, 1, 0.1, 0.01)
-    n = MF.update_on_Z(P, u_L, u_lam, M.pack(W))
+    n = MF.update_along_Z(P, u_L, u_lam, M.pack(W))
     # flat Z: the loss gradient is exactly normal; one step of decay is exactly -2 lr lam P_T theta
     assert n["loss_to_decay"] < 1e-12 and abs(n["cos_decay_only"] - 1) < 1e-12
     assert abs(n["cos"] - n["cos_tangent"] * n["tangent_fraction"]) < 1e-12
@@ -1099,7 +1099,7 @@ def test_fig12_quick_numbers():
         assert abs(2 * grok.FIG5_LR * r["lam"] * r["window"] - grok.FIG12_TAU) < 1e-15
         assert abs(r["cos"] - r["cos_tangent"] * r["tangent_fraction"]) < 1e-12
     # the ReLU run is Fig. 5's net 1, bit for bit (same seed, same GD chunks)
-    measured, curve = grok.fig5_grid(s["steps"], grok.FIG5_POINTS, grok.FIG5_CURVE)
+    measured, curve = grok.fig5_grid(s["steps"], grok.FIG12_CANDIDATES, grok.FIG5_CURVE)
     rec = grok.fig5_run(np.random.default_rng([0, 5, 0]), set(), curve, "test")[0]
     _, _, acc, _, _ = grok.fig12_run(np.random.default_rng([0, 5, 0]), "relu", s["steps"])
     assert np.array_equal(acc[:, 1], rec["test_acc"]) and np.array_equal(acc[:, 0], rec["train_acc"])
