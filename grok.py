@@ -1287,7 +1287,7 @@ INDEX = {
         f"against the distance to Z (<= 0.1) {nums([s['slopes']['gd'][a] for a in ('relu', 'tanh')], '.2f', '-')} "
         f"(ReLU / tanh; at the closed-form equilibrium {nums([s['slopes']['exact'][a] for a in ('relu', 'tanh')], '.2f', '-')}"
         f"; Thm 4.14, smooth net near Z: 1); largest projection residual ReLU "
-        f"{nums([s['projection_residual_max']['relu']], '.2f', '-')}, tanh "
+        f"{nums([s['projection_residual_max']['relu']], '.1e', '-')}, tanh "
         f"{nums([s['projection_residual_max']['tanh']], '.1e', '-')}.")),
     "anim": (["anim_toy.gif", "anim_modadd.gif"], lambda s: (
         f"Animations: the Fig. 1 weights (lambda = {s['toy_lambda']}) sliding along Z, "

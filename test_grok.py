@@ -1912,7 +1912,7 @@ def test_cli_quick_is_reproducible_and_seeded():
     --seed changes Figure 6."""
     _, sa = quick_run(3)
     assert set(sa) == {"fig1", "fig2", "fig3", "fig4", "fig5", "fig6", "fig8", "fig9",
-                       "fig10", "fig11", "anim", "meta"}, set(sa)
+                       "fig10", "fig11", "fig12", "anim", "meta"}, set(sa)
     with tempfile.TemporaryDirectory() as b:
         code, _, err = run_cli("--quick", "--seed", "3", "--figs", "6,11", "--out", b)
         assert code == 0, err
@@ -2126,15 +2126,15 @@ def test_index_captions_of_figs_9_to_11_on_designed_summaries():
 
 def test_index_html_shows_a_figure_without_caption_entry():
     with tempfile.TemporaryDirectory() as d:
-        for f in ("fig20.png", "fig20_detail.png", "fig12.png", "fig120.png", "fig1.png"):
+        for f in ("fig20.png", "fig20_detail.png", "fig13.png", "fig130.png", "fig1.png"):
             open(os.path.join(d, f), "wb").close()
         grok.write_summary(d, "fig20", {"x": 1})
-        grok.write_summary(d, "fig12", {"y": 2})
+        grok.write_summary(d, "fig13", {"y": 2})  # (fig12 has a caption entry)
         grok.write_summary(d, "meta", {"seed": 5, "wall_seconds": {"20": 1.25}})
         grok.write_index(d)
         imgs, paras = index_page(d)
-    # numeric order; fig1 and fig120 are in no summary key
-    assert imgs == ["fig12.png", "fig20.png", "fig20_detail.png"], imgs
+    # numeric order; fig1 and fig130 are in no summary key
+    assert imgs == ["fig13.png", "fig20.png", "fig20_detail.png"], imgs
     assert "fig20" in paras[-1] and "wall time 1.2 s" in paras[-1], paras
 
 
