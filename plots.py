@@ -192,7 +192,7 @@ def fig4(views, neg_grads, out, path):
 # ============================================================ Figures 5/7
 
 FIG5_COLORS = {"cos": "tab:blue", "cos_momentum": "tab:orange", "cos_gauss-newton": "tab:green"}
-FIG5_LABELS = {"cos": "P_T at the orthogonal foot (nearest point of Z found; ReLU: its stratum)",
+FIG5_LABELS = {"cos": "P_T at the orthogonal foot (nearest in θ's cell; ReLU: stratum frame)",
                "cos_momentum": "at the paper's estimate (100 GD steps, momentum 0.9)",
                "cos_gauss-newton": "at the Gauss-Newton foot (slanted, not orthogonal)"}
 FIG5_SETTING = ("mod-11 addition, 59 train / 7 test pairs, width 128, ReLU, no biases, mean-squared "
@@ -220,9 +220,9 @@ def fig5_cos_panel(ax, R, out):
         fig5_runs_mean(ax, R["step"], R[key], color, FIG5_LABELS[key])
     fig5_grok_lines(ax, out["grok_step"])
     ax.axhline(0, color="k", lw=0.6)
-    ax.text(0.02, 0.03, "median loss left / orthogonality residual at the foot: " + ", ".join(
+    ax.text(0.02, 0.03, "median loss left / orthogonality residual at the foot:\n" + "; ".join(
         f"{f} {d['loss_median']:.0e} / {d['residual_median']:.0e}" for f, d in out["feet"].items()),
-        transform=ax.transAxes, fontsize=6)
+        transform=ax.transAxes, fontsize=7)
     ax.set(xscale="log", xlabel="training step", ylim=(-0.4, 1),
            ylabel=r"cos($\theta_t-\theta_{t-10}$, $-P_T\theta_t$)",
            title="Does the update follow the norm-minimizing direction on Z?")
@@ -313,7 +313,7 @@ FIG9_PHASES = ("memorized", "grokking", "generalized")
 def fig9_row_label(row):
     """Short label of an ablation row, e.g. 'lr 0.1, window 100'."""
     name = {"window": f"window {row['window']}", "lr": f"lr {row['lr']:g},\nwindow {row['window']}",
-            "lambda": f"λ {row['lam']:.0e}, τ {row['tau']:g},\nwindow {row['window']}"}[row["ablation"]]
+            "lambda": f"λ {row['lam']:.0e}\nτ {row['tau']:g}\nwindow {row['window']}"}[row["ablation"]]
     base = "\n(Fig. 5)" if row["ablation"] == "window" and row["window"] == 10 else ""
     dist = "" if row["dist_median"] is None else f"\nd = {row['dist_median']:.3f}"
     return name + base + dist
@@ -346,8 +346,8 @@ def fig9(R, phase, grok_steps, rows, out, path):
     fig5_grok_lines(a, grok_steps)
     a.axhline(0, color="k", lw=0.6)
     a.set(xscale="log", ylim=(-1.0, 1.05), xlabel="training step",
-          title="(a) the update is almost all tangent, yet its tangent part\n"
-                "is not the norm-minimizing direction")
+          title="(a) Fig. 5's cosine = tangential cosine x tangent fraction\n"
+                "(an identity), at the orthogonal foot")
     a.legend(loc="lower right", fontsize=7)
     a = ax[0, 1]
     fig5_runs_mean(a, x, R["loss_to_decay"], "tab:red", "‖P_T u_L‖ / ‖P_T u_λ‖ (0 in theory)")
