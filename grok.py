@@ -785,6 +785,110 @@ def fig11(args):
     return {"fig11": out}
 
 
+# ============================================================ Figure 12: where Thm 4.14's assumptions hold
+
+# Fig. 5's data, init, lr, lambda and window (its nets, seeds (seed, 5, r)), one change at a time.
+# (1) Activation: tanh on nets 1-3, the softplus_beta dial on net 1 for dial_steps, ReLU net 1 (=
+# Fig. 5's) as reference; measured at the middles of per_phase parts of each phase. (2) lambda -> 0:
+# from the middle of each phase of ReLU and tanh net 1, GD at lambda until the distance settles
+# (settle_near_Z), then a window of equal rescaled time FIG12_TAU measured at the nearest point of
+# Z (proj_steps iterations of orthogonal_projection; its residual and loss are reported).
+FIG12 = {"steps": FIG5_STEPS, "tanh_nets": 3, "dial": tuple(f"softplus{b}" for b in M.SOFTPLUS_BETAS),
+         "dial_steps": 30_000, "per_phase": 2, "lambdas": (5e-5, 5e-6, 5e-7, 5e-8),
+         "settle": (1000, 4000), "proj_steps": 20}
+FIG12_QUICK = {"steps": 2500, "tanh_nets": 1, "dial": ("softplus8",), "dial_steps": 1200, "per_phase": 1,
+               "lambdas": (5e-5, 5e-6), "settle": (50, 100), "proj_steps": 4}
+FIG12_TAU = 2 * FIG5_LR * FIG5_LAM * FIG5_WINDOW  # window of rescaled time: 10 steps at lambda 5e-5
+FIG12_SETTLED = 0.05  # relative change of the distance over a chunk below which it has settled
+FIG12_CANDIDATES = 24  # log-spaced candidate points per run (Fig. 5's grid from step 600), per_phase measured
+
+
+def fig12_run(rng, act, steps):
+    """A Fig. 5 net with activation act: (train, test) accuracy on Fig. 5's curve grid and
+    (theta_{t-10}, theta_t) at its measurement grid (no measurement yet: Fig. 12 picks points)."""
+    X, Y, Xte, Yte = fig5_data(rng)
+    params = (M.init_uniform(rng, FIG5_P, FIG5_HIDDEN), M.init_uniform(rng, FIG5_HIDDEN, FIG5_P))
+    gd = lambda P, n: M.gradient_descent(P, X, Y, n, FIG5_LR, FIG5_LAM, act, True)[0]  # noqa: E731
+    measured, curve = fig5_grid(steps, FIG12_CANDIDATES, FIG5_CURVE)
+    acc, states, done = [], [], 0
+    for t in curve:
+        if t:
+            before = gd(params, t - FIG5_WINDOW - done)
+            params, done = gd(before, FIG5_WINDOW), t
+        acc.append((MA.accuracy(*params, X, Y, act), MA.accuracy(*params, Xte, Yte, act)))
+        if t in measured:
+            states.append((before, params))
+    return curve, measured, np.array(acc), states, (X, Y)
+
+
+def fig12_branch(params, X, Y, act, lam, s, rng):
+    """lambda -> 0: GD at lam until the distance to Z settles, then FIG12_TAU of rescaled time."""
+    params, done, change = MF.settle_near_Z(params, X, Y, FIG5_LR, lam, act, *s["settle"], FIG12_SETTLED)
+    window = int(round(FIG12_TAU / (2 * FIG5_LR * lam)))
+    return {"act": act, "lam": lam, "settle_steps": done, "window": window, "settled_change": change,
+            **MF.measure_window(params, X, Y, FIG5_LR, lam, window, act, s["proj_steps"], rng=rng)}
+
+
+FIG12_KEYS = ("cos", "cos_tangent", "tangent_fraction", "loss_to_decay", "dist", "random_tangent_fraction",
+              "random_cos_tangent", "proj_residual")
+
+
+def fig12_by_activation(runs, acts):
+    """Per activation: memorization and grokking steps per net, and the point means by phase."""
+    out = {}
+    for act in acts:
+        rs = [r for r in runs if r["act"] == act]
+        pts = [p for r in rs for p in r["points"]]
+        out[act] = {"nets": len(rs), "memorize_step": [r["memorize_step"] for r in rs],
+                    "grok_step": [r["grok_step"] for r in rs],
+                    **{f"{k}_by_phase": {ph: float(np.mean(v)) if (v := [p[k] for p in pts if p["phase"] == ph])
+                                         else None for ph in FIG5_PHASES} for k in FIG12_KEYS}}
+    return out
+
+
+@figure("12")
+def fig12(args):
+    """Fig. 12: the Fig. 5 claim where Thm 4.14's assumptions hold: a smooth activation, lambda -> 0."""
+    s = FIG12_QUICK if args.quick else FIG12
+    nets = ([("relu", 0, s["steps"])] + [("tanh", r, s["steps"]) for r in range(s["tanh_nets"])]
+            + [(a, 0, s["dial_steps"]) for a in s["dial"]])
+    runs, rows, curves = [], [], []
+    rng = np.random.default_rng([args.seed, 12])  # the random-update baselines; nets: Fig. 5's seeds
+    for act, r, steps in nets:
+        curve, measured, acc, states, (X, Y) = fig12_run(np.random.default_rng([args.seed, 5, r]), act, steps)
+        phase = MA.phase(*acc[np.searchsorted(curve, measured)].T)
+        picks = [i for _, i in fig9_branch_points(phase[None], 1, s["per_phase"])]
+        mem = np.flatnonzero(acc[:, 0] == 1)
+        runs.append({"act": act, "net": r, "steps": steps, "memorize_step": int(curve[mem[0]]) if mem.size else None,
+                     "grok_step": MA.grok_step(curve, acc[:, 1], level=1.0),
+                     "points": [{"step": int(measured[i]), "phase": str(phase[i]),
+                                 **MF.measure_window(states[i][0], X, Y, FIG5_LR, FIG5_LAM, FIG5_WINDOW, act,
+                                                     s["proj_steps"], rng=rng)} for i in picks]})
+        curves.append((act, r, curve, acc[:, 1]))
+        if r == 0 and act in ("relu", "tanh"):
+            for i in [i for _, i in fig9_branch_points(phase[None], 1, 1)]:
+                rows += [{"phase": str(phase[i]), "from_step": int(measured[i]),
+                          **fig12_branch(states[i][1], X, Y, act, lam, s, rng)} for lam in s["lambdas"]]
+        progress(f"Figure 12 {act} net {r + 1}: grokked at step {runs[-1]['grok_step']}, {len(picks)} points")
+    fit = lambda rs, e: MF.loglog_slope(*([q[e + k] for q in rs] for k in ("dist", "loss_to_decay"))) if len(rs) > 1 else None  # noqa: E731
+    slopes = {w: {a: {ph: fit([q for q in rows if (q["act"], q["phase"]) == (a, ph) and q[e + "dist"]
+                               <= FIG4_FIT_MAX], e) for ph in FIG5_PHASES} for a in ("relu", "tanh")}
+              for w, e in (("gd", ""), ("exact", "eq_"))}  # per branch family, distances <= 0.1 as Fig. 4
+    found = [(r["act"], p) for r in runs for p in r["points"]] + [(q["act"], q) for q in rows]
+    out = {"settings": {**s, "lr": FIG5_LR, "lam": FIG5_LAM, "window": FIG5_WINDOW, "tau_window": FIG12_TAU,
+                        "settled": FIG12_SETTLED, "fit_max_distance": FIG4_FIT_MAX},
+           "runs": runs, "by_activation": fig12_by_activation(runs, list(dict.fromkeys(a for a, _, _ in nets))),
+           "lambda_rows": rows, "slopes_by_phase": slopes,
+           "slopes": {e: {a: float(np.mean(v)) if (v := [x for x in d.values() if x is not None]) else None
+                          for a, d in by.items()} for e, by in slopes.items()},
+           "projection_residual_max": {a: max((p["proj_residual"] for b, p in found if b == a), default=None)
+                                       for a, _, _ in nets},
+           "projection_loss_max": max(p["proj_loss"] for _, p in found),
+           "cos_decay_only_min_by_construction": min(p["cos_decay_only"] for _, p in found)}
+    plots.fig12(curves, out, os.path.join(args.out, "fig12_smooth_and_close.png"))
+    return {"fig12": out}
+
+
 # ============================================================ Figure 13: delay laws
 
 # Fig. 11's size and base step: Eq. 20 from s E0 (free) or at ||E|| = rho W_c (clamp; W_c: the seed's free norm at
@@ -1021,6 +1125,17 @@ INDEX = {
             f"d_h = {w}: {nums(m, '.2f', 'not by tau = %g' % s['tau'])}"
             for w, m in zip(s["widths"], s["grok_tau_median"])) +
         f"; Spearman(final norm, final test accuracy) = {s['norm_vs_acc_spearman']:.2f}.")),
+    "fig12": (["fig12_smooth_and_close.png"], lambda s: (
+        "Fig. 5's nets, one change at a time, measured at the nearest point of Z: tangential cosine "
+        f"{' / '.join(FIG5_PHASES)} by activation: " + "; ".join(
+            f"{a}: {nums([v['cos_tangent_by_phase'][ph] for ph in FIG5_PHASES], '.2f', '-')} (100% test at "
+            f"step {nums(v['grok_step'], 'd')})" for a, v in s["by_activation"].items()) +
+        f". lambda -> 0 over windows of equal rescaled time: log-log slope of ||P_T u_L|| / ||P_T u_lambda|| "
+        f"against the distance to Z (<= 0.1) {nums([s['slopes']['gd'][a] for a in ('relu', 'tanh')], '.2f', '-')} "
+        f"(ReLU / tanh; at the closed-form equilibrium {nums([s['slopes']['exact'][a] for a in ('relu', 'tanh')], '.2f', '-')}"
+        f"; Thm 4.14, smooth net near Z: 1); largest projection residual ReLU "
+        f"{nums([s['projection_residual_max']['relu']], '.1e', '-')}, tanh "
+        f"{nums([s['projection_residual_max']['tanh']], '.1e', '-')}.")),
     "fig13": (["fig13_delay_laws.png"], lambda s: (
         f"Delay laws, Eq. 20 at p = {s['settings']['p']}, d_h = {s['settings']['hidden']}: tau at 95% vs ln s (E0 scaled "
         f"by s >= 1) slope {nums([(s['fits']['free_vs_ln_s'] or {}).get('slope')], '.2f', '-')}; norm at 95% "

@@ -457,6 +457,103 @@ def gd_update_split(params, X, Y, steps, lr, lam, act="relu", mean=True):
     return params, u_L, u_lam
 
 
+# ---------------------------------------------------------------- Fig. 12: measurements near Z
+def first_order_distance(params, X, Y, act="relu"):
+    """||J^+ (F - Y)||: the length of one Gauss-Newton step, the distance to Z to first order
+    (one n m x n m solve; cheap enough to watch a run settle)."""
+    R = M.forward(params, X, act) - Y
+    return float(xp.linalg.norm(M.pack(min_norm_step(params, X, R, act))))
+
+
+def normal_relaxation_steps(s_min, nm, lr, mean=True):
+    """Steps GD needs to shrink the slowest normal mode by e: 1 / (2 lr c sigma_min(J)^2), since the
+    smallest curvature of L across Z is 2c sigma_min(J)^2 (Lemma C.1's Hessian 2c J^T J; c = 1/(n m))."""
+    return 1.0 / (2.0 * lr * (1.0 / nm if mean else 1.0) * s_min ** 2)
+
+
+def kink_flips(W1s, X):
+    """Pre-activations X W1 that change sign from each W1 of a sequence to the next, per step (k-1,)."""
+    signs = [X @ W1 > 0 for W1 in W1s]
+    return numpy.array([int(xp.sum(a != b)) for a, b in zip(signs, signs[1:])])
+
+
+def update_along_Z(P, u_L, u_lam, theta):
+    """The update u = u_L + u_lam of a window (gd_update_split) seen from Z: cos(u, -P_T theta),
+    cos(P_T u, -P_T theta), ||P_T u|| / ||u||, ||P_T u_L|| / ||P_T u_lam|| (Thm 4.14: -> 0 near
+    Z), and cos(P_T u_lam, -P_T theta), which is 1 up to the drift of theta in the window (by
+    construction: u_lam = -2 lr lam sum_s theta_s)."""
+    cos, cos_t, frac = tangent_alignment(P, u_L + u_lam, theta)
+    PL, Pd = P(u_L), P(u_lam)
+    return {"cos": cos, "cos_tangent": cos_t, "tangent_fraction": frac,
+            "loss_to_decay": float(xp.linalg.norm(PL) / xp.linalg.norm(Pd)),
+            "cos_decay_only": cosine(Pd, norm_min_direction(P, theta))}
+
+
+def random_update_baseline(P, theta, rng):
+    """The trivial baseline of update_along_Z's yardsticks: a Gaussian random u (tangent fraction
+    ~ sqrt(dim T / d), tangential cosine ~ 0 +- dim T^-1/2)."""
+    _, cos_t, frac = tangent_alignment(P, xp.asarray(rng.normal(size=theta.size)), theta)
+    return {"cos_tangent": cos_t, "tangent_fraction": frac}
+
+
+def decay_equilibrium(params_Z, X, lam, act="relu", mean=True):
+    """Where GD on L + lam ||theta||^2 settles across Z next to theta* on Z, to first order (the
+    closed form that a settled lambda -> 0 branch tends to): the normal offset delta = J^T a with
+    c J^T J delta = -lam (I - P_T) theta*, i.e. a = -(lam / c) (J J^T)^-2 J theta*, so that
+    ||delta|| ~ lam (Thm 4.8). Returns the params at theta* + delta."""
+    G = gram(params_Z, X, act)
+    c = 1.0 / G.shape[0] if mean else 1.0
+    Jt = M.jvp(params_Z, X, params_Z, act)  # J theta*, shaped like F
+    a = -(lam / c) * xp.linalg.solve(G, xp.linalg.solve(G, Jt.ravel()))
+    delta = M.backward(params_Z, X, a.reshape(Jt.shape), act)  # J^T a
+    return tuple(P + D for P, D in zip(params_Z, delta))
+
+
+def measure_window(start, X, Y, lr, lam, window, act="relu", proj_steps=12, flip_steps=10, rng=None):
+    """Figs. 9/12: `window` GD steps from start, split by source (gd_update_split), the last
+    flip_steps one by one to count kink flips, seen from the nearest point theta* of Z to their
+    end (orthogonal_projection, proj_steps iterations, in its frame P_T): update_along_Z, a random
+    update's scores (random_update_baseline), the distance, the projection's residual and loss,
+    the loss-to-decay ratio at the closed-form equilibrium decay_equilibrium (eq_*), and at theta*
+    the smooth radius (ReLU), the pre-activations on a kink, sigma_min(J) and GD's slowest
+    normal relaxation (normal_relaxation_steps)."""
+    flip = min(window, flip_steps)
+    params, u_L, u_lam = gd_update_split(start, X, Y, window - flip, lr, lam, act)
+    W1s = [params[0]]
+    for _ in range(flip):
+        params, a, b = gd_update_split(params, X, Y, 1, lr, lam, act)
+        u_L, u_lam = u_L + a, u_lam + b
+        W1s.append(params[0])
+    on_Z, info = orthogonal_projection(params, X, Y, act=act, steps=proj_steps)
+    P, theta = info["P_T"], M.pack(params)  # for ReLU the stratum frame of the foot
+    base = random_update_baseline(P, theta, rng or numpy.random.default_rng(0))
+    eq = decay_equilibrium(on_Z, X, lam, act)  # the exact realization: Thm 4.14's ratio there
+    g_eq = M.pack(M.loss_grad(eq, X, Y, 0.0, act, True))
+    s_min = float(xp.sqrt(max(float(xp.linalg.eigvalsh(gram(on_Z, X, act))[0]), 0.0)))
+    return {**update_along_Z(P, u_L, u_lam, theta), **{f"random_{k}": v for k, v in base.items()},
+            "eq_dist": distance_to_Z(eq, on_Z),
+            "eq_loss_to_decay": float(xp.linalg.norm(P(g_eq)) / xp.linalg.norm(P(2 * lam * M.pack(eq)))),
+            "dist": info["dist"], "proj_residual": info["residual"], "proj_loss": info["loss"],
+            "proj_iters": info["iters"], "kinks_at_foot": info.get("kinks"), "pins": info.get("pins"),
+            "flips_per_step": float(kink_flips(W1s, X).mean()),
+            "radius": smooth_radius(on_Z, params, X) if act == "relu" else None,
+            "relax_steps": normal_relaxation_steps(s_min, Y.size, lr), "sigma_min_J": s_min}
+
+
+def settle_near_Z(params, X, Y, lr, lam, act="relu", first=1000, most=8000, tol=0.05):
+    """GD on L + lam ||theta||^2 in chunks (first, then doubling the steps done) until the
+    first-order distance to Z changes by less than tol over a chunk or the next chunk would pass
+    `most` steps; returns (params, steps done, relative change over the last chunk)."""
+    chunk, done, d = first, 0, first_order_distance(params, X, Y, act)
+    while True:
+        params, _ = M.gradient_descent(params, X, Y, chunk, lr, lam, act, True)
+        done, d_before = done + chunk, d
+        d = first_order_distance(params, X, Y, act)
+        if abs(d / d_before - 1) < tol or 2 * done > most:
+            return params, done, d / d_before - 1
+        chunk = done
+
+
 # ---------------------------------------------------------------- Theorem 4.14
 def gradient_tangent_cosine(params_Z, X, Y, P, n, deltas, act="relu", mean=True):
     """Thm 4.14: at theta = theta* + delta n (theta* on Z, n a unit normal, so proj_Z(theta)

@@ -6,6 +6,7 @@ A model is a tuple of weight matrices `params`:
 X is (n, d_in), one sample per row; F and Y are (n, m); theta (d,) all weights as one vector
 (`pack`), J = dF/dtheta (n m x d).
 """
+import functools
 import os
 
 import numpy
@@ -70,12 +71,28 @@ def tanh_grad(z):
     return 1.0 - xp.tanh(z) ** 2
 
 
+def softplus(z, beta=1.0):
+    """softplus_beta(z) = log(1 + exp(beta z)) / beta, a smooth ReLU (-> relu as beta -> inf),
+    as max(z, 0) + log1p(exp(-beta |z|)) / beta so that exp never overflows."""
+    return xp.maximum(z, 0.0) + xp.log1p(xp.exp(-beta * xp.abs(z))) / beta
+
+
+def softplus_grad(z, beta=1.0):
+    """softplus_beta'(z) = sigmoid(beta z), as (1 + tanh(beta z / 2)) / 2 (stable for any beta z)."""
+    return 0.5 * (1.0 + xp.tanh(0.5 * beta * z))
+
+
+# The dial from smooth to ReLU (Fig. 12): softplus_beta is smooth on the scale 1 / beta of z.
+SOFTPLUS_BETAS = (2, 8, 32)
+
 ACTIVATIONS = {  # name -> (sigma, sigma')
     "relu": (relu, relu_grad),
     "leaky_relu": (leaky_relu, leaky_relu_grad),
     "identity": (identity, identity_grad),
     "quadratic": (quadratic, quadratic_grad),
     "tanh": (tanh, tanh_grad),
+    **{f"softplus{b}": (functools.partial(softplus, beta=b), functools.partial(softplus_grad, beta=b))
+       for b in SOFTPLUS_BETAS},
 }
 
 

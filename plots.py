@@ -555,6 +555,72 @@ def fig11(curves, rows, grok, norm, acc, median, s, rho, path):
     save(fig, path)
 
 
+# ============================================================ Figure 12: where Thm 4.14's assumptions hold
+ACT_COLORS = {"relu": "k", "tanh": "tab:red", "softplus2": "tab:blue", "softplus8": "tab:cyan", "softplus32": "tab:gray"}
+
+
+def fig12_phase_bars(ax, by_act, key, title, baseline):
+    """Grouped bars: one group per phase, one bar per activation (mean over its points)."""
+    for j, (act, v) in enumerate(by_act.items()):
+        y = [np.nan if v[f"{key}_by_phase"][ph] is None else v[f"{key}_by_phase"][ph] for ph in FIG9_PHASES]
+        ax.bar(np.arange(3) + (j - (len(by_act) - 1) / 2) * 0.8 / len(by_act), y, 0.75 / len(by_act),
+               color=ACT_COLORS.get(act, "tab:olive"), label=f"{act} ({v['nets']} net{'s' * (v['nets'] > 1)})")
+    ax.axhline(baseline[0], color="tab:green", ls="--", lw=1, label=baseline[1])
+    ax.set_xticks(range(3), [f"{ph} phase" for ph in FIG9_PHASES])
+    ax.set(ylabel=title.split(": ")[-1], title=title, ylim=(min(0, ax.get_ylim()[0]), 1.25))
+    ax.legend(fontsize=7, ncol=2, loc="upper left")
+
+
+def fig12(curves, out, path):
+    """Fig. 12: Fig. 5's claim with a smooth activation (a, b, c) and as lambda -> 0 (d, e, f)."""
+    fig, ax = plt.subplots(2, 3, figsize=(17, 9.5))
+    for act, r, step, acc in curves:
+        ax[0, 0].plot(np.maximum(step, 1), acc, color=ACT_COLORS.get(act, "tab:olive"), lw=1.4 if r == 0 else 0.8,
+                      ls="-" if r == 0 else ":", label=f"{act}, net {r + 1}")
+    ax[0, 0].set(xscale="log", xlabel="training step", ylabel="test accuracy (7 held-out pairs)",
+                 title="(a) does each net memorize and grok? (Fig. 5's data, init, lr, λ)")
+    ax[0, 0].legend(fontsize=7, ncol=2)
+    by, rnd = out["by_activation"], [np.mean([p[f"random_{k}"] for r in out["runs"] for p in r["points"]])
+                                     for k in ("cos_tangent", "tangent_fraction")]
+    fig12_phase_bars(ax[0, 1], by, "cos_tangent", "(b) mean tangential cosine: cos(P_T u, −P_T θ)",
+                     (rnd[0], f"random update: {rnd[0]:.2f} (weight decay alone: 1 by construction)"))
+    fig12_phase_bars(ax[0, 2], by, "tangent_fraction", "(c) mean tangent fraction: ‖P_T u‖ / ‖u‖",
+                     (rnd[1], f"random update: {rnd[1]:.2f}"))
+    rows, lams = out["lambda_rows"], sorted({q["lam"] for q in out["lambda_rows"]})
+    for j, (key, label) in enumerate((("dist", "distance to Z at the window's end"),
+                                      ("cos_tangent", "tangential cosine over the window"))):
+        for act in ("relu", "tanh"):
+            for ph, mk in zip(FIG9_PHASES, "os^"):
+                rs = [q for q in rows if (q["act"], q["phase"]) == (act, ph)]
+                if not rs:
+                    continue
+                ax[1, j].plot([q["lam"] for q in rs], [q[key] for q in rs], mk + "-", color=ACT_COLORS[act],
+                              label=f"{act}, from a {ph} point")
+        ax[1, j].set(xscale="log", yscale="log" if key == "dist" else "linear", ylabel=label,
+                     ylim=None if key == "dist" else (-0.3, 1.05),
+                     xlabel="λ of the branch (window: equal rescaled time, 10 steps at 5e-5)",
+                     title=f"({'de'[j]}) λ → 0: {label}")
+        ax[1, j].minorticks_off()
+        ax[1, j].set_xticks(lams, [f"{x:g}" for x in lams])
+        ax[1, j].legend(fontsize=7)
+    a = ax[1, 2]
+    for act in ("relu", "tanh"):
+        rs = [q for q in rows if q["act"] == act]
+        for e, mk, what in (("", "o", "GD branches"), ("eq_", "x", "closed-form equilibrium")):
+            s = out["slopes"]["exact" if e else "gd"][act]
+            a.loglog([q[e + "dist"] for q in rs], [q[e + "loss_to_decay"] for q in rs], mk, color=ACT_COLORS[act],
+                     label=f"{act}, {what}: slope {'-' if s is None else format(s, '.2f')}")
+    a.set(xlabel="distance to Z", ylabel="‖P_T u_L‖ / ‖P_T u_λ‖ (Thm 4.14, smooth net: slope 1)",
+          title="(f) loss-to-decay ratio along Z against the distance\n(slope: mean over phases, distances <= 0.1)")
+    a.legend(fontsize=7)
+    fig.suptitle("Fig. 12 — the Fig. 5 claim where Thm 4.14's assumptions hold: a smooth activation, "
+                 "and λ → 0 (u = u_L + u_λ, measured at the nearest point of Z)\n"
+                 + FIG5_SETTING.replace("ReLU", "activation as marked"), fontsize=10)
+    fig.tight_layout()
+    save(fig, path)
+
+
+# ============================================================ Figures 8 and 10
 def yardstick_panels(axc, axl, curves, runs, names, colors, D="0.2", form="finite_lambda"):
     """Figs. 8, 10: displacement cosine (axc) and length ratio (axl) of real W1 with Eq. 20 over
     windows D of tau against tau, one solid line per run; baselines dotted (plain shrinkage -E,

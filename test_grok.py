@@ -116,6 +116,24 @@ def test_leaky_relu_is_the_papers():
     assert close(M.leaky_relu(np.array([-3.0, 0.0, 2.0])), [-0.3, 0.0, 2.0], 2)  # eps x size: one product, one literal
 
 
+def test_softplus_beta_is_stable_and_tends_to_relu():
+    z = np.array([-800.0, -30.0, -1.0, -1e-3, 0.0, 1e-3, 1.0, 30.0, 800.0])
+    for b in M.SOFTPLUS_BETAS:
+        s, ds = M.ACTIVATIONS[f"softplus{b}"]
+        with np.errstate(over="raise", invalid="raise"):  # beta z = +-25,600: exp must not overflow
+            v, g = s(z), ds(z)
+        small = np.abs(b * z) < 30  # where log(1 + exp(beta z)) / beta is itself representable
+        # the stable form is the definition rewritten exactly: rounding only, a few eps
+        assert rel_err(v[small], np.log1p(np.exp(b * z[small])) / b) < 1e-14
+        assert rel_err(g[small], 1 / (1 + np.exp(-b * z[small]))) < 1e-14
+        assert np.all(np.abs(v - np.maximum(z, 0)) <= np.log(2) / b + 1e-15), "|softplus - relu| <= log2 / beta"
+        # sigmoid' = beta s (1 - s) by central FD: truncation ~ h^2 beta^2 / 6 <= 2e-10 relative (beta 32),
+        # rounding ~ eps / h ~ 1e-10: far below 1e-6
+        zz = np.linspace(-2, 2, 401) + 0.0123
+        fd = (ds(zz + 1e-6) - ds(zz - 1e-6)) / 2e-6
+        assert rel_err(b * ds(zz) * (1 - ds(zz)), fd) < 1e-6
+
+
 def test_linear_model_gradient_both_losses():
     rng = np.random.default_rng(1)
     X, Y, W = rng.normal(size=(4, 3)), rng.normal(size=(4, 2)), rng.normal(size=(3, 2))
@@ -1070,6 +1088,124 @@ def test_fig9_quick_numbers():
         assert abs(row["dist_median"] - info["dist"]) < 1e-9 and row["loss_max"] == info["loss"]
 
 
+# ---------------------------------------------------------------- Fig. 12: where Thm 4.14's assumptions hold
+def test_first_order_distance_is_the_distance_to_first_order():
+    X, Y, params = zero_loss_net()
+    J = M.jacobian(params, X, "tanh")
+    n = MF.random_normal_direction(J, np.random.default_rng(40))
+    for delta in (1e-2, 1e-3, 1e-4):
+        d = MF.first_order_distance(M.unpack(M.pack(params) + delta * n, params), X, Y, "tanh")
+        # the foot of theta* + delta n is theta* up to O(delta^2); ||J^+ r|| = delta + O(delta^2):
+        # 30 delta^2 covers curvature x cond(J) of this net (observed ~1 delta^2)
+        assert abs(d - delta) < 30 * delta ** 2, (delta, d)
+
+
+def test_normal_relaxation_steps_is_gds_slowest_normal_decay():
+    rng = np.random.default_rng(41)
+    X, Y = rng.normal(size=(3, 6)), rng.normal(size=(3, 2))
+    W0 = np.linalg.lstsq(X, Y, rcond=None)[0]  # on the flat Z of the linear model
+    J = M.jacobian((W0,), X)
+    U, s = MF.jacobian_svd(J)
+    lr = 0.02
+    T = MF.normal_relaxation_steps(float(s[-1]), Y.size, lr, mean=True)
+    v = J.T @ U[:, -1] / s[-1]  # the unit normal of the smallest singular value
+    end, _ = M.gradient_descent((W0 + 0.1 * v.reshape(W0.shape),), X, Y, 200, lr, 0.0, mean=True)
+    shrink = np.linalg.norm(M.pack(end) - M.pack((W0,))) / 0.1
+    # GD multiplies that mode by exactly 1 - 1/T per step (rounding only)
+    assert abs(shrink - (1 - 1 / T) ** 200) < 1e-12 and T > 10, (shrink, T)
+
+
+def test_decay_equilibrium_is_the_ridge_solution_to_first_order():
+    rng = np.random.default_rng(45)
+    X, Y = rng.normal(size=(3, 7)), rng.normal(size=(3, 2))
+    W0 = np.linalg.pinv(X) @ Y  # the minimum-norm point of Z (P_T theta* = 0), so ridge stays next to it
+    for lam in (1e-3, 1e-4):
+        eq = MF.decay_equilibrium((W0,), X, lam)
+        ridge = X.T @ np.linalg.solve(X @ X.T + lam * Y.size * np.eye(3), Y)  # argmin of the mean loss + lam
+        # the difference is the next term of the Neumann series of (X X^T + lam n m)^-1,
+        # (lam n m)^2 X^T (X X^T)^-3 Y, + O(lam^3): tight by nature, so 2x that term
+        second = (lam * Y.size) ** 2 * np.linalg.norm(X.T @ np.linalg.solve(X @ X.T, np.linalg.solve(
+            X @ X.T, np.linalg.solve(X @ X.T, Y))))
+        assert np.linalg.norm(eq[0] - ridge) < 2 * second, lam
+        assert np.linalg.norm(eq[0] - W0) > 100 * np.linalg.norm(eq[0] - ridge), "offset not resolved"
+
+
+def test_kink_flips_counts_sign_changes_per_step():
+    X = np.eye(2)
+    W1s = [np.array([[1.0, -1.0], [1.0, 1.0]]), np.array([[-1.0, -1.0], [1.0, -1.0]]),
+           np.array([[-1.0, 1.0], [-1.0, -1.0]])]
+    assert list(MF.kink_flips(W1s, X)) == [2, 2]
+
+
+def test_update_along_Z_on_flat_Z_and_the_random_baseline():
+    rng = np.random.default_rng(42)
+    X, Y = rng.normal(size=(2, 40)), rng.normal(size=(2, 1))
+    J = M.jacobian((np.zeros((40, 1)),), X)
+    W = np.linalg.lstsq(X, Y, rcond=None)[0] + rng.normal(size=(40, 1))
+    W = (W - (J.T @ np.linalg.solve(J @ J.T, J @ W.ravel() - Y.ravel())).reshape(W.shape),)
+    P = MF.tangent_projector(J)
+    end, u_L, u_lam = MF.gd_update_split(W, X, Y, 1, 0.1, 0.01)
+    n = MF.update_along_Z(P, u_L, u_lam, M.pack(W))
+    # flat Z: the loss gradient is exactly normal; one step of decay is exactly -2 lr lam P_T theta
+    assert n["loss_to_decay"] < 1e-12 and abs(n["cos_decay_only"] - 1) < 1e-12
+    assert abs(n["cos"] - n["cos_tangent"] * n["tangent_fraction"]) < 1e-12
+    base = [MF.random_update_baseline(P, M.pack(W), np.random.default_rng([7, s])) for s in range(200)]
+    frac, cos = (np.array([b[k] for b in base]) for k in ("tangent_fraction", "cos_tangent"))
+    # dim T = 38 of d = 40: fraction ~ sqrt(38/40), cos ~ N(0, 1/38); 200 draws: 4 standard errors
+    assert abs(frac.mean() - np.sqrt(38 / 40)) < 0.01 and abs(cos.mean()) < 4 / np.sqrt(38 * 200)
+    assert abs(cos.std() - 1 / np.sqrt(38)) < 0.03
+
+
+def test_measure_window_is_plain_gd_seen_from_the_nearest_point():
+    X, Y, params = zero_loss_net()
+    start = M.unpack(M.pack(params) + 0.01 * np.random.default_rng(43).normal(size=12), params)
+    w = MF.measure_window(start, X, Y, 0.5, 1e-3, 12, "tanh", proj_steps=30, flip_steps=3)
+    end, _ = M.gradient_descent(start, X, Y, 12, 0.5, 1e-3, "tanh", True)
+    on_Z, info = MF.orthogonal_projection(end, X, Y, act="tanh", steps=30)
+    P = dense_tangent_projector(M.jacobian(on_Z, X, "tanh"))
+    u = M.pack(end) - M.pack(start)
+    assert abs(w["cos"] - MF.cosine(u, -P(M.pack(end)))) < 1e-9
+    assert abs(w["tangent_fraction"] - np.linalg.norm(P(u)) / np.linalg.norm(u)) < 1e-9
+    assert abs(w["dist"] - info["dist"]) < 1e-12 and w["proj_residual"] < 1e-6 and w["proj_loss"] < 1e-20
+    assert w["radius"] is None and w["flips_per_step"] >= 0
+
+
+def test_settle_near_Z_doubles_until_settled_or_capped():
+    X, Y, params = zero_loss_net()
+    start = M.unpack(M.pack(params) + 0.05 * np.random.default_rng(44).normal(size=12), params)
+    _, done, change = MF.settle_near_Z(start, X, Y, 0.5, 0.0, "tanh", first=10, most=80, tol=1e-30)
+    assert done == 80 and change < 0, "never settled to 1e-30: stops at the cap 10 + 10 + 20 + 40"
+    end, done, change = MF.settle_near_Z(start, X, Y, 0.5, 0.0, "tanh", first=10, most=10 ** 6, tol=0.5)
+    assert abs(change) < 0.5 and done in (10, 20, 40, 80, 160, 320, 640, 1280)
+
+
+def test_fig12_quick_numbers():
+    with tempfile.TemporaryDirectory() as out:
+        res = grok.fig12(Namespace(out=out, seed=0, quick=True))["fig12"]
+        assert os.path.getsize(os.path.join(out, "fig12_smooth_and_close.png")) > 10000
+    s = grok.FIG12_QUICK
+    acts = ["relu", "tanh", *s["dial"]]
+    assert list(res["by_activation"]) == acts and res["by_activation"]["tanh"]["nets"] == s["tanh_nets"]
+    rows = res["lambda_rows"]
+    assert {r["lam"] for r in rows} == set(s["lambdas"])
+    for r in rows:  # equal rescaled time 2 lr lam window, and the Fig. 5 numbers' identity
+        assert abs(2 * grok.FIG5_LR * r["lam"] * r["window"] - grok.FIG12_TAU) < 1e-15
+        assert abs(r["cos"] - r["cos_tangent"] * r["tangent_fraction"]) < 1e-12
+    # the ReLU run is Fig. 5's net 1, bit for bit (same seed, same GD chunks)
+    measured, curve = grok.fig5_grid(s["steps"], grok.FIG12_CANDIDATES, grok.FIG5_CURVE)
+    rec = grok.fig5_run(np.random.default_rng([0, 5, 0]), set(), curve, "test")[0]
+    _, _, acc, _, _ = grok.fig12_run(np.random.default_rng([0, 5, 0]), "relu", s["steps"])
+    assert np.array_equal(acc[:, 1], rec["test_acc"]) and np.array_equal(acc[:, 0], rec["train_acc"])
+    for a in ("relu", "tanh"):
+        for ph in grok.FIG5_PHASES:
+            rs = [r for r in rows if (r["act"], r["phase"]) == (a, ph) and r["dist"] <= grok.FIG4_FIT_MAX]
+            want = (np.polyfit(np.log([r["dist"] for r in rs]), np.log([r["loss_to_decay"] for r in rs]), 1)[0]
+                    if len(rs) > 1 else None)
+            got = res["slopes_by_phase"]["gd"][a][ph]
+            assert (got is None and want is None) or abs(got - want) < 1e-12, (a, ph, got, want)
+    assert res["projection_loss_max"] < 1e-10 and set(res["projection_residual_max"]) == set(acts)
+
+
 # ---------------------------------------------------------------- modular addition, Fig. 6
 
 
@@ -2019,7 +2155,7 @@ def test_cli_quick_is_reproducible_and_seeded():
     --seed changes Figure 6."""
     _, sa = quick_run(3)
     assert set(sa) == {"fig1", "fig2", "fig3", "fig4", "fig5", "fig6", "fig8", "fig9",
-                       "fig10", "fig11", "fig13", "anim", "meta"}, set(sa)
+                       "fig10", "fig11", "fig12", "fig13", "anim", "meta"}, set(sa)
     with tempfile.TemporaryDirectory() as b:
         code, _, err = run_cli("--quick", "--seed", "3", "--figs", "6,11", "--out", b)
         assert code == 0, err
@@ -2241,15 +2377,15 @@ def test_index_captions_of_figs_9_to_11_on_designed_summaries():
 
 def test_index_html_shows_a_figure_without_caption_entry():
     with tempfile.TemporaryDirectory() as d:
-        for f in ("fig20.png", "fig20_detail.png", "fig12.png", "fig120.png", "fig1.png"):
+        for f in ("fig20.png", "fig20_detail.png", "fig13.png", "fig130.png", "fig1.png"):
             open(os.path.join(d, f), "wb").close()
         grok.write_summary(d, "fig20", {"x": 1})
-        grok.write_summary(d, "fig12", {"y": 2})
+        grok.write_summary(d, "fig13", {"y": 2})  # (fig12 has a caption entry)
         grok.write_summary(d, "meta", {"seed": 5, "wall_seconds": {"20": 1.25}})
         grok.write_index(d)
         imgs, paras = index_page(d)
-    # numeric order; fig1 and fig120 are in no summary key
-    assert imgs == ["fig12.png", "fig20.png", "fig20_detail.png"], imgs
+    # numeric order; fig1 and fig130 are in no summary key
+    assert imgs == ["fig13.png", "fig20.png", "fig20_detail.png"], imgs
     assert "fig20" in paras[-1] and "wall time 1.2 s" in paras[-1], paras
 
 
@@ -2801,6 +2937,140 @@ DOC_NUMBERS_FIG5_9 = [  # (file, text, summary key, format): the Figs. 5/7, 9 se
     ('docs/results.md', '  0.15 to {} (', 'fig9/lambda_ablation/1/cos_tangent_by_phase/generalized', '.2f'),
 ]
 DOC_NUMBERS += DOC_NUMBERS_FIG5_9
+
+DOC_NUMBERS_FIG12 = [
+    ("docs/results.md", '{}', 'fig12/projection_loss_max', '.0e'),
+    ("docs/results.md", '2e-16, residual ≤ {}', 'fig12/projection_residual_max/tanh', '.0e'),
+    ("docs/results.md", '≤ {}', 'fig12/projection_residual_max/softplus8', '.0e'),
+    ("docs/results.md", '≤ {}', 'fig12/projection_residual_max/relu', '.0e'),
+    ("docs/results.md", '{}', 'fig12/cos_decay_only_min_by_construction', '.4f'),
+    ("docs/results.md", 'reds of pre-activations (e.g. {}', 'fig12/by_activation/relu/random_tangent_fraction_by_phase/grokking', '.2f'),
+    ("docs/results.md", '| ReLU (net 1) | {}', 'fig12/by_activation/relu/memorize_step/0', 'd'),
+    ("docs/results.md", '| ReLU (net 1) | 150 | {}', 'fig12/by_activation/relu/grok_step/0', 'd'),
+    ("docs/results.md", ' ReLU (net 1) | 150 | 62040 | {}', 'fig12/by_activation/relu/cos_tangent_by_phase/memorized', '.2f'),
+    ("docs/results.md", 'net 1) | 150 | 62040 | 0.98 / {}', 'fig12/by_activation/relu/cos_tangent_by_phase/grokking', '.2f'),
+    ("docs/results.md", '| 150 | 62040 | 0.98 / 0.81 / {}', 'fig12/by_activation/relu/cos_tangent_by_phase/generalized', '.2f'),
+    ("docs/results.md", ' 62040 | 0.98 / 0.81 / 0.36 | {}', 'fig12/by_activation/relu/cos_by_phase/grokking', '.2f'),
+    ("docs/results.md", '| 0.98 / 0.81 / 0.36 | 0.71 | {}', 'fig12/by_activation/relu/loss_to_decay_by_phase/grokking', '.2f'),
+    ("docs/results.md", '| softplus, β = 32 | {}', 'fig12/by_activation/softplus32/memorize_step/0', 'd'),
+    ("docs/results.md", '| softplus, β = 32 | 160 | {}', 'fig12/by_activation/softplus32/grok_step/0', 'd'),
+    ("docs/results.md", 'tplus, β = 32 | 160 | 21180 | {}', 'fig12/by_activation/softplus32/cos_tangent_by_phase/memorized', '.2f'),
+    ("docs/results.md", 'β = 32 | 160 | 21180 | 0.99 / {}', 'fig12/by_activation/softplus32/cos_tangent_by_phase/grokking', '.2f'),
+    ("docs/results.md", '| 160 | 21180 | 0.99 / 0.99 / {}', 'fig12/by_activation/softplus32/cos_tangent_by_phase/generalized', '.2f'),
+    ("docs/results.md", ' 21180 | 0.99 / 0.99 / 0.98 | {}', 'fig12/by_activation/softplus32/cos_by_phase/grokking', '.2f'),
+    ("docs/results.md", '| 0.99 / 0.99 / 0.98 | 0.99 | {}', 'fig12/by_activation/softplus32/loss_to_decay_by_phase/grokking', '.2f'),
+    ("docs/results.md", '| softplus, β = 8 | {}', 'fig12/by_activation/softplus8/memorize_step/0', 'd'),
+    ("docs/results.md", '| softplus, β = 8 | 260 | {}', 'fig12/by_activation/softplus8/grok_step/0', 'd'),
+    ("docs/results.md", 'oftplus, β = 8 | 260 | 8520 | {}', 'fig12/by_activation/softplus8/cos_tangent_by_phase/memorized', '.2f'),
+    ("docs/results.md", ', β = 8 | 260 | 8520 | 0.91 / {}', 'fig12/by_activation/softplus8/cos_tangent_by_phase/grokking', '.2f'),
+    ("docs/results.md", ' | 260 | 8520 | 0.91 / 1.00 / {}', 'fig12/by_activation/softplus8/cos_tangent_by_phase/generalized', '.2f'),
+    ("docs/results.md", '| 8520 | 0.91 / 1.00 / 0.99 | {}', 'fig12/by_activation/softplus8/cos_by_phase/grokking', '.2f'),
+    ("docs/results.md", '| 0.91 / 1.00 / 0.99 | 1.00 | {}', 'fig12/by_activation/softplus8/loss_to_decay_by_phase/grokking', '.2f'),
+    ("docs/results.md", '| softplus, β = 2 | {}', 'fig12/by_activation/softplus2/memorize_step/0', 'd'),
+    ("docs/results.md", '| softplus, β = 2 | 2060 | {}', 'fig12/by_activation/softplus2/grok_step/0', 'd'),
+    ("docs/results.md", 'ftplus, β = 2 | 2060 | 3430 | {}', 'fig12/by_activation/softplus2/cos_tangent_by_phase/memorized', '.2f'),
+    ("docs/results.md", ' β = 2 | 2060 | 3430 | 0.21 / {}', 'fig12/by_activation/softplus2/cos_tangent_by_phase/grokking', '.2f'),
+    ("docs/results.md", '| 2060 | 3430 | 0.21 / 0.88 / {}', 'fig12/by_activation/softplus2/cos_tangent_by_phase/generalized', '.2f'),
+    ("docs/results.md", '| 3430 | 0.21 / 0.88 / 0.67 | {}', 'fig12/by_activation/softplus2/cos_by_phase/grokking', '.2f'),
+    ("docs/results.md", '| 0.21 / 0.88 / 0.67 | 0.37 | {}', 'fig12/by_activation/softplus2/loss_to_decay_by_phase/grokking', '.2f'),
+    ("docs/results.md", '| tanh (nets 1-3) | {}', 'fig12/by_activation/tanh/memorize_step/0', 'd'),
+    ("docs/results.md", '| tanh (nets 1-3) | 2150, {}', 'fig12/by_activation/tanh/memorize_step/1', 'd'),
+    ("docs/results.md", 'tanh (nets 1-3) | 2150, 1780, {}', 'fig12/by_activation/tanh/memorize_step/2', 'd'),
+    ("docs/results.md", 'ets 1-3) | 2150, 1780, 1730 | {}', 'fig12/by_activation/tanh/grok_step/0', 'd'),
+    ("docs/results.md", ') | 2150, 1780, 1730 | 36370, {}', 'fig12/by_activation/tanh/grok_step/1', 'd'),
+    ("docs/results.md", '0, 1780, 1730 | 36370, 49790, {}', 'fig12/by_activation/tanh/grok_step/2', 'd'),
+    ("docs/results.md", ' 1730 | 36370, 49790, 28290 | {}', 'fig12/by_activation/tanh/cos_tangent_by_phase/memorized', '.2f'),
+    ("docs/results.md", ' 36370, 49790, 28290 | 0.86 / {}', 'fig12/by_activation/tanh/cos_tangent_by_phase/grokking', '.2f'),
+    ("docs/results.md", ' 49790, 28290 | 0.86 / 0.93 / {}', 'fig12/by_activation/tanh/cos_tangent_by_phase/generalized', '.2f'),
+    ("docs/results.md", ' 28290 | 0.86 / 0.93 / 0.61 | {}', 'fig12/by_activation/tanh/cos_by_phase/grokking', '.2f'),
+    ("docs/results.md", '| 0.86 / 0.93 / 0.61 | 0.92 | {}', 'fig12/by_activation/tanh/loss_to_decay_by_phase/grokking', '.2f'),
+    ("docs/results.md", 'Tθ closely: tangential cosine {}', 'fig12/by_activation/tanh/cos_tangent_by_phase/grokking', '.2f'),
+    ("docs/results.md", '{}', 'fig12/by_activation/softplus8/cos_tangent_by_phase/grokking', '.3f'),
+    ("docs/results.md", '0.999 for softplus_8, against {}', 'fig12/by_activation/relu/cos_tangent_by_phase/grokking', '.2f'),
+    ("docs/results.md", "against weight decay's (ratio {}", 'fig12/by_activation/softplus8/loss_to_decay_by_phase/grokking', '.2f'),
+    ("docs/results.md", 'it *farther* from Z (distance {}', 'fig12/by_activation/tanh/dist_by_phase/grokking', '.2f'),
+    ("docs/results.md", 'than ReLU ({}', 'fig12/by_activation/relu/dist_by_phase/grokking', '.2f'),
+    ("docs/results.md", ' smooth net (tangent fraction {}', 'fig12/by_activation/softplus2/tangent_fraction_by_phase/grokking', '.2f'),
+    ("docs/results.md", '{}', 'fig12/by_activation/softplus2/dist_by_phase/grokking', '.2f'),
+    ("docs/results.md", '{}', 'fig12/by_activation/tanh/cos_tangent_by_phase/generalized', '.2f'),
+    ("docs/results.md", 'y ratio climbs toward 1 (tanh {}', 'fig12/by_activation/tanh/loss_to_decay_by_phase/generalized', '.2f'),
+    ("docs/results.md", '{}', 'fig12/by_activation/relu/loss_to_decay_by_phase/generalized', '.2f'),
+    ("docs/results.md", '{}', 'fig12/lambda_rows/4/from_step', 'd'),
+    ("docs/results.md", '| ReLU | 5e-5 | {}', 'fig12/lambda_rows/4/settled_change', '+.0%'),
+    ("docs/results.md", '| ReLU | 5e-5 | -1% | {}', 'fig12/lambda_rows/4/dist', '.2g'),
+    ("docs/results.md", '| ReLU | 5e-5 | -1% | 0.19 | {}', 'fig12/lambda_rows/4/flips_per_step', '.0f'),
+    ("docs/results.md", 'U | 5e-5 | -1% | 0.19 | 635 | {}', 'fig12/lambda_rows/4/tangent_fraction', '.2f'),
+    ("docs/results.md", '5 | -1% | 0.19 | 635 | 0.90 | {}', 'fig12/lambda_rows/4/cos_tangent', '.2f'),
+    ("docs/results.md", ' | 0.19 | 635 | 0.90 | 0.86 | {}', 'fig12/lambda_rows/4/loss_to_decay', '.2f'),
+    ("docs/results.md", ' | 635 | 0.90 | 0.86 | 0.51 | {}', 'fig12/lambda_rows/4/eq_loss_to_decay', '.2g'),
+    ("docs/results.md", '| ReLU | 5e-6 | {}', 'fig12/lambda_rows/5/settled_change', '+.0%'),
+    ("docs/results.md", '| ReLU | 5e-6 | -33% | {}', 'fig12/lambda_rows/5/dist', '.2g'),
+    ("docs/results.md", ' ReLU | 5e-6 | -33% | 0.031 | {}', 'fig12/lambda_rows/5/flips_per_step', '.0f'),
+    ("docs/results.md", '| 5e-6 | -33% | 0.031 | 515 | {}', 'fig12/lambda_rows/5/tangent_fraction', '.2f'),
+    ("docs/results.md", '| -33% | 0.031 | 515 | 0.91 | {}', 'fig12/lambda_rows/5/cos_tangent', '.2f'),
+    ("docs/results.md", '| 0.031 | 515 | 0.91 | 0.89 | {}', 'fig12/lambda_rows/5/loss_to_decay', '.2f'),
+    ("docs/results.md", ' | 515 | 0.91 | 0.89 | 0.45 | {}', 'fig12/lambda_rows/5/eq_loss_to_decay', '.2g'),
+    ("docs/results.md", '| ReLU | 5e-7 | {}', 'fig12/lambda_rows/6/settled_change', '+.0%'),
+    ("docs/results.md", '| ReLU | 5e-7 | -51% | {}', 'fig12/lambda_rows/6/dist', '.2g'),
+    ("docs/results.md", ' ReLU | 5e-7 | -51% | 0.012 | {}', 'fig12/lambda_rows/6/flips_per_step', '.0f'),
+    ("docs/results.md", '| 5e-7 | -51% | 0.012 | 263 | {}', 'fig12/lambda_rows/6/tangent_fraction', '.2f'),
+    ("docs/results.md", '| -51% | 0.012 | 263 | 0.44 | {}', 'fig12/lambda_rows/6/cos_tangent', '.2f'),
+    ("docs/results.md", '| 0.012 | 263 | 0.44 | 0.91 | {}', 'fig12/lambda_rows/6/loss_to_decay', '.2f'),
+    ("docs/results.md", ' | 263 | 0.44 | 0.91 | 0.42 | {}', 'fig12/lambda_rows/6/eq_loss_to_decay', '.2g'),
+    ("docs/results.md", '| ReLU | 5e-8 | {}', 'fig12/lambda_rows/7/settled_change', '+.0%'),
+    ("docs/results.md", '| ReLU | 5e-8 | -54% | {}', 'fig12/lambda_rows/7/dist', '.2g'),
+    ("docs/results.md", 'eLU | 5e-8 | -54% | 0.00079 | {}', 'fig12/lambda_rows/7/flips_per_step', '.0f'),
+    ("docs/results.md", '5e-8 | -54% | 0.00079 | 160 | {}', 'fig12/lambda_rows/7/tangent_fraction', '.2f'),
+    ("docs/results.md", '-54% | 0.00079 | 160 | 0.20 | {}', 'fig12/lambda_rows/7/cos_tangent', '.2f'),
+    ("docs/results.md", '0.00079 | 160 | 0.20 | 0.95 | {}', 'fig12/lambda_rows/7/loss_to_decay', '.2f'),
+    ("docs/results.md", ' | 160 | 0.20 | 0.95 | 0.31 | {}', 'fig12/lambda_rows/7/eq_loss_to_decay', '.2g'),
+    ("docs/results.md", '| tanh | 5e-5 | {}', 'fig12/lambda_rows/16/settled_change', '+.0%'),
+    ("docs/results.md", '| tanh | 5e-5 | +0% | {}', 'fig12/lambda_rows/16/dist', '.2g'),
+    ("docs/results.md", 'tanh | 5e-5 | +0% | 0.7 | – | {}', 'fig12/lambda_rows/16/tangent_fraction', '.2f'),
+    ("docs/results.md", '5e-5 | +0% | 0.7 | – | 0.99 | {}', 'fig12/lambda_rows/16/cos_tangent', '.2f'),
+    ("docs/results.md", '+0% | 0.7 | – | 0.99 | 0.95 | {}', 'fig12/lambda_rows/16/loss_to_decay', '.2f'),
+    ("docs/results.md", '.7 | – | 0.99 | 0.95 | 0.31 | {}', 'fig12/lambda_rows/16/eq_loss_to_decay', '.2g'),
+    ("docs/results.md", '| tanh | 5e-6 | {}', 'fig12/lambda_rows/17/settled_change', '+.0%'),
+    ("docs/results.md", '| tanh | 5e-6 | -19% | {}', 'fig12/lambda_rows/17/dist', '.2g'),
+    ("docs/results.md", 'nh | 5e-6 | -19% | 0.37 | – | {}', 'fig12/lambda_rows/17/tangent_fraction', '.2f'),
+    ("docs/results.md", '-6 | -19% | 0.37 | – | 0.45 | {}', 'fig12/lambda_rows/17/cos_tangent', '.2f'),
+    ("docs/results.md", '9% | 0.37 | – | 0.45 | 0.94 | {}', 'fig12/lambda_rows/17/loss_to_decay', '.2f'),
+    ("docs/results.md", '37 | – | 0.45 | 0.94 | 0.34 | {}', 'fig12/lambda_rows/17/eq_loss_to_decay', '.2g'),
+    ("docs/results.md", '| tanh | 5e-7 | {}', 'fig12/lambda_rows/18/settled_change', '+.0%'),
+    ("docs/results.md", '| tanh | 5e-7 | -21% | {}', 'fig12/lambda_rows/18/dist', '.2g'),
+    ("docs/results.md", 'nh | 5e-7 | -21% | 0.33 | – | {}', 'fig12/lambda_rows/18/tangent_fraction', '.2f'),
+    ("docs/results.md", '-7 | -21% | 0.33 | – | 0.12 | {}', 'fig12/lambda_rows/18/cos_tangent', '.2f'),
+    ("docs/results.md", '1% | 0.33 | – | 0.12 | 0.36 | {}', 'fig12/lambda_rows/18/loss_to_decay', '.2f'),
+    ("docs/results.md", '33 | – | 0.12 | 0.36 | 2.29 | {}', 'fig12/lambda_rows/18/eq_loss_to_decay', '.2g'),
+    ("docs/results.md", '| tanh | 5e-8 | {}', 'fig12/lambda_rows/19/settled_change', '+.0%'),
+    ("docs/results.md", '| tanh | 5e-8 | -21% | {}', 'fig12/lambda_rows/19/dist', '.2g'),
+    ("docs/results.md", 'nh | 5e-8 | -21% | 0.23 | – | {}', 'fig12/lambda_rows/19/tangent_fraction', '.2f'),
+    ("docs/results.md", '-8 | -21% | 0.23 | – | 0.13 | {}', 'fig12/lambda_rows/19/cos_tangent', '.2f'),
+    ("docs/results.md", '1% | 0.23 | – | 0.13 | 0.04 | {}', 'fig12/lambda_rows/19/loss_to_decay', '.2f'),
+    ("docs/results.md", '3 | – | 0.13 | 0.04 | 12.38 | {}', 'fig12/lambda_rows/19/eq_loss_to_decay', '.2g'),
+    ("docs/results.md", 'lowest normal mode relaxes in {}', 'fig12/lambda_rows/4/relax_steps', '.2g'),
+    ("docs/results.md", '  ({}', 'fig12/lambda_rows/7/tangent_fraction', '.2f'),
+    ("docs/results.md", '  {}', 'fig12/lambda_rows/7/dist', '.1e'),
+    ("docs/results.md", '  ({}', 'fig12/lambda_rows/4/cos_tangent', '.2f'),
+    ("docs/results.md", '  (0.86 → {}', 'fig12/lambda_rows/7/cos_tangent', '.2f'),
+    ("docs/results.md", '  {}', 'fig12/lambda_rows/8/cos_tangent', '.2f'),
+    ("docs/results.md", '  0.31 → {}', 'fig12/lambda_rows/11/cos_tangent', '.2f'),
+    ("docs/results.md", 'og slope against the distance {}', 'fig12/slopes/gd/relu', '.2f'),
+    ("docs/results.md", 'milies, distances ≤ 0.1), and {}', 'fig12/slopes/exact/relu', '.2f'),
+    ("docs/results.md", '  {}', 'fig12/lambda_rows/7/flips_per_step', '.0f'),
+    ("docs/results.md", 'ls as the theorem says: slope {}', 'fig12/slopes_by_phase/exact/tanh/memorized', '.2f'),
+    ("docs/results.md", '  {}', 'fig12/slopes_by_phase/exact/tanh/grokking', '.2f'),
+    ("docs/results.md", '  1.16 (grokking), {}', 'fig12/slopes_by_phase/exact/tanh/generalized', '.2f'),
+    ("docs/results.md", 's in 1 / (2·lr·c·σ_min(J)²) = {}', 'fig12/lambda_rows/16/relax_steps', '.2g'),
+    ("docs/results.md", '  ({}', 'fig12/lambda_rows/12/relax_steps', '.2g'),
+    ("docs/results.md", '  (2.9e+04 memorized, {}', 'fig12/lambda_rows/20/relax_steps', '.2g'),
+    ("docs/results.md", '  {}', 'fig12/lambda_rows/19/tangent_fraction', '.2f'),
+    ("docs/results.md", 'tangential cosine of {}', 'fig12/by_activation/softplus2/cos_tangent_by_phase/grokking', '.2f'),
+    ("docs/results.md", 'osine of 0.88 (softplus_2) to {}', 'fig12/by_activation/softplus8/cos_tangent_by_phase/grokking', '.3f'),
+    ("docs/results.md", 'lus_2) to 0.999 (softplus_8), {}', 'fig12/by_activation/tanh/cos_tangent_by_phase/grokking', '.2f'),
+    ("docs/results.md", 'the distance (slope {}', 'fig12/slopes/gd/relu', '.2f'),
+]
+DOC_NUMBERS += DOC_NUMBERS_FIG12
 
 
 # README.md and docs/results.md, Figures 1-4 and 6 (and the README's idea section)
