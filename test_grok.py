@@ -222,7 +222,7 @@ def test_lemma_c1_hessian_null_space_is_null_J():
     Hess = (Hess + Hess.T) / 2
     J = M.jacobian(params, X, "tanh")
     w, V = np.linalg.eigh(Hess)
-    null_H = V[:, np.abs(w) < 1e-6 * w.max()]
+    null_H = V[:, np.abs(w) < 1e-6 * w.max()]  # a rank cut between FD noise and w.max / cond(J)^2; counted below
     null_J = np.linalg.svd(J)[2][np.linalg.matrix_rank(J):].T
     assert null_H.shape[1] == null_J.shape[1] == theta.size - J.shape[0]
     # equal subspaces <=> their orthogonal projectors agree; Davis-Kahan: the Hessian's FD error
@@ -317,7 +317,7 @@ def test_fig4_parabola_gradient_and_projection():
         a, b = P + d * n
         # closest point (x, x^2) of Z: d/dx [(x-a)^2 + (x^2-b)^2] = 0  <=>  2x^3 + (1-2b)x - a = 0
         xs = np.roots([2.0, 0.0, 1.0 - 2.0 * b, -a])
-        xs = xs[np.abs(xs.imag) < 1e-9].real
+        xs = xs[np.abs(xs.imag) < 1e-9].real  # the real roots: a filter (complex ones have |imag| ~ 1)
         x = xs[np.argmin((xs - a) ** 2 + (xs ** 2 - b) ** 2)]
         # eps x size: a simple root from the 3 x 3 companion matrix's eigenvalues (~3^3 flops each)
         assert abs(x - 0.5) < tol(27), f"point at distance {d} projects to x={x}, not P"
@@ -332,7 +332,7 @@ def test_fig1_quick_numbers():
     # eps x cond x size: a 1-sample ridge solve of condition (2 + lam) / lam
     assert np.allclose(s["w_star"], exact[:, None] * [1, 1], atol=tol(2, (2 + lams.min()) / lams.min())), s["w_star"]
     err = np.abs(np.array(s["final_w"]) - exact[:, None]).max()
-    assert err < 1e-2, f"final weights miss the regularized minimizer by {err:.3g}"
+    assert err < 1e-2, f"final weights miss the regularized minimizer by {err:.3g}"  # GD convergence, not rounding
     mem, gen = np.array(s["steps_to_memorize"]), np.array(s["steps_to_generalize"])
     assert np.all(mem <= 30), f"memorization should take ~10 steps, took {mem}"
     assert np.all(gen > 3 * mem), f"no delay between memorization {mem} and generalization {gen}"
@@ -401,8 +401,8 @@ def test_fig3_quick_numbers():
         p = s[name]
         assert p["reached_min_norm"], f"{name}: did not reach the min-norm point: {p['final_point']}"
         err = np.abs(np.array(p["final_point"]) - w).max()
-        assert err < 1e-2, f"{name}: final point {p['final_point']} is not the minimizer {w}"
-        assert p["loss"] < 1e-3, f"{name}: final training loss {p['loss']}"
+        assert err < 1e-2, f"{name}: final point {p['final_point']} is not the minimizer {w}"  # GD convergence
+        assert p["loss"] < 1e-3, f"{name}: final training loss {p['loss']}"  # GD convergence, not rounding
         dist = np.linalg.norm(np.subtract(p["final_point"], p["min_norm_point"]))
         assert close(p["dist_to_min_norm_point"], dist, 2)  # a 2-vector norm
         assert p["reached_min_norm"] == (p["dist_to_min_norm_point"] < 0.05) and s["reached_within"] == 0.05
@@ -427,6 +427,7 @@ def test_fig4_quick_numbers():
         assert rel_err(s[ck], exact) < tol(2, 1 / exact.min()), f"{ck}: |cos(grad L, tangent)| along the normal is wrong"
     assert close(s["points_ABC"], np.array(s["P"]) + np.outer(s["distances_ABC"], s["normal"]), 2)  # P + d n
     d = np.array(s["sweep_distances"])
+    # truncation, not rounding: |cos| = d / sqrt(2) + O(d^2) at the smallest sweep distance
     assert abs(s["sweep_cos"][0] / d[0] - 0.5 ** 0.5) < 1e-4, "|cos| ~ d / sqrt(2) at P = (0.5, 0.25)"
 
 
@@ -494,7 +495,7 @@ def test_gauss_newton_reaches_zero_loss_and_both_projections_report_it():
     Y = M.forward(params, X) + 0.1 * np.random.default_rng(15).normal(size=(5, 2))
     start = M.loss(params, X, Y, mean=True)
     on_Z, res = MF.zero_loss_projection(params, X, Y, "relu", method="gauss-newton")
-    assert res < 1e-20, f"Gauss-Newton stopped at loss {res:.1e}"
+    assert res < 1e-20, f"Gauss-Newton stopped at loss {res:.1e}"  # zero_loss_projection's stopping rule (tol=1e-20)
     assert res == M.loss(on_Z, X, Y, mean=True)
     on_Z, res = MF.zero_loss_projection(params, X, Y, "relu", method="momentum", lr=0.05)
     assert res == M.loss(on_Z, X, Y, mean=True) and res < start
@@ -541,19 +542,25 @@ def test_fig5_measure_on_a_net_with_known_answers():
     out, foot = grok.fig5_measure(before, params, X, Y)
     u = theta - M.pack(before)
     for frame, on_Z in (("gauss-newton", gn), ("momentum", mom)):
-        g = -P_T(on_Z) @ theta
-        assert abs(out[f"cos_{frame}"] - MF.cosine(u, g)) < 1e-8, frame
-        assert abs(out[f"dist_{frame}"] / np.linalg.norm(theta - M.pack(on_Z)) - 1) < 1e-6, frame
-        v = theta - M.pack(on_Z)
-        assert abs(out[f"residual_{frame}"] - np.linalg.norm(P_T(on_Z) @ v) / np.linalg.norm(v)) < 1e-8
-    assert abs(out["cos_gauss-newton"] - 1) < 1e-8 and out["loss_gauss-newton"] < 1e-20
-    assert abs(out["loss_momentum"] / M.loss(mom, X, Y, mean=True) - 1) < 1e-6
+        g, v = -P_T(on_Z) @ theta, theta - M.pack(on_Z)
+        # eps x cond^2 x size: P_T through J J^T (ours) vs pinv's SVD, magnified by |theta| / |g| or / |v|
+        bound = tol_gram(M.jacobian(on_Z, X), theta.size) * np.linalg.norm(theta) / min(np.linalg.norm(g), np.linalg.norm(v))
+        assert abs(out[f"cos_{frame}"] - MF.cosine(u, g)) < bound, frame
+        # eps x cond x size, cond = the cancellation |theta| / |theta - theta*|: the same foot (same steps)
+        assert abs(out[f"dist_{frame}"] / np.linalg.norm(v) - 1) < tol(theta.size, np.linalg.norm(theta) / np.linalg.norm(v)), frame
+        assert abs(out[f"residual_{frame}"] - np.linalg.norm(P_T(on_Z) @ v) / np.linalg.norm(v)) < bound  # as cos
+    # as cos, at the Gauss-Newton foot; then GN's stopping rule
+    assert abs(out["cos_gauss-newton"] - 1) < tol_gram(M.jacobian(gn, X), theta.size) * np.linalg.norm(theta) / np.linalg.norm(g_gn) \
+        and out["loss_gauss-newton"] < 1e-20
+    # eps x steps x size, as in the test above: the same 100 heavy-ball steps
+    assert abs(out["loss_momentum"] / M.loss(mom, X, Y, mean=True) - 1) < tol(100 * X.shape[0] * theta.size)
     on_Z, info = MF.orthogonal_projection(params, X, Y)  # the orthogonal foot: the wiring
-    assert rel_err(M.pack(foot), M.pack(on_Z)) < 1e-12
-    assert np.allclose([out[k] for k in ("cos", "cos_tangent", "tangent_fraction")],
-                       MF.tangent_alignment(info["P_T"], u, theta), rtol=0, atol=1e-12)
+    assert rel_err(M.pack(foot), M.pack(on_Z)) < tol(theta.size)  # eps x size: the same call (equal here bit for bit)
+    assert np.allclose([out[k] for k in ("cos", "cos_tangent", "tangent_fraction")],  # eps x size: the same call
+                       MF.tangent_alignment(info["P_T"], u, theta), rtol=0, atol=tol(theta.size))
     assert all(out[k] == float(info[k]) for k in grok.FIG5_INFO)
-    assert abs(out["sigma_min"] / np.linalg.svd(M.jacobian(on_Z, X), compute_uv=False)[-1] - 1) < 1e-6
+    # eps x cond^2 x size: sigma_min from eigvalsh(J J^T) (ours) vs numpy's SVD of J
+    assert abs(out["sigma_min"] / np.linalg.svd(M.jacobian(on_Z, X), compute_uv=False)[-1] - 1) < tol_gram(M.jacobian(on_Z, X), theta.size)
 
 
 def test_relu_foot_is_stationary_on_its_stratum():
@@ -565,10 +572,10 @@ def test_relu_foot_is_stationary_on_its_stratum():
     params = (0.7 * rng.normal(size=(3, 16)), 0.7 * rng.normal(size=(16, 2)))
     Y = M.forward(params, X) + 0.5 * rng.normal(size=(4, 2))  # far enough that kinks are crossed
     on_Z, info = MF.orthogonal_projection(params, X, Y, mean=False, rtol=1e-10, steps=100, rounds=10)
-    assert info["loss"] < 1e-20 and info["unpinned_crossings"] == 0, info
+    assert info["loss"] < 1e-20 and info["unpinned_crossings"] == 0, info  # the stopping rule (tol=1e-20)
     W1 = on_Z[0]
     Z = X @ W1
-    pinned = np.abs(Z) <= 1e-12 * np.abs(Z).max()
+    pinned = np.abs(Z) <= 1e-12 * np.abs(Z).max()  # a classifier: pinned z are ~eps, the others >= kink=1e-6
     # a unit pinned at d_in = 3 samples has W1's column 0, so its 4th pre-activation is 0 too
     assert pinned.sum() == info["kinks"] >= info["pins"] > 0, "the example must cross kinks"
     S = ((X @ params[0]) > 0).astype(float)  # theta's pattern
@@ -580,7 +587,7 @@ def test_relu_foot_is_stationary_on_its_stratum():
     v = M.pack(params) - M.pack(on_Z)
     orth = np.linalg.norm(v - A.T @ np.linalg.lstsq(A.T, v, rcond=None)[0]) / np.linalg.norm(v)
     s = np.linalg.svd(A, compute_uv=False)
-    s = s[s > 1e-10 * s[0]]
+    s = s[s > 1e-10 * s[0]]  # A's rank: drop the zero singular values of its repeated rows
     tol = 1e-10 + np.finfo(float).eps * (s[0] / s[-1]) ** 2 * A.shape[1]
     assert orth <= tol and info["residual"] <= tol, (orth, info["residual"], tol)
     assert info["residual_pattern"] > 10 * tol, "the pattern frame alone should not see the foot as orthogonal"
@@ -623,7 +630,8 @@ def test_orthogonal_projection_finds_the_known_foot_on_the_hyperbola():
             err = np.linalg.norm(x - foot)
             assert err <= 2 * rtol * delta + tol ** 0.5, f"t {t}, delta {delta}: foot off by {err:.1e}"
             n_x = np.array([x[1], x[0]]) / np.linalg.norm(x)  # the normal of Z at x, by hand
-            sin = abs(np.cross(n_x, (theta - x) / np.linalg.norm(theta - x)))
+            w = (theta - x) / np.linalg.norm(theta - x)
+            sin = abs(n_x[0] * w[1] - n_x[1] * w[0])  # the 2-D cross product
             assert sin <= 2 * rtol, f"theta - theta* not normal to Z: sin {sin:.1e}"
             assert abs(info["dist"] - delta) <= 2 * rtol * delta + tol ** 0.5
 
@@ -644,7 +652,8 @@ def test_nearest_point_on_a_circle_is_the_radial_foot():
         # tangential error <= rtol |theta - x|, normal <= ||r|| / ||J|| = r_tol / 4
         err = np.linalg.norm(x - foot)
         assert err <= rtol * np.linalg.norm(theta - foot) + r_tol, f"scale {scale}: off by {err:.1e}"
-        assert abs(MF.cosine(theta - x, x)) >= 1 - 2 * rtol ** 2 - 1e-15, "theta - theta* not radial"
+        # the iteration's rtol (to second order in the cosine) plus eps x size: a cosine of 5-vectors
+        assert abs(MF.cosine(theta - x, x)) >= 1 - 2 * rtol ** 2 - tol(5), "theta - theta* not radial"
 
 
 def test_orthogonal_projection_of_a_smooth_net_is_orthogonal_and_no_farther_than_gauss_newton():
@@ -656,7 +665,8 @@ def test_orthogonal_projection_of_a_smooth_net_is_orthogonal_and_no_farther_than
     rtol = 1e-10
     on_Z, info = MF.orthogonal_projection(params, X, Y, "tanh", mean=False, rtol=rtol, steps=300)
     assert info["converged"], info
-    assert abs(info["loss"] - M.loss(on_Z, X, Y, act="tanh")) <= 1e-12 and info["loss"] <= 1e-20
+    # eps x size: the loss at the foot, the same sum of n m squares; then the stopping rule (tol=1e-20)
+    assert close(info["loss"], M.loss(on_Z, X, Y, act="tanh"), Y.size) and info["loss"] <= 1e-20
     J = M.jacobian(on_Z, X, "tanh")
     v = M.pack(params) - M.pack(on_Z)
     orth = np.linalg.norm(v - np.linalg.pinv(J) @ (J @ v)) / np.linalg.norm(v)
@@ -664,7 +674,8 @@ def test_orthogonal_projection_of_a_smooth_net_is_orthogonal_and_no_farther_than
     tol = rtol + np.finfo(float).eps * (s[0] / s[-1]) ** 2 * J.shape[1]
     assert orth <= tol and info["residual"] <= tol, f"residual {orth:.1e} > {tol:.1e}"
     gn, _ = MF.zero_loss_projection(params, X, Y, "tanh", mean=False)
-    assert info["dist"] <= MF.distance_to_Z(params, gn) * (1 + 1e-12), "a nearer point of Z exists"
+    # eps x size (tol() is shadowed here): two norms of d-vectors (the distance is stationary at the foot)
+    assert info["dist"] <= MF.distance_to_Z(params, gn) * (1 + EPS * J.shape[1]), "a nearer point of Z exists"
 
 
 def test_norm_min_direction_is_tangent_and_steepest_norm_descent():
@@ -769,12 +780,17 @@ def test_fig5_run_measures_the_last_window_of_plain_gd():
         assert all(np.array_equal(a, b) for a, b in zip(after, at[t])), f"measured at the wrong step, not {t}"
         assert th is after, "Fig. 9 branches from theta_t"
         assert all(np.array_equal(a, b) for a, b in zip(gd(before, 10), after)), "window is not 10 steps"
-        assert np.allclose(u_L + u_lam, M.pack(after) - M.pack(before), rtol=0, atol=1e-14)
+        # eps x size: 2 x 10 rounded terms (as for gd_update_split); tight (margin ~0.1): no cond, just
+        # 10 roundings of theta's largest entry, half an ulp each at worst (a quarter of this bound)
+        assert np.allclose(u_L + u_lam, M.pack(after) - M.pack(before), rtol=0, atol=tol(2 * 10) * np.abs(M.pack(before)).max())
         its = [before]
         for _ in range(10):
             its.append(gd(its[-1], 1))
-        assert all(np.allclose(z, X0 @ p[0], rtol=0, atol=1e-14) for z, p in zip(Zs, its[-3:]))
-        assert all(np.allclose(v, M.pack(b) - M.pack(a), rtol=0, atol=1e-14)
+        # eps x size: d_in-term products, relative to sum |x| |w|; then one rounding of theta + v, half
+        # an ulp of |theta| at worst (a quarter of tol(2): tight, margin ~0.2, nothing else rounds)
+        assert all(np.allclose(z, X0 @ p[0], rtol=0, atol=tol(X0.shape[1]) * (np.abs(X0) @ np.abs(p[0])).max())
+                   for z, p in zip(Zs, its[-3:]))
+        assert all(np.allclose(v, M.pack(b) - M.pack(a), rtol=0, atol=tol(2) * np.abs(M.pack(b)).max())
                    for v, a, b in zip(last, its[-3:-1], its[-2:]))
     for i, t in enumerate((0, 20, 30, 50)):
         assert rec["train_loss"][i] == M.loss(at[t], X0, Y0, mean=True)
@@ -805,8 +821,8 @@ def test_fig5_smooth_slopes_stop_at_the_first_relu_flip():
     ratios[0, 4:] = 1.0  # after a sign change the ratio jumps; it must not enter the fit
     flips = np.array([[0, 0, 0, 0, 2, 5], [0] * 6, [0, 0, 1, 1, 1, 1]])  # the third has < 3 smooth points
     slopes = MF.smooth_slopes(ratios, flips, deltas)
-    assert np.allclose(slopes, [1.0, 2.0]), slopes
-    assert abs(MF.loglog_slope(deltas, 7 * deltas ** 1.5) - 1.5) < 1e-12
+    assert close(slopes, [1.0, 2.0], 8 * len(deltas)), slopes  # eps x size: log-log fits, as in the summary test
+    assert abs(MF.loglog_slope(deltas, 7 * deltas ** 1.5) - 1.5) < tol(8 * len(deltas))  # the same
 
 
 def test_fig5_summary_on_designed_records():
@@ -854,16 +870,18 @@ def test_fig5_summary_on_designed_records():
             "cos_momentum": {"memorized": 0.5 / 5, "grokking": 0.6, "generalized": 0.75}}
     for k in want:
         for ph in want[k]:
-            assert np.isclose(out["by_phase"][k][ph], want[k][ph]), (k, ph, out["by_phase"][k])
+            assert close(out["by_phase"][k][ph], want[k][ph], 5), (k, ph, out["by_phase"][k])  # eps x size: means of <= 5
     assert out["rise_step"] == [1030, None] and out["grok_step"] == [1750, None]
     assert out["points_by_aligned_phase"] == {"settling": 0, "before_rise": 5, "rising": 1, "after": 2}
-    assert np.isclose(out["by_aligned_phase"]["cos"]["after"], 0.35)
+    assert close(out["by_aligned_phase"]["cos"]["after"], 0.35, 2)  # eps x size: a mean of 2
     f = out["feet"]
-    assert np.isclose(f["orthogonal"]["residual_median"], 4.5) and f["orthogonal"]["residual_max"] == 8
-    assert np.isclose(f["momentum"]["residual_median"], 2.25) and f["gauss-newton"]["dist_median"] == 4.0
+    assert close(f["orthogonal"]["residual_median"], 4.5, 2) and f["orthogonal"]["residual_max"] == 8  # medians: a mean of 2
+    assert close(f["momentum"]["residual_median"], 2.25, 2) and f["gauss-newton"]["dist_median"] == 4.0
     assert out["orthogonal_foot"]["converged"] == 4 and out["orthogonal_foot"]["points"] == 8
     assert out["sigma_min_J_min"] == 0.3
-    assert np.allclose(out["thm414_ratio_geomean"], 2 * deltas ** (4 / 3))  # (d * 2d * 4d^2)^(1/3)
+    # (d * 2d * 4d^2)^(1/3); eps x cond x size, cond = max |log ratio|: an exp of a mean of 3 logs on
+    # the left, a power of delta on the right, each rounding an error of eps |log| in the exponent (3 + 3)
+    assert np.allclose(out["thm414_ratio_geomean"], 2 * deltas ** (4 / 3), rtol=tol(3 + 3, np.abs(np.log(ratios)).max()), atol=0)
     assert out["thm414_first_flip_delta"] == [deltas[5], None, None]
     assert close(out["thm414_slopes_smooth"], [1, 1, 2], 8 * len(deltas)) and close(out["thm414_slope_real"], 4 / 3, 8 * len(deltas))  # log-log fits
     assert out["thm414_sigma_min_J"] == [0.25, 0.75] and out["thm414_start_loss_max"] == 3e-22
@@ -886,8 +904,8 @@ def test_fig5_quick_run_writes_both_figures():
     # its stratum frame (1e-6: the default rtol 1e-8 with margin for the rounds) and, in the
     # median, feasible (a few pre-activations may still cross after the last round: loss > 0)
     f = res["feet"]["orthogonal"]
-    assert f["loss_median"] < 1e-20 and f["residual_max"] < 1e-6, f
-    assert res["feet"]["gauss-newton"]["loss_max"] < 1e-20 and res["feet"]["gauss-newton"]["residual_median"] > 0.1
+    assert f["loss_median"] < 1e-20 and f["residual_max"] < 1e-6, f  # the stopping rule; rtol, as said above
+    assert res["feet"]["gauss-newton"]["loss_max"] < 1e-20 and res["feet"]["gauss-newton"]["residual_median"] > 0.1  # stopping rule; GN is not orthogonal
     R, ratios, flips = seen["R"], seen["ratios"], seen["flips"]
     assert list(R["step"]) == list(grok.fig5_grid(3000, 4, 30)[0]) and R["cos"].shape == (2, 4)
     at = np.isin(R["curve_step"], R["step"])
@@ -896,11 +914,12 @@ def test_fig5_quick_run_writes_both_figures():
     assert res["points_by_phase"] == {ph: int((phase == ph).sum()) for ph in grok.FIG5_PHASES}
     for k in ("cos", "cos_momentum", "cos_gauss-newton", "cos_tangent", "tangent_fraction", "cos_pattern"):
         c = R[k]
-        assert np.all(np.abs(c) <= 1 + 1e-12)
+        assert np.all(np.abs(c) <= 1 + tol(2 * grok.FIG5_P * grok.FIG5_HIDDEN))  # eps x size: cosines of d-vectors
         for ph in grok.FIG5_PHASES:
             want = c[phase == ph].mean() if (phase == ph).any() else None
             assert res["by_phase"][k][ph] == want, (k, ph, res["by_phase"][k][ph], want)
-    assert np.allclose(R["cos"], R["cos_tangent"] * R["tangent_fraction"], rtol=0, atol=1e-12)  # by construction
+    # by construction; eps x size: the dot products and norms over d terms of each side
+    assert np.allclose(R["cos"], R["cos_tangent"] * R["tangent_fraction"], rtol=0, atol=tol(2 * grok.FIG5_P * grok.FIG5_HIDDEN))
     assert res["sigma_min_J_min"] == R["sigma_min"].min() > 0
     assert res["grok_step"] == [next((int(t) for t, a in zip(R["curve_step"], acc) if a == 1), None)
                                 for acc in R["test_acc"]]
@@ -913,7 +932,7 @@ def test_fig5_quick_run_writes_both_figures():
     assert close(res["thm414_slope_all_deltas"],
                       np.polyfit(np.log(np.tile(grok.FIG5_DELTAS, len(ratios))), np.log(ratios.ravel()), 1)[0], ratios.size)
     assert close(res["thm414_slope_real"], np.mean(res["thm414_slopes_smooth"]), len(res["thm414_slopes_smooth"]))  # a mean
-    assert res["thm414_start_loss_max"] < 1e-20 and min(res["thm414_sigma_min_J"]) > 0
+    assert res["thm414_start_loss_max"] < 1e-20 and min(res["thm414_sigma_min_J"]) > 0  # GN's stopping rule
 
 
 
@@ -976,10 +995,12 @@ def test_linear_model_gd_update_on_flat_Z_is_tangentially_norm_minimizing():
     for steps in (1, 10):
         end, u_L, u_lam = MF.gd_update_split((W,), X, Y, steps, 0.1, 0.01)
         cos, cos_T, frac = MF.tangent_alignment(P, u_L + u_lam, M.pack(end))
-        assert abs(cos_T - 1) < 1e-12, f"{steps} steps: tangential cosine {cos_T}"
-        assert np.linalg.norm(P(u_L)) < 1e-12 * np.linalg.norm(P(u_lam)), "loss gradient not normal"
+        assert abs(cos_T - 1) < bound, f"{steps} steps: tangential cosine {cos_T}"  # bound: P_T through X X^T
+        # bound: P_T through X X^T, relative to u_L; u_L = -lr X^T (...) lies in range(X^T) to rounding
+        assert np.linalg.norm(P(u_L)) < bound * np.linalg.norm(u_L), "loss gradient not normal"
         n = MF.update_split(P, M.pack(end), u_L, u_lam, [u_L, u_lam])
-        assert n["loss_fraction"] < 1e-12 and abs(n["loss_along"]) < 1e-12
+        rel = bound * np.linalg.norm(u_L) / np.linalg.norm(P(u_lam))  # the same, relative to the tangential update
+        assert n["loss_fraction"] < rel and abs(n["loss_along"]) < rel
 
 
 def test_sharpness_mean_loss_matches_dense_hessian():
@@ -1059,8 +1080,12 @@ def test_fig9_quick_numbers():
                 "normal_flip_cos": MF.cosine(*((v - P(v)) for v in (th[-2] - th[-3], th[-1] - th[-2]))),
                 "dist": np.linalg.norm(th[-1] - M.pack(on_Z)), "radius": MF.smooth_radius(on_Z, run[-1], X),
                 "sharpness_lr": 2 * c * np.linalg.eigvalsh(MF.gram(on_Z, X))[-1] + 2 * lam}
+        # eps x cond x size: the same 10 steps' sums in another order (2 x 10 terms), cond = the
+        # cancellation |theta| / |the smallest vector formed| (P_T parts, normal parts, theta - theta*)
+        small = [PL, Pd, th[-1] - M.pack(on_Z)] + [v - P(v) for v in (th[-2] - th[-3], th[-1] - th[-2])]
+        bound = tol(2 * 10, np.linalg.norm(th[-1]) / min(np.linalg.norm(v) for v in small))
         for k, v in want.items():
-            assert abs(R[k][0, i] - v) <= 1e-6 * abs(v), (k, R[k][0, i], v)
+            assert abs(R[k][0, i] - v) <= bound * abs(v), (k, R[k][0, i], v)
         z = [X @ q[0] for q in run[-3:]]
         ch = (z[2] > 0) != (z[1] > 0)
         assert R["flips"][0, i] == ch.sum() and R["within_one_step"][0, i] == np.sum(np.abs(z[2]) < np.abs(z[2] - z[1]))
@@ -1073,7 +1098,7 @@ def test_fig9_quick_numbers():
     rows = res["lambda_ablation"]
     assert [(r["lam"], r["window"], r["steps"]) for r in rows] == [(lam, 10, 200), (lam / 10, 10, 2000),
                                                                    (lam / 10, 100, 2000)]
-    assert np.isclose(rows[0]["tau"], rows[1]["tau"]) and np.isclose(rows[0]["tau_window"], rows[2]["tau_window"])
+    assert close(rows[0]["tau"], rows[1]["tau"], 3) and close(rows[0]["tau_window"], rows[2]["tau_window"], 3)  # eps x size: lr x lam x steps
     (r, i), = res["ablation_points"]
     ph = f5["phase"][r, i]
     X, Y = f5["nets"][r]["X"], f5["nets"][r]["Y"]
@@ -1083,9 +1108,11 @@ def test_fig9_quick_numbers():
         on_Z, info = MF.orthogonal_projection(end, X, Y)
         u = M.pack(end) - M.pack(run)
         want = MF.tangent_alignment(info["P_T"], u, M.pack(end))
-        assert abs(row["cos_tangent_by_phase"][ph] - want[1]) < 1e-9, row
-        assert abs(row["tangent_fraction_by_phase"][ph] - want[2]) < 1e-9
-        assert abs(row["dist_median"] - info["dist"]) < 1e-9 and row["loss_max"] == info["loss"]
+        # eps x cond x size: the window's update summed in another order (2 x w terms), cond = |theta| / |u|
+        bound = tol(2 * w, np.linalg.norm(M.pack(end)) / np.linalg.norm(u))
+        assert abs(row["cos_tangent_by_phase"][ph] - want[1]) < bound, row
+        assert abs(row["tangent_fraction_by_phase"][ph] - want[2]) < bound
+        assert abs(row["dist_median"] - info["dist"]) < tol(u.size) * np.linalg.norm(M.pack(end)) and row["loss_max"] == info["loss"]  # eps x size: a norm
 
 
 # ---------------------------------------------------------------- Fig. 12: where Thm 4.14's assumptions hold
@@ -1357,9 +1384,11 @@ def test_simulate_follows_eq20_for_every_activation():
         manual = E.copy()
         for _ in range(10):
             manual = manual + 1e-2 * MA.closed_form_update(manual, X, Y, act)
-        assert rel_err(res["snaps"][-1], manual) < 1e-9, f"{act}: simulate is not Euler on its Eq. 20"
+        bound = tol_gram(M.ACTIVATIONS[act][0](X @ E), 10 * E.size)  # eps x cond^2 x size: 10 steps, each a solve with H H^T
+        assert rel_err(res["snaps"][-1], manual) < bound, f"{act}: simulate is not Euler on its Eq. 20"
         assert res["test_acc"][-1] == MA.test_accuracy(res["snaps"][-1], X, Y, Xt, Yt, act)
-        assert res["train_loss"].max() < 1e-16 and res["train_acc"].min() == 1.0, act
+        # zero in exact arithmetic (the optimal readout interpolates): n m squared residuals of eps x cond^2 x size
+        assert res["train_loss"].max() < Y.size * (bound * np.abs(Y).max()) ** 2 and res["train_acc"].min() == 1.0, act
 
 
 def test_displacement_cosine_of_the_closed_form_against_itself_is_one():
@@ -1431,6 +1460,7 @@ def test_fourier_diagnostics_on_perfect_circles():
     p = 13
     E = circle_embedding(p)
     d = MA.fourier_diagnostics(E)
+    # not rounding: the embedding's noise 1e-3 moves these by ~1e-3, so 1e-2 (10x) for the noise
     assert np.allclose(d["norm_ratio"], 1, atol=1e-2), "ideal circles are round"
     assert np.allclose(d["cos_re_im"], 0, atol=1e-2), "ideal circles are planar"
     assert np.argmax(d["power"]) == len(d["power"]) - 1, "the largest amplitude is at k = (p-1)/2"
@@ -1439,7 +1469,7 @@ def test_fourier_diagnostics_on_perfect_circles():
     assert 0.8 < rnd["within_vs_across"] < 1.25, "random E: no frequency has its own units"
     xy = MA.circle_coords(E, 3)
     r, angle = np.hypot(*xy.T), np.arctan2(xy[:, 1], xy[:, 0])
-    assert np.allclose(r, r[0], rtol=1e-2), "a perfect circle projects to equal radii"
+    assert np.allclose(r, r[0], rtol=1e-2), "a perfect circle projects to equal radii"  # the 1e-3 noise, as above
     assert np.allclose(np.exp(1j * angle), np.exp(-2j * np.pi * 3 * np.arange(p) / p), atol=1e-2), \
         "E_j must sit at angle -2 pi j k / p (Im F_k carries the minus sign of the transform)"
 
@@ -1596,7 +1626,7 @@ def test_fig11_quick_numbers():
     assert list(rows) == [("eq20", None), ("tilt-noise", 0.5), ("tilt-noise", 0.0), ("tilt-fixed", 0.5),
                           ("tilt-fixed", 0.0), ("l1", 0.5), ("l1", rms), ("l2", 2.0), ("readout-only", None),
                           ("shrink", None)]
-    assert abs(np.linalg.norm(rms * np.sign(E)) / np.linalg.norm(E) - 1) < 1e-12
+    assert abs(np.linalg.norm(rms * np.sign(E)) / np.linalg.norm(E) - 1) < tol(E.size)  # eps x size: norms over E
     steps = int(round(s["tau"] / s["lr"]))
     ref = MA.simulate(E, X, Y, Xt, Yt, s["lr"], steps, every=s["every"])
     eq = rows[("eq20", None)]
@@ -1710,6 +1740,8 @@ def test_fig6_quick_numbers():
     assert s["test_acc_mean_at"] == {"0": acc[:, 0].mean(), "500": 1.0} and acc[:, 0].mean() < 0.2
     assert s["grok_step"] == [int(res["step"][np.argmax(a >= 0.95)]) for res, a in zip(runs, acc)]
     assert max(s["grok_step"]) < 500
+    # memorized: a criterion, not a rounding bound (zero in exact arithmetic; the rounding level
+    # n m (eps cond(H H^T))^2 is ~5e-20 at these runs' cond ~2e4, and 1e-24 is seen)
     assert s["train_loss_max"] == max(res["train_loss"].max() for res in runs) < 1e-16
     assert s["train_acc_min"] == 1.0 and all(res["train_acc"].min() == 1 for res in runs)
     # ||E0||_F of N(0, 1/p) entries is sqrt(d_h) to ~1%
@@ -1746,15 +1778,16 @@ def test_fig6_act_flag_runs_that_activation_and_says_so():
     finally:
         plots.fig6, plots.fig6_circles, grok.FIG6_INIT_SCALE = saved
     assert s["settings"]["act"] == "tanh" and drawn["fig6"][5]["act"] == "tanh"
-    assert np.isclose(s["settings"]["init_std"], 3 * 7 ** -0.5), s["settings"]
+    assert close(s["settings"]["init_std"], 3 * 7 ** -0.5, 2), s["settings"]  # eps x size: a power and a product
     rng = np.random.default_rng([0, 6, 0])
     X, Y, _ = MA.modular_addition(7)
     tr, te = MA.train_test_split(X.shape[0], 0.7, rng)
     E = MA.init_embedding(rng, 7, 40, 3 * 7 ** -0.5)
-    assert np.isclose(np.linalg.norm(E), s["norm_init_mean"], rtol=1e-12), "the run did not use that std"
+    assert np.isclose(np.linalg.norm(E), s["norm_init_mean"], rtol=tol(E.size), atol=0), "the run did not use that std"  # eps x size: a norm
     for _ in range(20):
         E = E + 1e-3 * MA.closed_form_update(E, X[tr], Y[tr], "tanh")
-    assert rel_err(E, grok.TRAJECTORIES["fig6"]["snaps"][-1]) < 1e-9, "Figure 6 did not run tanh's Eq. 20"
+    # eps x cond^2 x size: 20 steps, each a solve with H H^T (H at the last E)
+    assert rel_err(E, grok.TRAJECTORIES["fig6"]["snaps"][-1]) < tol_gram(np.tanh(X[tr] @ E), 20 * E.size), "Figure 6 did not run tanh's Eq. 20"
     code, _, err = run_main("--figs", "6", "--act", "softmax")
     assert code == 2 and err.count("\n") == 1 and "--act" in err, err
 
@@ -1764,9 +1797,10 @@ def test_circle_plane_is_orthogonal_so_it_never_holds_more_than_the_spread():
         E = np.random.default_rng(p).normal(size=(p, 64))
         xy = MA.circle_coords(E, 1)
         spread = ((E - E.mean(axis=0)) ** 2).sum()
-        assert (xy ** 2).sum() <= spread * (1 + 1e-12), f"p = {p}: the plane holds more than the spread"
+        # eps x size: sums of squares over E's p x 64 entries (and p-term Fourier sums)
+        assert (xy ** 2).sum() <= spread * (1 + tol(E.size)), f"p = {p}: the plane holds more than the spread"
         if p == 3:  # three centred points span a plane, and Re F_1, Im F_1 span the same plane
-            assert abs((xy ** 2).sum() / spread - 1) < 1e-12, (xy ** 2).sum() / spread
+            assert abs((xy ** 2).sum() / spread - 1) < tol(E.size), (xy ** 2).sum() / spread
 
 
 # ---------------------------------------------------------------- real vs closed-form, Fig. 8
@@ -1785,7 +1819,7 @@ def test_fig8_first_real_step_is_eq20_in_rescaled_time():
         real = -lr * M.loss_grad((E, W2), X, Y, lam)[0]  # one GD step on the full network
         predicted = MA.rescaled_time(lr, lam, 1) * MA.closed_form_update(E, X, Y)
         errs.append(rel_err(real, predicted))
-    assert errs[-1] < 1e-2, f"first GD step != tau * Eq. 20 even as lambda -> 0: rel errs {errs}"
+    assert errs[-1] < 1e-2, f"first GD step != tau * Eq. 20 even as lambda -> 0: rel errs {errs}"  # truncation O(lambda)
     for big, small in zip(errs, errs[1:]):  # first order: error ~ lambda
         assert 5 < big / small < 20, f"error not O(lambda): {errs}"
 
@@ -1884,7 +1918,7 @@ def test_fig8_quick_numbers():
         assert r["grok_tau_sim"] == MA.grok_step(sim_tau, sim_acc)
         assert r["grok_tau_real"] == MA.grok_step(c["tau"], c["test_acc"])
         assert c["w2_gap"][0] < tol(1), "W2 must start at its optimal (ridge) readout for this lambda"  # eps: the very same W2
-        assert np.allclose(np.diff(c["tau"]), 0.05, rtol=0.05) and c["tau"][0] == 0
+        assert np.allclose(np.diff(c["tau"]), 0.05, rtol=0.05) and c["tau"][0] == 0  # recorded at whole steps: a grid, not rounding
     rng = np.random.default_rng([0, 8])  # the start, rebuilt: sharpness of L_lam at (E0, W2*(E0))
     X, Y, _ = MA.modular_addition(13)
     tr, _ = MA.train_test_split(len(X), 0.7, rng)
@@ -1974,7 +2008,7 @@ def test_real_training_exact_readout_is_the_finite_lambda_flow():
     # eps x cond^2 x size: each step's readout solves with H H^T + lam I, over all the steps
     bound = tol_gram(np.maximum(d["X"] @ E, 0), r["steps"] * E.size)
     assert r["w2_gap"].max() < bound and r["steps"] == int(np.ceil(0.75 / dtau))
-    assert np.allclose(r["tau_disp"], [0, 0.25, 0.5], atol=dtau)
+    assert np.allclose(r["tau_disp"], [0, 0.25, 0.5], atol=dtau)  # at whole steps: within one step of tau
     fin, lam0 = r["disp"]["finite_lambda"], r["disp"]["lambda0"]
     for D, c in fin["cos"].items():  # the same Euler steps, summed in another order: the bound above
         assert len(c) == 3 and np.all(np.abs(c - 1) < bound), f"window {D}: {c}"
@@ -2062,6 +2096,7 @@ def test_fig10_quick_numbers():
     assert {k: v for k, v in plain.items() if k in f8["runs"][-1]} == f8["runs"][-1], "k = 1 is not Fig. 8's run"
     assert f8["runs"][-1]["lambda"] == c["lam"] and plain["separation"] == 1.0 and exact["separation"] is None
     assert 2.0 < k3["separation"] < 3.0, "two extra readout steps of about lr each"
+    # an ordering: the exact readout at rounding (bound derived in test_real_training_exact_readout_is_the_finite_lambda_flow), the others O(lr)
     assert exact["w2_gap_mean"] < 1e-10 < k3["w2_gap_mean"] < plain["w2_gap_mean"] < 1
     fin = [r["disp"]["finite_lambda"] for r in s["runs"]]
     assert fin[2]["cos"]["0.2"] > 0.998 and abs(fin[2]["len_ratio"]["0.2"] - 1) < 0.02, "Euler 2e-3 vs 1e-2"
@@ -2275,7 +2310,7 @@ def test_fig1_without_weight_decay_memorizes_and_never_generalizes():
     assert png > 10000
     assert close(s["w_star"][0], [1, 1], 2), "at lambda = 0 the exact minimizer is the min-norm fit"
     assert close(s["final_w"][0], [0, 2], s["steps"]), "without weight decay GD stops where it meets Z"
-    assert s["final_train_loss"][0] < 1e-30 and s["steps_to_memorize"][0] is not None, s
+    assert s["final_train_loss"][0] < (2 * tol(s["steps"])) ** 2 and s["steps_to_memorize"][0] is not None, s  # (eps x steps x |y|)^2
     assert s["steps_to_generalize"][0] is None and s["steps_to_generalize"][1] is not None, s
     assert M.steps_to_memorize(np.array([4.0, 1.0, 0.0, 0.0])) == 2, "a loss at exactly 0 has stopped falling"
 
