@@ -906,7 +906,7 @@ def fig13_eq20(args, s):
     """Free and clamped runs per seed, seed 0's norm curves; the s = 1 base-step run is the reference."""
     free, clamp, curves = [], [], []
     for r in range(s["seeds"]):
-        *split, E0 = fig11_problem(np.random.default_rng([args.seed, 13, r]), s["p"], s["train_frac"], s["hidden"])
+        *split, E0 = MA.split_problem(np.random.default_rng([args.seed, 13, r]), s["p"], s["train_frac"], s["hidden"])
         d, n0 = dict(zip(("X", "Y", "Xt", "Yt"), split)), float(xp.linalg.norm(E0))
         ref = MA.delay_run(E0, d, s["lr"], s["tau"])
         for eta, c in [(eta, c) for eta in (s["lr"], *s["lrs"]) for c in s["scales"]]:
@@ -961,8 +961,8 @@ def fig13(args):
     s = dict(FIG13_QUICK if args.quick else FIG13, **(FIG13_FULL if getattr(args, "fig13_full", False) else {}))
     free, clamp, curves = fig13_eq20(args, s)
     out = {"settings": s, "free": free, "clamp": clamp, "real": fig13_real(args, s), "rise": []}
-    for p, h, eta, n in s["rise"]:  # Fig. 6's runs: its seeds; its recipe is fig11_problem's
-        starts = [fig11_problem(np.random.default_rng([args.seed, 6, r]), p, 0.7, h) for r in range(n)]
+    for p, h, eta, n in s["rise"]:  # Fig. 6's runs: its seeds; its recipe is MA.split_problem
+        starts = [MA.split_problem(np.random.default_rng([args.seed, 6, r]), p, 0.7, h) for r in range(n)]
         out["rise"].append({"p": p, "hidden": h, "lr": eta, "runs": [
             MA.first_step_norms(E0, X, Y, eta, s["substeps"]) for X, Y, _, _, E0 in starts]})
     out["fits"] = fig13_fits(s, free, clamp, out["real"])

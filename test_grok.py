@@ -2412,15 +2412,15 @@ def test_index_captions_of_figs_9_to_11_on_designed_summaries():
 
 def test_index_html_shows_a_figure_without_caption_entry():
     with tempfile.TemporaryDirectory() as d:
-        for f in ("fig20.png", "fig20_detail.png", "fig13.png", "fig130.png", "fig1.png"):
+        for f in ("fig20.png", "fig20_detail.png", "fig14.png", "fig140.png", "fig1.png"):
             open(os.path.join(d, f), "wb").close()
         grok.write_summary(d, "fig20", {"x": 1})
-        grok.write_summary(d, "fig13", {"y": 2})  # (fig12 has a caption entry)
+        grok.write_summary(d, "fig14", {"y": 2})  # (figs 1-13 have caption entries)
         grok.write_summary(d, "meta", {"seed": 5, "wall_seconds": {"20": 1.25}})
         grok.write_index(d)
         imgs, paras = index_page(d)
-    # numeric order; fig1 and fig130 are in no summary key
-    assert imgs == ["fig13.png", "fig20.png", "fig20_detail.png"], imgs
+    # numeric order; fig1 and fig140 are in no summary key
+    assert imgs == ["fig14.png", "fig20.png", "fig20_detail.png"], imgs
     assert "fig20" in paras[-1] and "wall time 1.2 s" in paras[-1], paras
 
 
@@ -2769,7 +2769,7 @@ def test_fig13_quick_numbers():
     s = grok.FIG13_QUICK
     assert len(out["free"]) == s["seeds"] * (1 + len(s["lrs"])) * len(s["scales"])
     assert len(out["clamp"]) == s["seeds"] * len(s["rhos"]) and len(out["real"]) == s["real_nets"] * len(s["real_scales"])
-    X, Y, Xt, Yt, E0 = grok.fig11_problem(np.random.default_rng([0, 13, 1]), s["p"], s["train_frac"], s["hidden"])
+    X, Y, Xt, Yt, E0 = MA.split_problem(np.random.default_rng([0, 13, 1]), s["p"], s["train_frac"], s["hidden"])
     d = {"X": X, "Y": Y, "Xt": Xt, "Yt": Yt}
     ref, two = (MA.delay_run(c * E0, d, s["lr"], s["tau"]) for c in (1, 2))
     row = next(f for f in out["free"] if (f["seed"], f["lr"], f["scale"]) == (1, s["lr"], 2))
