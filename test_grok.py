@@ -3541,6 +3541,22 @@ DOC_NUMBERS_README = [
     (README_MD, "(slope {},\nR²", "fig13/fits/real_delay_vs_ln_s/slope", ".2f"),
     (README_MD, "R² {}). With", "fig13/fits/real_delay_vs_ln_s/r2", ".2f"),
     (README_MD, "(measured exponent {}), not", "fig13/fits/clamp_power/slope", ".2f"),
+    (README_MD, "stratum frame\n{} before", "fig5/by_aligned_phase/cos/before_rise", ".2f"),
+    (README_MD, "rises, {} after it has generalized", "fig5/by_aligned_phase/cos/after", ".2f"),
+    (README_MD, "paper's frame\n{} / ", "fig5/by_aligned_phase/cos_momentum/before_rise", ".2f"),
+    (README_MD, "{}), while gradient descent", "fig5/by_aligned_phase/cos_momentum/after", ".2f"),
+    (README_MD, "(tangential cosine {} for tanh\nover 3 nets", "fig12/by_activation/tanh/cos_tangent_by_phase/grokking", ".2f"),
+    (README_MD, "over 3 nets, {} for softplus", "fig12/by_activation/softplus8/cos_tangent_by_phase/grokking", ".3f"),
+    (README_MD, "against {} for ReLU)", "fig12/by_activation/relu/cos_tangent_by_phase/grokking", ".2f"),
+    (README_MD, "(log-log slope {} from a memorized point", "fig12/slopes_by_phase/exact/tanh/memorized", ".2f"),
+    (README_MD, "memorized point; ReLU: {})", "fig12/slopes_by_phase/exact/relu/memorized", ".2f"),
+    (README_MD, "while grokking {} (tanh, 3 nets)", "fig12/by_activation/tanh/cos_tangent_by_phase/grokking", ".2f"),
+    (README_MD, "3 nets), {} (softplus", "fig12/by_activation/softplus8/cos_tangent_by_phase/grokking", ".3f"),
+    (README_MD, "β = 8), {} (ReLU)", "fig12/by_activation/relu/cos_tangent_by_phase/grokking", ".2f"),
+    (README_MD, "for tanh (slope {}-", "fig12/slopes_by_phase/exact/tanh/memorized", ".2f"),
+    (README_MD, "(slope 1.01-{}), not", "fig12/slopes_by_phase/exact/tanh/grokking", ".2f"),
+    (README_MD, "not for ReLU ({}-", "fig12/slopes_by_phase/exact/relu/memorized", ".2f"),
+    (README_MD, "ReLU (0.31-{}); GD", "fig12/slopes_by_phase/exact/relu/grokking", ".2f"),
 ]
 DOC_NUMBERS += DOC_NUMBERS_README
 
