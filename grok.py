@@ -375,24 +375,6 @@ def fig6_run(args, s, r):
                        label=f"Figure 6 (run {r})", log=progress, act=s["act"])
 
 
-def fig6_fourier(runs):
-    """Means over runs of the three Fourier diagnostics (and power concentration), initial vs final."""
-    out = {}
-    for when, i in (("init", 0), ("final", -1)):
-        d = [MA.fourier_diagnostics(xp.asarray(res["snaps"][i])) for res in runs]
-        for key in ("norm_ratio", "cos_re_im", "within_vs_across", "power_top4_fraction"):
-            out[f"{key}_{when}"] = np.mean([np.mean(x[key]) for x in d])
-    return out
-
-
-def fig6_circle_rows(E0, E1, ks):
-    """Rows of fig6_circles: (title, [(p, 2) coords per k], ||E - mean_j E||^2) for E0 and E1."""
-    var = lambda E: float(((E - E.mean(axis=0)) ** 2).sum())  # noqa: E731
-    return [("initial E, own plane", [MA.circle_coords(E0, k) for k in ks], var(E0)),
-            ("initial E, final E's plane", [MA.circle_coords(E0, k, E1) for k in ks], var(E0)),
-            ("final E, own plane", [MA.circle_coords(E1, k) for k in ks], var(E1))]
-
-
 @figure("6")
 def fig6(args):
     """Fig. 6: closed-form dynamics (Eq. 20) on modular addition, and its Fourier circles."""
@@ -404,7 +386,7 @@ def fig6(args):
     TRAJECTORIES["fig6"] = runs[0]
     plots.fig6(step, acc, norm, MA.fourier_diagnostics(E0), MA.fourier_diagnostics(E1), s,
                os.path.join(args.out, "fig6.png"))
-    plots.fig6_circles(fig6_circle_rows(E0, E1, top), top, s["p"], os.path.join(args.out, "fig6_circles.png"))
+    plots.fig6_circles(MA.circle_rows(E0, E1, top), top, s["p"], os.path.join(args.out, "fig6_circles.png"))
     return {"fig6": {
         "settings": s, "runs": s["runs"], "test_acc_final": acc[:, -1],
         "test_acc_mean_at": {str(c): acc[:, list(step).index(c)].mean() for c in FIG6_CHECKPOINTS if c in set(step)},
@@ -414,7 +396,7 @@ def fig6(args):
         "norm_init_mean": np.mean([n[0] for n in norm]), "norm_max_mean": np.mean([n.max() for n in norm]),
         "norm_final_mean": np.mean([n[-1] for n in norm]),
         "cond_HHt_max": max(res["cond"].max() for res in runs),
-        "top_frequencies_run0": top, "fourier": fig6_fourier(runs)}}
+        "top_frequencies_run0": top, "fourier": MA.fourier_means(runs)}}
 
 
 # ============================================================ Figure 8: real vs closed-form
@@ -599,16 +581,6 @@ FIG10_QUICK = {"lam": 0.3, "readouts": (3, "exact"), "stop_after": 0.2, "disp_ev
                          "seeds": 2, "tau": 3.0, "sim_lr": 1e-2}}
 
 
-def ratio_stats(real, fin):
-    """Per row of `real` (seeds): tau_real / tau_finite per seed (None: one of them did not reach
-    95%), their median (not reached = infinitely late), min and max over the seeds that did."""
-    ratio = [[None if a is None or b is None else a / b for a, b in zip(row, fin)] for row in real]
-    ok = [[x for x in row if x is not None] for row in ratio]
-    med = [float(np.median([np.inf if x is None else x for x in row])) for row in ratio]
-    return {"ratio": ratio, "ratio_median": [m if np.isfinite(m) else None for m in med],
-            "ratio_min": [min(o) if o else None for o in ok], "ratio_max": [max(o) if o else None for o in ok]}
-
-
 def fig10_sweep(args, sw):
     """The seed sweep: time to 95% test accuracy of real training with k readout steps, over that of
     finite-lambda Eq. 20 from the same split and E0, per lambda, k and seed."""
@@ -624,7 +596,7 @@ def fig10_sweep(args, sw):
             progress(f"Figure 10 sweep seed {r}, lambda = {lam}: tau real {list(real[i, :, r])}, finite {fin[i, r]}")
     return {"lambdas": sw["lambdas"], "ks": sw["ks"], "seeds": sw["seeds"], "grok_tau_real": real.tolist(),
             "grok_tau_sim_finite_lambda": fin.tolist(),
-            "by_lambda": [ratio_stats(real[i], fin[i]) for i in range(len(sw["lambdas"]))]}
+            "by_lambda": [MA.ratio_stats(real[i], fin[i]) for i in range(len(sw["lambdas"]))]}
 
 
 @figure("10")
@@ -671,17 +643,6 @@ FIG11_QUICK = {"p": 11, "hidden": 96, "train_frac": 0.9, "lr": 2e-2, "tau": 3.0,
                "cosines": (0.5, 0.0), "window": 0.1, "cos_starts": 3,
                "widths": (48, 96), "fractions": (0.5, 0.9), "seeds": 2}
 FIG11_LEVEL = 0.95  # "generalized": first record with test accuracy >= this
-
-
-def spearman(x, y):
-    """Spearman rank correlation: Pearson correlation of the ranks (ties get their mean rank)."""
-    def ranks(v):
-        v = np.asarray(v, dtype=float)
-        r = np.empty(v.size)
-        r[np.argsort(v, kind="stable")] = np.arange(v.size)
-        _, inv, count = np.unique(v, return_inverse=True, return_counts=True)
-        return (np.bincount(inv, weights=r) / count)[inv]
-    return float(np.corrcoef(ranks(x), ranks(y))[0, 1])
 
 
 def fig11_plan(E0, s):
@@ -749,17 +710,6 @@ def fig11_sweep(args, s):
     return grok, norm, acc, skipped
 
 
-def fig11_cells(grok, ran):
-    """Per width x fraction: median grokking step over seeds (never = infinitely late, so None
-    if at least half never got there) and the share of runs that never did (None if skipped)."""
-    never = grok == None  # noqa: E711 (elementwise on an object array)
-    med = np.median(np.where(never, np.inf, grok).astype(float), axis=2)
-    share = never.mean(axis=2)
-    return ([[m.item() if np.isfinite(m) else None for m in row] for row in med],
-            [[v.item() if ok else None for v, ok in zip(row, oks)]
-             for row, oks in zip(share, ran.all(axis=2))])
-
-
 @figure("11")
 def fig11(args):
     """Beyond the paper: Eq. 20 as a grokking simulator. Is the norm-minimizing direction
@@ -768,7 +718,7 @@ def fig11(args):
     rows, curves = fig11_counterfactuals(args, s)
     grok, norm, acc, skipped = fig11_sweep(args, s)
     ran = ~np.isnan(norm)
-    median, never = fig11_cells(grok, ran)
+    median, never = MA.grok_cells(grok, ran)
     s.update(n_train=MA.n_train(s["p"], s["train_frac"]), level=FIG11_LEVEL,
              budget_steps=int(round(s["tau"] / s["lr"])))
     never_acc = [[float(acc[i, f, r]) for i in range(len(s["widths"])) for r in range(s["seeds"])
@@ -779,7 +729,7 @@ def fig11(args):
            "grok_tau_median": [[None if m is None else m * s["lr"] for m in row] for row in median],
            "never_test_acc_range": [[min(a), max(a)] if a else None for a in never_acc],
            "final_norm": norm, "final_test_acc": acc, "skipped": skipped,
-           "norm_vs_acc_spearman": spearman(norm[ran], acc[ran]), "settings": s}
+           "norm_vs_acc_spearman": MA.spearman(norm[ran], acc[ran]), "settings": s}
     plots.fig11(curves, rows, grok, norm, acc, median, s, out["norm_vs_acc_spearman"],
                 os.path.join(args.out, "fig11_simulator.png"))
     return {"fig11": out}
@@ -937,24 +887,6 @@ def fig13_real(args, s):
     return rows
 
 
-def fig13_fits(s, free, clamp, real):
-    """Laws fitted (one slope, an intercept per seed or net) to runs reaching 95%: free, clamped, real GD."""
-    F, C, R = ([x for x in rows if x["grok_tau"] is not None] for rows in (free, clamp, real))
-    big = [f for f in F if f["lr"] == s["lr"] and f["scale"] >= 1]
-    up = np.array([(2 * np.log(f["norm0"] / f["norm_grok"]), f["grok_tau"], f["seed"]) for f in F
-                   if f["lr"] == s["lr"] and f["norm0"] > f["norm_grok"]]).reshape(-1, 3)
-    col = lambda rows, k, fn=float: [fn(x[k]) for x in rows]  # noqa: E731
-    cv = lambda v: float(np.std(v) / np.mean(v)) if len(v) else None  # noqa: E731
-    return {"free_vs_ln_s": MA.fit_line(col(big, "scale", np.log), col(big, "grok_tau"), col(big, "seed")),
-            "free_vs_log_norm2_ratio": MA.fit_line(up[:, 0], up[:, 1], up[:, 2]),
-            "norm_grok_mean": float(np.mean(col(F, "norm_grok"))), "norm_grok_cv": cv(col(F, "norm_grok")),
-            "clamp_power": MA.fit_line(col(C, "rho", np.log), col(C, "grok_tau", np.log), col(C, "seed")),
-            "clamp_exp": MA.fit_line(col(C, "rho"), col(C, "grok_tau", np.log), col(C, "seed")),
-            "pred_error_max": {k: max([abs(x["grok_tau"] / x["pred_tau"] - 1) for x in v if x["pred_tau"]], default=None)
-                               for k, v in (("free", F), ("clamp", C))}, "real_norm_grok_cv": cv(col(R, "norm_grok")),
-            "real_delay_vs_ln_s": MA.fit_line(col(R, "scale", np.log), col(R, "delay_tau"), col(R, "net"))}
-
-
 @figure("13")
 def fig13(args):
     """Beyond the paper: the grokking delay vs the initial and a clamped norm (Eq. 20, real GD); Fig. 6(b)'s rise."""
@@ -965,7 +897,7 @@ def fig13(args):
         starts = [MA.split_problem(np.random.default_rng([args.seed, 6, r]), p, 0.7, h) for r in range(n)]
         out["rise"].append({"p": p, "hidden": h, "lr": eta, "runs": [
             MA.first_step_norms(E0, X, Y, eta, s["substeps"]) for X, Y, _, _, E0 in starts]})
-    out["fits"] = fig13_fits(s, free, clamp, out["real"])
+    out["fits"] = MA.delay_fits(free, clamp, out["real"], s["lr"])
     plots.fig13(curves, out, os.path.join(args.out, "fig13_delay_laws.png"))
     return {"fig13": out}
 

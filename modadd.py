@@ -352,7 +352,7 @@ def real_summary(lam, lr, sharp, r, grok_sim):
             "train_loss_max_after_start": float(r["train_loss"][1:].max())}
 
 
-# ---------------------------------------------------------------- accuracy
+# ---------------------------------------------------------------- accuracy, grokking times, statistics over runs
 def accuracy(E, W, X, Y, act="relu"):
     """Fraction of samples whose argmax of sigma(X E) W is the true class argmax Y."""
     F = M.ACTIVATIONS[act][0](X @ E) @ W
@@ -369,6 +369,38 @@ def grok_step(steps, acc, level=0.95):
     """First recorded step (or rescaled time) with accuracy >= level (None if never reached)."""
     hit = np.flatnonzero(np.asarray(acc) >= level)
     return np.asarray(steps)[hit[0]].item() if hit.size else None
+
+
+def grok_cells(grok, ran):
+    """Fig. 11 (e): per width x fraction, the median grokking step over seeds (never = infinitely late,
+    so None if at least half never got there) and the share of runs that never did (None if skipped)."""
+    never = grok == None  # noqa: E711 (elementwise on an object array)
+    med = np.median(np.where(never, np.inf, grok).astype(float), axis=2)
+    share = never.mean(axis=2)
+    return ([[m.item() if np.isfinite(m) else None for m in row] for row in med],
+            [[v.item() if ok else None for v, ok in zip(row, oks)]
+             for row, oks in zip(share, ran.all(axis=2))])
+
+
+def ratio_stats(real, fin):
+    """Fig. 10 (d), per row of `real` (seeds): tau_real / tau_finite per seed (None: one of them did not
+    reach 95%), their median (not reached = infinitely late), min and max over the seeds that did."""
+    ratio = [[None if a is None or b is None else a / b for a, b in zip(row, fin)] for row in real]
+    ok = [[x for x in row if x is not None] for row in ratio]
+    med = [float(np.median([np.inf if x is None else x for x in row])) for row in ratio]
+    return {"ratio": ratio, "ratio_median": [m if np.isfinite(m) else None for m in med],
+            "ratio_min": [min(o) if o else None for o in ok], "ratio_max": [max(o) if o else None for o in ok]}
+
+
+def spearman(x, y):
+    """Fig. 11 (f): Spearman rank correlation, the Pearson correlation of the ranks (ties get their mean rank)."""
+    def ranks(v):
+        v = np.asarray(v, dtype=float)
+        r = np.empty(v.size)
+        r[np.argsort(v, kind="stable")] = np.arange(v.size)
+        _, inv, count = np.unique(v, return_inverse=True, return_counts=True)
+        return (np.bincount(inv, weights=r) / count)[inv]
+    return float(np.corrcoef(ranks(x), ranks(y))[0, 1])
 
 
 PHASES = ("memorized", "grokking", "generalized")
@@ -524,6 +556,26 @@ def circle_coords(E, k, basis=None):
     return M.to_numpy((E - E.mean(axis=0)) @ U)
 
 
+def fourier_means(runs):
+    """Fig. 6: means over runs of the three Fourier diagnostics (and power concentration) of the
+    first and last snapshot of E, keys `<diagnostic>_init` and `<diagnostic>_final`."""
+    out = {}
+    for when, i in (("init", 0), ("final", -1)):
+        d = [fourier_diagnostics(xp.asarray(res["snaps"][i])) for res in runs]
+        for key in ("norm_ratio", "cos_re_im", "within_vs_across", "power_top4_fraction"):
+            out[f"{key}_{when}"] = np.mean([np.mean(x[key]) for x in d])
+    return out
+
+
+def circle_rows(E0, E1, ks):
+    """Fig. 6's circles, rows (title, [(p, 2) circle_coords per k], ||E - mean_j E||^2): E0 on its own
+    planes, E0 on E1's planes, E1 on its own."""
+    var = lambda E: float(((E - E.mean(axis=0)) ** 2).sum())  # noqa: E731
+    return [("initial E, own plane", [circle_coords(E0, k) for k in ks], var(E0)),
+            ("initial E, final E's plane", [circle_coords(E0, k, E1) for k in ks], var(E0)),
+            ("final E, own plane", [circle_coords(E1, k) for k in ks], var(E1))]
+
+
 # ---------------------------------------------------------------- delay laws (Fig. 13)
 # E -> cE scales H by c, A = (H H^T)^-1 by c^-2, so Eq. 20's readout term G(E) = dE + E by c^-3
 # (sigma' is unchanged) and the readout norm f(E) = ||W||^2 = Tr(Y^T A Y) by c^-2; Euler: <E, G> = f.
@@ -623,6 +675,25 @@ def fit_line(x, y, groups=None):
     b = float(dx @ dy / (dx @ dx))
     r2 = 1.0 - np.sum((dy - b * dx) ** 2) / np.sum(dy ** 2)
     return {"slope": b, "intercept": float(y.mean() - b * x.mean()), "r2": float(r2)}
+
+
+def delay_fits(free, clamp, real, eta):
+    """Fig. 13's laws, fitted (fit_line: one slope, an intercept per seed or net) to the runs reaching 95%:
+    free Eq. 20 at step eta (tau vs ln s, s >= 1), clamped (power and exponential in rho), real GD."""
+    F, C, R = ([x for x in rows if x["grok_tau"] is not None] for rows in (free, clamp, real))
+    big = [f for f in F if f["lr"] == eta and f["scale"] >= 1]
+    up = np.array([(2 * np.log(f["norm0"] / f["norm_grok"]), f["grok_tau"], f["seed"]) for f in F
+                   if f["lr"] == eta and f["norm0"] > f["norm_grok"]]).reshape(-1, 3)
+    col = lambda rows, k, fn=float: [fn(x[k]) for x in rows]  # noqa: E731
+    cv = lambda v: float(np.std(v) / np.mean(v)) if len(v) else None  # noqa: E731
+    return {"free_vs_ln_s": fit_line(col(big, "scale", np.log), col(big, "grok_tau"), col(big, "seed")),
+            "free_vs_log_norm2_ratio": fit_line(up[:, 0], up[:, 1], up[:, 2]),
+            "norm_grok_mean": float(np.mean(col(F, "norm_grok"))), "norm_grok_cv": cv(col(F, "norm_grok")),
+            "clamp_power": fit_line(col(C, "rho", np.log), col(C, "grok_tau", np.log), col(C, "seed")),
+            "clamp_exp": fit_line(col(C, "rho"), col(C, "grok_tau", np.log), col(C, "seed")),
+            "pred_error_max": {k: max([abs(x["grok_tau"] / x["pred_tau"] - 1) for x in v if x["pred_tau"]], default=None)
+                               for k, v in (("free", F), ("clamp", C))}, "real_norm_grok_cv": cv(col(R, "norm_grok")),
+            "real_delay_vs_ln_s": fit_line(col(R, "scale", np.log), col(R, "delay_tau"), col(R, "net"))}
 
 
 def first_step_norms(E, X, Y, eta, substeps):

@@ -1,8 +1,7 @@
 """Every figure of the project, and only figures: arrays in, a PNG (or GIF) out.
 
-One function per figure; each takes plain NumPy arrays and the output path and
-returns nothing. No experiment is run here.
-"""
+One function per figure; each takes plain NumPy arrays and the output path and returns nothing.
+No experiment is run here."""
 import matplotlib
 
 matplotlib.use("Agg")  # no display needed
@@ -14,14 +13,15 @@ plt.rcParams.update({"figure.dpi": 110, "axes.grid": True, "grid.alpha": 0.3,
                      "axes.titlesize": 10, "axes.labelsize": 9, "legend.fontsize": 8})
 
 
-def save(fig, path):
-    """Write the figure and free its memory."""
+def save(fig, path, tight=True):
+    """Lay the figure out (tight=False: it has its own layout), write it and free its memory."""
+    if tight:
+        fig.tight_layout()
     fig.savefig(path, bbox_inches="tight")
     plt.close(fig)
 
 
 # ============================================================ Figures 1-4: toy models
-
 LAMBDA_COLORS = ("tab:blue", "tab:orange", "tab:green", "tab:red")
 
 
@@ -64,7 +64,6 @@ def fig1(curves, runs, path):
     fig.suptitle("Fig. 1  y = w1 x1 + w2 x2 trained on one sample x = (1, 1), y = 2 "
                  f"(full-batch GD, step size {runs['lr']}, loss (y - w.x)^2 + lambda ||w||^2);\n"
                  "test set: 100 samples x ~ N(0, I), y = x1 + x2 (mean squared error)")
-    fig.tight_layout()
     save(fig, path)
 
 
@@ -102,7 +101,6 @@ def fig2(trajs, cos_curves, out, path):
     fig.suptitle(f"Fig. 2  y = w1 x1 + w2 x2 + w3 x3 trained on x = (1, 1, 1), y = 3 from four random "
                  f"starts (N(0, 1.5^2)); full-batch GD, step size {out['lr']}, lambda = {out['lam']}, "
                  f"{out['steps']} steps")
-    fig.tight_layout()
     save(fig, path)
 
 
@@ -134,7 +132,7 @@ def fig3(panels, out, path):
     fig.suptitle(f"Fig. 3  curved, singular and kinked zero-loss sets (dotted circle: ||w|| of the "
                  f"minimum-norm point); full-batch GD, step size {out['lr']}, lambda = {out['lam']}, "
                  f"{out['steps']} steps")
-    save(fig, path)
+    save(fig, path, tight=False)
 
 
 def fig4(views, neg_grads, out, path):
@@ -179,16 +177,15 @@ def fig4(views, neg_grads, out, path):
     fig.suptitle(f"Fig. 4  L(x, y) = (y - x^2)^2, zero on Z = {{y = x^2}}; A, B, C lie on the normal at "
                  f"P = ({P[0]:g}, {P[1]:g}) at distances {', '.join(f'{v:g}' for v in out['distances_ABC'])}, "
                  "red arrows: negative gradient direction (unit length)")
-    fig.tight_layout()
     save(fig, path)
 
 
 # ============================================================ Figures 5/7
-
 FIG5_COLORS = {"cos": "tab:blue", "cos_momentum": "tab:orange", "cos_gauss-newton": "tab:green"}
 FIG5_LABELS = {"cos": "P_T at the orthogonal foot (nearest in θ's cell; ReLU: stratum frame)",
                "cos_momentum": "at the paper's estimate (100 GD steps, momentum 0.9)",
                "cos_gauss-newton": "at the Gauss-Newton foot (slanted, not orthogonal)"}
+PHASES = ("memorized", "grokking", "generalized")  # as modadd.PHASES
 FIG5_SETTING = ("mod-11 addition, 59 train / 7 test pairs, width 128, ReLU, no biases, mean-squared "
                 "loss, full-batch GD lr 1, PyTorch weight decay 1e-4 (= 5e-5 ||θ||²)")
 
@@ -204,8 +201,7 @@ def fig5_runs_mean(ax, x, Y, color, label, geometric=False):
 def fig5_grok_lines(ax, grok_steps):
     """Dotted vertical line at each net's first step with 100% test accuracy."""
     for i, g in enumerate(s for s in grok_steps if s is not None):
-        ax.axvline(g, color="0.4", ls=":", lw=1, label="test acc. reaches 100% (each net)"
-                   if i == 0 else None)
+        ax.axvline(g, color="0.4", ls=":", lw=1, label="test acc. reaches 100% (each net)" if i == 0 else None)
 
 
 def fig5_cos_panel(ax, R, out):
@@ -256,14 +252,11 @@ def fig5(R, ratios, flips, deltas, out, path):
     a = ax[1, 1]
     fig5_runs_mean(a, R["step"], R["sigma_min"], "tab:brown", "mean over nets")
     fig5_grok_lines(a, out["grok_step"])
-    a.set_ylim(0, 1.1 * R["sigma_min"].max())
-    a.set(xscale="log", xlabel="training step", ylabel=r"$\sigma_{min}(J)$ (0 = singular point)",
-          title=r"Smallest singular value of J at the orthogonal foot: "
-                f"min {out['sigma_min_J_min']:.2f}")
+    a.set(ylim=(0, 1.1 * R["sigma_min"].max()), xscale="log", xlabel="training step",
+          ylabel=r"$\sigma_{min}(J)$ (0 = singular point)",
+          title=f"Smallest singular value of J at the orthogonal foot: min {out['sigma_min_J_min']:.2f}")
     a.legend(fontsize=7)
-    fig.suptitle("Fig. 5 — real training vs the norm-minimizing direction\n" + FIG5_SETTING,
-                 fontsize=10)
-    fig.tight_layout()
+    fig.suptitle("Fig. 5 — real training vs the norm-minimizing direction\n" + FIG5_SETTING, fontsize=10)
     save(fig, path)
 
 
@@ -279,116 +272,25 @@ def fig7(R, phase, out, path):
     a.legend(fontsize=7)
     fig5_cos_panel(ax[1], R, out)
     a = ax[2]
-    phases = ("memorized", "grokking", "generalized")
-    x = np.arange(len(phases))
+    x = np.arange(len(PHASES))
     for i, (key, color) in enumerate(FIG5_COLORS.items()):
         by_phase = out["by_phase"][key]  # None for a phase without points
-        mean = [np.nan if by_phase[ph] is None else by_phase[ph] for ph in phases]
-        a.bar(x + (i - 1) * 0.27, mean, 0.25, color=color, alpha=0.7,
-              label=FIG5_LABELS[key].split(" (")[0])
-        for j, ph in enumerate(phases):  # one dot per net: its mean over the phase
+        mean = [np.nan if by_phase[ph] is None else by_phase[ph] for ph in PHASES]
+        a.bar(x + (i - 1) * 0.27, mean, 0.25, color=color, alpha=0.7, label=FIG5_LABELS[key].split(" (")[0])
+        for j, ph in enumerate(PHASES):  # one dot per net: its mean over the phase
             per = [c[p == ph].mean() for c, p in zip(R[key], phase) if (p == ph).any()]
             a.plot(np.full(len(per), x[j] + (i - 1) * 0.27), per, ".", color="k", ms=4)
     n = out["points_by_phase"]
-    a.set_xticks(x, [f"{ph}\n({n[ph]} points)" for ph in phases])
+    a.set_xticks(x, [f"{ph}\n({n[ph]} points)" for ph in PHASES])
     a.set(ylabel="mean cos (bar: all points, dot: each net)",
           title="Cosine by phase (train acc. 100%;\ntest < 50% / 50-99% / 100%)")
     a.axhline(0, color="k", lw=0.6)
     a.legend(loc="upper right", fontsize=6)
     fig.suptitle("Fig. 7 — as Fig. 5 with accuracy; " + FIG5_SETTING, fontsize=10)
-    fig.tight_layout()
-    save(fig, path)
-
-# ============================================================ Figure 9
-
-FIG9_PHASES = ("memorized", "grokking", "generalized")
-
-
-def fig9_row_label(row):
-    """Short label of an ablation row, e.g. 'lr 0.1, window 100'."""
-    name = {"window": f"window {row['window']}", "lr": f"lr {row['lr']:g},\nwindow {row['window']}",
-            "lambda": f"λ {row['lam']:.0e}\nτ {row['tau']:g}\nwindow {row['window']}"}[row["ablation"]]
-    base = "\n(Fig. 5)" if row["ablation"] == "window" and row["window"] == 10 else ""
-    dist = "" if row["dist_median"] is None else f"\nd = {row['dist_median']:.3f}"
-    return name + base + dist
-
-
-def fig9_bars(ax, rows, key, ylabel, title):
-    """Grouped bars: one group per ablation row, one bar per phase (mean over branch points)."""
-    V = np.array([[np.nan if r[f"{key}_by_phase"][ph] is None else r[f"{key}_by_phase"][ph]
-                   for ph in FIG9_PHASES] for r in rows])  # (rows, phases)
-    x = np.arange(len(rows))
-    for j, (ph, color) in enumerate(zip(FIG9_PHASES, ("tab:blue", "tab:orange", "tab:green"))):
-        ax.bar(x + (j - 1) * 0.27, V[:, j], 0.25, color=color, alpha=0.8, label=ph)
-    ax.set_xticks(x, [fig9_row_label(r) for r in rows], fontsize=7)
-    ax.axhline(0, color="k", lw=0.6)
-    ax.set(ylim=(min(0.0, np.nanmin(np.r_[V.ravel(), 0.0])) - 0.05, 1.3), ylabel=ylabel, title=title,
-           xlabel="setting of the branch (d: median distance to Z at its end)")
-    ax.legend(loc="upper center", ncol=3, fontsize=7, title="phase at the branch point", title_fontsize=7)
-
-
-def fig9(R, phase, grok_steps, rows, out, path):
-    """Fig. 9: the Fig. 5 cosine = tangential cosine x tangent fraction; where the tangential
-    part comes from; GD's stability; distance to Z vs the smooth radius; ablations."""
-    fig, ax = plt.subplots(2, 3, figsize=(17, 9.5))
-    x = R["step"]
-    a = ax[0, 0]
-    for key, color, label in (("cos", "tab:green", "Fig. 5: cos(u, −P_T θ)"),
-                              ("cos_tangent", "tab:purple", "tangential: cos(P_T u, −P_T θ)"),
-                              ("tangent_fraction", "tab:gray", "tangent fraction ‖P_T u‖ / ‖u‖")):
-        fig5_runs_mean(a, x, R[key], color, label)
-    fig5_grok_lines(a, grok_steps)
-    a.axhline(0, color="k", lw=0.6)
-    a.set(xscale="log", ylim=(-1.0, 1.05), xlabel="training step",
-          title="(a) Fig. 5's cosine = tangential cosine x tangent fraction\n"
-                "(an identity), at the orthogonal foot")
-    a.legend(loc="lower right", fontsize=7)
-    a = ax[0, 1]
-    fig5_runs_mean(a, x, R["loss_to_decay"], "tab:red", "‖P_T u_L‖ / ‖P_T u_λ‖ (0 in theory)")
-    fig5_runs_mean(a, x, R["loss_along"], "tab:blue",
-                   "loss term's share along P_T u: ⟨P_T u_L, P_T u⟩ / ‖P_T u‖²")
-    fig5_grok_lines(a, grok_steps)
-    a.axhline(0, color="k", lw=0.6)
-    a.set(xscale="log", xlabel="training step", ylim=(-0.5, 3),
-          title="(b) tangential update P_T u = P_T u_L (loss gradient) + P_T u_λ (weight decay)")
-    a.legend(loc="upper right", fontsize=7)
-    a = ax[0, 2]
-    fig5_runs_mean(a, x, R["sharpness_lr"], "tab:brown", "sharpness x lr at the foot (top eig. 2c J^T J + 2λ)")
-    fig5_runs_mean(a, x, R["normal_flip_cos"], "tab:cyan", "cos of consecutive one-step normal parts")
-    N = out["preactivations"]
-    for key, color, label in (("flips", "tab:red", "pre-activations changing sign in one step"),
-                              ("flips_back", "tab:pink", "... and flipping back the next step"),
-                              ("within_one_step", "tab:olive", "closer to 0 than one step moves them")):
-        fig5_runs_mean(a, x, 10 * R[key] / N, color, f"10 x fraction {label}")
-    a.axhline(2, color="k", ls="--", lw=1, label="stability limit 2 (smooth curvature)")
-    a.axhline(0, color="k", lw=0.6)
-    fig5_grok_lines(a, grok_steps)
-    a.set(xscale="log", xlabel="training step", ylim=(-1.05, 3.4), title="(c) curvature x lr against 2, "
-          f"the normal part's sign,\nand ReLU kinks crossed (of {N} pre-activations)")
-    a.legend(loc="upper right", fontsize=6)
-    a = ax[1, 0]
-    fig5_runs_mean(a, x, R["dist"], "tab:green", "distance to Z, ‖θ_t − proj_Z(θ_t)‖", True)
-    fig5_runs_mean(a, x, np.clip(R["radius"], 1e-18, 1e3), "tab:red", "smooth radius (Thm 4.14's regime): from "
-                   "the foot\ntoward θ_t to the first ReLU sign change (0: foot on kinks)", True)
-    fig5_grok_lines(a, grok_steps)
-    a.set(xscale="log", yscale="log", xlabel="training step", ylabel="distance (bold: geometric mean)",
-          ylim=(None, 1e3), title="(d) where training sits vs where Thm 4.14 applies")
-    a.legend(loc="upper right", fontsize=7)
-    fig9_bars(ax[1, 1], rows, "cos_tangent", "mean cos(P_T u, −P_T θ)",
-              "(e) ablations (branched off the Fig. 5 nets): tangential cosine")
-    fig9_bars(ax[1, 2], rows, "tangent_fraction", "mean ‖P_T u‖ / ‖u‖",
-              "(f) ablations: tangent fraction")
-    n = out["points_by_phase"]
-    fig.suptitle("Fig. 9 — why the Fig. 5 cosine is low: update u = θ_t − θ_{t−10} = u_L + u_λ split at "
-                 "the orthogonal foot (ReLU: stratum frame) (thin: each net, bold: mean; "
-                 f"{n['memorized']}/{n['grokking']}/{n['generalized']} points memorized/grokking/generalized)\n"
-                 + FIG5_SETTING, fontsize=10)
-    fig.tight_layout()
     save(fig, path)
 
 
 # ============================================================ Figure 6
-
 def fig6(step, acc, norms, d0, d1, s, path):
     """Fig. 6: test accuracy acc (runs, T) at steps step (T,), ||E||_F per run (norms), and the Fourier
     diagnostics d0, d1 (modadd.fourier_diagnostics) of run 0's initial and final E; s: grok.fig6_settings."""
@@ -437,12 +339,12 @@ def fig6(step, acc, norms, d0, d1, s, path):
     fig.suptitle(f"Figure 6 - closed-form dynamics on a + b mod {s['p']}: sigma = {s['act']}, d_h = {s['hidden']}, "
                  f"{s['n_train']} training pairs ({s['train_frac']:.0%}), step size {s['lr']:g}, "
                  f"E ~ N(0, std {s['init_std']:.3g}), {s['runs']} runs (own split and init)", fontsize=11)
-    save(fig, path)
+    save(fig, path, tight=False)
 
 
 def fig6_circles(rows, ks, p, path):
     """Fig. 6 circles: centred E_j projected on the (Re F_k, Im F_k) plane of each frequency k in ks;
-    rows: (name, [(p, 2) coords, one per k], total variance ||E - mean_j E||^2)."""
+    rows (modadd.circle_rows): (name, [(p, 2) coords, one per k], total variance ||E - mean_j E||^2)."""
     # squeeze=False: p = 3 has a single frequency, hence one column
     fig, axes = plt.subplots(len(rows), len(ks), figsize=(3.5 * max(len(ks), 4), 3.7 * len(rows)), squeeze=False)
     for axrow, (name, coords, var) in zip(axes, rows):
@@ -459,11 +361,208 @@ def fig6_circles(rows, ks, p, path):
                  "E on its own planes is already a noisy ring (with d_h >> p random embeddings are nearly orthogonal). "
                  "Middle: on the final E's planes it is a cloud.\nBottom: after the closed-form dynamics, clean "
                  "circles with $E_j$ at angle -2$\\pi$jk/p (successive j are k/p of a turn apart).", fontsize=10)
-    fig.tight_layout()
     save(fig, path)
 
 
+# ============================================================ Figures 8 and 10
+def yardstick_panels(axc, axl, curves, runs, names, colors, D="0.2", form="finite_lambda"):
+    """Figs. 8, 10 (b), (c): displacement cosine (axc) and length ratio (axl) of real W1 with Eq. 20 over
+    windows D of tau against tau, one solid line per run; baselines dotted (plain shrinkage -E,
+    same color) and gray x (a random direction). Legends: the means up to grokking."""
+    for c, r, name, col in zip(curves, runs, names, colors):
+        y, m = c["disp"][form], r["disp"][form]
+        axc.plot(c["tau_disp"], y["cos"][D], "-o", color=col, ms=3,
+                 label=f"{name}: mean {m['cos'][D]:.2f} (shrinkage {m['cos_shrink'][D]:.2f}, random "
+                       f"{m['cos_random'][D]:+.3f})")
+        axc.plot(c["tau_disp"], y["cos_shrink"][D], ":", color=col, lw=1.2)
+        axc.plot(c["tau_disp"], y["cos_random"][D], "x", color="0.55", ms=4)
+        axl.plot(c["tau_disp"], y["len_ratio"][D], "-o", color=col, ms=3,
+                 label=f"{name}: mean {m['len_ratio'][D]:.2f} (shrinkage {m['len_ratio_shrink'][D]:.2f})")
+        axl.plot(c["tau_disp"], y["len_ratio_shrink"][D], ":", color=col, lw=1.2)
+    axc.plot([], [], "k:", label="baseline: plain shrinkage -E over the same D")
+    axc.plot([], [], "x", color="0.55", label="baseline: a random direction")
+    axl.plot([], [], "k:", label="baseline: plain shrinkage -E over the same D")
+    axc.axhline(0, color="gray", lw=0.8)
+    axl.axhline(1, color="gray", lw=0.8)
+    lam = "finite lambda, A = (H H^T + lambda I)^-1" if form == "finite_lambda" else "lambda -> 0"
+    axc.set(ylabel="displacement cosine", ylim=(-0.2, 1.02),
+            title=f"(b) cosine of real W1(tau + D) - W1(tau) with Eq. 20 ({lam}) simulated\nfrom the same "
+                  f"W1(tau) over the same D = {D} tau (a run of Eq. 20 itself scores 1)")
+    axl.set(ylabel="||real displacement|| / ||Eq. 20 displacement||", ylim=(0, None),
+            title=f"(c) length ratio over the same windows (1: W1 moves as far as Eq. 20 does)")
+    for a, loc in ((axc, "lower left"), (axl, "upper left")):
+        a.set_xlabel("rescaled time tau")
+        a.legend(fontsize=7, loc=loc)
 
+
+def fig8(sim_tau, sim_acc, curves, runs, s, path):
+    """Fig. 8: real GD on both layers vs the closed-form dynamics, against rescaled time tau."""
+    fig, ax = plt.subplots(2, 2, figsize=(15, 11))
+    ax = ax.ravel()
+    tau95 = lambda g: "not by the end" if g is None else f"{g:.2f}"  # noqa: E731
+    ax[0].plot(sim_tau, sim_acc, "k-", lw=2.5, label=f"Eq. 20, lambda -> 0 (eta = {s['sim_lr']:g}): "
+               f"0.95 at tau = {tau95(runs[0]['grok_tau_sim'])}")
+    for c, r, col in zip(curves, runs, LAMBDA_COLORS):
+        ax[0].plot(c["tau"], c["test_acc"], color=col, label=(
+            f"real GD, lambda = {r['lambda']:g}: 0.95 at tau = {tau95(r['grok_tau_real'])}; finite-lambda Eq. 20: "
+            f"{tau95(r['grok_tau_sim_finite_lambda'])} (lr {r['lr']:.1e}, {r['steps']:,} steps)"))
+        ax[3].plot(c["tau"][1:], c["w2_gap"][1:], color=col, label=f"lambda = {r['lambda']:g}")
+        for a in ax:
+            if r["grok_tau_real"] is not None:
+                a.axvline(r["grok_tau_real"], color=col, ls=":", lw=1)
+    ax[0].axhline(0.95, color="gray", lw=0.8)
+    ax[0].set(xlabel="rescaled time tau  (real: 2 lr lambda step;  Eq. 20: eta step)", ylabel="test accuracy",
+              ylim=(-0.02, 1.02), title="(a) test accuracy (dotted lines: first time >= 0.95)")
+    ax[0].legend(fontsize=7, loc="lower right")
+    yardstick_panels(ax[1], ax[2], curves, runs, [f"lambda = {r['lambda']:g}" for r in runs], LAMBDA_COLORS)
+    ax[3].set(xlabel="rescaled time tau", ylabel="||W2 - W2*(W1)|| / ||W2*(W1)||", ylim=(0, None),
+              title="(d) distance of the real W2 from its optimal (ridge) readout W2*(W1) for the current W1")
+    ax[3].legend(fontsize=7)
+    fig.suptitle(
+        f"Fig. 8 (beyond the paper): full-batch GD on both layers vs the closed-form first-layer dynamics; "
+        f"a + b mod {s['p']}, d_h = {s['hidden']}, ReLU, {s['n_train']} training pairs\n"
+        f"loss ||relu(X W1) W2 - Y||^2 + lambda (||W1||^2 + ||W2||^2); same W1(0) ~ N(0, std p^-1/2) for all runs, "
+        f"W2(0) = ridge readout; lr = 1 / (top Hessian eigenvalue at the start); one seed")
+    save(fig, path)
+
+
+READOUT_COLORS = {"gd k=1": "tab:blue", "gd k=3": "tab:orange", "gd k=10": "tab:green", "exact": "tab:red"}
+
+
+def readout_label(r):
+    """Legend text of a Fig. 10 run: its readout scheme and time-scale separation."""
+    if r["readout"] == "exact":
+        return "exact readout W2*(W1) (= finite-lambda Eq. 20 by construction)"
+    k = r["readout"].split("=")[1]
+    return f"{'plain GD, ' if k == '1' else 'GD, '}k = {k} (separation {r['separation']:.1f})"
+
+
+def fig10(sim_tau, sim_acc, curves, runs, sweep, s, path):
+    """Fig. 10: real training with a faster readout against Eq. 20, and the seed sweep over k."""
+    fig, ax = plt.subplots(2, 2, figsize=(15, 11))
+    ax = ax.ravel()
+    cols = [READOUT_COLORS.get(r["readout"], "tab:purple") for r in runs]
+    fin = runs[0]["grok_tau_sim_finite_lambda"]
+    ax[0].plot(sim_tau, sim_acc, "k-", lw=2.5, label=f"Eq. 20, lambda -> 0: 0.95 at tau = {runs[0]['grok_tau_sim'] or '-'}")
+    if fin is not None:
+        ax[0].axvline(fin, color="k", ls="--", lw=1, label=f"Eq. 20 at finite lambda: 0.95 at tau = {fin:.2f}")
+    for c, r, col in zip(curves, runs, cols):
+        g = "not by the end" if r["grok_tau_real"] is None else f"{r['grok_tau_real']:.2f}"
+        ax[0].plot(c["tau"], c["test_acc"], color=col, label=f"{readout_label(r)}: {g} "
+                   f"({r['steps']:,} steps; mean ||W2 - W2*|| / ||W2*|| {r['w2_gap_mean']:.2g})")
+    ax[0].axhline(0.95, color="gray", lw=0.8)
+    ax[0].set(xlabel="rescaled time tau = 2 lr lambda step", ylabel="test accuracy", ylim=(-0.02, 1.02),
+              title=f"(a) lambda = {s['lam']:g}, one seed: test accuracy, readout ever faster (legend: tau at 0.95)")
+    ax[0].legend(loc="lower right", fontsize=7)
+    yardstick_panels(ax[1], ax[2], curves, runs, [r["readout"] for r in runs], cols)
+    a, ks = ax[3], np.array(sweep["ks"])
+    for i, (lam, st) in enumerate(zip(sweep["lambdas"], sweep["by_lambda"])):
+        jit = ks * (1 + 0.06 * (i - 0.5))
+        for j, row in enumerate(st["ratio"]):
+            a.plot([jit[j]] * len(row), [np.nan if x is None else x for x in row], "o", color=f"C{i}", alpha=0.5, ms=5)
+        a.plot(jit, [np.nan if m is None else m for m in st["ratio_median"]], "-", color=f"C{i}", lw=2,
+               label=f"lambda = {lam:g}: median over {sweep['seeds']} seeds (dots: single seeds)")
+    a.axhline(1.0, color="k", ls="--", lw=1, label="exact readout: 1 by construction (finite-lambda Eq. 20)")
+    ss = s["sweep"]
+    a.set(xscale="log", xlim=(ks[0] / 1.5, ks[-1] * 1.5), xticks=ks, xticklabels=[str(k) for k in ks], ylim=(0, None),
+          xlabel="k = readout GD steps per first-layer step (k = 1: plain GD)",
+          ylabel="tau_real / tau(finite-lambda Eq. 20) at 95% test accuracy",
+          title=f"(d) the evidence: time ratio over {sweep['seeds']} seeds (own split and W1(0)), p = {ss['p']}, "
+                f"d_h = {ss['hidden']}, {ss['n_train']} training pairs")
+    a.minorticks_off()
+    a.legend(fontsize=7)
+    fig.suptitle(
+        f"Fig. 10 (beyond the paper): how fast must the second layer be for Eq. 20 to hold? (a)-(c): real training "
+        f"from the Fig. 8 start (p = {s['p']}, d_h = {s['hidden']}, {s['n_train']} pairs, W2(0) = ridge readout, "
+        f"lr = 1 / sharpness);\nafter each GD step on both layers, k - 1 more readout steps of size 1 / (||H||_F^2 + "
+        f"lambda), or the exact readout (its lr raised to make 2 lr lambda = {s['exact_eta']:g}), a check of the "
+        f"code: by the envelope theorem\nit is Euler on finite-lambda Eq. 20. Separation = how many times faster W2's "
+        f"slowest mode relaxes than tau advances (plain GD: 1). Runs stop {s['stop_after_tau']:g} tau after grokking.")
+    save(fig, path)
+
+
+# ============================================================ Figure 9
+def fig9_row_label(row):
+    """Short label of an ablation row, e.g. 'lr 0.1, window 100'."""
+    name = {"window": f"window {row['window']}", "lr": f"lr {row['lr']:g},\nwindow {row['window']}",
+            "lambda": f"λ {row['lam']:.0e}\nτ {row['tau']:g}\nwindow {row['window']}"}[row["ablation"]]
+    base = "\n(Fig. 5)" if row["ablation"] == "window" and row["window"] == 10 else ""
+    dist = "" if row["dist_median"] is None else f"\nd = {row['dist_median']:.3f}"
+    return name + base + dist
+
+
+def fig9_bars(ax, rows, key, ylabel, title):
+    """Grouped bars: one group per ablation row, one bar per phase (mean over branch points)."""
+    V = np.array([[np.nan if r[f"{key}_by_phase"][ph] is None else r[f"{key}_by_phase"][ph]
+                   for ph in PHASES] for r in rows])  # (rows, phases)
+    x = np.arange(len(rows))
+    for j, (ph, color) in enumerate(zip(PHASES, ("tab:blue", "tab:orange", "tab:green"))):
+        ax.bar(x + (j - 1) * 0.27, V[:, j], 0.25, color=color, alpha=0.8, label=ph)
+    ax.set_xticks(x, [fig9_row_label(r) for r in rows], fontsize=7)
+    ax.axhline(0, color="k", lw=0.6)
+    ax.set(ylim=(min(0.0, np.nanmin(np.r_[V.ravel(), 0.0])) - 0.05, 1.3), ylabel=ylabel, title=title,
+           xlabel="setting of the branch (d: median distance to Z at its end)")
+    ax.legend(loc="upper center", ncol=3, fontsize=7, title="phase at the branch point", title_fontsize=7)
+
+
+def fig9(R, phase, grok_steps, rows, out, path):
+    """Fig. 9: the Fig. 5 cosine = tangential cosine x tangent fraction; where the tangential
+    part comes from; GD's stability; distance to Z vs the smooth radius; ablations."""
+    fig, ax = plt.subplots(2, 3, figsize=(17, 9.5))
+    x = R["step"]
+    a = ax[0, 0]
+    for key, color, label in (("cos", "tab:green", "Fig. 5: cos(u, −P_T θ)"),
+                              ("cos_tangent", "tab:purple", "tangential: cos(P_T u, −P_T θ)"),
+                              ("tangent_fraction", "tab:gray", "tangent fraction ‖P_T u‖ / ‖u‖")):
+        fig5_runs_mean(a, x, R[key], color, label)
+    fig5_grok_lines(a, grok_steps)
+    a.axhline(0, color="k", lw=0.6)
+    a.set(xscale="log", ylim=(-1.0, 1.05), xlabel="training step",
+          title="(a) Fig. 5's cosine = tangential cosine x tangent fraction\n"
+                "(an identity), at the orthogonal foot")
+    a.legend(loc="lower right", fontsize=7)
+    a = ax[0, 1]
+    fig5_runs_mean(a, x, R["loss_to_decay"], "tab:red", "‖P_T u_L‖ / ‖P_T u_λ‖ (0 in theory)")
+    fig5_runs_mean(a, x, R["loss_along"], "tab:blue", "loss term's share along P_T u: ⟨P_T u_L, P_T u⟩ / ‖P_T u‖²")
+    fig5_grok_lines(a, grok_steps)
+    a.axhline(0, color="k", lw=0.6)
+    a.set(xscale="log", xlabel="training step", ylim=(-0.5, 3),
+          title="(b) tangential update P_T u = P_T u_L (loss gradient) + P_T u_λ (weight decay)")
+    a.legend(loc="upper right", fontsize=7)
+    a = ax[0, 2]
+    fig5_runs_mean(a, x, R["sharpness_lr"], "tab:brown", "sharpness x lr at the foot (top eig. 2c J^T J + 2λ)")
+    fig5_runs_mean(a, x, R["normal_flip_cos"], "tab:cyan", "cos of consecutive one-step normal parts")
+    N = out["preactivations"]
+    for key, color, label in (("flips", "tab:red", "pre-activations changing sign in one step"),
+                              ("flips_back", "tab:pink", "... and flipping back the next step"),
+                              ("within_one_step", "tab:olive", "closer to 0 than one step moves them")):
+        fig5_runs_mean(a, x, 10 * R[key] / N, color, f"10 x fraction {label}")
+    a.axhline(2, color="k", ls="--", lw=1, label="stability limit 2 (smooth curvature)")
+    a.axhline(0, color="k", lw=0.6)
+    fig5_grok_lines(a, grok_steps)
+    a.set(xscale="log", xlabel="training step", ylim=(-1.05, 3.4), title="(c) curvature x lr against 2, "
+          f"the normal part's sign,\nand ReLU kinks crossed (of {N} pre-activations)")
+    a.legend(loc="upper right", fontsize=6)
+    a = ax[1, 0]
+    fig5_runs_mean(a, x, R["dist"], "tab:green", "distance to Z, ‖θ_t − proj_Z(θ_t)‖", True)
+    fig5_runs_mean(a, x, np.clip(R["radius"], 1e-18, 1e3), "tab:red", "smooth radius (Thm 4.14's regime): from "
+                   "the foot\ntoward θ_t to the first ReLU sign change (0: foot on kinks)", True)
+    fig5_grok_lines(a, grok_steps)
+    a.set(xscale="log", yscale="log", xlabel="training step", ylabel="distance (bold: geometric mean)",
+          ylim=(None, 1e3), title="(d) where training sits vs where Thm 4.14 applies")
+    a.legend(loc="upper right", fontsize=7)
+    fig9_bars(ax[1, 1], rows, "cos_tangent", "mean cos(P_T u, −P_T θ)",
+              "(e) ablations (branched off the Fig. 5 nets): tangential cosine")
+    fig9_bars(ax[1, 2], rows, "tangent_fraction", "mean ‖P_T u‖ / ‖u‖", "(f) ablations: tangent fraction")
+    n = out["points_by_phase"]
+    fig.suptitle("Fig. 9 — why the Fig. 5 cosine is low: update u = θ_t − θ_{t−10} = u_L + u_λ split at "
+                 "the orthogonal foot (ReLU: stratum frame) (thin: each net, bold: mean; "
+                 f"{n['memorized']}/{n['grokking']}/{n['generalized']} points memorized/grokking/generalized)\n"
+                 + FIG5_SETTING, fontsize=10)
+    save(fig, path)
+
+
+# ============================================================ Figure 11
 def fig11_name(r):
     """The legend name of a Fig. 11 part-1 run."""
     p, name = r["param"], r["dynamics"]
@@ -551,7 +650,6 @@ def fig11(curves, rows, grok, norm, acc, median, s, rho, path):
         f"continued to tau = {s['long_tau']:g}); 'circles' = within/across-frequency similarity of E at tau = {T:g} "
         f"(1 = none, Fig. 6 ~4.6).\n(e)-(f): each run until test accuracy >= {level} or tau = {T:g}; widths "
         f"{', '.join(map(str, s['widths']))}, {s['seeds']} seeds per cell (own split and E0)", fontsize=10)
-    fig.tight_layout()
     save(fig, path)
 
 
@@ -562,11 +660,11 @@ ACT_COLORS = {"relu": "k", "tanh": "tab:red", "softplus2": "tab:blue", "softplus
 def fig12_phase_bars(ax, by_act, key, title, baseline):
     """Grouped bars: one group per phase, one bar per activation (mean over its points)."""
     for j, (act, v) in enumerate(by_act.items()):
-        y = [np.nan if v[f"{key}_by_phase"][ph] is None else v[f"{key}_by_phase"][ph] for ph in FIG9_PHASES]
+        y = [np.nan if v[f"{key}_by_phase"][ph] is None else v[f"{key}_by_phase"][ph] for ph in PHASES]
         ax.bar(np.arange(3) + (j - (len(by_act) - 1) / 2) * 0.8 / len(by_act), y, 0.75 / len(by_act),
                color=ACT_COLORS.get(act, "tab:olive"), label=f"{act} ({v['nets']} net{'s' * (v['nets'] > 1)})")
     ax.axhline(baseline[0], color="tab:green", ls="--", lw=1, label=baseline[1])
-    ax.set_xticks(range(3), [f"{ph} phase" for ph in FIG9_PHASES])
+    ax.set_xticks(range(3), [f"{ph} phase" for ph in PHASES])
     ax.set(ylabel=title.split(": ")[-1], title=title, ylim=(min(0, ax.get_ylim()[0]), 1.25))
     ax.legend(fontsize=7, ncol=2, loc="upper left")
 
@@ -590,7 +688,7 @@ def fig12(curves, out, path):
     for j, (key, label) in enumerate((("dist", "distance to Z at the window's end"),
                                       ("cos_tangent", "tangential cosine over the window"))):
         for act in ("relu", "tanh"):
-            for ph, mk in zip(FIG9_PHASES, "os^"):
+            for ph, mk in zip(PHASES, "os^"):
                 rs = [q for q in rows if (q["act"], q["phase"]) == (act, ph)]
                 if not rs:
                     continue
@@ -616,135 +714,10 @@ def fig12(curves, out, path):
     fig.suptitle("Fig. 12 — the Fig. 5 claim where Thm 4.14's assumptions hold: a smooth activation, "
                  "and λ → 0 (u = u_L + u_λ, measured at the nearest point of Z)\n"
                  + FIG5_SETTING.replace("ReLU", "activation as marked"), fontsize=10)
-    fig.tight_layout()
-    save(fig, path)
-
-
-# ============================================================ Figures 8 and 10
-def yardstick_panels(axc, axl, curves, runs, names, colors, D="0.2", form="finite_lambda"):
-    """Figs. 8, 10: displacement cosine (axc) and length ratio (axl) of real W1 with Eq. 20 over
-    windows D of tau against tau, one solid line per run; baselines dotted (plain shrinkage -E,
-    same color) and gray x (a random direction). Legends: the means up to grokking."""
-    for c, r, name, col in zip(curves, runs, names, colors):
-        y, m = c["disp"][form], r["disp"][form]
-        axc.plot(c["tau_disp"], y["cos"][D], "-o", color=col, ms=3,
-                 label=f"{name}: mean {m['cos'][D]:.2f} (shrinkage {m['cos_shrink'][D]:.2f}, random "
-                       f"{m['cos_random'][D]:+.3f})")
-        axc.plot(c["tau_disp"], y["cos_shrink"][D], ":", color=col, lw=1.2)
-        axc.plot(c["tau_disp"], y["cos_random"][D], "x", color="0.55", ms=4)
-        axl.plot(c["tau_disp"], y["len_ratio"][D], "-o", color=col, ms=3,
-                 label=f"{name}: mean {m['len_ratio'][D]:.2f} (shrinkage {m['len_ratio_shrink'][D]:.2f})")
-        axl.plot(c["tau_disp"], y["len_ratio_shrink"][D], ":", color=col, lw=1.2)
-    axc.plot([], [], "k:", label="baseline: plain shrinkage -E over the same D")
-    axc.plot([], [], "x", color="0.55", label="baseline: a random direction")
-    axl.plot([], [], "k:", label="baseline: plain shrinkage -E over the same D")
-    axc.axhline(0, color="gray", lw=0.8)
-    axl.axhline(1, color="gray", lw=0.8)
-    lam = "finite lambda, A = (H H^T + lambda I)^-1" if form == "finite_lambda" else "lambda -> 0"
-    axc.set(ylabel="displacement cosine", ylim=(-0.2, 1.02),
-            title=f"cosine of real W1(tau + D) - W1(tau) with Eq. 20 ({lam}) simulated\nfrom the same "
-                  f"W1(tau) over the same D = {D} tau (a run of Eq. 20 itself scores 1)")
-    axl.set(ylabel="||real displacement|| / ||Eq. 20 displacement||", ylim=(0, None),
-            title=f"length ratio over the same windows (1: W1 moves as far as Eq. 20 does)")
-    for a, loc in ((axc, "lower left"), (axl, "upper left")):
-        a.set_xlabel("rescaled time tau")
-        a.legend(fontsize=7, loc=loc)
-
-
-def fig8(sim_tau, sim_acc, curves, runs, s, path):
-    """Fig. 8: real GD on both layers vs the closed-form dynamics, against rescaled time tau."""
-    fig, ax = plt.subplots(2, 2, figsize=(15, 11))
-    ax = ax.ravel()
-    tau95 = lambda g: "not by the end" if g is None else f"{g:.2f}"  # noqa: E731
-    ax[0].plot(sim_tau, sim_acc, "k-", lw=2.5, label=f"Eq. 20, lambda -> 0 (eta = {s['sim_lr']:g}): "
-               f"0.95 at tau = {tau95(runs[0]['grok_tau_sim'])}")
-    for c, r, col in zip(curves, runs, LAMBDA_COLORS):
-        ax[0].plot(c["tau"], c["test_acc"], color=col, label=(
-            f"real GD, lambda = {r['lambda']:g}: 0.95 at tau = {tau95(r['grok_tau_real'])}; finite-lambda Eq. 20: "
-            f"{tau95(r['grok_tau_sim_finite_lambda'])} (lr {r['lr']:.1e}, {r['steps']:,} steps)"))
-        ax[3].plot(c["tau"][1:], c["w2_gap"][1:], color=col, label=f"lambda = {r['lambda']:g}")
-        for a in ax:
-            if r["grok_tau_real"] is not None:
-                a.axvline(r["grok_tau_real"], color=col, ls=":", lw=1)
-    ax[0].axhline(0.95, color="gray", lw=0.8)
-    ax[0].set(xlabel="rescaled time tau  (real: 2 lr lambda step;  Eq. 20: eta step)", ylabel="test accuracy",
-              ylim=(-0.02, 1.02), title="(a) test accuracy (dotted lines: first time >= 0.95)")
-    ax[0].legend(fontsize=7, loc="lower right")
-    yardstick_panels(ax[1], ax[2], curves, runs, [f"lambda = {r['lambda']:g}" for r in runs], LAMBDA_COLORS)
-    ax[1].set_title("(b) " + ax[1].get_title(), fontsize=10)
-    ax[2].set_title("(c) " + ax[2].get_title(), fontsize=10)
-    ax[3].set(xlabel="rescaled time tau", ylabel="||W2 - W2*(W1)|| / ||W2*(W1)||", ylim=(0, None),
-              title="(d) distance of the real W2 from its optimal (ridge) readout W2*(W1) for the current W1")
-    ax[3].legend(fontsize=7)
-    fig.suptitle(
-        f"Fig. 8 (beyond the paper): full-batch GD on both layers vs the closed-form first-layer dynamics; "
-        f"a + b mod {s['p']}, d_h = {s['hidden']}, ReLU, {s['n_train']} training pairs\n"
-        f"loss ||relu(X W1) W2 - Y||^2 + lambda (||W1||^2 + ||W2||^2); same W1(0) ~ N(0, std p^-1/2) for all runs, "
-        f"W2(0) = ridge readout; lr = 1 / (top Hessian eigenvalue at the start); one seed")
-    fig.tight_layout()
-    save(fig, path)
-
-
-READOUT_COLORS = {"gd k=1": "tab:blue", "gd k=3": "tab:orange", "gd k=10": "tab:green", "exact": "tab:red"}
-
-
-def readout_label(r):
-    """Legend text of a Fig. 10 run: its readout scheme and time-scale separation."""
-    if r["readout"] == "exact":
-        return "exact readout W2*(W1) (= finite-lambda Eq. 20 by construction)"
-    k = r["readout"].split("=")[1]
-    return f"{'plain GD, ' if k == '1' else 'GD, '}k = {k} (separation {r['separation']:.1f})"
-
-
-def fig10(sim_tau, sim_acc, curves, runs, sweep, s, path):
-    """Fig. 10: real training with a faster readout against Eq. 20, and the seed sweep over k."""
-    fig, ax = plt.subplots(2, 2, figsize=(15, 11))
-    ax = ax.ravel()
-    cols = [READOUT_COLORS.get(r["readout"], "tab:purple") for r in runs]
-    fin = runs[0]["grok_tau_sim_finite_lambda"]
-    ax[0].plot(sim_tau, sim_acc, "k-", lw=2.5, label=f"Eq. 20, lambda -> 0: 0.95 at tau = {runs[0]['grok_tau_sim'] or '-'}")
-    if fin is not None:
-        ax[0].axvline(fin, color="k", ls="--", lw=1, label=f"Eq. 20 at finite lambda: 0.95 at tau = {fin:.2f}")
-    for c, r, col in zip(curves, runs, cols):
-        g = "not by the end" if r["grok_tau_real"] is None else f"{r['grok_tau_real']:.2f}"
-        ax[0].plot(c["tau"], c["test_acc"], color=col, label=f"{readout_label(r)}: {g} "
-                   f"({r['steps']:,} steps; mean ||W2 - W2*|| / ||W2*|| {r['w2_gap_mean']:.2g})")
-    ax[0].axhline(0.95, color="gray", lw=0.8)
-    ax[0].set(xlabel="rescaled time tau = 2 lr lambda step", ylabel="test accuracy", ylim=(-0.02, 1.02),
-              title=f"(a) lambda = {s['lam']:g}, one seed: test accuracy, readout ever faster (legend: tau at 0.95)")
-    ax[0].legend(loc="lower right", fontsize=7)
-    yardstick_panels(ax[1], ax[2], curves, runs, [r["readout"] for r in runs], cols)
-    ax[1].set_title("(b) " + ax[1].get_title(), fontsize=10)
-    ax[2].set_title("(c) " + ax[2].get_title(), fontsize=10)
-    a, ks = ax[3], np.array(sweep["ks"])
-    for i, (lam, st) in enumerate(zip(sweep["lambdas"], sweep["by_lambda"])):
-        jit = ks * (1 + 0.06 * (i - 0.5))
-        for j, row in enumerate(st["ratio"]):
-            a.plot([jit[j]] * len(row), [np.nan if x is None else x for x in row], "o", color=f"C{i}", alpha=0.5, ms=5)
-        a.plot(jit, [np.nan if m is None else m for m in st["ratio_median"]], "-", color=f"C{i}", lw=2,
-               label=f"lambda = {lam:g}: median over {sweep['seeds']} seeds (dots: single seeds)")
-    a.axhline(1.0, color="k", ls="--", lw=1, label="exact readout: 1 by construction (finite-lambda Eq. 20)")
-    ss = s["sweep"]
-    a.set(xscale="log", xlim=(ks[0] / 1.5, ks[-1] * 1.5), xticks=ks, xticklabels=[str(k) for k in ks], ylim=(0, None),
-          xlabel="k = readout GD steps per first-layer step (k = 1: plain GD)",
-          ylabel="tau_real / tau(finite-lambda Eq. 20) at 95% test accuracy",
-          title=f"(d) the evidence: time ratio over {sweep['seeds']} seeds (own split and W1(0)), p = {ss['p']}, "
-                f"d_h = {ss['hidden']}, {ss['n_train']} training pairs")
-    a.minorticks_off()
-    a.legend(fontsize=7)
-    fig.suptitle(
-        f"Fig. 10 (beyond the paper): how fast must the second layer be for Eq. 20 to hold? (a)-(c): real training "
-        f"from the Fig. 8 start (p = {s['p']}, d_h = {s['hidden']}, {s['n_train']} pairs, W2(0) = ridge readout, "
-        f"lr = 1 / sharpness);\nafter each GD step on both layers, k - 1 more readout steps of size 1 / (||H||_F^2 + "
-        f"lambda), or the exact readout (its lr raised to make 2 lr lambda = {s['exact_eta']:g}), a check of the "
-        f"code: by the envelope theorem\nit is Euler on finite-lambda Eq. 20. Separation = how many times faster W2's "
-        f"slowest mode relaxes than tau advances (plain GD: 1). Runs stop {s['stop_after_tau']:g} tau after grokking.")
-    fig.tight_layout()
     save(fig, path)
 
 
 # ============================================================ Figure 13
-
 def fig13(curves, out, path):
     """Fig. 13 (beyond the paper): grokking delay laws. curves: seed 0's free norm curves; out: the summary."""
     s, F, C, R, fit = out["settings"], out["free"], out["clamp"], out["real"], out["fits"]
@@ -814,21 +787,17 @@ def fig13(curves, out, path):
                  f"{s['p']}, d_h = {s['hidden']}, {s['train_frac']:.0%} training pairs, steps eta min(1, ||E||^2 / "
                  "||W||^2), x = predicted from the seed's s = 1 run.\n(e) real GD: mod 11, width 128, 7 test pairs, "
                  "mean-squared loss + 5e-5 ||theta||^2, lr = min(1, 1 / sharpness). Grokking: test accuracy >= 95%")
-    fig.tight_layout()
     save(fig, path)
 
 
 # ============================================================ animations
-
 GIF_DPI = 80  # small frames keep each GIF a few MB and quick to encode
 
 
 def write_gif(fig, animated, update, n_frames, path, fps):
-    """Render update(i) for i < n_frames into a looping GIF, redrawing only the `animated` artists.
-
-    The static part (axes, ticks, labels) is drawn once and restored for each frame
-    (blitting), which is ~10x faster than redrawing the whole figure.
-    """
+    """Render update(i) for i < n_frames into a looping GIF, redrawing only the `animated` artists: the
+    static part (axes, ticks, labels) is drawn once and restored for each frame (blitting), ~10x faster
+    than redrawing the whole figure."""
     for a in animated:
         a.set_animated(True)
     canvas = fig.canvas
@@ -847,12 +816,9 @@ def write_gif(fig, animated, update, n_frames, path, fps):
 
 def anim_toy(path, steps, W, train_loss, test_loss, lam, fps=10):
     """Animated Fig. 1: (w1, w2) races to the zero-loss line w1 + w2 = 2, then creeps to (1, 1).
-
-    steps (T,), W (T, 2), train_loss/test_loss (T,): one frame per entry, so the
-    caller chooses which steps to show (log-spaced shows both phases).
-    """
-    fig, (ax, bx) = plt.subplots(1, 2, figsize=(10, 4.4), dpi=GIF_DPI,
-                                 gridspec_kw={"width_ratios": [1, 1.3]})
+    steps (T,), W (T, 2), train_loss/test_loss (T,): one frame per entry, so the caller chooses
+    which steps to show (log-spaced shows both phases)."""
+    fig, (ax, bx) = plt.subplots(1, 2, figsize=(10, 4.4), dpi=GIF_DPI, gridspec_kw={"width_ratios": [1, 1.3]})
     g = np.linspace(-1.6, 2.6, 200)
     G1, G2 = np.meshgrid(g, g)
     ax.contour(G1, G2, np.hypot(G1, G2), levels=12, colors="0.8", linewidths=0.7)
@@ -885,14 +851,12 @@ def anim_toy(path, steps, W, train_loss, test_loss, lam, fps=10):
 
 def anim_modadd(path, steps, coords, freqs, curve_steps, test_acc, norms, fps=5):
     """Animated Fig. 6: embeddings E_j on the (Re F_k, Im F_k) planes turn from a cloud into circles.
-
-    steps (T,) snapshot steps; coords (T, K, p, 2): E_j projected on the planes of the
-    K strongest frequencies `freqs` of the final embedding; curve_steps/test_acc/norms:
-    the test accuracy and ||E|| curves, drawn up to the current snapshot.
-    """
-    T, K, p, _ = coords.shape
+    steps (T,) snapshot steps; coords (T, n_freq, p, 2): E_j projected on the planes of the n_freq
+    strongest frequencies `freqs` of the final E; curve_steps/test_acc/norms: the test accuracy and
+    ||E|| curves, drawn up to the current snapshot."""
+    T, n_freq, p, _ = coords.shape
     fig, axes = plt.subplots(2, 3, figsize=(11, 6.8), dpi=GIF_DPI)
-    circles = list(axes.flat[:K])
+    circles = list(axes.flat[:n_freq])
     colors = plt.cm.hsv(np.arange(p) / p)
     dots = []
     for ax, k, c in zip(circles, freqs, coords.transpose(1, 0, 2, 3)):
@@ -900,7 +864,7 @@ def anim_modadd(path, steps, coords, freqs, curve_steps, test_acc, norms, fps=5)
         dots.append(ax.scatter(c[0, :, 0], c[0, :, 1], c=colors, s=18, edgecolors="none"))
         ax.set(xlim=(-r, r), ylim=(-r, r), aspect="equal", title=f"frequency k = {k}",
                xlabel=f"E$_j$ · Re F$_{{{k}}}$", ylabel=f"E$_j$ · Im F$_{{{k}}}$")
-    acc_ax, norm_ax = axes.flat[K], axes.flat[K + 1]
+    acc_ax, norm_ax = axes.flat[n_freq], axes.flat[n_freq + 1]
     acc_line, = acc_ax.plot([], [], color="tab:green", label="test")
     acc_ax.axhline(1, color="tab:blue", ls="--", lw=1, label="train (100% throughout)")
     acc_ax.axhline(1 / p, color="0.5", ls=":", lw=1, label=f"chance (1/{p})")

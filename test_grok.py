@@ -1582,15 +1582,15 @@ def test_fig11_step_size_barely_moves_the_grokking_time():
 
 def test_fig11_spearman_and_cell_summaries():
     # eps x size: a correlation of n ranks, n-term sums plus a few roundings (means, sqrt, division)
-    assert abs(grok.spearman([1, 2, 3, 4], [10, 20, 30, 45]) - 1) < tol(4 + 4)
-    assert abs(grok.spearman([1, 2, 3, 4], [3, 2, 1, 0]) + 1) < tol(4 + 4)
-    assert abs(grok.spearman([1, 2, 2, 3], [1, 3, 2, 4]) - 3 / 10 ** 0.5) < tol(4 + 4), "ties get mean ranks"
+    assert abs(MA.spearman([1, 2, 3, 4], [10, 20, 30, 45]) - 1) < tol(4 + 4)
+    assert abs(MA.spearman([1, 2, 3, 4], [3, 2, 1, 0]) + 1) < tol(4 + 4)
+    assert abs(MA.spearman([1, 2, 2, 3], [1, 3, 2, 4]) - 3 / 10 ** 0.5) < tol(4 + 4), "ties get mean ranks"
     x, y = np.random.default_rng(5).normal(size=(2, 30))
-    assert abs(grok.spearman(x, y) - grok.spearman(np.exp(3 * x), y ** 3)) < tol(30 + 4), "ranks only"
+    assert abs(MA.spearman(x, y) - MA.spearman(np.exp(3 * x), y ** 3)) < tol(30 + 4), "ranks only"
     grk = np.array([[[10, None, 30], [None, None, 5]], [[7, 9, 8], [None, None, None]]], dtype=object)
     ran = np.ones(grk.shape, bool)
     ran[1, 1] = False  # a skipped cell
-    med, never = grok.fig11_cells(grk, ran)
+    med, never = MA.grok_cells(grk, ran)
     assert med == [[30.0, None], [8.0, None]], med
     assert never == [[1 / 3, 2 / 3], [0.0, None]], never
     s = dict(grok.FIG11_QUICK, widths=(59,), fractions=(0.9,), seeds=1)  # d_h = n = 59: skipped
@@ -1651,10 +1651,10 @@ def test_fig11_quick_numbers():
     assert out["grok_step"][0][1] == [None, None] and out["never_fraction"][0][1] is None
     g = grok.fig11_run(0, s, 1, 96, 1)
     assert out["grok_step"][1][1][1] == g[0] and out["final_norm"][1, 1, 1] == g[1]
-    med, never = grok.fig11_cells(np.array(out["grok_step"], dtype=object), ~np.isnan(out["final_norm"]))
+    med, never = MA.grok_cells(np.array(out["grok_step"], dtype=object), ~np.isnan(out["final_norm"]))
     assert (med, never) == (out["grok_step_median"], out["never_fraction"])
     ok = ~np.isnan(out["final_norm"])
-    assert out["norm_vs_acc_spearman"] == grok.spearman(out["final_norm"][ok], out["final_test_acc"][ok])
+    assert out["norm_vs_acc_spearman"] == MA.spearman(out["final_norm"][ok], out["final_test_acc"][ok])
 
 
 def designed_embedding(p=11, offset=5.0):
@@ -1683,7 +1683,7 @@ def test_fourier_diagnostics_known_answers():
     assert abs(d["within_vs_across"] - 0.4 / ((4 * 2 ** 0.5 + 12) / 80)) < bound_k.max(), d["within_vs_across"]
     assert list(MA.strongest_frequencies(E)) == [3, 1, 2, 4] and close(d["power_top4_fraction"], 9 / 9.3125, kappa=2 * bound_k.max() / EPS)
     rnd = [np.random.default_rng(i).normal(size=(11, 4)) for i in (1, 2)]
-    f = grok.fig6_fourier([{"snaps": [rnd[0], E]}, {"snaps": [rnd[1], E]}])
+    f = MA.fourier_means([{"snaps": [rnd[0], E]}, {"snaps": [rnd[1], E]}])
     assert close(f["power_top4_fraction_final"], 9 / 9.3125, kappa=2 * bound_k.max() / EPS) and close(f["norm_ratio_final"], 0.75, kappa=2 * bound_k.max() / EPS)
     assert close(f["cos_re_im_final"], 0.4, kappa=2 * bound_k.max() / EPS) and close(f["within_vs_across_final"], d["within_vs_across"])
     r = [MA.fourier_diagnostics(x) for x in rnd]  # init: the mean over both runs
@@ -1702,7 +1702,7 @@ def test_fig6_circle_rows_known_answers():
     def circle(k, r, i):  # radius r at frequency k on hidden units i, i + 1
         return r * (np.outer(np.cos(k * w), np.eye(4)[i]) + np.outer(np.sin(k * w), np.eye(4)[i + 1]))
     E0, E1 = 3 + circle(2, 1, 0) + circle(3, 0.5, 2), circle(2, 0.5, 2) + circle(3, 2, 0)
-    rows = grok.fig6_circle_rows(E0, E1, [2, 3])
+    rows = MA.circle_rows(E0, E1, [2, 3])
     share = [[(c ** 2).sum() / var for c in coords] for _, coords, var in rows]
     assert close([var for *_, var in rows], [11 * 1.25, 11 * 1.25, 11 * 4.25], 3 * E0.size)  # eps x size: sums of E.size squares (3 + offset)
     assert close(share, [[0.8, 0.2], [0.2, 0.8], [0.25 / 4.25, 4 / 4.25]], 3 * E0.size), share
@@ -1759,7 +1759,7 @@ def test_fig6_quick_numbers():
     assert list(ks) == s["top_frequencies_run0"] and np.array_equal(rows[2][1][0], MA.circle_coords(E1, ks[0]))
     assert grok.TRAJECTORIES["fig6"]["snaps"] is runs[0]["snaps"], "the animation must get run 0"
     f = s["fourier"]
-    assert f == grok.jsonable(grok.fig6_fourier(runs))
+    assert f == grok.jsonable(MA.fourier_means(runs))
     # as in the full run (README): rounder, flatter circles on their own units
     assert f["norm_ratio_final"] > f["norm_ratio_init"] and f["cos_re_im_final"] < f["cos_re_im_init"]
     assert f["within_vs_across_final"] > 1.5 * f["within_vs_across_init"], f
@@ -2069,7 +2069,7 @@ def test_fig11_continued_run_equals_one_longer_run():
 
 
 def test_fig10_ratio_stats_median_counts_not_grokked_as_infinitely_late():
-    st = grok.ratio_stats([[3.0, 4.0, 6.0], [2.0, None, 3.0], [None, None, 9.0]], [2.0, 2.0, None])
+    st = MA.ratio_stats([[3.0, 4.0, 6.0], [2.0, None, 3.0], [None, None, 9.0]], [2.0, 2.0, None])
     assert st["ratio"] == [[1.5, 2.0, None], [1.0, None, None], [None, None, None]]
     assert st["ratio_median"] == [2.0, None, None] and st["ratio_min"] == [1.5, 1.0, None]
     assert st["ratio_max"] == [2.0, 1.0, None]
@@ -2104,7 +2104,7 @@ def test_fig10_quick_numbers():
         assert fin[0]["cos"][D] < fin[1]["cos"][D] < fin[2]["cos"][D], D
     sw, q = c["sweep"], s["sweep"]
     assert np.array(q["grok_tau_real"], dtype=object).shape == (len(sw["lambdas"]), len(sw["ks"]), sw["seeds"])
-    assert [st == grok.ratio_stats(real, fin) for st, real, fin in
+    assert [st == MA.ratio_stats(real, fin) for st, real, fin in
             zip(q["by_lambda"], q["grok_tau_real"], q["grok_tau_sim_finite_lambda"])] == [True] * len(sw["lambdas"])
     d, E0 = grok.fig8_start(np.random.default_rng([0, 10, 0, 1]), sw)  # seed 1's finite-lambda time, rebuilt
     want = MA.grok_step(*MA.finite_lambda_accuracy(E0, d, sw["lambdas"][0], sw["sim_lr"], sw["tau"], 0.05))
