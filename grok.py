@@ -7,6 +7,7 @@ import html
 import importlib.util
 import json
 import os
+import platform
 import re
 import sys
 import time
@@ -946,21 +947,28 @@ def median_ms(fns, reps):
     return 1e3 * np.median(times, axis=0)
 
 
-def bench(args):
-    """Time Eq. 20 at the Fig. 6 size (--p/--hidden/--train-frac) against its unavoidable core, the
-    floor step: the unit in which docs/results.md states every cost."""
-    reps, rng = (20 if args.quick else 200), np.random.default_rng(args.seed)
-    X, Y, _ = MA.modular_addition(args.p)
-    tr, _ = MA.train_test_split(X.shape[0], args.train_frac, rng)
-    X, Y, E = X[tr], Y[tr], MA.init_embedding(rng, args.p, args.hidden)
-    work, H = MA.workspace(X.shape[0], args.p, args.hidden), xp.maximum(X @ E, 0.0)
+def step_and_floor_ms(p, d_h, frac, seed, reps):
+    """Median ms of modadd.closed_form_step and of the floor step, Eq. 20's unavoidable core (H H^T,
+    the solve, two products with H), at size (p, d_h, frac), timed alternately; and n."""
+    rng = np.random.default_rng(seed)
+    X, Y, _ = MA.modular_addition(p)
+    tr, _ = MA.train_test_split(X.shape[0], frac, rng)
+    X, Y, E = X[tr], Y[tr], MA.init_embedding(rng, p, d_h)
+    work, H = MA.workspace(X.shape[0], p, d_h), xp.maximum(X @ E, 0.0)
 
-    def core():  # what any implementation of Eq. 20 must do: H H^T, the solve, two products with H
+    def core():
         B = xp.linalg.solve(H @ H.T, Y)
         return B @ (B.T @ H)
 
-    step, floor = median_ms([lambda: MA.closed_form_step(E, X, Y, work), core], reps)
-    print(f"Figure 6 size: p = {args.p}, d_h = {args.hidden}, n = {X.shape[0]}, {M.BACKEND}, median of {reps} "
+    return (*median_ms([lambda: MA.closed_form_step(E, X, Y, work), core], reps), X.shape[0])
+
+
+def bench(args):
+    """Time Eq. 20 at the Fig. 6 size (--p/--hidden/--train-frac) against the floor step: the unit
+    in which docs/results.md states every cost."""
+    reps = 20 if args.quick else 200
+    step, floor, n = step_and_floor_ms(args.p, args.hidden, args.train_frac, args.seed, reps)
+    print(f"Figure 6 size: p = {args.p}, d_h = {args.hidden}, n = {n}, {M.BACKEND}, median of {reps} "
           f"alternated repetitions\n  floor step: the unavoidable core (H H^T, solve, 2 products)  {floor:8.2f} ms\n"
           f"  closed-form step (modadd.closed_form_step)  {step:8.2f} ms = {step / floor:.2f} floor steps; "
           f"{args.runs} runs x {args.steps} steps ~ {args.runs * args.steps * step / 1e3:.0f} s of stepping")
@@ -1259,9 +1267,14 @@ def main(argv=None):
     except KeyboardInterrupt:
         fail("interrupted; the figures and summary.json entries written so far are complete", 130)
     earlier = read_summary(args.out).get("meta", {}).get("wall_seconds", {})
-    write_summary(args.out, "meta", {"seed": args.seed, "quick": args.quick, "numpy": np.__version__,
-                                     "matplotlib": plots.matplotlib.__version__, "backend": M.BACKEND,
-                                     "wall_seconds": {**earlier, **seconds}})
+    meta = {"seed": args.seed, "quick": args.quick, "numpy": np.__version__, "backend": M.BACKEND,
+            "matplotlib": plots.matplotlib.__version__, "wall_seconds": {**earlier, **seconds},
+            "date": time.strftime("%Y-%m-%d"), "machine": f"{platform.machine()}, {os.cpu_count()} cores, "
+            f"OPENBLAS_NUM_THREADS={os.environ.get('OPENBLAS_NUM_THREADS', 'unset')}"}
+    if args.figs == "all" and not args.quick:  # the default run's cost in floor steps, timed right after it
+        floor = step_and_floor_ms(37, 512, 0.7, args.seed, 100)[1]
+        meta.update(floor_ms=floor, floor_steps=1e3 * sum(seconds.values()) / floor)
+    write_summary(args.out, "meta", meta)
     write_index(args.out)
     progress(f"wrote {os.path.join(args.out, 'summary.json')} and index.html")
     return 0
