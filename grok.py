@@ -1262,6 +1262,8 @@ def main(argv=None):
     names = validate(args)
     if args.bench:
         return bench(args)
+    full = args.figs == "all" and not args.quick  # the default run: its cost in floor steps, timed around it
+    floor = [step_and_floor_ms(37, 512, 0.7, args.seed, 100)[1]] if full else []
     try:
         seconds = run_figures(args, names)
     except KeyboardInterrupt:
@@ -1271,9 +1273,9 @@ def main(argv=None):
             "matplotlib": plots.matplotlib.__version__, "wall_seconds": {**earlier, **seconds},
             "date": time.strftime("%Y-%m-%d"), "machine": f"{platform.machine()}, {os.cpu_count()} cores, "
             f"OPENBLAS_NUM_THREADS={os.environ.get('OPENBLAS_NUM_THREADS', 'unset')}"}
-    if args.figs == "all" and not args.quick:  # the default run's cost in floor steps, timed right after it
-        floor = step_and_floor_ms(37, 512, 0.7, args.seed, 100)[1]
-        meta.update(floor_ms=floor, floor_steps=1e3 * sum(seconds.values()) / floor)
+    if full:  # the machine's speed drifts during a run: the floor step before and after, and their mean
+        floor.append(step_and_floor_ms(37, 512, 0.7, args.seed, 100)[1])
+        meta.update(floor_ms=floor, floor_steps=2e3 * sum(seconds.values()) / sum(floor))
     write_summary(args.out, "meta", meta)
     write_index(args.out)
     progress(f"wrote {os.path.join(args.out, 'summary.json')} and index.html")

@@ -213,7 +213,7 @@ def fig5_cos_panel(ax, R, out):
     ax.text(0.02, 0.03, "median loss left / orthogonality residual at the foot:\n" + "; ".join(
         f"{f} {d['loss_median']:.0e} / {d['residual_median']:.0e}" for f, d in out["feet"].items()),
         transform=ax.transAxes, fontsize=7)
-    ax.set(xscale="log", xlabel="training step", ylim=(-0.4, 1),
+    ax.set(xscale="log", xlabel="training step", ylim=(-0.4, 1.45),  # room above 1 for the legend
            ylabel=r"cos($\theta_t-\theta_{t-10}$, $-P_T\theta_t$)",
            title="Does the update follow the norm-minimizing direction on Z?")
     ax.legend(loc="upper left", fontsize=7)
