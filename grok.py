@@ -1130,8 +1130,8 @@ class HelpFormatter(argparse.ArgumentDefaultsHelpFormatter, argparse.RawDescript
 
 
 EXAMPLES = """examples:
-  python grok.py                                         every figure at paper settings (~9 min)
-  python grok.py --quick --out /tmp/q                    every figure, small and fast (~20 s)
+  python grok.py                                         every figure at paper settings (~13 min)
+  python grok.py --quick --out /tmp/q                    every figure, small and fast (~45 s)
   python grok.py --figs 6 --quick --act tanh             Figure 6 with another activation
   python grok.py --bench                                 time the expensive steps
 then open OUT/index.html (every figure of the run with its numbers) in a browser."""
@@ -1154,7 +1154,7 @@ def parse_args(argv=None):
     p.add_argument("--out", default="figures", help="output directory")
     p.add_argument("--seed", type=int, default=0, help="base random seed (>= 0); same seed, same summary.json")
     p.add_argument("--quick", action="store_true",
-                   help="smoke run in ~20 s: every figure at a small size (docs/results.md says which, per figure)")
+                   help="smoke run in ~45 s: every figure at a small size (docs/results.md says which, per figure)")
     p.add_argument("--bench", action="store_true", help="time the floor step and the Fig. 6 step (median ms) at "
                    "--p/--hidden/--train-frac and exit; writes no files")
     p.add_argument("--fig13-full", action="store_true",

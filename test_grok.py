@@ -3165,9 +3165,12 @@ DOC_NUMBERS += DOC_NUMBERS_FIG1_6
 
 
 def summary_value(summary, key):
-    """The value at a "/"-separated key path of a summary (list indices as integers)."""
+    """The value at a "/"-separated key path of a summary (list indices as integers; a last part
+    "+" sums the values there, e.g. "meta/wall_seconds/+" is the whole run's wall time)."""
     v = summary
     for part in key.split("/"):
+        if part == "+":
+            return sum(v.values() if isinstance(v, dict) else v)
         v = v[int(part)] if isinstance(v, list) else v[part]
     return v
 
@@ -3196,6 +3199,8 @@ def test_doc_numbers_checker_catches_a_drifted_number():
     docs["a.md"] = "the ratio is 1.83 here"
     assert len(doc_number_mismatches(rows, summary, docs.get)) == 1, "a stale 1.83 must fail"
     assert len(doc_number_mismatches([("a.md", "{}", "fig8/rows/1/ratio", ".2f")], summary, docs.get)) == 1
+    docs["a.md"] = "in all 3.5 s"
+    assert doc_number_mismatches([("a.md", "all {} s", "meta/+", ".1f")], {"meta": {"1": 1.25, "6": 2.25}}, docs.get) == []
     summary["fig1"] = {"steps": [19, 14, 12]}  # a list is quoted as grok.nums writes it
     docs["a.md"] = "after 19 / 14 / 12 steps"
     assert doc_number_mismatches([("a.md", "after {} steps", "fig1/steps", "d")], summary, docs.get) == []
@@ -3559,6 +3564,25 @@ DOC_NUMBERS_README = [
     (README_MD, "ReLU (0.29-{}); GD", "fig12/slopes_by_phase/exact/relu/grokking", ".2f"),
 ]
 DOC_NUMBERS += DOC_NUMBERS_README
+
+
+# docs/results.md, the whole default run's cost (summary.json's "meta")
+DOC_NUMBERS_RUN = [
+    (RESULTS_MD, "took {} s in all", "meta/wall_seconds/+", ".1f"),
+    (RESULTS_MD, "its floor step\n{} ms before", "meta/floor_ms/0", ".2f"),
+    (RESULTS_MD, "ms before it and {} ms after", "meta/floor_ms/1", ".2f"),
+    (RESULTS_MD, "after it: {} floor steps", "meta/floor_steps", ",.0f"),
+    (RESULTS_MD, "in seconds: Fig. 6 {}, ", "meta/wall_seconds/6", ".0f"),
+    (RESULTS_MD, "Fig. 12 {}, Fig. 10", "meta/wall_seconds/12", ".0f"),
+    (RESULTS_MD, "Fig. 10 {}, Fig. 5", "meta/wall_seconds/10", ".0f"),
+    (RESULTS_MD, "Fig. 5 {}, Fig. 8", "meta/wall_seconds/5", ".0f"),
+    (RESULTS_MD, "Fig. 8 {}, Fig. 11", "meta/wall_seconds/8", ".0f"),
+    (RESULTS_MD, "Fig. 11 {},\nFig. 13", "meta/wall_seconds/11", ".0f"),
+    (RESULTS_MD, "Fig. 13 {}, Fig. 9", "meta/wall_seconds/13", ".0f"),
+    (RESULTS_MD, "Fig. 9 {}, the animations", "meta/wall_seconds/9", ".0f"),
+    (RESULTS_MD, "the animations {}, Figs.", "meta/wall_seconds/anim", ".0f"),
+]
+DOC_NUMBERS += DOC_NUMBERS_RUN
 
 
 R13 = "docs/results.md"
