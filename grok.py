@@ -26,6 +26,8 @@ except (ImportError, ValueError) as e:
 import manifold as MF  # noqa: E402
 import modadd as MA  # noqa: E402
 import plots  # noqa: E402
+from plots import nums  # noqa: E402
+from studies import delay_laws, real_vs_sim, simulator, smooth, why_not_one  # noqa: E402
 from models import xp  # noqa: E402  (the array module: NumPy, or CuPy)
 
 FIGURES = {}  # name -> function(args) -> dict of numbers for summary.json
@@ -216,58 +218,24 @@ def fig4(args):
 
 
 # ============================================================ Figures 5/7: real training vs norm-min direction
-
-# The paper's setting (Sec. 5, App. D): modulus 11, width 128, 7 held-out pairs, lr 1, five nets.
-FIG5_P, FIG5_HIDDEN, FIG5_HELD_OUT, FIG5_LR, FIG5_RUNS = 11, 128, 7, 1.0, 5
-# "Weight decay 1e-4" read as PyTorch's SGD(weight_decay=1e-4), which adds 1e-4 theta to
-# the gradient of the mean-squared loss: that is lam ||theta||^2 with lam = 5e-5.
-FIG5_LAM = 0.5e-4
-FIG5_WINDOW = 10  # update estimate theta_t - theta_{t-10}
-# Our choices: training length; 8 measurements per run, log-spaced from step 600 (after
-# memorization at ~200 steps) to the end (the orthogonal projection of a ReLU net costs 1-3 s);
-# loss points per run; Thm. 4.14 distances off Z and random normal directions per net.
-FIG5_STEPS, FIG5_POINTS, FIG5_START, FIG5_CURVE = 120_000, 8, 600, 300
-FIG5_DELTAS, FIG5_DIRECTIONS = np.logspace(-6, -1, 21), 3
-FIG5_FRAMES = MF.FRAMES  # the feet whose P_T is used
-FIG5_PHASES, FIG5_ALIGNED = MA.PHASES, MA.ALIGNED_PHASES
-FIG5_INFO = MF.FOOT_INFO  # what orthogonal_projection reports, kept per point
-
-
-def fig5_data(rng):
-    """Erratum 4: the 66 unordered pairs mod 11, 7 held out at random, 59 for training."""
-    X, Y, _ = MA.modular_addition(FIG5_P)
-    perm = rng.permutation(X.shape[0])
-    test, train = np.sort(perm[:FIG5_HELD_OUT]), np.sort(perm[FIG5_HELD_OUT:])
-    test, train = xp.asarray(test), xp.asarray(train)
-    return X[train], Y[train], X[test], Y[test]
-
-
-def fig5_grid(steps, points, curve, start=FIG5_START):
-    """Log-spaced measurement steps from `start` and loss-curve steps (with 0), multiples of FIG5_WINDOW."""
-    def grid(n, first):
-        return np.unique(np.round(np.geomspace(first, steps, n) / FIG5_WINDOW) * FIG5_WINDOW)
-    measured = grid(points, min(start, steps // 2)).astype(int)
-    return measured, np.union1d(np.union1d(measured, grid(curve, FIG5_WINDOW)), [0]).astype(int)
-
-
-def fig5_measure(before, params, X, Y, act="relu", window=None):
-    """Fig. 5 at theta_t (MF.update_on_Z in Fig. 5's setting); returns (numbers, orthogonal foot)."""
-    return MF.update_on_Z(before, params, X, Y, act, window, FIG5_LR, FIG5_LAM)
+# The setting is modadd's FIG5_* (the paper's, App. D). Our choices: 8 measurements per run, log-spaced
+# from step 600 to the end; Thm. 4.14 distances off Z and random normal directions per net.
+FIG5_POINTS, FIG5_DELTAS, FIG5_DIRECTIONS = 8, np.logspace(-6, -1, 21), 3
 
 
 def fig5_run(rng, measured, curve, label, act="relu"):
     """One net: full-batch GD on the mean-squared loss, losses/accuracies at the `curve` steps,
-    fig5_measure (with its window) at the `measured` ones; returns (record, final params, data,
-    theta_t at each measured step t)."""
-    X, Y, Xte, Yte = fig5_data(rng)
-    params = (M.init_uniform(rng, FIG5_P, FIG5_HIDDEN), M.init_uniform(rng, FIG5_HIDDEN, FIG5_P))
-    gd = lambda P, n: M.gradient_descent(P, X, Y, n, FIG5_LR, FIG5_LAM, act, mean=True)[0]  # noqa: E731
+    MF.update_alignment of the last FIG5_WINDOW steps at the `measured` ones; returns (record,
+    final params, data, theta_{t-10} and theta_t at each measured step t)."""
+    X, Y, Xte, Yte = MA.fig5_data(rng)
+    params = MA.fig5_init(rng)
+    gd = lambda P, n: M.gradient_descent(P, X, Y, n, MA.FIG5_LR, MA.FIG5_LAM, act, mean=True)[0]  # noqa: E731
     rec = {k: [] for k in ("train_loss", "test_loss", "train_acc", "test_acc")}
-    done, thetas, points = 0, [], []
+    done, befores, thetas, points = 0, [], [], []
     for t in curve:
         if t in measured:
-            before = gd(params, t - FIG5_WINDOW - done)
-            params, *window = MF.gd_window(before, X, Y, FIG5_WINDOW, FIG5_LR, FIG5_LAM, act)
+            before = gd(params, t - MA.FIG5_WINDOW - done)
+            params = gd(before, MA.FIG5_WINDOW)
         elif t:
             params = gd(params, t - done)
         done = t
@@ -275,18 +243,13 @@ def fig5_run(rng, measured, curve, label, act="relu"):
             rec[f"{name}_loss"].append(M.loss(params, Xs, Ys, act=act, mean=True))
             rec[f"{name}_acc"].append(MA.accuracy(*params, Xs, Ys, act=act))
         if t in measured:
-            points.append(fig5_measure(before, params, X, Y, act, window)[0])
+            points.append(MF.update_alignment(before, params, X, Y, act, MA.FIG5_LR))
+            befores.append(before)
             thetas.append(params)
             progress(f"fig 5 {label}: step {t}, test acc {rec['test_acc'][-1]:.2f}, cos "
-                     f"{points[-1]['cos']:+.2f}, foot residual {points[-1]['residual']:.0e}")
+                     f"{points[-1]['cos_momentum']:+.2f} (paper's foot), {points[-1]['cos_gauss-newton']:+.2f} (on Z)")
     rec.update({k: [p[k] for p in points] for k in (points[0] if points else {})})
-    return {k: np.array(v) for k, v in rec.items()}, params, (X, Y), thetas
-
-
-def fig5_stats(R, phase, keys, fn=np.mean, phases=FIG5_PHASES):
-    """fn of R[k] over the points of each phase, for each key (None where a phase has no point)."""
-    return {k: {ph: float(fn(R[k][phase == ph])) if (phase == ph).any() else None for ph in phases}
-            for k in keys}
+    return {k: np.array(v) for k, v in rec.items()}, params, (X, Y), (befores, thetas)
 
 
 @figure("5", "7")
@@ -294,14 +257,14 @@ def fig5(args):
     """Figs. 5/7: does real training follow the norm-minimizing direction on Z? Plus
     Thm. 4.14 and sigma_min(J) on the same nets. --quick: 2 nets, 3000 steps, 4 measurements."""
     steps, points, curve, runs = ((3000, 4, 30, 2) if args.quick else
-                                  (FIG5_STEPS, FIG5_POINTS, FIG5_CURVE, FIG5_RUNS))
-    measured, curve = fig5_grid(steps, points, curve)
+                                  (MA.FIG5_STEPS, FIG5_POINTS, MA.FIG5_CURVE, MA.FIG5_RUNS))
+    measured, curve = MA.fig5_grid(steps, points, curve)
     recs, thm, nets = [], [], []
     for r in range(runs):
         rng = np.random.default_rng([args.seed, 5, r])
-        rec, params, (X, Y), thetas = fig5_run(rng, set(measured.tolist()), curve, f"net {r + 1}/{runs}")
+        rec, params, (X, Y), (befores, thetas) = fig5_run(rng, set(measured.tolist()), curve, f"net {r + 1}/{runs}")
         recs.append(rec)
-        nets.append({"X": X, "Y": Y, "thetas": thetas})
+        nets.append({"X": X, "Y": Y, "befores": befores, "thetas": thetas})
         thm.append(MF.thm414_on_net(params, X, Y, rng, FIG5_DELTAS, FIG5_DIRECTIONS))
     R = {k: np.stack([rec[k] for rec in recs]) for k in recs[0]}  # (runs, points)
     R["curve_step"], R["step"] = curve, measured
@@ -313,21 +276,17 @@ def fig5(args):
     flips = np.concatenate([t[1] for t in thm])
     slopes = MF.smooth_slopes(ratios, flips, FIG5_DELTAS)
     grok = [MA.grok_step(curve, a, level=1.0) for a in R["test_acc"]]
-    cos_keys = [k for k in R if k.startswith(("cos", "tangent_fraction"))]
-    foot = {f: {k: R[f"{k}_{f}" if f != "orthogonal" else k] for k in ("loss", "residual", "dist")}
-            for f in FIG5_FRAMES}
+    cos_keys = [f"cos_{f}" for f in MF.FRAMES]
     out = {
-        "steps": steps, "runs": runs, "lr": FIG5_LR, "lam": FIG5_LAM, "grok_step": grok,
+        "steps": steps, "runs": runs, "lr": MA.FIG5_LR, "lam": MA.FIG5_LAM, "grok_step": grok,
         "measured_steps": measured, "rise_step": [a[1] for a in aligned],
         "settle_step": [a[2] for a in aligned],
-        "by_phase": fig5_stats(R, phase, cos_keys),
-        "points_by_phase": {ph: int((phase == ph).sum()) for ph in FIG5_PHASES},
-        "by_aligned_phase": fig5_stats(R, al, cos_keys, phases=FIG5_ALIGNED),
-        "points_by_aligned_phase": {ph: int((al == ph).sum()) for ph in FIG5_ALIGNED},
-        "feet": {f: {f"{k}_{s}": float(fn(v)) for k, v in d.items()
-                     for s, fn in (("median", np.median), ("max", np.max))} for f, d in foot.items()},
-        "orthogonal_foot": {**{f"{k}_median": float(np.median(R[k])) for k in FIG5_INFO[2:-1]},
-                            "converged": int(R["converged"].sum()), "points": int(R["cos"].size)},
+        "by_phase": MA.phase_stats(R, phase, cos_keys),
+        "points_by_phase": {ph: int((phase == ph).sum()) for ph in MA.PHASES},
+        "by_aligned_phase": MA.phase_stats(R, al, cos_keys, phases=MA.ALIGNED_PHASES),
+        "points_by_aligned_phase": {ph: int((al == ph).sum()) for ph in MA.ALIGNED_PHASES},
+        "feet": {f: {f"{k}_{s}": float(fn(R[f"{k}_{f}"])) for k in ("loss", "residual", "dist")
+                     for s, fn in (("median", np.median), ("max", np.max))} for f in MF.FRAMES},
         "thm414_deltas": FIG5_DELTAS,
         "thm414_ratio_geomean": np.exp(np.log(ratios).mean(axis=0)),
         "thm414_first_flip_delta": [float(FIG5_DELTAS[np.argmax(f > 0)]) if (f > 0).any()
@@ -337,10 +296,10 @@ def fig5(args):
         "thm414_slope_all_deltas": MF.loglog_slope(np.tile(FIG5_DELTAS, len(ratios)), ratios.ravel()),
         "thm414_sigma_min_J": [t[2] for t in thm],
         "thm414_start_loss_max": max(t[3] for t in thm),
-        "sigma_min_J_min": float(R["sigma_min"].min()),
+        "sigma_min_J_gauss_newton_min": float(R["sigma_min"].min()),
     }
     TRAJECTORIES["fig5"] = {"seed": args.seed, "quick": args.quick, "nets": nets, "step": measured,
-                            "phase": phase, "aligned": al, "R": R, "grok_step": grok}
+                            "phase": phase, "aligned": al, "grok_step": grok}
     plots.fig5(R, ratios, flips, FIG5_DELTAS, out, os.path.join(args.out, "fig5.png"))
     plots.fig7(R, phase, out, os.path.join(args.out, "fig7.png"))
     return {"fig5": out}
@@ -368,11 +327,9 @@ def fig6_settings(args):
 
 def fig6_run(args, s, r):
     """One Fig. 6 run: its own split and initial E from (seed, 6, r), then Eq. 20 for s["steps"]."""
-    rng = np.random.default_rng([args.seed, 6, r])
-    X, Y, _ = MA.modular_addition(s["p"])
-    tr, te = MA.train_test_split(X.shape[0], s["train_frac"], rng)
-    E0 = MA.init_embedding(rng, s["p"], s["hidden"], s["init_std"])
-    return MA.simulate(E0, X[tr], Y[tr], X[te], Y[te], s["lr"], s["steps"], s["record_every"],
+    X, Y, Xt, Yt, E0 = MA.split_problem(np.random.default_rng([args.seed, 6, r]), s["p"], s["train_frac"],
+                                        s["hidden"], s["init_std"])
+    return MA.simulate(E0, X, Y, Xt, Yt, s["lr"], s["steps"], s["record_every"],
                        label=f"Figure 6 (run {r})", log=progress, act=s["act"])
 
 
@@ -400,507 +357,26 @@ def fig6(args):
         "top_frequencies_run0": top, "fourier": MA.fourier_means(runs)}}
 
 
-# ============================================================ Figure 8: real vs closed-form
-
-# Smaller than Fig. 6 so that real GD, ~10^5 steps per lambda, fits in about a minute (--p etc. set
-# Fig. 6 only). tau = 2 lr lam step for real GD, eta step for Eq. 20 (one run, seed (seed, 8)).
-# Real runs stop stop_after of tau after grokking, at tau = 7 at the latest.
-FIG8 = {"p": 19, "hidden": 192, "lambdas": (0.03, 0.1, 0.3), "tau": 7.0, "sim_lr": 1e-3, "stop_after": 1.0}
-FIG8_QUICK = {"p": 13, "hidden": 96, "lambdas": (0.1, 0.3), "tau": 1.0, "sim_lr": 1e-2, "stop_after": 1.0}
-FIG8_EVERY, FIG8_WINDOW = 0.05, 0.01  # measure every / instantaneous update window, in tau
-FIG8_Z_CHECKS = 7  # Sec. 4 direction (one J J^T solve, ~0.5 s) this many times per run
-# The yardstick (modadd.displacement_yardstick) over these windows of tau, from points
-# FIG8_DISP_EVERY of tau apart: each point simulates Eq. 20 for 2 x 0.26 tau (~0.2 s).
-FIG8_DISP_WINDOWS, FIG8_DISP_EVERY = (0.01, 0.05, 0.2), 0.5
+# ============================================================ Figures 8-13: the studies beyond the paper
+# Each lives in studies/ with its question and verdict; its figure function takes (args, cache, log)
+# and returns {summary key: numbers}. cache is TRAJECTORIES: Fig. 9 reads the Fig. 5 run from it
+# (NEEDS: run Fig. 5 first when it has not run with these args), Fig. 10 reuses Fig. 8's run.
+STUDIES = {"8": real_vs_sim.fig8, "9": why_not_one.fig9, "10": real_vs_sim.fig10, "11": simulator.fig11,
+           "12": smooth.fig12, "13": delay_laws.fig13}
+NEEDS = {"9": "5"}
 
 
-def fig8_start(rng, s):
-    """A split of the mod-p pairs (s["train_frac"]) and W1(0) = E0: (data dict, E0)."""
-    X, Y, Xt, Yt, E0 = MA.split_problem(rng, s["p"], s["train_frac"], s["hidden"])
-    return {"X": X, "Y": Y, "Xt": Xt, "Yt": Yt}, E0
+def study(name):
+    """The experiment of study figure `name` for FIGURES: its needs first, then the study itself."""
+    def run(args):
+        out, need = {}, TRAJECTORIES.get(f"fig{NEEDS.get(name)}")
+        if name in NEEDS and (need is None or (need["seed"], need["quick"]) != (args.seed, args.quick)):
+            out = FIGURES[NEEDS[name]](args)
+        return {**out, **STUDIES[name](args, TRAJECTORIES, progress)}
+    return run
 
 
-def fig8_problem(args, s, fig):
-    """The Fig. 8 setting s: data split, W1(0) and the lambda -> 0 simulation (seed (seed, fig))."""
-    d, E0 = fig8_start(np.random.default_rng([args.seed, fig]), s)
-    sim = MA.simulate(E0, d["X"], d["Y"], d["Xt"], d["Yt"], s["sim_lr"], int(round(s["tau"] / s["sim_lr"])),
-                      every=max(1, round(FIG8_EVERY / s["sim_lr"])), label=f"Figure {fig} (Eq. 20)",
-                      log=progress)
-    sim_tau = sim["step"] * s["sim_lr"]
-    return d, E0, sim_tau, sim["test_acc"], MA.grok_step(sim_tau, sim["test_acc"])
-
-
-def fig8_run(d, E0, lam, s, grok_sim, readout=1, exact_eta=None, **kw):
-    """Real training from W1(0) = E0, W2(0) = the ridge readout (W2's slow manifold) with
-    lr = 1 / sharpness, half the GD stability limit; returns (summary row, record). With the
-    exact readout W2 no longer limits lr, only Eq. 20's own Euler step 2 lr lam does: exact_eta
-    raises lr to exact_eta / (2 lam) where that is larger."""
-    W2 = MA.optimal_readout(xp.maximum(d["X"] @ E0, 0.0), d["Y"], lam)
-    sharp = MF.sharpness((E0, W2), d["X"], lam)
-    lr = max(1.0 / sharp, exact_eta / (2 * lam)) if readout == "exact" and exact_eta else 1.0 / sharp
-    kw = {"z_checks": FIG8_Z_CHECKS, "disp_every": FIG8_DISP_EVERY, **kw}
-    r = MA.real_training(E0, W2, d, lam, lr, s["tau"], readout, s["sim_lr"], FIG8_EVERY, FIG8_WINDOW,
-                         disp_windows=FIG8_DISP_WINDOWS, log=progress, **kw)
-    return {"readout": MA.readout_name(readout), **MA.real_summary(lam, lr, sharp, r, grok_sim)}, r
-
-
-def fig8_lambda(args, problem, lam, s):
-    """Fig. 8's plain-GD run at lam (Fig. 10 repeats it exactly), with finite-lambda Eq. 20's time."""
-    d, E0, _, _, grok_sim = problem
-    fin = MA.grok_step(*MA.finite_lambda_accuracy(E0, d, lam, s["sim_lr"], s["tau"], FIG8_EVERY))
-    row, r = fig8_run(d, E0, lam, s, grok_sim, stop_after=s["stop_after"],
-                      rng=np.random.default_rng([args.seed, 8, round(lam * 1e6)]))
-    progress(f"Figure 8 lambda = {lam}: grok tau real {row['grok_tau_real']}, sim {grok_sim}, finite {fin}")
-    return {**row, "grok_tau_sim_finite_lambda": fin}, r
-
-
-@figure("8")
-def fig8(args):
-    """Beyond the paper: real GD on the full two-layer net vs the closed-form dynamics (Eq. 20)."""
-    s = dict(FIG8_QUICK if args.quick else FIG8, train_frac=getattr(args, "train_frac", 0.7))
-    problem = fig8_problem(args, s, 8)
-    runs, curves = zip(*[fig8_lambda(args, problem, lam, s) for lam in s["lambdas"]])
-    TRAJECTORIES["fig8"] = {"settings": dict(s), "problem": problem,
-                            "runs": dict(zip(s["lambdas"], zip(runs, curves)))}
-    s.update(n_train=problem[0]["X"].shape[0], init_std=s["p"] ** -0.5, lr_rule="1 / sharpness at the start",
-             record_every_tau=FIG8_EVERY, window_tau=FIG8_WINDOW, checks_Z=FIG8_Z_CHECKS,
-             disp_windows_tau=FIG8_DISP_WINDOWS, disp_every_tau=FIG8_DISP_EVERY)
-    plots.fig8(problem[2], problem[3], curves, runs, s, os.path.join(args.out, "fig8_real_vs_sim.png"))
-    return {"fig8": {"settings": s, "runs": list(runs)}}
-
-
-# ============================================================ Figure 9: why Fig. 5's cosine is low
-
-# Fig. 9 reads the Fig. 5 points (fig5_measure split each update at its orthogonal foot) and
-# branches a few (the middles of per_phase parts of each phase in the first `nets` nets) into
-# GD in a changed setting, measured over its last window at the orthogonal foot of its end.
-# Rows (name, lr, lam, steps, windows): "window" is Fig. 5's setting and, with window 10, the
-# control of "lr" (lr 0.1 for 10x the steps and window: the same rescaled duration lr * steps);
-# the two "lambda" rows run lam and lam / 10 for the same tau = 2 lr lam steps, with windows of
-# equal tau (10 and 100 steps) and, at lam / 10, also of equal steps (10).
-FIG9_WINDOWS = (1, 10, 100)
-FIG9_LR, FIG9_LAM = 0.1, FIG5_LAM / 10
-FIG9 = {"nets": 1, "per_phase": 2, "lam_steps": 1000}
-FIG9_QUICK = {"nets": 1, "per_phase": 1, "lam_steps": 200}
-FIG9_KEYS = ("cos", "cos_tangent", "tangent_fraction")
-FIG9_MEDIANS = ("loss_to_decay", "sharpness_lr", "normal_flip_cos", "dist", "radius", "flips",
-                "flips_back", "within_one_step", "kinks", "pins", "release", "residual_pattern")
-
-
-def fig9_branch_points(phase, nets, per_phase):
-    """(net, point) pairs for the ablations: in each of the first `nets` nets, the middle
-    measured points of per_phase equal parts of each phase (not its edges, the transitions)."""
-    out = []
-    for r in range(min(nets, len(phase))):
-        for ph in FIG5_PHASES:
-            idx = np.nonzero(phase[r] == ph)[0]
-            if idx.size:
-                out += [(r, int(i)) for i in np.unique(idx[((np.arange(per_phase) + 0.5)
-                                                            * idx.size / per_phase).astype(int)])]
-    return out
-
-
-def fig9_ablations(f5, points, lam_steps):
-    """Rows of (setting, tau, points, the three Fig. 5 numbers by phase, the feet's median
-    distance to Z and largest orthogonality residual and loss)."""
-    settings = [("window", FIG5_LR, FIG5_LAM, 100, FIG9_WINDOWS),
-                ("lr", FIG9_LR, FIG5_LAM, 1000, (100,)),
-                ("lambda", FIG5_LR, FIG5_LAM, lam_steps, (FIG5_WINDOW,)),
-                ("lambda", FIG5_LR, FIG9_LAM, 10 * lam_steps, (FIG5_WINDOW, 10 * FIG5_WINDOW))]
-    ph, rows = np.array([f5["phase"][r, i] for r, i in points]), []
-    for name, lr, lam, steps, windows in settings:
-        vals, feet = {w: [] for w in windows}, []
-        for r, i in points:
-            X, Y = f5["nets"][r]["X"], f5["nets"][r]["Y"]
-            end, split = MF.gd_windows(f5["nets"][r]["thetas"][i], X, Y, lr, lam, steps, windows)
-            _, info = MF.orthogonal_projection(end, X, Y)
-            for w in windows:
-                vals[w].append(MF.tangent_alignment(info["P_T"], sum(split[w]), M.pack(end)))
-            feet.append((info["dist"], info["residual"], info["loss"]))
-        F = np.array(feet).reshape(-1, 3)
-        for w in windows:
-            V = np.array(vals[w]).reshape(-1, len(FIG9_KEYS))
-            rows.append({"ablation": name, "lr": lr, "lam": lam, "steps": steps, "window": w,
-                         "tau": 2 * lr * lam * steps, "tau_window": 2 * lr * lam * w,
-                         "points": len(points), "dist_median": float(np.median(F[:, 0])),
-                         "residual_max": float(F[:, 1].max()), "loss_max": float(F[:, 2].max()),
-                         **{f"{k}_by_phase": {p: v[p] for p in FIG5_PHASES} for k, v in
-                            fig5_stats({k: V[:, j] for j, k in enumerate(FIG9_KEYS)}, ph,
-                                       FIG9_KEYS).items()}})
-        progress(f"Figure 9 ablation {name} (lambda {lam:g}) done ({len(points)} points)")
-    return rows
-
-
-@figure("9")
-def fig9(args):
-    """Fig. 9: why the Fig. 5 cosine is low. Each update's tangent/normal split and its tangent
-    part's loss and weight-decay terms (at the orthogonal foot), the kinks GD crosses, the
-    curvature there, and ablations branched off the Fig. 5 nets."""
-    out = {}
-    f5 = TRAJECTORIES.get("fig5")
-    if f5 is None or (f5["seed"], f5["quick"]) != (args.seed, args.quick):  # `--figs 9` alone
-        out = fig5(args)
-        f5 = TRAJECTORIES["fig5"]
-    s = FIG9_QUICK if args.quick else FIG9
-    R, phase, al = f5["R"], f5["phase"], f5["aligned"]
-    points = fig9_branch_points(phase, s["nets"], s["per_phase"])
-    rows = fig9_ablations(f5, points, s["lam_steps"])
-    live = phase != ""
-    numbers = {
-        "runs": len(f5["nets"]), "lr": FIG5_LR, "lam": FIG5_LAM, "window": FIG5_WINDOW,
-        "frame": "orthogonal foot; ReLU: stratum frame (pinned pre-activations held at 0)",
-        "preactivations": int(f5["nets"][0]["X"].shape[0] * FIG5_HIDDEN),
-        "points_by_phase": {ph: int((phase == ph).sum()) for ph in FIG5_PHASES},
-        "mean_by_phase": fig5_stats(R, phase, FIG9_KEYS + ("loss_fraction", "loss_along")),
-        "median_by_phase": fig5_stats(R, phase, FIG9_MEDIANS, np.median),
-        "median_by_aligned_phase": fig5_stats(R, al, FIG9_MEDIANS, np.median, FIG5_ALIGNED),
-        "range_after_memorization": {k: [float(R[k][live].min()), float(R[k][live].max())]
-                                     for k in FIG9_MEDIANS} if live.any() else None,
-        "ablation_points": points,
-        "window_ablation": [row for row in rows if row["ablation"] == "window"],
-        "lr_ablation": [row for row in rows if (row["ablation"], row["window"]) == ("window", FIG5_WINDOW)
-                        or row["ablation"] == "lr"],
-        "lambda_ablation": [row for row in rows if row["ablation"] == "lambda"],
-        "step": f5["step"], **{k: R[k][0] for k in FIG9_KEYS},
-    }
-    plots.fig9(R, phase, f5["grok_step"], rows, numbers, os.path.join(args.out, "fig9_fig5_explained.png"))
-    return {**out, "fig9": numbers}
-
-
-# ============================================================ Figure 10: time-scale separation
-
-# Real training from the Fig. 8 start with a faster second layer: k - 1 extra readout steps per W1 step
-# (modadd.readout_lr), and the exact readout, with which each W1 step is an Euler step 2 lr lam
-# (raised to exact_eta) of finite-lambda Eq. 20 (envelope theorem): a check of the code, not evidence.
-# The evidence is the sweep: k in ks at two lambdas, own split and E0 per seed (seed (seed, 10, 0, r)), until
-# 95% or tau, smaller (k = 30 at Fig. 8's size: ~50 s a run), p = 15 (at p = 13 some splits never get to 95%).
-FIG10 = {"lam": 0.1, "readouts": (3, "exact"), "stop_after": 0.2, "disp_every": 0.25, "exact_eta": 2.5e-4,
-         "sweep": {"p": 15, "hidden": 128, "train_frac": 0.8, "lambdas": (0.1, 0.3), "ks": (1, 3, 10, 30),
-                   "seeds": 3, "tau": 6.0, "sim_lr": 1e-3}}
-FIG10_QUICK = {"lam": 0.3, "readouts": (3, "exact"), "stop_after": 0.2, "disp_every": 0.25, "exact_eta": 2e-3,
-               "sweep": {"p": 11, "hidden": 72, "train_frac": 0.9, "lambdas": (0.3,), "ks": (1, 3),
-                         "seeds": 2, "tau": 3.0, "sim_lr": 1e-2}}
-
-
-def fig10_sweep(args, sw):
-    """The seed sweep: time to 95% test accuracy of real training with k readout steps, over that of
-    finite-lambda Eq. 20 from the same split and E0, per lambda, k and seed."""
-    real = np.full((len(sw["lambdas"]), len(sw["ks"]), sw["seeds"]), None)
-    fin = np.full((len(sw["lambdas"]), sw["seeds"]), None)
-    for r in range(sw["seeds"]):
-        d, E0 = fig8_start(np.random.default_rng([args.seed, 10, 0, r]), sw)
-        for i, lam in enumerate(sw["lambdas"]):
-            fin[i, r] = MA.grok_step(*MA.finite_lambda_accuracy(E0, d, lam, sw["sim_lr"], sw["tau"], FIG8_EVERY))
-            for j, k in enumerate(sw["ks"]):
-                real[i, j, r] = fig8_run(d, E0, lam, sw, None, k, z_checks=0, disp_every=None,
-                                         stop_after=0.0)[0]["grok_tau_real"]
-            progress(f"Figure 10 sweep seed {r}, lambda = {lam}: tau real {list(real[i, :, r])}, finite {fin[i, r]}")
-    return {"lambdas": sw["lambdas"], "ks": sw["ks"], "seeds": sw["seeds"], "grok_tau_real": real.tolist(),
-            "grok_tau_sim_finite_lambda": fin.tolist(),
-            "by_lambda": [MA.ratio_stats(real[i], fin[i]) for i in range(len(sw["lambdas"]))]}
-
-
-@figure("10")
-def fig10(args):
-    """Beyond the paper: how much time-scale separation between the layers Eq. 20 needs."""
-    c = FIG10_QUICK if args.quick else FIG10
-    s = dict(FIG8_QUICK if args.quick else FIG8, train_frac=getattr(args, "train_frac", 0.7))
-    lam, cached = c["lam"], TRAJECTORIES.get("fig8", {})
-    reuse = cached.get("settings") == s and lam in cached["runs"]  # Fig. 8 ran in this process: reuse it
-    problem = cached["problem"] if reuse else fig8_problem(args, s, 8)
-    row, r = cached["runs"][lam] if reuse else fig8_lambda(args, problem, lam, s)
-    d, E0, sim_tau, sim_acc, grok_sim = problem
-    runs, curves = [row], [r]
-    for i, readout in enumerate(c["readouts"]):
-        row_k, r_k = fig8_run(d, E0, lam, s, grok_sim, readout, c["exact_eta"], z_checks=0,
-                              disp_every=c["disp_every"], stop_after=c["stop_after"],
-                              rng=np.random.default_rng([args.seed, 10, 1, i]))
-        runs.append({**row_k, "grok_tau_sim_finite_lambda": row["grok_tau_sim_finite_lambda"]})
-        curves.append(r_k)
-        progress(f"Figure 10 {row_k['readout']}: grok tau real {row_k['grok_tau_real']}")
-    H0 = xp.maximum(d["X"] @ E0, 0.0)
-    runs = [{**x, "separation": MA.separation(rd, H0, lam, x["lr"])} for x, rd in zip(runs, (1, *c["readouts"]))]
-    sweep = fig10_sweep(args, c["sweep"])
-    sw = {**c["sweep"], "n_train": MA.n_train(c["sweep"]["p"], c["sweep"]["train_frac"])}
-    settings = {**{k: c[k] for k in ("lam", "readouts", "exact_eta")}, "stop_after_tau": c["stop_after"],
-                "disp_every_tau": c["disp_every"], "p": s["p"], "hidden": s["hidden"], "n_train": d["X"].shape[0],
-                "tau": s["tau"], "sim_lr": s["sim_lr"], "disp_windows_tau": FIG8_DISP_WINDOWS, "sweep": sw,
-                "readout_lr_rule": "1 / (||H||_F^2 + lambda)"}
-    plots.fig10(sim_tau, sim_acc, curves, runs, sweep, settings, os.path.join(args.out, "fig10_timescales.png"))
-    return {"fig10": {"settings": settings, "runs": runs, "sweep": sweep}}
-
-
-# ============================================================ Figure 11: the closed form as a simulator
-
-# On the Fig. 8 size: Eq. 20 with 10x the Fig. 6 step, tau = eta step. Part 1 moves E along Z in other
-# ways (those short of 0.95 by tau continue to long_tau, but c = 0 and shrinkage, whose predictions
-# never change); part 2 sweeps data and width. Widths >= 256: with d_h near n (192 vs 171 pairs at
-# 90%) eta = 1e-2 delays grokking by ~60% (test_fig11_step_size_barely_moves_the_grokking_time).
-FIG11 = {"p": 19, "hidden": 192, "train_frac": 0.7, "lr": 1e-2, "tau": 20.0, "every": 2, "long_tau": 80.0,
-         "cosines": (0.7, 0.4, 0.2, 0.0), "window": 0.05, "cos_starts": 20,
-         "widths": (256, 512), "fractions": (0.3, 0.4, 0.5, 0.6, 0.7, 0.8, 0.9), "seeds": 3}
-# --quick: p = 11 (66 pairs); width 48 is below the 59 training pairs at fraction 0.9: skipped
-FIG11_QUICK = {"p": 11, "hidden": 96, "train_frac": 0.9, "lr": 2e-2, "tau": 3.0, "every": 5, "long_tau": 4.0,
-               "cosines": (0.5, 0.0), "window": 0.1, "cos_starts": 3,
-               "widths": (48, 96), "fractions": (0.5, 0.9), "seeds": 2}
-FIG11_LEVEL = 0.95  # "generalized": first record with test accuracy >= this
-
-
-def fig11_plan(E0, s):
-    """Part 1's runs: (dynamics, parameter). l1 at 0.5 = lam ||E||_1 in place of lam ||E||^2 (the same
-    lam), and at matched strength: the pull c sign(E0) as long as Eq. 20's -E0, c = rms(E0)."""
-    rms = float(xp.sqrt(xp.mean(E0 * E0)))
-    return ([("eq20", None)] + [(k, c) for k in ("tilt-noise", "tilt-fixed") for c in s["cosines"]]
-            + [("l1", 0.5), ("l1", rms), ("l2", 2.0), ("readout-only", None), ("shrink", None)])
-
-
-def fig11_counterfactuals(args, s):
-    """Part 1: from one split and E0, Eq. 20 and the other motions along Z for s["tau"] (some longer)."""
-    *d, E0 = MA.split_problem(np.random.default_rng([args.seed, 11, 0]), s["p"], s["train_frac"], s["hidden"])
-    steps = int(round(s["tau"] / s["lr"]))
-    rows, curves = [], []
-    for i, (name, c) in enumerate(fig11_plan(E0, s)):
-        direction = MA.counterfactual(name, c, np.random.default_rng([args.seed, 11, 1, i]), E0.shape)
-        res = MA.simulate(E0, *d, s["lr"], steps, every=s["every"], snapshots=s["cos_starts"],
-                          label=f"Figure 11 ({name})", direction=direction)
-        g = MA.grok_step(res["step"], res["test_acc"], FIG11_LEVEL)
-        row = {"dynamics": name, "cos": c if name.startswith("tilt") else None, "param": c, "grok_step": g,
-               "cos_disp": MA.mean_displacement_cosine(res["snaps"][:-1], d, direction, s["window"], s["lr"]),
-               "grok_tau": None if g is None else g * s["lr"], "norm_init": res["norm"][0],
-               "norm_min": res["norm"].min(), "final_norm": res["norm"][-1], "final_test_acc": res["test_acc"][-1],
-               "within_vs_across_final": MA.fourier_diagnostics(xp.asarray(res["snaps"][-1]))["within_vs_across"]}
-        tau, acc = res["step"] * s["lr"], res["test_acc"]
-        if g is None and c != 0.0 and name != "shrink":
-            more = MA.simulate(xp.asarray(res["snaps"][-1]), *d, s["lr"], int(round(s["long_tau"] / s["lr"])) - steps,
-                               every=s["every"], snapshots=1, direction=direction, until=FIG11_LEVEL)
-            g2 = MA.grok_step(more["step"], more["test_acc"], FIG11_LEVEL)
-            row["long"] = {"tau": s["long_tau"], "grok_tau": None if g2 is None else s["tau"] + g2 * s["lr"],
-                           "final_test_acc": float(more["test_acc"][-1]), "final_norm": float(more["norm"][-1])}
-            tau, acc = np.r_[tau, s["tau"] + more["step"][1:] * s["lr"]], np.r_[acc, more["test_acc"][1:]]
-        rows.append(row)
-        curves.append({"tau": tau, "test_acc": acc})
-        progress(f"Figure 11 {name} {c}: 0.95 at tau {row['grok_tau']}, longer: {row.get('long')}")
-    return rows, curves
-
-
-def fig11_run(seed, s, f, w, r):
-    """Part 2, one run: fraction index f, width w, seed r; Eq. 20 until test accuracy reaches
-    FIG11_LEVEL or s["tau"] runs out. Returns (grok step or None, final ||E||, final test acc)."""
-    *d, E0 = MA.split_problem(np.random.default_rng([seed, 11, 2, f, r]), s["p"], s["fractions"][f], w)
-    res = MA.simulate(E0, *d, s["lr"], int(round(s["tau"] / s["lr"])), every=s["every"],
-                      snapshots=1, label=f"Figure 11 (width {w}, fraction {s['fractions'][f]})",
-                      until=FIG11_LEVEL)
-    return MA.grok_step(res["step"], res["test_acc"], FIG11_LEVEL), res["norm"][-1], res["test_acc"][-1]
-
-
-def fig11_sweep(args, s):
-    """Part 2: grokking step, final ||E|| and test accuracy for every width x fraction x seed
-    (None for cells where the width does not exceed the training pairs; the reason in `skipped`)."""
-    shape = (len(s["widths"]), len(s["fractions"]), s["seeds"])
-    grok, norm, acc = np.full(shape, None), np.full(shape, np.nan), np.full(shape, np.nan)
-    skipped = []
-    for i, w in enumerate(s["widths"]):
-        for f, frac in enumerate(s["fractions"]):
-            n = MA.n_train(s["p"], frac)
-            if w <= n:
-                skipped.append(f"width {w}, fraction {frac}: d_h = {w} <= {n} training pairs")
-                continue
-            for r in range(s["seeds"]):
-                grok[i, f, r], norm[i, f, r], acc[i, f, r] = fig11_run(args.seed, s, f, w, r)
-            progress(f"Figure 11 width {w}, fraction {frac}: 0.95 at steps {list(grok[i, f])}")
-    return grok, norm, acc, skipped
-
-
-@figure("11")
-def fig11(args):
-    """Beyond the paper: Eq. 20 as a grokking simulator. Is the norm-minimizing direction
-    needed (part 1)? How does grokking time depend on data and width (part 2)?"""
-    s = dict(FIG11_QUICK if args.quick else FIG11)
-    rows, curves = fig11_counterfactuals(args, s)
-    grok, norm, acc, skipped = fig11_sweep(args, s)
-    ran = ~np.isnan(norm)
-    median, never = MA.grok_cells(grok, ran)
-    s.update(n_train=MA.n_train(s["p"], s["train_frac"]), level=FIG11_LEVEL,
-             budget_steps=int(round(s["tau"] / s["lr"])))
-    never_acc = [[float(acc[i, f, r]) for i in range(len(s["widths"])) for r in range(s["seeds"])
-                  if ran[i, f, r] and grok[i, f, r] is None] for f in range(len(s["fractions"]))]
-    out = {"counterfactual": rows, "p": s["p"], "lr": s["lr"], "budget_steps": s["budget_steps"],
-           "seeds": s["seeds"], "widths": s["widths"], "fractions": s["fractions"], "tau": s["tau"],
-           "grok_step": grok.tolist(), "grok_step_median": median, "never_fraction": never,
-           "grok_tau_median": [[None if m is None else m * s["lr"] for m in row] for row in median],
-           "never_test_acc_range": [[min(a), max(a)] if a else None for a in never_acc],
-           "final_norm": norm, "final_test_acc": acc, "skipped": skipped,
-           "norm_vs_acc_spearman": MA.spearman(norm[ran], acc[ran]), "settings": s}
-    plots.fig11(curves, rows, grok, norm, acc, median, s, out["norm_vs_acc_spearman"],
-                os.path.join(args.out, "fig11_simulator.png"))
-    return {"fig11": out}
-
-
-# ============================================================ Figure 12: where Thm 4.14's assumptions hold
-
-# Fig. 5's data, init, lr, lambda and window (its nets, seeds (seed, 5, r)), one change at a time.
-# (1) Activation: tanh on nets 1-3, the softplus_beta dial on net 1 for dial_steps, ReLU net 1 (=
-# Fig. 5's) as reference; measured at the middles of per_phase parts of each phase. (2) lambda -> 0:
-# from the middle of each phase of ReLU and tanh net 1, GD at lambda until the distance settles
-# (settle_near_Z), then a window of equal rescaled time FIG12_TAU measured at the nearest point of
-# Z (proj_steps iterations of orthogonal_projection; its residual and loss are reported).
-FIG12 = {"steps": FIG5_STEPS, "tanh_nets": 3, "dial": tuple(f"softplus{b}" for b in M.SOFTPLUS_BETAS),
-         "dial_steps": 30_000, "per_phase": 2, "lambdas": (5e-5, 5e-6, 5e-7, 5e-8),
-         "settle": (1000, 4000), "proj_steps": 20}
-FIG12_QUICK = {"steps": 2500, "tanh_nets": 1, "dial": ("softplus8",), "dial_steps": 1200, "per_phase": 1,
-               "lambdas": (5e-5, 5e-6), "settle": (50, 100), "proj_steps": 4}
-FIG12_TAU = 2 * FIG5_LR * FIG5_LAM * FIG5_WINDOW  # window of rescaled time: 10 steps at lambda 5e-5
-FIG12_SETTLED = 0.05  # relative change of the distance over a chunk below which it has settled
-FIG12_CANDIDATES = 24  # log-spaced candidate points per run (Fig. 5's grid from step 600), per_phase measured
-
-
-def fig12_run(rng, act, steps):
-    """A Fig. 5 net with activation act: (train, test) accuracy on Fig. 5's curve grid and
-    (theta_{t-10}, theta_t) at its measurement grid (no measurement yet: Fig. 12 picks points)."""
-    X, Y, Xte, Yte = fig5_data(rng)
-    params = (M.init_uniform(rng, FIG5_P, FIG5_HIDDEN), M.init_uniform(rng, FIG5_HIDDEN, FIG5_P))
-    gd = lambda P, n: M.gradient_descent(P, X, Y, n, FIG5_LR, FIG5_LAM, act, True)[0]  # noqa: E731
-    measured, curve = fig5_grid(steps, FIG12_CANDIDATES, FIG5_CURVE)
-    acc, states, done = [], [], 0
-    for t in curve:
-        if t:
-            before = gd(params, t - FIG5_WINDOW - done)
-            params, done = gd(before, FIG5_WINDOW), t
-        acc.append((MA.accuracy(*params, X, Y, act), MA.accuracy(*params, Xte, Yte, act)))
-        if t in measured:
-            states.append((before, params))
-    return curve, measured, np.array(acc), states, (X, Y)
-
-
-def fig12_branch(params, X, Y, act, lam, s, rng):
-    """lambda -> 0: GD at lam until the distance to Z settles, then FIG12_TAU of rescaled time."""
-    params, done, change = MF.settle_near_Z(params, X, Y, FIG5_LR, lam, act, *s["settle"], FIG12_SETTLED)
-    window = int(round(FIG12_TAU / (2 * FIG5_LR * lam)))
-    return {"act": act, "lam": lam, "settle_steps": done, "window": window, "settled_change": change,
-            **MF.measure_window(params, X, Y, FIG5_LR, lam, window, act, s["proj_steps"], rng=rng)}
-
-
-FIG12_KEYS = ("cos", "cos_tangent", "tangent_fraction", "loss_to_decay", "dist", "random_tangent_fraction",
-              "random_cos_tangent", "proj_residual")
-
-
-def fig12_by_activation(runs, acts):
-    """Per activation: memorization and grokking steps per net, and the point means by phase."""
-    out = {}
-    for act in acts:
-        rs = [r for r in runs if r["act"] == act]
-        pts = [p for r in rs for p in r["points"]]
-        out[act] = {"nets": len(rs), "memorize_step": [r["memorize_step"] for r in rs],
-                    "grok_step": [r["grok_step"] for r in rs],
-                    **{f"{k}_by_phase": {ph: float(np.mean(v)) if (v := [p[k] for p in pts if p["phase"] == ph])
-                                         else None for ph in FIG5_PHASES} for k in FIG12_KEYS}}
-    return out
-
-
-@figure("12")
-def fig12(args):
-    """Fig. 12: the Fig. 5 claim where Thm 4.14's assumptions hold: a smooth activation, lambda -> 0."""
-    s = FIG12_QUICK if args.quick else FIG12
-    nets = ([("relu", 0, s["steps"])] + [("tanh", r, s["steps"]) for r in range(s["tanh_nets"])]
-            + [(a, 0, s["dial_steps"]) for a in s["dial"]])
-    runs, rows, curves = [], [], []
-    rng = np.random.default_rng([args.seed, 12])  # the random-update baselines; nets: Fig. 5's seeds
-    for act, r, steps in nets:
-        curve, measured, acc, states, (X, Y) = fig12_run(np.random.default_rng([args.seed, 5, r]), act, steps)
-        phase = MA.phase(*acc[np.searchsorted(curve, measured)].T)
-        picks = [i for _, i in fig9_branch_points(phase[None], 1, s["per_phase"])]
-        mem = np.flatnonzero(acc[:, 0] == 1)
-        runs.append({"act": act, "net": r, "steps": steps, "memorize_step": int(curve[mem[0]]) if mem.size else None,
-                     "grok_step": MA.grok_step(curve, acc[:, 1], level=1.0),
-                     "points": [{"step": int(measured[i]), "phase": str(phase[i]),
-                                 **MF.measure_window(states[i][0], X, Y, FIG5_LR, FIG5_LAM, FIG5_WINDOW, act,
-                                                     s["proj_steps"], rng=rng)} for i in picks]})
-        curves.append((act, r, curve, acc[:, 1]))
-        if r == 0 and act in ("relu", "tanh"):
-            for i in [i for _, i in fig9_branch_points(phase[None], 1, 1)]:
-                rows += [{"phase": str(phase[i]), "from_step": int(measured[i]),
-                          **fig12_branch(states[i][1], X, Y, act, lam, s, rng)} for lam in s["lambdas"]]
-        progress(f"Figure 12 {act} net {r + 1}: grokked at step {runs[-1]['grok_step']}, {len(picks)} points")
-    fit = lambda rs, e: MF.loglog_slope(*([q[e + k] for q in rs] for k in ("dist", "loss_to_decay"))) if len(rs) > 1 else None  # noqa: E731
-    slopes = {w: {a: {ph: fit([q for q in rows if (q["act"], q["phase"]) == (a, ph) and q[e + "dist"]
-                               <= FIG4_FIT_MAX], e) for ph in FIG5_PHASES} for a in ("relu", "tanh")}
-              for w, e in (("gd", ""), ("exact", "eq_"))}  # per branch family, distances <= 0.1 as Fig. 4
-    found = [(r["act"], p) for r in runs for p in r["points"]] + [(q["act"], q) for q in rows]
-    out = {"settings": {**s, "lr": FIG5_LR, "lam": FIG5_LAM, "window": FIG5_WINDOW, "tau_window": FIG12_TAU,
-                        "settled": FIG12_SETTLED, "fit_max_distance": FIG4_FIT_MAX},
-           "runs": runs, "by_activation": fig12_by_activation(runs, list(dict.fromkeys(a for a, _, _ in nets))),
-           "lambda_rows": rows, "slopes_by_phase": slopes,
-           "slopes": {e: {a: float(np.mean(v)) if (v := [x for x in d.values() if x is not None]) else None
-                          for a, d in by.items()} for e, by in slopes.items()},
-           "projection_residual_max": {a: max((p["proj_residual"] for b, p in found if b == a), default=None)
-                                       for a, _, _ in nets},
-           "projection_loss_max": max(p["proj_loss"] for _, p in found),
-           "cos_decay_only_min_by_construction": min(p["cos_decay_only"] for _, p in found)}
-    plots.fig12(curves, out, os.path.join(args.out, "fig12_smooth_and_close.png"))
-    return {"fig12": out}
-
-
-# ============================================================ Figure 13: delay laws
-
-# Fig. 11's size and base step: Eq. 20 from s E0 (free) or at ||E|| = rho W_c (clamp; W_c: the seed's free norm at
-# 95% from E0); real GD, Fig. 5 setting, from s theta(0), lr = min(1, 1 / sharpness); "rise": Fig. 6(b)'s 1st step.
-FIG13 = {"p": 19, "hidden": 192, "train_frac": 0.7, "lr": 1e-2, "lrs": (5e-3, 2e-2), "seeds": 3,
-         "scales": (0.5, 1, 2, 4, 8), "rhos": (0.6, 0.8, 1.0, 1.2, 1.4, 1.7, 2.0), "tau": 60.0,
-         "real_scales": (0.5, 1, 2), "real_nets": 3, "real_every": 100, "real_tau": 12.0,
-         "rise": ((37, 512, 1e-3, 5), (17, 110, 1e-2, 3)), "substeps": (1, 4, 16)}  # (p, d_h, eta, runs)
-FIG13_QUICK = dict(FIG13, p=11, hidden=96, train_frac=0.9, lr=2e-2, lrs=(1e-2,), seeds=2, scales=(1, 2, 4), tau=20.0,
-                   rhos=(0.8, 1.0, 1.4), real_scales=(1, 2), real_nets=1, real_tau=0.3, rise=((17, 110, 1e-2, 1),))
-FIG13_FULL = {"real_scales": (0.5, 1, 2, 4), "real_nets": 5}  # --fig13-full, on top of FIG13
-
-
-def fig13_eq20(args, s):
-    """Free and clamped runs per seed, seed 0's norm curves; the s = 1 base-step run is the reference."""
-    free, clamp, curves = [], [], []
-    for r in range(s["seeds"]):
-        *split, E0 = MA.split_problem(np.random.default_rng([args.seed, 13, r]), s["p"], s["train_frac"], s["hidden"])
-        d, n0 = dict(zip(("X", "Y", "Xt", "Yt"), split)), float(xp.linalg.norm(E0))
-        ref = MA.delay_run(E0, d, s["lr"], s["tau"])
-        for eta, c in [(eta, c) for eta in (s["lr"], *s["lrs"]) for c in s["scales"]]:
-            rec = ref if (eta, c) == (s["lr"], 1) else MA.delay_run(c * E0, d, eta, s["tau"])
-            free.append({"seed": r, "lr": eta, "scale": c, "norm0": c * n0, **MA.grok_point(rec, FIG11_LEVEL),
-                         "pred_tau": MA.free_prediction(ref, c * n0) if eta == s["lr"] else None})
-            curves += [{"scale": c, "tau": rec["tau"], "norm": rec["norm"]}] if r == 0 and eta == s["lr"] else []
-        for rho, R in [(rho, rho * ref["norm"][-1]) for rho in s["rhos"]]:
-            rec = MA.delay_run(E0, d, s["lr"], s["tau"], radius=R)
-            clamp.append({"seed": r, "rho": rho, "W_c": ref["norm"][-1], "pred_tau": MA.clamp_prediction(ref, R),
-                          "sphere_error": np.abs(rec["norm"] / R - 1).max(), **MA.grok_point(rec, FIG11_LEVEL)})
-        progress(f"Figure 13 seed {r}: clamped, 95% at tau {nums([c['grok_tau'] for c in clamp[-len(s['rhos']):]])}")
-    return free, clamp, curves
-
-
-def fig13_real(args, s):
-    """Real GD (Fig. 5 setting) from s theta(0) per net and scale: tau and ||theta|| at 95% and at memorization."""
-    rows = []
-    for net in range(s["real_nets"]):
-        rng = np.random.default_rng([args.seed, 13, 5, net])
-        d = dict(zip(("X", "Y", "Xt", "Yt"), fig5_data(rng)))
-        P0 = (M.init_uniform(rng, FIG5_P, FIG5_HIDDEN), M.init_uniform(rng, FIG5_HIDDEN, FIG5_P))
-        for P, c in [(tuple(c * W for W in P0), c) for c in s["real_scales"]]:
-            lr = min(FIG5_LR, 1.0 / MF.sharpness(P, d["X"], FIG5_LAM, mean=True))
-            rec = MA.gd_delay_run(P, d, lr, FIG5_LAM, s["real_tau"], s["real_every"])
-            rows.append({"net": net, "scale": c, "lr": lr, **MA.grok_point(rec, FIG11_LEVEL)})
-            progress(f"Figure 13 real GD net {net}, s = {c}: tau at 95% {nums([rows[-1]['grok_tau']])}")
-    return rows
-
-
-@figure("13")
-def fig13(args):
-    """Beyond the paper: the grokking delay vs the initial and a clamped norm (Eq. 20, real GD); Fig. 6(b)'s rise."""
-    s = dict(FIG13_QUICK if args.quick else FIG13, **(FIG13_FULL if getattr(args, "fig13_full", False) else {}))
-    free, clamp, curves = fig13_eq20(args, s)
-    out = {"settings": s, "free": free, "clamp": clamp, "real": fig13_real(args, s), "rise": []}
-    for p, h, eta, n in s["rise"]:  # Fig. 6's runs: its seeds; its recipe is MA.split_problem
-        starts = [MA.split_problem(np.random.default_rng([args.seed, 6, r]), p, 0.7, h) for r in range(n)]
-        out["rise"].append({"p": p, "hidden": h, "lr": eta, "runs": [
-            MA.first_step_norms(E0, X, Y, eta, s["substeps"]) for X, Y, _, _, E0 in starts]})
-    out["fits"] = MA.delay_fits(free, clamp, out["real"], s["lr"])
-    plots.fig13(curves, out, os.path.join(args.out, "fig13_delay_laws.png"))
-    return {"fig13": out}
+FIGURES.update({name: study(name) for name in STUDIES})
 
 
 # ============================================================ animations
@@ -976,16 +452,6 @@ def bench(args):
 
 
 # ============================================================ one page of results: OUT/index.html
-def nums(xs, spec=".3g", none="never"):
-    """'a / b / c' for a list of numbers (None: `none`)."""
-    return " / ".join(none if x is None else format(x, spec) for x in xs)
-
-
-def disp_means(runs, q, form="finite_lambda", D="0.2"):
-    """Figs. 8, 10 captions: each run's mean displacement yardstick q (window D of tau, Eq. 20's form)."""
-    return [r["disp"][form][q][D] for r in runs]
-
-
 # summary key -> (image files, caption from summary[key]); a key without one: key.png, key_*.png/gif, generic caption
 INDEX = {
     "fig1": (["fig1.png"], lambda s: (
@@ -1005,13 +471,13 @@ INDEX = {
         f"{s['fit_max_distance']}).")),
     "fig5": (["fig5.png", "fig7.png"], lambda s: (
         f"Real mod-11 training, {s['runs']} nets x {s['steps']} steps (lr {s['lr']}, lambda {s['lam']}): "
-        f"mean cos(update, -P_T theta) {' / '.join(FIG5_PHASES)} = "
-        f"{nums([s['by_phase']['cos'][ph] for ph in FIG5_PHASES], '.2f', '-')} (P_T at the orthogonal "
-        f"foot; {nums([s['points_by_phase'][ph] for ph in FIG5_PHASES], 'd')} points; median "
-        f"orthogonality residual {s['feet']['orthogonal']['residual_median']:.0e}); first rise of test "
-        f"accuracy at step {nums(s['rise_step'], 'd', '-')}, 100% at {nums(s['grok_step'], 'd', '-')}; "
-        f"Thm 4.14 slope before the first ReLU kink {nums([s['thm414_slope_real']], '.3f', '-')}; "
-        f"smallest sigma_min(J) {s['sigma_min_J_min']:.2f}.")),
+        f"mean cos(update, -P_T theta) {' / '.join(MA.PHASES)} = "
+        f"{nums([s['by_phase']['cos_momentum'][ph] for ph in MA.PHASES], '.2f', '-')} with P_T at the paper's "
+        f"foot (100 momentum steps), {nums([s['by_phase']['cos_gauss-newton'][ph] for ph in MA.PHASES], '.2f', '-')} "
+        f"at the Gauss-Newton foot on Z ({nums([s['points_by_phase'][ph] for ph in MA.PHASES], 'd')} points); "
+        f"first rise of test accuracy at step {nums(s['rise_step'], 'd', '-')}, 100% at "
+        f"{nums(s['grok_step'], 'd', '-')}; Thm 4.14 slope before the first ReLU kink "
+        f"{nums([s['thm414_slope_real']], '.3f', '-')}; smallest sigma_min(J) {s['sigma_min_J_gauss_newton_min']:.2f}.")),
     "fig6": (["fig6.png", "fig6_circles.png"], lambda s: (
         "Closed-form dynamics (Eq. 20) on a + b mod {p}, sigma = {act}, d_h = {hidden}, {n_train} training pairs, "
         "step {lr}, {steps} steps, {runs} runs: ".format(**s["settings"]) + f"final test accuracy "
@@ -1020,69 +486,7 @@ INDEX = {
         f"{s['norm_final_mean']:.1f}; within/across-frequency similarity (initial / final E) "
         f"{nums([s['fourier'][f'within_vs_across_{w}'] for w in ('init', 'final')], none='-')}; largest cond(H H^T) "
         f"{s['cond_HHt_max']:.2g}.")),
-    "fig8": (["fig8_real_vs_sim.png"], lambda s: (
-        f"Real GD on both layers vs Eq. 20, p = {s['settings']['p']}, d_h = {s['settings']['hidden']}, one seed, "
-        f"lambda = {nums([r['lambda'] for r in s['runs']])}: tau at 95% test accuracy, real "
-        f"{nums([r['grok_tau_real'] for r in s['runs']], '.2f', 'not by the end')} vs Eq. 20 "
-        f"{nums([s['runs'][0]['grok_tau_sim']], '.2f', 'not by the end')} (lambda -> 0), "
-        f"{nums([r['grok_tau_sim_finite_lambda'] for r in s['runs']], '.2f', '-')} (finite lambda); over windows of "
-        f"0.2 tau, cosine of the real W1 displacement with finite-lambda Eq. 20's "
-        f"{nums(disp_means(s['runs'], 'cos'), '.2f', '-')} and length ratio "
-        f"{nums(disp_means(s['runs'], 'len_ratio'), '.2f', '-')} (baselines: plain shrinkage "
-        f"{nums(disp_means(s['runs'], 'cos_shrink'), '.2f', '-')}, a random direction "
-        f"{nums(disp_means(s['runs'], 'cos_random'), '+.3f', '-')})"
-        f"; instantaneous cosine {nums([r['cos_mean'] for r in s['runs']], '.2f')}.")),
-    "fig9": (["fig9_fig5_explained.png"], lambda s: (
-        f"Why the Fig. 5 cosine is low ({' / '.join(FIG5_PHASES)}, orthogonal foot): tangent fraction "
-        f"{nums([s['mean_by_phase']['tangent_fraction'][ph] for ph in FIG5_PHASES], '.2f', '-')}, "
-        f"tangential cosine {nums([s['mean_by_phase']['cos_tangent'][ph] for ph in FIG5_PHASES], '.2f', '-')}; "
-        f"loss / weight-decay size along Z "
-        f"{nums([s['median_by_phase']['loss_to_decay'][ph] for ph in FIG5_PHASES], '.2f', '-')} (theory: 0); "
-        f"pre-activations changing sign per step (of {s['preactivations']}) "
-        f"{nums([s['median_by_phase']['flips'][ph] for ph in FIG5_PHASES], '.0f', '-')}; distance to Z "
-        f"{nums([s['median_by_phase']['dist'][ph] for ph in FIG5_PHASES], '.2g', '-')} against a smooth radius "
-        f"{nums([s['median_by_phase']['radius'][ph] for ph in FIG5_PHASES], '.1g', '-')}.")),
-    "fig10": (["fig10_timescales.png"], lambda s: (
-        f"Real training with a faster second layer, lambda = {s['settings']['lam']:g}, Fig. 8 start, tau at 95% test "
-        "accuracy (displacement cosine / length ratio with finite-lambda Eq. 20 over 0.2 tau): " + "; ".join(
-            f"{r['readout']} {nums([r['grok_tau_real']], '.2f', 'not by the end')} ({c:.2f} / {l:.2f})"
-            for r, c, l in zip(s["runs"], disp_means(s["runs"], "cos"), disp_means(s["runs"], "len_ratio"))) +
-        f" (finite-lambda Eq. 20: {nums([s['runs'][0]['grok_tau_sim_finite_lambda']], '.2f', '-')}; the exact readout "
-        "is finite-lambda Eq. 20 by construction, a check of the code). The evidence, tau_real / tau_finite-lambda "
-        f"median [min, max] over {s['sweep']['seeds']} seeds at p = {s['settings']['sweep']['p']}: " + "; ".join(
-            f"lambda {lam:g}: " + ", ".join(
-                f"k = {k} {nums([m], '.2f', '-')} [{nums([lo], '.2f', '-')}, {nums([hi], '.2f', '-')}]"
-                for k, m, lo, hi in zip(s["sweep"]["ks"], st["ratio_median"], st["ratio_min"], st["ratio_max"]))
-            for lam, st in zip(s["sweep"]["lambdas"], s["sweep"]["by_lambda"])) + ".")),
-    "fig11": (["fig11_simulator.png"], lambda s: (
-        f"Eq. 20 as a grokking simulator (p = {s['p']}, step {s['lr']}): tau at 95% test accuracy for " + "; ".join(
-            f"{r['dynamics']}{'' if r['param'] is None else ' %.3g' % r['param']}: "
-            f"{nums([r['grok_tau']], '.2f', 'not by tau = %g' % s['tau'])}"
-            + (f" (longer: {nums([r['long']['grok_tau']], '.2f', 'not by tau = %g' % r['long']['tau'])})"
-               if r.get("long") else "")
-            for r in s["counterfactual"]) +
-        f". Median tau to 95% by training fraction {nums(s['fractions'], 'g')}: " + "; ".join(
-            f"d_h = {w}: {nums(m, '.2f', 'not by tau = %g' % s['tau'])}"
-            for w, m in zip(s["widths"], s["grok_tau_median"])) +
-        f"; Spearman(final norm, final test accuracy) = {s['norm_vs_acc_spearman']:.2f}.")),
-    "fig12": (["fig12_smooth_and_close.png"], lambda s: (
-        "Fig. 5's nets, one change at a time, measured at the nearest point of Z: tangential cosine "
-        f"{' / '.join(FIG5_PHASES)} by activation: " + "; ".join(
-            f"{a}: {nums([v['cos_tangent_by_phase'][ph] for ph in FIG5_PHASES], '.2f', '-')} (100% test at "
-            f"step {nums(v['grok_step'], 'd')})" for a, v in s["by_activation"].items()) +
-        f". lambda -> 0 over windows of equal rescaled time: log-log slope of ||P_T u_L|| / ||P_T u_lambda|| "
-        f"against the distance to Z (<= 0.1) {nums([s['slopes']['gd'][a] for a in ('relu', 'tanh')], '.2f', '-')} "
-        f"(ReLU / tanh; at the closed-form equilibrium {nums([s['slopes']['exact'][a] for a in ('relu', 'tanh')], '.2f', '-')}"
-        f"; Thm 4.14, smooth net near Z: 1); largest projection residual ReLU "
-        f"{nums([s['projection_residual_max']['relu']], '.1e', '-')}, tanh "
-        f"{nums([s['projection_residual_max']['tanh']], '.1e', '-')}.")),
-    "fig13": (["fig13_delay_laws.png"], lambda s: (
-        f"Delay laws, Eq. 20 at p = {s['settings']['p']}, d_h = {s['settings']['hidden']}: tau at 95% vs ln s (E0 scaled "
-        f"by s >= 1) slope {nums([(s['fits']['free_vs_ln_s'] or {}).get('slope')], '.2f', '-')}; norm at 95% "
-        f"{s['fits']['norm_grok_mean']:.2f}, CV {100 * s['fits']['norm_grok_cv']:.1f}%; clamped at rho W_c: "
-        f"tau ~ rho^{nums([(s['fits']['clamp_power'] or {}).get('slope')], '.2f', '-')} (Eq. 20: rho^4); real GD "
-        f"(Fig. 5 setting): delay vs ln s slope {nums([(s['fits']['real_delay_vs_ln_s'] or {}).get('slope')], '.2f', '-')}, "
-        f"norm CV {nums([s['fits']['real_norm_grok_cv']], '.1%', '-')}.")),
+    **{k: v for st in (real_vs_sim, why_not_one, simulator, smooth, delay_laws) for k, v in st.CAPTIONS.items()},
     "anim": (["anim_toy.gif", "anim_modadd.gif"], lambda s: (
         f"Animations: the Fig. 1 weights (lambda = {s['toy_lambda']}) sliding along Z, {s['frames']['anim_toy.gif']} "
         f"frames; the Fig. 6 embeddings (run 0) forming circles at frequencies {nums(s['modadd_frequencies'], 'd')}, "
@@ -1211,7 +615,7 @@ def validate(args):
             xp.cuda.runtime.getDeviceCount()
         except Exception as e:  # CuPy installed, but no GPU or driver: say which, in one line
             fail(f"--backend cupy: no usable GPU ({type(e).__name__}: {e})")
-    s8, s6 = FIG8_QUICK if args.quick else FIG8, fig6_settings(args)
+    s8, s6 = real_vs_sim.FIG8_QUICK if args.quick else real_vs_sim.FIG8, fig6_settings(args)
     if args.bench:
         check_modadd("--bench", args.p, args.hidden, args.train_frac)
         return []

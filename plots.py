@@ -13,6 +13,11 @@ plt.rcParams.update({"figure.dpi": 110, "axes.grid": True, "grid.alpha": 0.3,
                      "axes.titlesize": 10, "axes.labelsize": 9, "legend.fontsize": 8})
 
 
+def nums(xs, spec=".3g", none="never"):
+    """'a / b / c' for a list of numbers (None: `none`), for titles and captions."""
+    return " / ".join(none if x is None else format(x, spec) for x in xs)
+
+
 def save(fig, path, tight=True):
     """Lay the figure out (tight=False: it has its own layout), write it and free its memory."""
     if tight:
@@ -181,10 +186,9 @@ def fig4(views, neg_grads, out, path):
 
 
 # ============================================================ Figures 5/7
-FIG5_COLORS = {"cos": "tab:blue", "cos_momentum": "tab:orange", "cos_gauss-newton": "tab:green"}
-FIG5_LABELS = {"cos": "P_T at the orthogonal foot (nearest in θ's cell; ReLU: stratum frame)",
-               "cos_momentum": "at the paper's estimate (100 GD steps, momentum 0.9)",
-               "cos_gauss-newton": "at the Gauss-Newton foot (slanted, not orthogonal)"}
+FIG5_COLORS = {"cos_momentum": "tab:orange", "cos_gauss-newton": "tab:green"}
+FIG5_LABELS = {"cos_momentum": "P_T at the paper's estimate of proj_Z (100 GD steps, momentum 0.9)",
+               "cos_gauss-newton": "P_T at the Gauss-Newton foot (on Z; slanted, not orthogonal)"}
 PHASES = ("memorized", "grokking", "generalized")  # as modadd.PHASES
 FIG5_SETTING = ("mod-11 addition, 59 train / 7 test pairs, width 128, ReLU, no biases, mean-squared "
                 "loss, full-batch GD lr 1, PyTorch weight decay 1e-4 (= 5e-5 ||θ||²)")
@@ -225,7 +229,7 @@ def fig5(R, ratios, flips, deltas, out, path):
     a = ax[0, 0]
     for name, color in (("train", "tab:blue"), ("test", "tab:red")):
         fig5_runs_mean(a, R["curve_step"][1:], R[f"{name}_loss"][:, 1:], color,
-                       f"{name} loss (geometric mean of {len(R['cos'])} nets)", True)
+                       f"{name} loss (geometric mean of {len(R['cos_momentum'])} nets)", True)
     fig5_grok_lines(a, out["grok_step"])
     a.set(xscale="log", yscale="log", xlabel="training step", ylabel="mean-squared error",
           title="Loss without the weight-decay term (thin: each net)")
@@ -254,7 +258,7 @@ def fig5(R, ratios, flips, deltas, out, path):
     fig5_grok_lines(a, out["grok_step"])
     a.set(ylim=(0, 1.1 * R["sigma_min"].max()), xscale="log", xlabel="training step",
           ylabel=r"$\sigma_{min}(J)$ (0 = singular point)",
-          title=f"Smallest singular value of J at the orthogonal foot: min {out['sigma_min_J_min']:.2f}")
+          title=f"Smallest singular value of J at the Gauss-Newton foot: min {out['sigma_min_J_gauss_newton_min']:.2f}")
     a.legend(fontsize=7)
     fig.suptitle("Fig. 5 — real training vs the norm-minimizing direction\n" + FIG5_SETTING, fontsize=10)
     save(fig, path)
@@ -276,10 +280,10 @@ def fig7(R, phase, out, path):
     for i, (key, color) in enumerate(FIG5_COLORS.items()):
         by_phase = out["by_phase"][key]  # None for a phase without points
         mean = [np.nan if by_phase[ph] is None else by_phase[ph] for ph in PHASES]
-        a.bar(x + (i - 1) * 0.27, mean, 0.25, color=color, alpha=0.7, label=FIG5_LABELS[key].split(" (")[0])
+        a.bar(x + (i - 0.5) * 0.36, mean, 0.34, color=color, alpha=0.7, label=FIG5_LABELS[key].split(" (")[0])
         for j, ph in enumerate(PHASES):  # one dot per net: its mean over the phase
             per = [c[p == ph].mean() for c, p in zip(R[key], phase) if (p == ph).any()]
-            a.plot(np.full(len(per), x[j] + (i - 1) * 0.27), per, ".", color="k", ms=4)
+            a.plot(np.full(len(per), x[j] + (i - 0.5) * 0.36), per, ".", color="k", ms=4)
     n = out["points_by_phase"]
     a.set_xticks(x, [f"{ph}\n({n[ph]} points)" for ph in PHASES])
     a.set(ylabel="mean cos (bar: all points, dot: each net)",
@@ -365,429 +369,18 @@ def fig6_circles(rows, ks, p, path):
 
 
 # ============================================================ Figures 8 and 10
-def yardstick_panels(axc, axl, curves, runs, names, colors, D="0.2", form="finite_lambda"):
-    """Figs. 8, 10 (b), (c): displacement cosine (axc) and length ratio (axl) of real W1 with Eq. 20 over
-    windows D of tau against tau, one solid line per run; baselines dotted (plain shrinkage -E,
-    same color) and gray x (a random direction). Legends: the means up to grokking."""
-    for c, r, name, col in zip(curves, runs, names, colors):
-        y, m = c["disp"][form], r["disp"][form]
-        axc.plot(c["tau_disp"], y["cos"][D], "-o", color=col, ms=3,
-                 label=f"{name}: mean {m['cos'][D]:.2f} (shrinkage {m['cos_shrink'][D]:.2f}, random "
-                       f"{m['cos_random'][D]:+.3f})")
-        axc.plot(c["tau_disp"], y["cos_shrink"][D], ":", color=col, lw=1.2)
-        axc.plot(c["tau_disp"], y["cos_random"][D], "x", color="0.55", ms=4)
-        axl.plot(c["tau_disp"], y["len_ratio"][D], "-o", color=col, ms=3,
-                 label=f"{name}: mean {m['len_ratio'][D]:.2f} (shrinkage {m['len_ratio_shrink'][D]:.2f})")
-        axl.plot(c["tau_disp"], y["len_ratio_shrink"][D], ":", color=col, lw=1.2)
-    axc.plot([], [], "k:", label="baseline: plain shrinkage -E over the same D")
-    axc.plot([], [], "x", color="0.55", label="baseline: a random direction")
-    axl.plot([], [], "k:", label="baseline: plain shrinkage -E over the same D")
-    axc.axhline(0, color="gray", lw=0.8)
-    axl.axhline(1, color="gray", lw=0.8)
-    lam = "finite lambda, A = (H H^T + lambda I)^-1" if form == "finite_lambda" else "lambda -> 0"
-    axc.set(ylabel="displacement cosine", ylim=(-0.2, 1.02),
-            title=f"(b) cosine of real W1(tau + D) - W1(tau) with Eq. 20 ({lam}) simulated\nfrom the same "
-                  f"W1(tau) over the same D = {D} tau (a run of Eq. 20 itself scores 1)")
-    axl.set(ylabel="||real displacement|| / ||Eq. 20 displacement||", ylim=(0, None),
-            title=f"(c) length ratio over the same windows (1: W1 moves as far as Eq. 20 does)")
-    for a, loc in ((axc, "lower left"), (axl, "upper left")):
-        a.set_xlabel("rescaled time tau")
-        a.legend(fontsize=7, loc=loc)
-
-
-def fig8(sim_tau, sim_acc, curves, runs, s, path):
-    """Fig. 8: real GD on both layers vs the closed-form dynamics, against rescaled time tau."""
-    fig, ax = plt.subplots(2, 2, figsize=(15, 11))
-    ax = ax.ravel()
-    tau95 = lambda g: "not by the end" if g is None else f"{g:.2f}"  # noqa: E731
-    ax[0].plot(sim_tau, sim_acc, "k-", lw=2.5, label=f"Eq. 20, lambda -> 0 (eta = {s['sim_lr']:g}): "
-               f"0.95 at tau = {tau95(runs[0]['grok_tau_sim'])}")
-    for c, r, col in zip(curves, runs, LAMBDA_COLORS):
-        ax[0].plot(c["tau"], c["test_acc"], color=col, label=(
-            f"real GD, lambda = {r['lambda']:g}: 0.95 at tau = {tau95(r['grok_tau_real'])}; finite-lambda Eq. 20: "
-            f"{tau95(r['grok_tau_sim_finite_lambda'])} (lr {r['lr']:.1e}, {r['steps']:,} steps)"))
-        ax[3].plot(c["tau"][1:], c["w2_gap"][1:], color=col, label=f"lambda = {r['lambda']:g}")
-        for a in ax:
-            if r["grok_tau_real"] is not None:
-                a.axvline(r["grok_tau_real"], color=col, ls=":", lw=1)
-    ax[0].axhline(0.95, color="gray", lw=0.8)
-    ax[0].set(xlabel="rescaled time tau  (real: 2 lr lambda step;  Eq. 20: eta step)", ylabel="test accuracy",
-              ylim=(-0.02, 1.02), title="(a) test accuracy (dotted lines: first time >= 0.95)")
-    ax[0].legend(fontsize=7, loc="lower right")
-    yardstick_panels(ax[1], ax[2], curves, runs, [f"lambda = {r['lambda']:g}" for r in runs], LAMBDA_COLORS)
-    ax[3].set(xlabel="rescaled time tau", ylabel="||W2 - W2*(W1)|| / ||W2*(W1)||", ylim=(0, None),
-              title="(d) distance of the real W2 from its optimal (ridge) readout W2*(W1) for the current W1")
-    ax[3].legend(fontsize=7)
-    fig.suptitle(
-        f"Fig. 8 (beyond the paper): full-batch GD on both layers vs the closed-form first-layer dynamics; "
-        f"a + b mod {s['p']}, d_h = {s['hidden']}, ReLU, {s['n_train']} training pairs\n"
-        f"loss ||relu(X W1) W2 - Y||^2 + lambda (||W1||^2 + ||W2||^2); same W1(0) ~ N(0, std p^-1/2) for all runs, "
-        f"W2(0) = ridge readout; lr = 1 / (top Hessian eigenvalue at the start); one seed")
-    save(fig, path)
-
-
-READOUT_COLORS = {"gd k=1": "tab:blue", "gd k=3": "tab:orange", "gd k=10": "tab:green", "exact": "tab:red"}
-
-
-def readout_label(r):
-    """Legend text of a Fig. 10 run: its readout scheme and time-scale separation."""
-    if r["readout"] == "exact":
-        return "exact readout W2*(W1) (= finite-lambda Eq. 20 by construction)"
-    k = r["readout"].split("=")[1]
-    return f"{'plain GD, ' if k == '1' else 'GD, '}k = {k} (separation {r['separation']:.1f})"
-
-
-def fig10(sim_tau, sim_acc, curves, runs, sweep, s, path):
-    """Fig. 10: real training with a faster readout against Eq. 20, and the seed sweep over k."""
-    fig, ax = plt.subplots(2, 2, figsize=(15, 11))
-    ax = ax.ravel()
-    cols = [READOUT_COLORS.get(r["readout"], "tab:purple") for r in runs]
-    fin = runs[0]["grok_tau_sim_finite_lambda"]
-    ax[0].plot(sim_tau, sim_acc, "k-", lw=2.5, label=f"Eq. 20, lambda -> 0: 0.95 at tau = {runs[0]['grok_tau_sim'] or '-'}")
-    if fin is not None:
-        ax[0].axvline(fin, color="k", ls="--", lw=1, label=f"Eq. 20 at finite lambda: 0.95 at tau = {fin:.2f}")
-    for c, r, col in zip(curves, runs, cols):
-        g = "not by the end" if r["grok_tau_real"] is None else f"{r['grok_tau_real']:.2f}"
-        ax[0].plot(c["tau"], c["test_acc"], color=col, label=f"{readout_label(r)}: {g} "
-                   f"({r['steps']:,} steps; mean ||W2 - W2*|| / ||W2*|| {r['w2_gap_mean']:.2g})")
-    ax[0].axhline(0.95, color="gray", lw=0.8)
-    ax[0].set(xlabel="rescaled time tau = 2 lr lambda step", ylabel="test accuracy", ylim=(-0.02, 1.02),
-              title=f"(a) lambda = {s['lam']:g}, one seed: test accuracy, readout ever faster (legend: tau at 0.95)")
-    ax[0].legend(loc="lower right", fontsize=7)
-    yardstick_panels(ax[1], ax[2], curves, runs, [r["readout"] for r in runs], cols)
-    a, ks = ax[3], np.array(sweep["ks"])
-    for i, (lam, st) in enumerate(zip(sweep["lambdas"], sweep["by_lambda"])):
-        jit = ks * (1 + 0.06 * (i - 0.5))
-        for j, row in enumerate(st["ratio"]):
-            a.plot([jit[j]] * len(row), [np.nan if x is None else x for x in row], "o", color=f"C{i}", alpha=0.5, ms=5)
-        a.plot(jit, [np.nan if m is None else m for m in st["ratio_median"]], "-", color=f"C{i}", lw=2,
-               label=f"lambda = {lam:g}: median over {sweep['seeds']} seeds (dots: single seeds)")
-    a.axhline(1.0, color="k", ls="--", lw=1, label="exact readout: 1 by construction (finite-lambda Eq. 20)")
-    ss = s["sweep"]
-    a.set(xscale="log", xlim=(ks[0] / 1.5, ks[-1] * 1.5), xticks=ks, xticklabels=[str(k) for k in ks], ylim=(0, None),
-          xlabel="k = readout GD steps per first-layer step (k = 1: plain GD)",
-          ylabel="tau_real / tau(finite-lambda Eq. 20) at 95% test accuracy",
-          title=f"(d) the evidence: time ratio over {sweep['seeds']} seeds (own split and W1(0)), p = {ss['p']}, "
-                f"d_h = {ss['hidden']}, {ss['n_train']} training pairs")
-    a.minorticks_off()
-    a.legend(fontsize=7)
-    fig.suptitle(
-        f"Fig. 10 (beyond the paper): how fast must the second layer be for Eq. 20 to hold? (a)-(c): real training "
-        f"from the Fig. 8 start (p = {s['p']}, d_h = {s['hidden']}, {s['n_train']} pairs, W2(0) = ridge readout, "
-        f"lr = 1 / sharpness);\nafter each GD step on both layers, k - 1 more readout steps of size 1 / (||H||_F^2 + "
-        f"lambda), or the exact readout (its lr raised to make 2 lr lambda = {s['exact_eta']:g}), a check of the "
-        f"code: by the envelope theorem\nit is Euler on finite-lambda Eq. 20. Separation = how many times faster W2's "
-        f"slowest mode relaxes than tau advances (plain GD: 1). Runs stop {s['stop_after_tau']:g} tau after grokking.")
-    save(fig, path)
 
 
 # ============================================================ Figure 9
-def fig9_row_label(row):
-    """Short label of an ablation row, e.g. 'lr 0.1, window 100'."""
-    name = {"window": f"window {row['window']}", "lr": f"lr {row['lr']:g},\nwindow {row['window']}",
-            "lambda": f"λ {row['lam']:.0e}\nτ {row['tau']:g}\nwindow {row['window']}"}[row["ablation"]]
-    base = "\n(Fig. 5)" if row["ablation"] == "window" and row["window"] == 10 else ""
-    dist = "" if row["dist_median"] is None else f"\nd = {row['dist_median']:.3f}"
-    return name + base + dist
-
-
-def fig9_bars(ax, rows, key, ylabel, title):
-    """Grouped bars: one group per ablation row, one bar per phase (mean over branch points)."""
-    V = np.array([[np.nan if r[f"{key}_by_phase"][ph] is None else r[f"{key}_by_phase"][ph]
-                   for ph in PHASES] for r in rows])  # (rows, phases)
-    x = np.arange(len(rows))
-    for j, (ph, color) in enumerate(zip(PHASES, ("tab:blue", "tab:orange", "tab:green"))):
-        ax.bar(x + (j - 1) * 0.27, V[:, j], 0.25, color=color, alpha=0.8, label=ph)
-    ax.set_xticks(x, [fig9_row_label(r) for r in rows], fontsize=7)
-    ax.axhline(0, color="k", lw=0.6)
-    ax.set(ylim=(min(0.0, np.nanmin(np.r_[V.ravel(), 0.0])) - 0.05, 1.3), ylabel=ylabel, title=title,
-           xlabel="setting of the branch (d: median distance to Z at its end)")
-    ax.legend(loc="upper center", ncol=3, fontsize=7, title="phase at the branch point", title_fontsize=7)
-
-
-def fig9(R, phase, grok_steps, rows, out, path):
-    """Fig. 9: the Fig. 5 cosine = tangential cosine x tangent fraction; where the tangential
-    part comes from; GD's stability; distance to Z vs the smooth radius; ablations."""
-    fig, ax = plt.subplots(2, 3, figsize=(17, 9.5))
-    x = R["step"]
-    a = ax[0, 0]
-    for key, color, label in (("cos", "tab:green", "Fig. 5: cos(u, −P_T θ)"),
-                              ("cos_tangent", "tab:purple", "tangential: cos(P_T u, −P_T θ)"),
-                              ("tangent_fraction", "tab:gray", "tangent fraction ‖P_T u‖ / ‖u‖")):
-        fig5_runs_mean(a, x, R[key], color, label)
-    fig5_grok_lines(a, grok_steps)
-    a.axhline(0, color="k", lw=0.6)
-    a.set(xscale="log", ylim=(-1.0, 1.05), xlabel="training step",
-          title="(a) Fig. 5's cosine = tangential cosine x tangent fraction\n"
-                "(an identity), at the orthogonal foot")
-    a.legend(loc="lower right", fontsize=7)
-    a = ax[0, 1]
-    fig5_runs_mean(a, x, R["loss_to_decay"], "tab:red", "‖P_T u_L‖ / ‖P_T u_λ‖ (0 in theory)")
-    fig5_runs_mean(a, x, R["loss_along"], "tab:blue", "loss term's share along P_T u: ⟨P_T u_L, P_T u⟩ / ‖P_T u‖²")
-    fig5_grok_lines(a, grok_steps)
-    a.axhline(0, color="k", lw=0.6)
-    a.set(xscale="log", xlabel="training step", ylim=(-0.5, 3),
-          title="(b) tangential update P_T u = P_T u_L (loss gradient) + P_T u_λ (weight decay)")
-    a.legend(loc="upper right", fontsize=7)
-    a = ax[0, 2]
-    fig5_runs_mean(a, x, R["sharpness_lr"], "tab:brown", "sharpness x lr at the foot (top eig. 2c J^T J + 2λ)")
-    fig5_runs_mean(a, x, R["normal_flip_cos"], "tab:cyan", "cos of consecutive one-step normal parts")
-    N = out["preactivations"]
-    for key, color, label in (("flips", "tab:red", "pre-activations changing sign in one step"),
-                              ("flips_back", "tab:pink", "... and flipping back the next step"),
-                              ("within_one_step", "tab:olive", "closer to 0 than one step moves them")):
-        fig5_runs_mean(a, x, 10 * R[key] / N, color, f"10 x fraction {label}")
-    a.axhline(2, color="k", ls="--", lw=1, label="stability limit 2 (smooth curvature)")
-    a.axhline(0, color="k", lw=0.6)
-    fig5_grok_lines(a, grok_steps)
-    a.set(xscale="log", xlabel="training step", ylim=(-1.05, 3.4), title="(c) curvature x lr against 2, "
-          f"the normal part's sign,\nand ReLU kinks crossed (of {N} pre-activations)")
-    a.legend(loc="upper right", fontsize=6)
-    a = ax[1, 0]
-    fig5_runs_mean(a, x, R["dist"], "tab:green", "distance to Z, ‖θ_t − proj_Z(θ_t)‖", True)
-    fig5_runs_mean(a, x, np.clip(R["radius"], 1e-18, 1e3), "tab:red", "smooth radius (Thm 4.14's regime): from "
-                   "the foot\ntoward θ_t to the first ReLU sign change (0: foot on kinks)", True)
-    fig5_grok_lines(a, grok_steps)
-    a.set(xscale="log", yscale="log", xlabel="training step", ylabel="distance (bold: geometric mean)",
-          ylim=(None, 1e3), title="(d) where training sits vs where Thm 4.14 applies")
-    a.legend(loc="upper right", fontsize=7)
-    fig9_bars(ax[1, 1], rows, "cos_tangent", "mean cos(P_T u, −P_T θ)",
-              "(e) ablations (branched off the Fig. 5 nets): tangential cosine")
-    fig9_bars(ax[1, 2], rows, "tangent_fraction", "mean ‖P_T u‖ / ‖u‖", "(f) ablations: tangent fraction")
-    n = out["points_by_phase"]
-    fig.suptitle("Fig. 9 — why the Fig. 5 cosine is low: update u = θ_t − θ_{t−10} = u_L + u_λ split at "
-                 "the orthogonal foot (ReLU: stratum frame) (thin: each net, bold: mean; "
-                 f"{n['memorized']}/{n['grokking']}/{n['generalized']} points memorized/grokking/generalized)\n"
-                 + FIG5_SETTING, fontsize=10)
-    save(fig, path)
 
 
 # ============================================================ Figure 11
-def fig11_name(r):
-    """The legend name of a Fig. 11 part-1 run."""
-    p, name = r["param"], r["dynamics"]
-    if name in ("l1", "l2"):
-        return f"L1 norm, pull {p:.2g} sign(E)" if name == "l1" else f"Eq. 20 with {p:g} x its -E"
-    return {"eq20": "Eq. 20", "readout-only": "readout norm alone", "shrink": "plain shrinkage -E"}.get(
-        name, f"{name}, c = {p}")
-
-
-def fig11(curves, rows, grok, norm, acc, median, s, rho, path):
-    """Fig. 11: Eq. 20 against other motions along Z (curves/rows: one per run), and its phase diagram
-    (grok, norm, acc: (widths, fractions, seeds) step at 0.95 or None, final ||E|| and test accuracy,
-    NaN = skipped cell; median: per cell)."""
-    fig, ax = plt.subplots(2, 3, figsize=(19, 14), gridspec_kw={"height_ratios": (1.35, 1)})
-    lr, level, T = s["lr"], s["level"], s["tau"]
-    when = lambda g: f"not by tau = {T:g}" if g is None else f"tau {g:.2f}"  # noqa: E731
-    groups = [(ax[0, 0], ("tilt-noise",), "(a) tilted to cosine c, fresh random perpendicular part each step\n"
-               "(it averages out as eta -> 0: grokking at ~ Eq. 20's time / c is expected by construction)"),
-              (ax[0, 1], ("tilt-fixed",), "(b) tilted to cosine c, one fixed random perpendicular part\n"
-               "(a bias that does not average out)"),
-              (ax[0, 2], ("l1", "l2", "readout-only", "shrink"), "(c) other objectives (L1 at Eq. 20's lambda "
-               "and at matched strength:\nits pull as long as Eq. 20's -E at the start), readout only, shrinkage")]
-    for a, names, title in groups:
-        for j, (c, r) in enumerate((c, r) for c, r in zip(curves, rows) if r["dynamics"] in ("eq20", *names)):
-            lg = r.get("long") or {}
-            extra = lg and (f"; then {'not' if lg['grok_tau'] is None else 'at tau %.2f' % lg['grok_tau']} by tau = "
-                            f"{lg['tau']:g} (acc {lg['final_test_acc']:.2f}, ||E|| {lg['final_norm']:.1f})")
-            a.plot(c["tau"], c["test_acc"], color=f"C{j}" if j else "k", lw=1.3 + 0.9 * (not j),
-                   label=f"{fig11_name(r)}: {when(r['grok_tau'])}, ||E|| {r['norm_init']:.1f} -> {r['final_norm']:.1f}, "
-                   f"circles {r['within_vs_across_final']:.2f}, cos_disp {r['cos_disp']:.2f}{extra or ''}")
-        a.axhline(level, color="gray", lw=0.8)
-        a.axvline(T, color="gray", ls="--", lw=0.8)
-        a.set(xlabel="rescaled time tau = eta x step" + (" (log scale)" if a is not ax[0, 0] else ""),
-              xscale="linear" if a is ax[0, 0] else "log", ylabel="test accuracy", ylim=(-0.02, 1.05))
-        a.set_title(title, fontsize=9)
-        a.legend(fontsize=6.5, loc="upper center", bbox_to_anchor=(0.5, -0.12))
-    a = ax[1, 0]
-    eq20 = rows[0]["grok_tau"]
-    for j, (name, m) in enumerate((("tilt-noise", "o-"), ("tilt-fixed", "s--"))):
-        rs = [r for r in rows if r["dynamics"] == name]
-        g = np.array([T * (1.02 - 0.05 * j) if r["grok_tau"] is None else r["grok_tau"] for r in rs])
-        a.plot([r["cos"] for r in rs], g, m, color=f"C{j}", label=f"{name} (numbers: its displacement cosine with Eq. 20)")
-        for r, gi in zip(rs, g):
-            a.annotate(f"{r['cos_disp']:.2f}", (r["cos"], gi), xytext=(5, 3 - 12 * j), textcoords="offset points",
-                       fontsize=7, color=f"C{j}")
-            if r["grok_tau"] is None:
-                a.plot(r["cos"], gi, "x", color=f"C{j}", ms=9, mew=2)
-    if eq20 is not None:
-        cs = np.linspace(0.15, 1, 50)
-        a.plot(1.0, eq20, "k*", ms=12, label="Eq. 20 itself (c = 1)")
-        a.plot(cs, eq20 / cs, "k:", lw=1, label="Eq. 20 time / c (the pace of the aligned part alone)")
-    a.axhline(T, color="gray", ls="--", lw=0.8, label=f"tau = {T:g} (x: not by then)")
-    a.set(xlabel="prescribed cosine c with the Eq. 20 direction (same step length)", ylim=(0, 1.1 * T),
-          ylabel=f"tau at first test accuracy >= {level}", title=f"(d) how aligned must the motion along Z be? (displacement cosine: window tau = "
-                f"{s['window']:g},\nmean over {s['cos_starts']} starts along the run)")
-    a.legend(fontsize=7)
-    a, fr, marks = ax[1, 1], np.array(s["fractions"]), ("o", "s", "^", "D")
-    for i, w in enumerate(s["widths"]):
-        jit = fr + (i - (len(s["widths"]) - 1) / 2) * 0.008
-        for f, r in zip(*np.nonzero(~np.isnan(norm[i]))):
-            g = grok[i, f, r]
-            a.plot(jit[f], T * 1.04 if g is None else g * lr, "x" if g is None else marks[i], color=f"C{i}", ms=5, alpha=0.7)
-        a.plot(jit, [np.nan if v is None else v * lr for v in median[i]], "-", marker=marks[i], color=f"C{i}", lw=2,
-               label=f"d_h = {w}: median over {grok.shape[2]} seeds")
-    a.axhline(T, color="gray", ls="--", lw=0.8, label=f"tau = {T:g}; x above it: not by then")
-    a.set(xlabel="training fraction (of the p(p+1)/2 unordered pairs)", ylabel=f"tau at first test accuracy >= {level}",
-          yscale="log", title="(e) phase diagram: time to generalize vs data and width (dots: single runs)")
-    a.legend(fontsize=7)
-    a, ok = ax[1, 2], ~np.isnan(norm)
-    for i, w in enumerate(s["widths"]):
-        for f in range(len(fr)):
-            a.scatter(norm[i, f][ok[i, f]], acc[i, f][ok[i, f]], marker=marks[i], s=28, alpha=0.8,
-                      color=plt.cm.plasma(0.9 * f / max(1, len(fr) - 1)), edgecolors="k", linewidths=0.3)
-        a.plot([], [], marks[i], color="0.5", label=f"d_h = {w}")
-    for f, frac in enumerate(fr):
-        a.plot([], [], "o", color=plt.cm.plasma(0.9 * f / max(1, len(fr) - 1)), label=f"fraction {frac:g}")
-    a.set(xlabel=f"final $\\|E\\|_F$ (at first test accuracy >= {level}, else at tau = {T:g})", ylabel="final test accuracy",
-          title=f"(f) final norm vs final test accuracy over all {int(ok.sum())} runs of (e): Spearman {rho:+.2f}"
-                f"\n(runs that generalize stop early, the others shrink ||E|| until tau = {T:g})")
-    a.legend(fontsize=6.5, ncol=2)
-    fig.suptitle(
-        f"Fig. 11 (beyond the paper): the closed form (Eq. 20) as a grokking simulator; ReLU, a + b mod {s['p']}, "
-        f"step eta = {lr:g} (tau = eta x step), E ~ N(0, std p^-1/2)\n(a)-(d): one split ({s['n_train']} training "
-        f"pairs, {s['train_frac']:.0%}) and one E0, d_h = {s['hidden']}, to tau = {T:g} (runs still short of {level} "
-        f"continued to tau = {s['long_tau']:g}); 'circles' = within/across-frequency similarity of E at tau = {T:g} "
-        f"(1 = none, Fig. 6 ~4.6).\n(e)-(f): each run until test accuracy >= {level} or tau = {T:g}; widths "
-        f"{', '.join(map(str, s['widths']))}, {s['seeds']} seeds per cell (own split and E0)", fontsize=10)
-    save(fig, path)
 
 
 # ============================================================ Figure 12: where Thm 4.14's assumptions hold
-ACT_COLORS = {"relu": "k", "tanh": "tab:red", "softplus2": "tab:blue", "softplus8": "tab:cyan", "softplus32": "tab:gray"}
-
-
-def fig12_phase_bars(ax, by_act, key, title, baseline):
-    """Grouped bars: one group per phase, one bar per activation (mean over its points)."""
-    for j, (act, v) in enumerate(by_act.items()):
-        y = [np.nan if v[f"{key}_by_phase"][ph] is None else v[f"{key}_by_phase"][ph] for ph in PHASES]
-        ax.bar(np.arange(3) + (j - (len(by_act) - 1) / 2) * 0.8 / len(by_act), y, 0.75 / len(by_act),
-               color=ACT_COLORS.get(act, "tab:olive"), label=f"{act} ({v['nets']} net{'s' * (v['nets'] > 1)})")
-    ax.axhline(baseline[0], color="tab:green", ls="--", lw=1, label=baseline[1])
-    ax.set_xticks(range(3), [f"{ph} phase" for ph in PHASES])
-    ax.set(ylabel=title.split(": ")[-1], title=title, ylim=(min(0, ax.get_ylim()[0]), 1.25))
-    ax.legend(fontsize=7, ncol=2, loc="upper left")
-
-
-def fig12(curves, out, path):
-    """Fig. 12: Fig. 5's claim with a smooth activation (a, b, c) and as lambda -> 0 (d, e, f)."""
-    fig, ax = plt.subplots(2, 3, figsize=(17, 9.5))
-    for act, r, step, acc in curves:
-        ax[0, 0].plot(np.maximum(step, 1), acc, color=ACT_COLORS.get(act, "tab:olive"), lw=1.4 if r == 0 else 0.8,
-                      ls="-" if r == 0 else ":", label=f"{act}, net {r + 1}")
-    ax[0, 0].set(xscale="log", xlabel="training step", ylabel="test accuracy (7 held-out pairs)",
-                 title="(a) does each net memorize and grok? (Fig. 5's data, init, lr, λ)")
-    ax[0, 0].legend(fontsize=7, ncol=2)
-    by, rnd = out["by_activation"], [np.mean([p[f"random_{k}"] for r in out["runs"] for p in r["points"]])
-                                     for k in ("cos_tangent", "tangent_fraction")]
-    fig12_phase_bars(ax[0, 1], by, "cos_tangent", "(b) mean tangential cosine: cos(P_T u, −P_T θ)",
-                     (rnd[0], f"random update: {rnd[0]:.2f} (weight decay alone: 1 by construction)"))
-    fig12_phase_bars(ax[0, 2], by, "tangent_fraction", "(c) mean tangent fraction: ‖P_T u‖ / ‖u‖",
-                     (rnd[1], f"random update: {rnd[1]:.2f}"))
-    rows, lams = out["lambda_rows"], sorted({q["lam"] for q in out["lambda_rows"]})
-    for j, (key, label) in enumerate((("dist", "distance to Z at the window's end"),
-                                      ("cos_tangent", "tangential cosine over the window"))):
-        for act in ("relu", "tanh"):
-            for ph, mk in zip(PHASES, "os^"):
-                rs = [q for q in rows if (q["act"], q["phase"]) == (act, ph)]
-                if not rs:
-                    continue
-                ax[1, j].plot([q["lam"] for q in rs], [q[key] for q in rs], mk + "-", color=ACT_COLORS[act],
-                              label=f"{act}, from a {ph} point")
-        ax[1, j].set(xscale="log", yscale="log" if key == "dist" else "linear", ylabel=label,
-                     ylim=None if key == "dist" else (-0.3, 1.05),
-                     xlabel="λ of the branch (window: equal rescaled time, 10 steps at 5e-5)",
-                     title=f"({'de'[j]}) λ → 0: {label}")
-        ax[1, j].minorticks_off()
-        ax[1, j].set_xticks(lams, [f"{x:g}" for x in lams])
-        ax[1, j].legend(fontsize=7)
-    a = ax[1, 2]
-    for act in ("relu", "tanh"):
-        rs = [q for q in rows if q["act"] == act]
-        for e, mk, what in (("", "o", "GD branches"), ("eq_", "x", "closed-form equilibrium")):
-            s = out["slopes"]["exact" if e else "gd"][act]
-            a.loglog([q[e + "dist"] for q in rs], [q[e + "loss_to_decay"] for q in rs], mk, color=ACT_COLORS[act],
-                     label=f"{act}, {what}: slope {'-' if s is None else format(s, '.2f')}")
-    a.set(xlabel="distance to Z", ylabel="‖P_T u_L‖ / ‖P_T u_λ‖ (Thm 4.14, smooth net: slope 1)",
-          title="(f) loss-to-decay ratio along Z against the distance\n(slope: mean over phases, distances <= 0.1)")
-    a.legend(fontsize=7)
-    fig.suptitle("Fig. 12 — the Fig. 5 claim where Thm 4.14's assumptions hold: a smooth activation, "
-                 "and λ → 0 (u = u_L + u_λ, measured at the nearest point of Z)\n"
-                 + FIG5_SETTING.replace("ReLU", "activation as marked"), fontsize=10)
-    save(fig, path)
 
 
 # ============================================================ Figure 13
-def fig13(curves, out, path):
-    """Fig. 13 (beyond the paper): grokking delay laws. curves: seed 0's free norm curves; out: the summary."""
-    s, F, C, R, fit = out["settings"], out["free"], out["clamp"], out["real"], out["fits"]
-    ok = lambda rows, **k: [x for x in rows if x["grok_tau"] is not None and all(x[a] == v for a, v in k.items())]
-    xy = lambda rows, fx, fy: ([fx(x) for x in rows], [fy(x) for x in rows])
-    law = lambda f, name: f"{name}: too few runs" if f is None else f"{name}: slope {f['slope']:.2f}, R^2 {f['r2']:.3f}"
-    lns, tau, pred = (lambda x: np.log(x["scale"])), (lambda x: x["grok_tau"]), (lambda x: x["pred_tau"])
-    fig, ax = plt.subplots(2, 3, figsize=(18, 10.5))
-    a = ax[0, 0]
-    for c, col in zip(curves, plt.cm.viridis(np.linspace(0, 0.9, len(curves)))):
-        a.plot(c["tau"], c["norm"], color=col, label=f"s = {c['scale']:g}: 95% at tau {c['tau'][-1]:.2f} (dot)")
-        a.plot(c["tau"][-1], c["norm"][-1], "o", color=col)
-    a.plot(curves[-1]["tau"], curves[-1]["norm"][0] * np.exp(-curves[-1]["tau"]), "k:", label="||E0|| exp(-tau)")
-    a.axhline(fit["norm_grok_mean"], color="gray", ls="--", label=f"mean ||E|| at 95%: {fit['norm_grok_mean']:.2f}")
-    a.set(yscale="log", ylim=(0.6 * fit["norm_grok_mean"], None), xlabel="tau = eta x step", ylabel="||E||_F",
-          title="(a) free Eq. 20 from s E0, seed 0: ||E|| settles near W_c, then groks")
-    a = ax[0, 1]
-    for r, m in zip(range(s["seeds"]), "osD^v"):
-        a.plot(*xy(ok(F, seed=r, lr=s["lr"]), lns, tau), m + "-", color=f"C{r}", label=f"seed {r}, eta = {s['lr']:g}")
-        a.plot(*xy(ok(F, seed=r, lr=s["lr"]), lns, pred), "x", color=f"C{r}", ms=10)
-        for eta in s["lrs"]:
-            a.plot(*xy(ok(F, seed=r, lr=eta), lns, tau), m, color=f"C{r}", mfc="none", ms=5)
-    a.plot([], [], "ko", mfc="none", label=f"eta = {' and '.join(map(str, s['lrs']))}")
-    a.set(xlabel="ln s (E0 scaled by s)", ylabel="tau at 95% test accuracy", title="(b) delay vs initial norm "
-          f"(Eq. 20: slope -> 1 once ||E0|| >> W_c)\n{law(fit['free_vs_ln_s'], 'tau vs ln s, s >= 1')}; "
-          + law(fit["free_vs_log_norm2_ratio"], "vs ln(||E0||^2/||E_95||^2)"))
-    a = ax[0, 2]
-    for j, eta in enumerate((s["lr"], *s["lrs"])):
-        a.plot(*xy(ok(F, lr=eta), lambda x: lns(x) + 0.03 * (j - 1), lambda x: x["norm_grok"]), "os^"[j % 3],
-               label=f"eta = {eta:g}")
-    a.set(xlabel="ln s (E0 scaled by s)", ylabel="||E|| at 95% test accuracy", title=f"(c) the norm at grokking W_c: "
-          f"CV {100 * fit['norm_grok_cv']:.1f}% over {len(ok(F))} runs\n(scales x seeds x steps; 2606.13753: CV 1-2%)")
-    a = ax[1, 0]
-    rho, p, e = np.geomspace(min(s["rhos"]), max(s["rhos"]), 50), fit["clamp_power"], fit["clamp_exp"]
-    for r, m in zip(range(s["seeds"]), "osD^v"):
-        a.plot(*xy(ok(C, seed=r), lambda x: x["rho"], tau), m, color=f"C{r}", label=f"seed {r}")
-        a.plot(*xy(ok(C, seed=r), lambda x: x["rho"], pred), "x", color=f"C{r}", ms=10)
-    if p and e:
-        a.plot(rho, np.exp(p["intercept"]) * rho ** p["slope"], "k-", label=law(p, "power law: ln tau vs ln rho"))
-        a.plot(rho, np.exp(e["intercept"] + e["slope"] * rho), "k--", label=law(e, "exponential: ln tau vs rho"))
-        a.plot(rho, np.exp(p["intercept"] + 7.5 * (rho - 1)), "r:", label="exp(7.5 rho) (2606.13753, cross-entropy)")
-    a.set(xscale="log", yscale="log", xticks=s["rhos"], xticklabels=[f"{r:g}" for r in s["rhos"]],
-          xlabel="rho (||E|| put back to rho W_c after every step)",
-          ylabel="tau at 95% test accuracy", title="(d) clamped norm (log-log: a power law is straight); "
-          "x = (rho W_c)^4\ntimes the integral of dtau / ||E||^4 along the free run")
-    a = ax[1, 1]
-    for n in range(s["real_nets"]):
-        a.plot(*xy(ok(R, net=n), lns, lambda x: x["delay_tau"]), "o-", label=f"net {n}: ||theta|| at 95% = "
-               + ", ".join(f"{x['norm_grok']:.2f}" for x in ok(R, net=n)))
-    cv = fit["real_norm_grok_cv"]
-    a.set(xlabel="ln s (theta(0) scaled by s)", ylabel="tau_95 - tau_memorized (tau = 2 lr lambda step)",
-          title="(e) real GD on both layers, Fig. 5 setting\n" + law(fit["real_delay_vs_ln_s"], "delay vs ln s")
-          + ("" if cv is None else f"; CV of ||theta|| at 95%: {100 * cv:.1f}%"))
-    a = ax[1, 2]
-    for case, m in zip(out["rise"], "os"):
-        for r, run in enumerate(case["runs"]):
-            a.plot(run["substeps"], np.array(run["norm_after_step"]) / run["bound"], m + "-", color=f"C{r}",
-                   label=f"p = {case['p']}, d_h = {case['hidden']}, eta = {case['lr']:g}, Fig. 6 run {r}")
-    a.axhline(1.0, color="k", lw=1, label="the bound max(||E0||, sqrt(||E0|| ||W0||)) on the flow")
-    a.set(xscale="log", yscale="log", xlabel="Euler steps taken for tau = eta (1: Fig. 6's own first step)",
-          ylabel="||E|| after tau = eta / the bound", title="(f) Fig. 6(b)'s early rise is its first Euler step: "
-          "smaller steps\nover the same tau stay under the flow's bound (d||E||^2/dtau = 2 ||W||^2 - 2 ||E||^2)")
-    for a in ax.flat:
-        a.minorticks_off()
-        a.legend(fontsize=7)
-    fig.suptitle(f"Fig. 13 (beyond the paper): delay laws of grokking. (a)-(d) Eq. 20 (ReLU, lambda -> 0), mod "
-                 f"{s['p']}, d_h = {s['hidden']}, {s['train_frac']:.0%} training pairs, steps eta min(1, ||E||^2 / "
-                 "||W||^2), x = predicted from the seed's s = 1 run.\n(e) real GD: mod 11, width 128, 7 test pairs, "
-                 "mean-squared loss + 5e-5 ||theta||^2, lr = min(1, 1 / sharpness). Grokking: test accuracy >= 95%")
-    save(fig, path)
 
 
 # ============================================================ animations

@@ -1,0 +1,232 @@
+"""Why is Fig. 5's cosine not 1? (Fig. 9, beyond the paper.)
+
+Question: the paper's claim is that after memorization GD moves along Z by -P_T theta, so the Fig. 5
+cosine cos(u, -P_T theta) should be near 1. Measured at the nearest point of Z (the orthogonal foot,
+feet.orthogonal_projection) instead of the paper's momentum estimate, how much of the update is
+along Z, how well does its tangential part follow -P_T theta, where does the rest come from, and do
+the lr, lambda and the window change it?
+
+Answer: the cosine is the tangential cosine times the tangent fraction (an identity). While the net
+memorizes, most of the update is along Z and follows -P_T theta closely; later the loss gradient's
+tangential part grows to the size of weight decay's (fig9/median_by_phase/loss_to_decay: Section 4
+says ~0), because GD chatters across ReLU kinks: hundreds of pre-activations change sign every step
+and most flip back (fig9/median_by_phase/flips, flips_back), while the smooth curvature is below
+GD's stability limit. The foot sits on kinks (smooth radius ~0), so Theorem 4.14's smooth regime
+never applies. Branches at a 10x smaller lr change little; at a 10x smaller lambda training comes
+closer to Z (fig9/lambda_ablation). Extends Sec. 4 and App. D.
+
+Run: python grok.py --figs 9 (it runs Fig. 5 first when it has not run in the same call).
+"""
+import os
+
+import matplotlib.pyplot as plt
+import numpy as np
+
+import modadd as MA
+import models as M
+import plots
+from studies import feet
+
+# ---------------------------------------------------------------- Fig. 9: the experiment
+# Fig. 9 measures the Fig. 5 points at their orthogonal feet (orthogonal_points) and
+# branches a few (the middles of per_phase parts of each phase in the first `nets` nets) into
+# GD in a changed setting, measured over its last window at the orthogonal foot of its end.
+# Rows (name, lr, lam, steps, windows): "window" is Fig. 5's setting and, with window 10, the
+# control of "lr" (lr 0.1 for 10x the steps and window: the same rescaled duration lr * steps);
+# the two "lambda" rows run lam and lam / 10 for the same tau = 2 lr lam steps, with windows of
+# equal tau (10 and 100 steps) and, at lam / 10, also of equal steps (10).
+FIG9_WINDOWS = (1, 10, 100)
+FIG9_LR, FIG9_LAM = 0.1, MA.FIG5_LAM / 10
+FIG9 = {"nets": 1, "per_phase": 2, "lam_steps": 1000}
+FIG9_QUICK = {"nets": 1, "per_phase": 1, "lam_steps": 200}
+FIG9_KEYS = ("cos", "cos_tangent", "tangent_fraction")
+FIG9_MEDIANS = ("loss_to_decay", "sharpness_lr", "normal_flip_cos", "dist", "radius", "flips",
+                "flips_back", "within_one_step", "kinks", "pins", "release", "residual_pattern")
+
+ORTHOGONAL_KEYS = ("cos", "cos_tangent", "tangent_fraction", "cos_pattern", "cos_tangent_pattern",
+                   "tangent_fraction_pattern")  # the Fig. 5 cosine and its parts, in two frames
+
+
+def orthogonal_points(f5, log):
+    """Each Fig. 5 point measured at its orthogonal foot (feet.update_on_Z), with its last window
+    redone split by source (bit for bit Fig. 5's GD): arrays (nets, points) per quantity."""
+    pts = []
+    for r, net in enumerate(f5["nets"]):
+        X, Y = net["X"], net["Y"]
+        for before, theta in zip(net["befores"], net["thetas"]):
+            params, *window = feet.gd_window(before, X, Y, MA.FIG5_WINDOW, MA.FIG5_LR, MA.FIG5_LAM)
+            pts.append(feet.update_on_Z(before, params, X, Y, "relu", window, MA.FIG5_LR, MA.FIG5_LAM)[0])
+            log(f"Figure 9 net {r + 1}: point {len(pts)}, cos {pts[-1]['cos']:+.2f} at the orthogonal foot, "
+                f"residual {pts[-1]['residual']:.0e}")
+    shape = (len(f5["nets"]), -1)
+    return {k: np.array([p[k] for p in pts]).reshape(shape) for k in pts[0]}
+
+
+def foot_summary(R, phase, al):
+    """The orthogonal feet of the Fig. 5 points: the cosine by phase in both frames, how far the
+    feet are and how well they converged, sigma_min(J) there."""
+    return {"by_phase": MA.phase_stats(R, phase, ORTHOGONAL_KEYS),
+            "by_aligned_phase": MA.phase_stats(R, al, ORTHOGONAL_KEYS, phases=MA.ALIGNED_PHASES),
+            "foot": {f"{k}_{s}": float(fn(R[k])) for k in ("loss", "residual", "dist")
+                     for s, fn in (("median", np.median), ("max", np.max))},
+            "orthogonal_foot": {**{f"{k}_median": float(np.median(R[k])) for k in feet.FOOT_INFO[2:-1]},
+                                "converged": int(R["converged"].sum()), "points": int(R["cos"].size)},
+            "sigma_min_J_min": float(R["sigma_min"].min())}
+
+
+def fig9_ablations(f5, points, lam_steps, log):
+    """Rows of (setting, tau, points, the three Fig. 5 numbers by phase, the feet's median
+    distance to Z and largest orthogonality residual and loss)."""
+    settings = [("window", MA.FIG5_LR, MA.FIG5_LAM, 100, FIG9_WINDOWS),
+                ("lr", FIG9_LR, MA.FIG5_LAM, 1000, (100,)),
+                ("lambda", MA.FIG5_LR, MA.FIG5_LAM, lam_steps, (MA.FIG5_WINDOW,)),
+                ("lambda", MA.FIG5_LR, FIG9_LAM, 10 * lam_steps, (MA.FIG5_WINDOW, 10 * MA.FIG5_WINDOW))]
+    ph, rows = np.array([f5["phase"][r, i] for r, i in points]), []
+    for name, lr, lam, steps, windows in settings:
+        vals, ends = {w: [] for w in windows}, []
+        for r, i in points:
+            X, Y = f5["nets"][r]["X"], f5["nets"][r]["Y"]
+            end, split = feet.gd_windows(f5["nets"][r]["thetas"][i], X, Y, lr, lam, steps, windows)
+            _, info = feet.orthogonal_projection(end, X, Y)
+            for w in windows:
+                vals[w].append(feet.tangent_alignment(info["P_T"], sum(split[w]), M.pack(end)))
+            ends.append((info["dist"], info["residual"], info["loss"]))
+        F = np.array(ends).reshape(-1, 3)
+        for w in windows:
+            V = np.array(vals[w]).reshape(-1, len(FIG9_KEYS))
+            rows.append({"ablation": name, "lr": lr, "lam": lam, "steps": steps, "window": w,
+                         "tau": 2 * lr * lam * steps, "tau_window": 2 * lr * lam * w,
+                         "points": len(points), "dist_median": float(np.median(F[:, 0])),
+                         "residual_max": float(F[:, 1].max()), "loss_max": float(F[:, 2].max()),
+                         **{f"{k}_by_phase": {p: v[p] for p in MA.PHASES} for k, v in
+                            MA.phase_stats({k: V[:, j] for j, k in enumerate(FIG9_KEYS)}, ph,
+                                       FIG9_KEYS).items()}})
+        log(f"Figure 9 ablation {name} (lambda {lam:g}) done ({len(points)} points)")
+    return rows
+
+
+def fig9(args, cache, log):
+    """Fig. 9: why the Fig. 5 cosine is low. Each update's tangent/normal split and its tangent
+    part's loss and weight-decay terms (at the orthogonal foot), the kinks GD crosses, the
+    curvature there, and ablations branched off the Fig. 5 nets (cache["fig5"]: Fig. 5's run)."""
+    f5 = cache["fig5"]
+    s = FIG9_QUICK if args.quick else FIG9
+    R, phase, al = orthogonal_points(f5, log), f5["phase"], f5["aligned"]
+    R["step"] = f5["step"]
+    points = feet.branch_points(phase, s["nets"], s["per_phase"])
+    rows = fig9_ablations(f5, points, s["lam_steps"], log)
+    live = phase != ""
+    numbers = {
+        "runs": len(f5["nets"]), "lr": MA.FIG5_LR, "lam": MA.FIG5_LAM, "window": MA.FIG5_WINDOW,
+        "frame": "orthogonal foot; ReLU: stratum frame (pinned pre-activations held at 0)",
+        "preactivations": int(f5["nets"][0]["X"].shape[0] * MA.FIG5_HIDDEN),
+        "points_by_phase": {ph: int((phase == ph).sum()) for ph in MA.PHASES}, **foot_summary(R, phase, al),
+        "mean_by_phase": MA.phase_stats(R, phase, FIG9_KEYS + ("loss_fraction", "loss_along")),
+        "median_by_phase": MA.phase_stats(R, phase, FIG9_MEDIANS, np.median),
+        "median_by_aligned_phase": MA.phase_stats(R, al, FIG9_MEDIANS, np.median, MA.ALIGNED_PHASES),
+        "range_after_memorization": {k: [float(R[k][live].min()), float(R[k][live].max())]
+                                     for k in FIG9_MEDIANS} if live.any() else None,
+        "ablation_points": points,
+        "window_ablation": [row for row in rows if row["ablation"] == "window"],
+        "lr_ablation": [row for row in rows if (row["ablation"], row["window"]) == ("window", MA.FIG5_WINDOW)
+                        or row["ablation"] == "lr"],
+        "lambda_ablation": [row for row in rows if row["ablation"] == "lambda"],
+        "step": f5["step"], **{k: R[k][0] for k in FIG9_KEYS},
+    }
+    plot_fig9(R, phase, f5["grok_step"], rows, numbers, os.path.join(args.out, "fig9_fig5_explained.png"))
+    return {"fig9": numbers}
+
+
+# ---------------------------------------------------------------- Fig. 9: the plot
+def fig9_row_label(row):
+    """Short label of an ablation row, e.g. 'lr 0.1, window 100'."""
+    name = {"window": f"window {row['window']}", "lr": f"lr {row['lr']:g},\nwindow {row['window']}",
+            "lambda": f"λ {row['lam']:.0e}\nτ {row['tau']:g}\nwindow {row['window']}"}[row["ablation"]]
+    base = "\n(Fig. 5)" if row["ablation"] == "window" and row["window"] == 10 else ""
+    dist = "" if row["dist_median"] is None else f"\nd = {row['dist_median']:.3f}"
+    return name + base + dist
+
+
+def fig9_bars(ax, rows, key, ylabel, title):
+    """Grouped bars: one group per ablation row, one bar per phase (mean over branch points)."""
+    V = np.array([[np.nan if r[f"{key}_by_phase"][ph] is None else r[f"{key}_by_phase"][ph]
+                   for ph in MA.PHASES] for r in rows])  # (rows, phases)
+    x = np.arange(len(rows))
+    for j, (ph, color) in enumerate(zip(MA.PHASES, ("tab:blue", "tab:orange", "tab:green"))):
+        ax.bar(x + (j - 1) * 0.27, V[:, j], 0.25, color=color, alpha=0.8, label=ph)
+    ax.set_xticks(x, [fig9_row_label(r) for r in rows], fontsize=7)
+    ax.axhline(0, color="k", lw=0.6)
+    ax.set(ylim=(min(0.0, np.nanmin(np.r_[V.ravel(), 0.0])) - 0.05, 1.3), ylabel=ylabel, title=title,
+           xlabel="setting of the branch (d: median distance to Z at its end)")
+    ax.legend(loc="upper center", ncol=3, fontsize=7, title="phase at the branch point", title_fontsize=7)
+
+
+def plot_fig9(R, phase, grok_steps, rows, out, path):
+    """Fig. 9: the Fig. 5 cosine = tangential cosine x tangent fraction; where the tangential
+    part comes from; GD's stability; distance to Z vs the smooth radius; ablations."""
+    fig, ax = plt.subplots(2, 3, figsize=(17, 9.5))
+    x = R["step"]
+    a = ax[0, 0]
+    for key, color, label in (("cos", "tab:green", "Fig. 5: cos(u, −P_T θ)"),
+                              ("cos_tangent", "tab:purple", "tangential: cos(P_T u, −P_T θ)"),
+                              ("tangent_fraction", "tab:gray", "tangent fraction ‖P_T u‖ / ‖u‖")):
+        plots.fig5_runs_mean(a, x, R[key], color, label)
+    plots.fig5_grok_lines(a, grok_steps)
+    a.axhline(0, color="k", lw=0.6)
+    a.set(xscale="log", ylim=(-1.0, 1.05), xlabel="training step",
+          title="(a) Fig. 5's cosine = tangential cosine x tangent fraction\n"
+                "(an identity), at the orthogonal foot")
+    a.legend(loc="lower right", fontsize=7)
+    a = ax[0, 1]
+    plots.fig5_runs_mean(a, x, R["loss_to_decay"], "tab:red", "‖P_T u_L‖ / ‖P_T u_λ‖ (0 in theory)")
+    plots.fig5_runs_mean(a, x, R["loss_along"], "tab:blue", "loss term's share along P_T u: ⟨P_T u_L, P_T u⟩ / ‖P_T u‖²")
+    plots.fig5_grok_lines(a, grok_steps)
+    a.axhline(0, color="k", lw=0.6)
+    a.set(xscale="log", xlabel="training step", ylim=(-0.5, 3),
+          title="(b) tangential update P_T u = P_T u_L (loss gradient) + P_T u_λ (weight decay)")
+    a.legend(loc="upper right", fontsize=7)
+    a = ax[0, 2]
+    plots.fig5_runs_mean(a, x, R["sharpness_lr"], "tab:brown", "sharpness x lr at the foot (top eig. 2c J^T J + 2λ)")
+    plots.fig5_runs_mean(a, x, R["normal_flip_cos"], "tab:cyan", "cos of consecutive one-step normal parts")
+    N = out["preactivations"]
+    for key, color, label in (("flips", "tab:red", "pre-activations changing sign in one step"),
+                              ("flips_back", "tab:pink", "... and flipping back the next step"),
+                              ("within_one_step", "tab:olive", "closer to 0 than one step moves them")):
+        plots.fig5_runs_mean(a, x, 10 * R[key] / N, color, f"10 x fraction {label}")
+    a.axhline(2, color="k", ls="--", lw=1, label="stability limit 2 (smooth curvature)")
+    a.axhline(0, color="k", lw=0.6)
+    plots.fig5_grok_lines(a, grok_steps)
+    a.set(xscale="log", xlabel="training step", ylim=(-1.05, 3.4), title="(c) curvature x lr against 2, "
+          f"the normal part's sign,\nand ReLU kinks crossed (of {N} pre-activations)")
+    a.legend(loc="upper right", fontsize=6)
+    a = ax[1, 0]
+    plots.fig5_runs_mean(a, x, R["dist"], "tab:green", "distance to Z, ‖θ_t − proj_Z(θ_t)‖", True)
+    plots.fig5_runs_mean(a, x, np.clip(R["radius"], 1e-18, 1e3), "tab:red", "smooth radius (Thm 4.14's regime): from "
+                   "the foot\ntoward θ_t to the first ReLU sign change (0: foot on kinks)", True)
+    plots.fig5_grok_lines(a, grok_steps)
+    a.set(xscale="log", yscale="log", xlabel="training step", ylabel="distance (bold: geometric mean)",
+          ylim=(None, 1e3), title="(d) where training sits vs where Thm 4.14 applies")
+    a.legend(loc="upper right", fontsize=7)
+    fig9_bars(ax[1, 1], rows, "cos_tangent", "mean cos(P_T u, −P_T θ)",
+              "(e) ablations (branched off the Fig. 5 nets): tangential cosine")
+    fig9_bars(ax[1, 2], rows, "tangent_fraction", "mean ‖P_T u‖ / ‖u‖", "(f) ablations: tangent fraction")
+    n = out["points_by_phase"]
+    fig.suptitle("Fig. 9 — why the Fig. 5 cosine is low: update u = θ_t − θ_{t−10} = u_L + u_λ split at "
+                 "the orthogonal foot (ReLU: stratum frame) (thin: each net, bold: mean; "
+                 f"{n['memorized']}/{n['grokking']}/{n['generalized']} points memorized/grokking/generalized)\n"
+                 + plots.FIG5_SETTING, fontsize=10)
+    plots.save(fig, path)
+
+
+CAPTIONS = {  # summary key -> (image files, caption from summary[key]), for grok.py's index page
+    "fig9": (["fig9_fig5_explained.png"], lambda s: (
+        f"Why the Fig. 5 cosine is low ({' / '.join(MA.PHASES)}, orthogonal foot): tangent fraction "
+        f"{plots.nums([s['mean_by_phase']['tangent_fraction'][ph] for ph in MA.PHASES], '.2f', '-')}, "
+        f"tangential cosine {plots.nums([s['mean_by_phase']['cos_tangent'][ph] for ph in MA.PHASES], '.2f', '-')}; "
+        f"loss / weight-decay size along Z "
+        f"{plots.nums([s['median_by_phase']['loss_to_decay'][ph] for ph in MA.PHASES], '.2f', '-')} (theory: 0); "
+        f"pre-activations changing sign per step (of {s['preactivations']}) "
+        f"{plots.nums([s['median_by_phase']['flips'][ph] for ph in MA.PHASES], '.0f', '-')}; distance to Z "
+        f"{plots.nums([s['median_by_phase']['dist'][ph] for ph in MA.PHASES], '.2g', '-')} against a smooth radius "
+        f"{plots.nums([s['median_by_phase']['radius'][ph] for ph in MA.PHASES], '.1g', '-')}."))
+}
