@@ -535,6 +535,7 @@ class HelpFormatter(argparse.ArgumentDefaultsHelpFormatter, argparse.RawDescript
 
 EXAMPLES = """examples:
   python grok.py                                         every figure at paper settings (~13 min)
+  python grok.py --paper                                 the paper's figures 1-7 and the animations (~5 min)
   python grok.py --quick --out /tmp/q                    every figure, small and fast (~45 s)
   python grok.py --figs 6 --quick --act tanh             Figure 6 with another activation
   python grok.py --bench                                 time the expensive steps
@@ -559,6 +560,8 @@ def parse_args(argv=None):
     p.add_argument("--seed", type=int, default=0, help="base random seed (>= 0); same seed, same summary.json")
     p.add_argument("--quick", action="store_true",
                    help="smoke run in ~45 s: every figure at a small size (docs/results.md says which, per figure)")
+    p.add_argument("--paper", action="store_true", help="the paper's figures only: 1-7 and the animations "
+                   "(~5 min); the studies beyond the paper (Figures 8-13, studies/) are left out")
     p.add_argument("--bench", action="store_true", help="time the floor step and the Fig. 6 step (median ms) at "
                    "--p/--hidden/--train-frac and exit; writes no files")
     p.add_argument("--fig13-full", action="store_true",
@@ -598,10 +601,13 @@ def validate(args):
     """Check every flag before any work starts; one clear line per mistake."""
     known = sorted(FIGURES, key=figure_order)
     names = known if args.figs == "all" else [n.strip() for n in args.figs.split(",")]
+    if args.paper:
+        names = [n for n in names if n not in STUDIES]
     unknown = [n for n in names if n not in FIGURES]  # (--figs "" gives [""], unknown too)
     for bad, msg in (
             (unknown, f"unknown figure(s) {','.join(unknown) or repr(args.figs)}; choose from {','.join(known)}"),
-            (args.bench and (args.figs != "all" or args.out != "figures"),
+            (args.paper and args.figs != "all", "--paper chooses the figures (1-7 and anim): drop --figs"),
+            (args.bench and (args.figs != "all" or args.out != "figures" or args.paper),
              "--bench only times the expensive steps and writes no files: drop --figs and --out"),
             (args.seed < 0, f"--seed must be >= 0 (NumPy seeds are non-negative), got {args.seed}"),
             (args.p < 3 or args.p % 2 == 0, f"--p must be odd and >= 3 (frequencies pair k, p-k), got {args.p}"),
@@ -666,14 +672,14 @@ def main(argv=None):
     names = validate(args)
     if args.bench:
         return bench(args)
-    full = args.figs == "all" and not args.quick  # the default run: its cost in floor steps, timed around it
+    full = args.figs == "all" and not args.quick  # the default or --paper run: its cost in floor steps, timed around it
     floor = [step_and_floor_ms(37, 512, 0.7, args.seed, 100)[1]] if full else []
     try:
         seconds = run_figures(args, names)
     except KeyboardInterrupt:
         fail("interrupted; the figures and summary.json entries written so far are complete", 130)
     earlier = read_summary(args.out).get("meta", {}).get("wall_seconds", {})
-    meta = {"seed": args.seed, "quick": args.quick, "numpy": np.__version__, "backend": M.BACKEND,
+    meta = {"seed": args.seed, "quick": args.quick, "paper": args.paper, "numpy": np.__version__, "backend": M.BACKEND,
             "matplotlib": plots.matplotlib.__version__, "wall_seconds": {**earlier, **seconds},
             "date": time.strftime("%Y-%m-%d"), "machine": f"{platform.machine()}, {os.cpu_count()} cores, "
             f"OPENBLAS_NUM_THREADS={os.environ.get('OPENBLAS_NUM_THREADS', 'unset')}"}
