@@ -1726,13 +1726,17 @@ DOC_NUMBERS = []
 
 
 DOC_NUMBERS_FIG5_9 = [  # (file, text, summary key, format): the Figs. 5/7, 9 section
-    ('docs/results.md', '{} p', 'fig5/orthogonal_foot/points', 'd'),
-    ('docs/results.md', 'jection`) | stratum (below) | {} |', 'fig5/feet/orthogonal/dist_median', '.3f'),
-    ('docs/results.md', ') | stratum (below) | 0.198 | {} (', 'fig5/feet/orthogonal/loss_median', '.0e'),
-    ('docs/results.md', 'atum (below) | 0.198 | 3e-32 ({}) ', 'fig5/feet/orthogonal/loss_max', '.0e'),
-    ('docs/results.md', 'ow) | 0.198 | 3e-32 (6e-13) | {} (', 'fig5/feet/orthogonal/residual_median', '.0e'),
-    ('docs/results.md', '.198 | 3e-32 (6e-13) | 4e-09 ({}) ', 'fig5/feet/orthogonal/residual_max', '.0e'),
-    ('docs/results.md', " θ's activation pattern | | | {} |", 'fig5/orthogonal_foot/residual_pattern_median', '.2f'),
+    ('docs/results.md', "in the paper's frame it is {}, ", 'fig5/by_aligned_phase/cos_momentum/before_rise', '.2f'),
+    ('docs/results.md', "in the paper's frame it is 0.72, {} and", 'fig5/by_aligned_phase/cos_momentum/rising', '.2f'),
+    ('docs/results.md', "in the paper's frame it is 0.72, 0.41 and {}.", 'fig5/by_aligned_phase/cos_momentum/after', '.2f'),
+    ('docs/results.md', 'at the Gauss-Newton feet stays ≥ {}, so', 'fig5/sigma_min_J_gauss_newton_min', '.2f'),
+    ('docs/results.md', '{} p', 'fig9/orthogonal_foot/points', 'd'),
+    ('docs/results.md', 'jection`) | stratum (below) | {} |', 'fig9/foot/dist_median', '.3f'),
+    ('docs/results.md', ') | stratum (below) | 0.198 | {} (', 'fig9/foot/loss_median', '.0e'),
+    ('docs/results.md', 'atum (below) | 0.198 | 3e-32 ({}) ', 'fig9/foot/loss_max', '.0e'),
+    ('docs/results.md', 'ow) | 0.198 | 3e-32 (6e-13) | {} (', 'fig9/foot/residual_median', '.0e'),
+    ('docs/results.md', '.198 | 3e-32 (6e-13) | 4e-09 ({}) ', 'fig9/foot/residual_max', '.0e'),
+    ('docs/results.md', " θ's activation pattern | | | {} |", 'fig9/orthogonal_foot/residual_pattern_median', '.2f'),
     ('docs/results.md', 'J⁺(F − Y) | its own pattern | {} |', 'fig5/feet/gauss-newton/dist_median', '.3f'),
     ('docs/results.md', ') | its own pattern | 0.210 | {} (', 'fig5/feet/gauss-newton/loss_median', '.0e'),
     ('docs/results.md', ' own pattern | 0.210 | 4e-27 ({}) ', 'fig5/feet/gauss-newton/loss_max', '.0e'),
@@ -1743,20 +1747,20 @@ DOC_NUMBERS_FIG5_9 = [  # (file, text, summary key, format): the Figs. 5/7, 9 se
     ('docs/results.md', ' own pattern | 0.171 | 9e-07 ({}) ', 'fig5/feet/momentum/loss_max', '.0e'),
     ('docs/results.md', 'ern | 0.171 | 9e-07 (1e-05) | {} (', 'fig5/feet/momentum/residual_median', '.2f'),
     ('docs/results.md', '0.171 | 9e-07 (1e-05) | 0.44 ({}) ', 'fig5/feet/momentum/residual_max', '.2f'),
-    ('docs/results.md', '{} p', 'fig5/orthogonal_foot/pins_median', '.0f'),
-    ('docs/results.md', '{} p', 'fig5/orthogonal_foot/release_median', '.0f'),
-    ('docs/results.md', '{} p', 'fig5/orthogonal_foot/unpinned_crossings_median', '.0f'),
-    ('docs/results.md', 'stratum frame is at most {}. In', 'fig5/feet/orthogonal/residual_max', '.0e'),
-    ('docs/results.md', 'orthogonal (residual {}):', 'fig5/orthogonal_foot/residual_pattern_median', '.2f'),
+    ('docs/results.md', '{} p', 'fig9/orthogonal_foot/pins_median', '.0f'),
+    ('docs/results.md', '{} p', 'fig9/orthogonal_foot/release_median', '.0f'),
+    ('docs/results.md', '{} p', 'fig9/orthogonal_foot/unpinned_crossings_median', '.0f'),
+    ('docs/results.md', 'stratum frame is at most {}. In', 'fig9/foot/residual_max', '.0e'),
+    ('docs/results.md', 'orthogonal (residual {}):', 'fig9/orthogonal_foot/residual_pattern_median', '.2f'),
     ('docs/results.md', '({} /', 'fig5/points_by_phase/memorized', 'd'),
     ('docs/results.md', '(25 / {} /', 'fig5/points_by_phase/grokking', 'd'),
     ('docs/results.md', '(25 / 7 / {} p', 'fig5/points_by_phase/generalized', 'd'),
-    ('docs/results.md', '| orthogonal foot, stratum | {} |', 'fig5/by_phase/cos/memorized', '.2f'),
-    ('docs/results.md', 'ogonal foot, stratum | 0.73 | {} |', 'fig5/by_phase/cos/grokking', '.2f'),
-    ('docs/results.md', 'foot, stratum | 0.73 | 0.68 | {} |', 'fig5/by_phase/cos/generalized', '.2f'),
-    ('docs/results.md', "rthogonal foot, θ's pattern | {} |", 'fig5/by_phase/cos_pattern/memorized', '.2f'),
-    ('docs/results.md', "al foot, θ's pattern | 0.46 | {} |", 'fig5/by_phase/cos_pattern/grokking', '.2f'),
-    ('docs/results.md', ", θ's pattern | 0.46 | 0.05 | {} |", 'fig5/by_phase/cos_pattern/generalized', '.2f'),
+    ('docs/results.md', '| orthogonal foot, stratum | {} |', 'fig9/by_phase/cos/memorized', '.2f'),
+    ('docs/results.md', 'ogonal foot, stratum | 0.73 | {} |', 'fig9/by_phase/cos/grokking', '.2f'),
+    ('docs/results.md', 'foot, stratum | 0.73 | 0.68 | {} |', 'fig9/by_phase/cos/generalized', '.2f'),
+    ('docs/results.md', "rthogonal foot, θ's pattern | {} |", 'fig9/by_phase/cos_pattern/memorized', '.2f'),
+    ('docs/results.md', "al foot, θ's pattern | 0.46 | {} |", 'fig9/by_phase/cos_pattern/grokking', '.2f'),
+    ('docs/results.md', ", θ's pattern | 0.46 | 0.05 | {} |", 'fig9/by_phase/cos_pattern/generalized', '.2f'),
     ('docs/results.md', '| Gauss-Newton foot | {} |', 'fig5/by_phase/cos_gauss-newton/memorized', '.2f'),
     ('docs/results.md', '| Gauss-Newton foot | 0.46 | {} |', 'fig5/by_phase/cos_gauss-newton/grokking', '.2f'),
     ('docs/results.md', 's-Newton foot | 0.46 | 0.27 | {} |', 'fig5/by_phase/cos_gauss-newton/generalized', '.2f'),
@@ -1782,14 +1786,14 @@ DOC_NUMBERS_FIG5_9 = [  # (file, text, summary key, format): the Figs. 5/7, 9 se
     ('docs/results.md', '| points | 10 | {} |', 'fig5/points_by_aligned_phase/before_rise', 'd'),
     ('docs/results.md', '| points | 10 | 8 | {} |', 'fig5/points_by_aligned_phase/rising', 'd'),
     ('docs/results.md', '| points | 10 | 8 | 14 | {} |', 'fig5/points_by_aligned_phase/after', 'd'),
-    ('docs/results.md', '| orthogonal foot, stratum | {} |', 'fig5/by_aligned_phase/cos/settling', '.2f'),
-    ('docs/results.md', 'ogonal foot, stratum | 0.40 | {} |', 'fig5/by_aligned_phase/cos/before_rise', '.2f'),
-    ('docs/results.md', 'foot, stratum | 0.40 | 0.96 | {} |', 'fig5/by_aligned_phase/cos/rising', '.2f'),
-    ('docs/results.md', 'tratum | 0.40 | 0.96 | 0.81 | {} |', 'fig5/by_aligned_phase/cos/after', '.2f'),
-    ('docs/results.md', "rthogonal foot, θ's pattern | {} |", 'fig5/by_aligned_phase/cos_pattern/settling', '.2f'),
-    ('docs/results.md', "al foot, θ's pattern | 0.25 | {} |", 'fig5/by_aligned_phase/cos_pattern/before_rise', '.2f'),
-    ('docs/results.md', ", θ's pattern | 0.25 | 0.69 | {} |", 'fig5/by_aligned_phase/cos_pattern/rising', '.2f'),
-    ('docs/results.md', 'attern | 0.25 | 0.69 | 0.27 | {} |', 'fig5/by_aligned_phase/cos_pattern/after', '.2f'),
+    ('docs/results.md', '| orthogonal foot, stratum | {} |', 'fig9/by_aligned_phase/cos/settling', '.2f'),
+    ('docs/results.md', 'ogonal foot, stratum | 0.40 | {} |', 'fig9/by_aligned_phase/cos/before_rise', '.2f'),
+    ('docs/results.md', 'foot, stratum | 0.40 | 0.96 | {} |', 'fig9/by_aligned_phase/cos/rising', '.2f'),
+    ('docs/results.md', 'tratum | 0.40 | 0.96 | 0.81 | {} |', 'fig9/by_aligned_phase/cos/after', '.2f'),
+    ('docs/results.md', "rthogonal foot, θ's pattern | {} |", 'fig9/by_aligned_phase/cos_pattern/settling', '.2f'),
+    ('docs/results.md', "al foot, θ's pattern | 0.25 | {} |", 'fig9/by_aligned_phase/cos_pattern/before_rise', '.2f'),
+    ('docs/results.md', ", θ's pattern | 0.25 | 0.69 | {} |", 'fig9/by_aligned_phase/cos_pattern/rising', '.2f'),
+    ('docs/results.md', 'attern | 0.25 | 0.69 | 0.27 | {} |', 'fig9/by_aligned_phase/cos_pattern/after', '.2f'),
     ('docs/results.md', '| Gauss-Newton foot | {} |', 'fig5/by_aligned_phase/cos_gauss-newton/settling', '.2f'),
     ('docs/results.md', '| Gauss-Newton foot | 0.19 | {} |', 'fig5/by_aligned_phase/cos_gauss-newton/before_rise', '.2f'),
     ('docs/results.md', 's-Newton foot | 0.19 | 0.71 | {} |', 'fig5/by_aligned_phase/cos_gauss-newton/rising', '.2f'),
@@ -1800,7 +1804,7 @@ DOC_NUMBERS_FIG5_9 = [  # (file, text, summary key, format): the Figs. 5/7, 9 se
     ('docs/results.md', 'timate | 0.23 | 0.72 | 0.41 | {} |', 'fig5/by_aligned_phase/cos_momentum/after', '.2f'),
     ('docs/results.md', 'slope {} i', 'fig5/thm414_slope_real', '.3f'),
     ('docs/results.md', 'ver all distances 1e-6..1e-1: {});', 'fig5/thm414_slope_all_deltas', '.2f'),
-    ('docs/results.md', 't the orthogonal feet stays ≥ {}.', 'fig5/sigma_min_J_min', '.2f'),
+    ('docs/results.md', 't the orthogonal feet stays ≥ {}.', 'fig9/sigma_min_J_min', '.2f'),
     ('docs/results.md', 'gent fraction ‖P_T u‖ / ‖u‖ | {} |', 'fig9/mean_by_phase/tangent_fraction/memorized', '.2f'),
     ('docs/results.md', 'action ‖P_T u‖ / ‖u‖ | 0.76 | {} |', 'fig9/mean_by_phase/tangent_fraction/grokking', '.2f'),
     ('docs/results.md', '‖P_T u‖ / ‖u‖ | 0.76 | 0.87 | {} |', 'fig9/mean_by_phase/tangent_fraction/generalized', '.2f'),
@@ -1869,17 +1873,17 @@ DOC_NUMBERS_FIG5_9 = [  # (file, text, summary key, format): the Figs. 5/7, 9 se
     ('docs/results.md', '0.87 / 0.99 / {}. ', 'fig9/window_ablation/2/tangent_fraction_by_phase/generalized', '.2f'),
     ('docs/results.md', ' of a λ = 5e-6 branch foot is {} (', 'fig9/lambda_ablation/1/residual_max', '.0e'),
     ('docs/results.md', 'branch feet are below {}.', 'fig9/lr_ablation/0/residual_max', '.0e'),
-    ('docs/results.md', '  {} i', 'fig5/by_phase/cos/generalized', '.2f'),
-    ('docs/results.md', '0.32 in the stratum frame and {} i', 'fig5/by_phase/cos_pattern/generalized', '.2f'),
-    ('docs/results.md', '  {} b', 'fig5/by_aligned_phase/cos/before_rise', '.2f'),
-    ('docs/results.md', '  0.96 before the rise, {} d', 'fig5/by_aligned_phase/cos/rising', '.2f'),
-    ('docs/results.md', 'ore the rise, 0.81 during it, {} a', 'fig5/by_aligned_phase/cos/after', '.2f'),
+    ('docs/results.md', '  {} i', 'fig9/by_phase/cos/generalized', '.2f'),
+    ('docs/results.md', '0.32 in the stratum frame and {} i', 'fig9/by_phase/cos_pattern/generalized', '.2f'),
+    ('docs/results.md', '  {} b', 'fig9/by_aligned_phase/cos/before_rise', '.2f'),
+    ('docs/results.md', '  0.96 before the rise, {} d', 'fig9/by_aligned_phase/cos/rising', '.2f'),
+    ('docs/results.md', 'ore the rise, 0.81 during it, {} a', 'fig9/by_aligned_phase/cos/after', '.2f'),
     ('docs/results.md', '  {}, ', 'fig5/by_aligned_phase/cos_momentum/before_rise', '.2f'),
     ('docs/results.md', '  0.72, {}, ', 'fig5/by_aligned_phase/cos_momentum/rising', '.2f'),
     ('docs/results.md', '  0.72, 0.41, {}; ', 'fig5/by_aligned_phase/cos_momentum/after', '.2f'),
-    ('docs/results.md', ' frame at the orthogonal foot {}, ', 'fig5/by_aligned_phase/cos_pattern/before_rise', '.2f'),
-    ('docs/results.md', ' at the orthogonal foot 0.69, {}, ', 'fig5/by_aligned_phase/cos_pattern/rising', '.2f'),
-    ('docs/results.md', 'e orthogonal foot 0.69, 0.27, {}.', 'fig5/by_aligned_phase/cos_pattern/after', '.2f'),
+    ('docs/results.md', ' frame at the orthogonal foot {}, ', 'fig9/by_aligned_phase/cos_pattern/before_rise', '.2f'),
+    ('docs/results.md', ' at the orthogonal foot 0.69, {}, ', 'fig9/by_aligned_phase/cos_pattern/rising', '.2f'),
+    ('docs/results.md', 'e orthogonal foot 0.69, 0.27, {}.', 'fig9/by_aligned_phase/cos_pattern/after', '.2f'),
     ('docs/results.md', '  at most {} a', 'fig9/range_after_memorization/sharpness_lr/1', '.2f'),
     ('docs/results.md', '  step (median cos {} d', 'fig9/median_by_phase/normal_flip_cos/grokking', '.2f'),
     ('docs/results.md', 'grokking), and at every point {}-', 'fig9/range_after_memorization/flips/0', '.0f'),
@@ -2447,12 +2451,12 @@ DOC_NUMBERS += DOC_NUMBERS_FIG11
 
 # README.md's table of figures, rows 5/7-11 (rows 1-4 and 6 are in DOC_NUMBERS_FIG1_6)
 DOC_NUMBERS_README = [
-    (README_MD, "cos = {} on the plateau", "fig5/by_aligned_phase/cos/before_rise", ".2f"),
-    (README_MD, "{} while it rises, 0.32 after", "fig5/by_aligned_phase/cos/rising", ".2f"),
-    (README_MD, "while it rises, {} after", "fig5/by_aligned_phase/cos/after", ".2f"),
-    (README_MD, "own frame {} / ", "fig5/by_aligned_phase/cos_momentum/before_rise", ".2f"),
-    (README_MD, "own frame 0.72 / {} / ", "fig5/by_aligned_phase/cos_momentum/rising", ".2f"),
-    (README_MD, "own frame 0.72 / 0.41 / {} |", "fig5/by_aligned_phase/cos_momentum/after", ".2f"),
+    (README_MD, "cos = {} on the plateau", "fig5/by_aligned_phase/cos_momentum/before_rise", ".2f"),
+    (README_MD, "{} while it rises, 0.08 after", "fig5/by_aligned_phase/cos_momentum/rising", ".2f"),
+    (README_MD, "while it rises, {} after", "fig5/by_aligned_phase/cos_momentum/after", ".2f"),
+    (README_MD, "orthogonal foot (Fig. 9) {} / ", "fig9/by_aligned_phase/cos/before_rise", ".2f"),
+    (README_MD, "(Fig. 9) 0.96 / {} / ", "fig9/by_aligned_phase/cos/rising", ".2f"),
+    (README_MD, "(Fig. 9) 0.96 / 0.81 / {} |", "fig9/by_aligned_phase/cos/after", ".2f"),
     (README_MD, "displacement cosine {}-", "fig8/runs/0/disp/finite_lambda/cos/0.2", ".2f"),
     (README_MD, "displacement cosine 0.84-{} ", "fig8/runs/2/disp/finite_lambda/cos/0.2", ".2f"),
     (README_MD, "shrinkage scores {}-", "fig8/runs/0/disp/finite_lambda/cos_shrink/0.2", ".2f"),
@@ -2489,8 +2493,8 @@ DOC_NUMBERS_README = [
     (README_MD, "(slope {},\nR²", "fig13/fits/real_delay_vs_ln_s/slope", ".2f"),
     (README_MD, "R² {}). With", "fig13/fits/real_delay_vs_ln_s/r2", ".2f"),
     (README_MD, "(measured exponent {}), not", "fig13/fits/clamp_power/slope", ".2f"),
-    (README_MD, "stratum frame\n{} before", "fig5/by_aligned_phase/cos/before_rise", ".2f"),
-    (README_MD, "rises, {} after it has generalized", "fig5/by_aligned_phase/cos/after", ".2f"),
+    (README_MD, "stratum frame\n{} before", "fig9/by_aligned_phase/cos/before_rise", ".2f"),
+    (README_MD, "rises, {} after it has generalized", "fig9/by_aligned_phase/cos/after", ".2f"),
     (README_MD, "paper's frame\n{} / ", "fig5/by_aligned_phase/cos_momentum/before_rise", ".2f"),
     (README_MD, "{}), while gradient descent", "fig5/by_aligned_phase/cos_momentum/after", ".2f"),
     (README_MD, "(tangential cosine {} for tanh\nover 3 nets", "fig12/by_activation/tanh/cos_tangent_by_phase/grokking", ".2f"),
@@ -2625,6 +2629,41 @@ def test_animation_frames_are_log_spaced():
     t = grok.anim_frames(4000, 40)
     assert t[0] == 0 and t[-1] == 4000 and np.all(np.diff(t) > 0) and len(t) <= 41
     assert t[1] == 1 and abs(t[-1] / t[-2] - 4000 ** (1 / 39)) < 0.01, "40 log-spaced frames from step 1"
+
+
+# ---------------------------------------------------------------- the layout: the paper in the core
+CORE = ("models.py", "manifold.py", "modadd.py")
+
+
+def test_core_holds_the_paper_within_its_sizes_and_never_imports_a_study():
+    """The seven files hold the paper: models + manifold + modadd <= 900 lines, plots <= 500,
+    grok <= 750, no core function over 60 lines, each study <= 500 lines; only grok.py imports studies/."""
+    lines = {f: len(open(os.path.join(HERE, f)).read().splitlines()) for f in CORE + ("plots.py", "grok.py")}
+    assert sum(lines[f] for f in CORE) <= 900 and lines["plots.py"] <= 500 and lines["grok.py"] <= 750, lines
+    studies = sorted(f for f in os.listdir(os.path.join(HERE, "studies")) if f.endswith(".py"))
+    for f in studies:
+        n = len(open(os.path.join(HERE, "studies", f)).read().splitlines())
+        assert n <= 500, f"studies/{f}: {n} lines"
+    import ast
+    for f in CORE + ("plots.py", "grok.py"):
+        tree = ast.parse(open(os.path.join(HERE, f)).read())
+        long = [(n.name, n.end_lineno - n.lineno + 1) for n in ast.walk(tree)
+                if isinstance(n, ast.FunctionDef) and n.end_lineno - n.lineno + 1 > 60]
+        assert not long, (f, long)
+        imports = {a.name.split(".")[0] for n in ast.walk(tree) if isinstance(n, ast.Import) for a in n.names} | \
+            {n.module.split(".")[0] for n in ast.walk(tree) if isinstance(n, ast.ImportFrom) and n.module}
+        assert ("studies" in imports) == (f == "grok.py"), f"{f} imports studies/: only grok.py may"
+
+
+def test_readme_states_each_core_files_size():
+    """The README's reading path gives each of the five files' size, rounded to 10 lines, and the core's total."""
+    text = open(README_MD).read()
+    lines = {f: len(open(os.path.join(HERE, f)).read().splitlines()) for f in CORE + ("plots.py", "grok.py")}
+    for f, n in lines.items():
+        assert f"**`{f}`** (about {round(n, -1)} lines" in text, (f, n)
+    core = sum(lines[f] for f in CORE)
+    assert f"`modadd.py`) are about {round(core, -1)} lines together" in text, core
+
 
 
 # ================================================================ studies/: beyond the paper

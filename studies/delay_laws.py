@@ -5,11 +5,12 @@ d||E||^2/dtau = 2 (||W||^2 - ||E||^2) while E's direction turns on a clock ||E||
 (the derivation stands above delay_run). What does that predict for the grokking time when E0 is
 scaled by s, or when ||E|| is clamped at rho W_c, and does real GD follow it?
 
-Answer: free Eq. 20 from s E0 groks later by about ln s once ||E0|| is well above the norm at which it
-groks (fig13/fits/free_vs_ln_s), and the prediction integrated from one reference run matches the
-runs (fig13/fits/pred_error_max); clamped runs follow tau ~ rho^4 (fig13/fits/clamp_power), a
+Answer: free Eq. 20 from s E0 groks later by about ln s once ||E0|| is well above the norm at which
+it groks (fig13/fits/free_vs_ln_s), and the delay predicted from one reference run is compared with
+every run (fig13/fits/pred_error_max). Clamped runs follow tau ~ rho^4 (fig13/fits/clamp_power): a
 consequence of the homogeneity, so a check of the code and the integrator. Real GD in the Fig. 5
-setting is compared with it (fig13/real). Extends Sec. 6.
+setting is set beside it (fig13/real); at s = 0.5 and 1 its norm at memorization lies below the
+norm at which it groks, outside the domain of the law. Extends Sec. 6.
 
 Run: python grok.py --figs 13 (add --quick for a small version, --fig13-full for more real GD runs).
 """

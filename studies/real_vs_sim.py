@@ -206,7 +206,7 @@ FIG8 = {"p": 19, "hidden": 192, "lambdas": (0.03, 0.1, 0.3), "tau": 7.0, "sim_lr
 FIG8_QUICK = {"p": 13, "hidden": 96, "lambdas": (0.1, 0.3), "tau": 1.0, "sim_lr": 1e-2, "stop_after": 1.0}
 FIG8_EVERY, FIG8_WINDOW = 0.05, 0.01  # measure every / instantaneous update window, in tau
 FIG8_Z_CHECKS = 7  # Sec. 4 direction (one J J^T solve, ~0.5 s) this many times per run
-# The yardstick (modadd.displacement_yardstick) over these windows of tau, from points
+# The yardstick (displacement_yardstick) over these windows of tau, from points
 # FIG8_DISP_EVERY of tau apart: each point simulates Eq. 20 for 2 x 0.26 tau (~0.2 s).
 FIG8_DISP_WINDOWS, FIG8_DISP_EVERY = (0.01, 0.05, 0.2), 0.5
 
@@ -266,7 +266,7 @@ def fig8(args, cache, log):
 
 
 # Real training from the Fig. 8 start with a faster second layer: k - 1 extra readout steps per W1 step
-# (modadd.readout_lr), and the exact readout, with which each W1 step is an Euler step 2 lr lam
+# (readout_lr), and the exact readout, with which each W1 step is an Euler step 2 lr lam
 # (raised to exact_eta) of finite-lambda Eq. 20 (envelope theorem): a check of the code, not evidence.
 # The evidence is the sweep: k in ks at two lambdas, own split and E0 per seed (seed (seed, 10, 0, r)), until
 # 95% or tau, smaller (k = 30 at Fig. 8's size: ~50 s a run), p = 15 (at p = 13 some splits never get to 95%).

@@ -4,11 +4,14 @@ Question: Eq. 20 moves E along Z by the norm-minimizing direction. Is that direc
 any motion along Z (tilted away from it, an L1 pull, plain shrinkage) generalize as well? And how
 does the grokking time depend on the training fraction and the width?
 
-Answer: Eq. 20 groks; tilting its direction by a fresh random angle each step still groks down to
-low cosines, a fixed tilt does not (a sensitivity probe: it rotates E's direction, on which a
-bias-free ReLU net's predictions depend); plain shrinkage and the readout term alone never do; an L1
-pull groks too (fig11/counterfactual). Grokking comes later with less data, and the final norm
-tracks the test accuracy (fig11/grok_tau_median, fig11/norm_vs_acc_spearman). Extends Sec. 6.
+Answer: Eq. 20 groks, and so does an L1 pull in place of its -E at matched strength; the readout
+term alone and the shrinkage alone do not (fig11/counterfactual). Tilting Eq. 20's direction by a
+fresh random angle each step only slows it (the noise averages out: a check of that argument);
+a fixed tilt, which turns E's direction and with it every prediction of a bias-free ReLU net, is
+tolerated only at small angles (a sensitivity probe). Grokking comes later as the training
+fraction falls, and below about 60% of the pairs not within the budget (fig11/grok_tau_median);
+across runs a lower final norm does not go with a higher test accuracy, a confounded comparison
+(fig11/norm_vs_acc_spearman). Extends Sec. 6.
 
 Run: python grok.py --figs 11 (add --quick for a small version).
 """
