@@ -30,10 +30,10 @@ def gram(params, X, act="relu"):
         return xp.kron(X @ X.T, xp.eye(m))
     W1, W2 = params
     sigma, dsigma = M.ACTIVATIONS[act]
-    Z = X @ W1
-    H, S = sigma(Z), dsigma(Z)
-    A = (S[:, None, :] * W2.T[None]).reshape(n * m, -1)  # A[(i,j), h] = S_ih W2_hj
-    return xp.kron(X @ X.T, xp.ones((m, m))) * (A @ A.T) + xp.kron(H @ H.T, xp.eye(m))
+    pre = X @ W1  # the pre-activations
+    H, S = sigma(pre), dsigma(pre)
+    SW = (S[:, None, :] * W2.T[None]).reshape(n * m, -1)  # SW[(i,j), h] = S_ih W2_hj
+    return xp.kron(X @ X.T, xp.ones((m, m))) * (SW @ SW.T) + xp.kron(H @ H.T, xp.eye(m))
 
 
 def jacobian_svd(J, G=None):
@@ -57,15 +57,17 @@ def sigma_min(G):
 def tangent_projector(J, svd=None, rtol=RTOL):
     """P_T = I - J^+ J, the orthogonal projector onto T = null(J), as a function v -> P_T v.
 
-    J^+ J = J^T U_r diag(s_r^-2) U_r^T J over the singular values above rtol * s_max: a
-    truncated pseudo-inverse, so a (nearly) rank-deficient J is handled, not inverted.
-    `v` may be a vector (d,) or a matrix of column vectors (d, k).
+    From J J^T = U diag(s^2) U^T (jacobian_svd), the SVD of J is U diag(s) V^T with
+    V = J^T U diag(1/s), so J^+ = V diag(1/s) U^T = J^T U diag(s^-2) U^T and
+        P_T v = v - J^T U diag(s^-2) U^T (J v)   (U_s = U diag(s^-2) below).
+    Only the singular values above rtol * s_max enter (a truncated pseudo-inverse), so a
+    (nearly) rank-deficient J is handled, not inverted. `v`: a vector (d,) or columns (d, k).
     """
     U, s = jacobian_svd(J) if svd is None else svd
     r = int(xp.sum(s > rtol * s[0]))
     U = U[:, :r]
-    B = U / s[:r] ** 2  # (n m, r)
-    return lambda v: v - J.T @ (B @ (U.T @ (J @ v)))
+    U_s = U / s[:r] ** 2  # U diag(s^-2), (n m, r)
+    return lambda v: v - J.T @ (U_s @ (U.T @ (J @ v)))
 
 
 def norm_min_direction(P, theta):
@@ -80,14 +82,14 @@ def random_normal_direction(J, rng):
 
 
 # ---------------------------------------------------------------- projection onto Z
-def min_norm_step(params, X, R, act="relu"):
-    """J^+ R = J^T (J J^T)^-1 R, the shortest dtheta with J dtheta = R, per matrix
-    (through the n m x n m Gram matrix, never the d x d J^T J).
+def min_norm_step(params, X, r, act="relu"):
+    """J^+ r = J^T (J J^T)^-1 r, the shortest dtheta with J dtheta = r (a residual shaped like F),
+    per matrix (through the n m x n m Gram matrix, never the d x d J^T J).
 
     A plain solve: J has full row rank away from the singular points, which Thm 4.10 says
     Z almost surely avoids (sigma_min checks it)."""
-    U = xp.linalg.solve(gram(params, X, act), R.ravel()).reshape(R.shape)
-    return M.backward(params, X, U, act)  # J^T U without forming J
+    mu = xp.linalg.solve(gram(params, X, act), r.ravel()).reshape(r.shape)
+    return M.backward(params, X, mu, act)  # J^T mu without forming J
 
 
 def zero_loss_projection(params, X, Y, act="relu", mean=True, method="gauss-newton",
@@ -107,8 +109,8 @@ def zero_loss_projection(params, X, Y, act="relu", mean=True, method="gauss-newt
         for _ in range(steps or 20):
             if M.loss(params, X, Y, 0.0, act, mean) < tol:
                 break
-            R = M.forward(params, X, act) - Y
-            params = tuple(P - D for P, D in zip(params, min_norm_step(params, X, R, act)))
+            r = M.forward(params, X, act) - Y
+            params = tuple(W - dW for W, dW in zip(params, min_norm_step(params, X, r, act)))
     return params, M.loss(params, X, Y, 0.0, act, mean)
 
 
@@ -154,20 +156,20 @@ def update_alignment(before, params, X, Y, act="relu", lr=1.0):
 
 
 # ---------------------------------------------------------------- Theorem 4.14
-def gradient_tangent_cosine(params_Z, X, Y, P, n, deltas, act="relu", mean=True):
-    """Thm 4.14: at theta = theta* + delta n (theta* on Z, n a unit normal, so proj_Z(theta)
+def gradient_tangent_cosine(params_Z, X, Y, P, nu, deltas, act="relu", mean=True):
+    """Thm 4.14: at theta = theta* + delta nu (theta* on Z, nu a unit normal, so proj_Z(theta)
     = theta*), max over tangent v of |cos(v, grad L)| = ||P_T grad L|| / ||grad L||."""
     theta = M.pack(params_Z)
     out = []
     for delta in deltas:
-        g = M.pack(M.loss_grad(M.unpack(theta + delta * n, params_Z), X, Y, 0.0, act, mean))
+        g = M.pack(M.loss_grad(M.unpack(theta + delta * nu, params_Z), X, Y, 0.0, act, mean))
         out.append(float(xp.linalg.norm(P(g)) / xp.linalg.norm(g)))
     return numpy.array(out)
 
 
 def thm414_on_net(params, X, Y, rng, deltas, directions):
-    """Thm 4.14 on a trained ReLU net: ||P_T grad L|| / ||grad L|| at theta* + delta n for random
-    unit normals n (theta*: the Gauss-Newton foot, any point of Z will do, as theta* + delta n
+    """Thm 4.14 on a trained ReLU net: ||P_T grad L|| / ||grad L|| at theta* + delta nu for random
+    unit normals nu (theta*: the Gauss-Newton foot, any point of Z will do, as theta* + delta nu
     has foot theta* to first order), and how many pre-activations X W1 changed sign on the way.
     Returns (ratios (directions, deltas), flips (same), sigma_min(J) at theta*, the loss there)."""
     on_Z, loss = zero_loss_projection(params, X, Y)
@@ -175,9 +177,9 @@ def thm414_on_net(params, X, Y, rng, deltas, directions):
     P = tangent_projector(J)
     theta, ratios, flips = M.pack(on_Z), [], []
     for _ in range(directions):
-        n = random_normal_direction(J, rng)
-        ratios.append(gradient_tangent_cosine(on_Z, X, Y, P, n, deltas))
-        W1s = [M.unpack(theta + d * n, on_Z)[0] for d in deltas]
+        nu = random_normal_direction(J, rng)
+        ratios.append(gradient_tangent_cosine(on_Z, X, Y, P, nu, deltas))
+        W1s = [M.unpack(theta + delta * nu, on_Z)[0] for delta in deltas]
         flips.append([int(xp.sum((X @ W1 > 0) != (X @ on_Z[0] > 0))) for W1 in W1s])
     return numpy.array(ratios), numpy.array(flips), sigma_min(J @ J.T), loss
 
@@ -227,14 +229,14 @@ def parabola_loss_grad(th):
 
 
 def parabola_frame(x0):
-    """The point P = (x0, x0^2) of Z, its unit tangent and the unit normal pointing away from
-    the centre of curvature (so every point P + d n projects back onto P)."""
-    P = xp.asarray([x0, x0 ** 2])
+    """Fig. 4's point z0 = (x0, x0^2) of Z (P in the figure), its unit tangent and the unit normal
+    pointing away from the centre of curvature (so every point z0 + delta nu projects back onto z0)."""
+    z0 = xp.asarray([x0, x0 ** 2])
     t = xp.asarray([1.0, 2.0 * x0]) / (1.0 + 4.0 * x0 ** 2) ** 0.5
-    return P, t, xp.stack([t[1], -t[0]])  # stack, not asarray: t[i] are device arrays
+    return z0, t, xp.stack([t[1], -t[0]])  # stack, not asarray: t[i] are device arrays
 
 
-def tangent_cosines(P, t, n, d):
-    """Thm 4.14: |cos(tangent of Z at P, grad L)| at the points P + d n."""
-    G = parabola_loss_grad(P + d[:, None] * n)
-    return xp.abs(G @ t) / xp.linalg.norm(G, axis=1)
+def tangent_cosines(z0, t, nu, deltas):
+    """Thm 4.14: |cos(tangent t of Z at z0, grad L)| at the points z0 + delta nu."""
+    grads = parabola_loss_grad(z0 + deltas[:, None] * nu)
+    return xp.abs(grads @ t) / xp.linalg.norm(grads, axis=1)

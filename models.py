@@ -71,6 +71,14 @@ def tanh_grad(z):
     return 1.0 - xp.tanh(z) ** 2
 
 
+def sin(z):
+    return xp.sin(z)
+
+
+def sin_grad(z):
+    return xp.cos(z)
+
+
 def softplus(z, beta=1.0):
     """softplus_beta(z) = log(1 + exp(beta z)) / beta, a smooth ReLU (-> relu as beta -> inf),
     as max(z, 0) + log1p(exp(-beta |z|)) / beta so that exp never overflows."""
@@ -91,6 +99,7 @@ ACTIVATIONS = {  # name -> (sigma, sigma')
     "identity": (identity, identity_grad),
     "quadratic": (quadratic, quadratic_grad),
     "tanh": (tanh, tanh_grad),
+    "sin": (sin, sin_grad),  # periodic: Eq. 20 holds for it, yet it does not generalize (README)
     **{f"softplus{b}": (functools.partial(softplus, beta=b), functools.partial(softplus_grad, beta=b))
        for b in SOFTPLUS_BETAS},
 }
@@ -99,27 +108,27 @@ ACTIVATIONS = {  # name -> (sigma, sigma')
 # ---------------------------------------------------------------- forward / backward
 def forward(params, X, act="relu"):
     """F(theta): X W for params = (W,), sigma(X W1) W2 for params = (W1, W2)."""
-    return forward_with_Z(params, X, act)[0]
+    return forward_with_pre(params, X, act)[0]
 
 
-def forward_with_Z(params, X, act="relu"):
-    """F(theta) and the pre-activations Z = X W1 that the backward pass reuses (None if linear)."""
+def forward_with_pre(params, X, act="relu"):
+    """F(theta) and the pre-activations pre = X W1 that the backward pass reuses (None if linear)."""
     if len(params) == 1:
         return X @ params[0], None
     W1, W2 = params
-    Z = X @ W1
-    return ACTIVATIONS[act][0](Z) @ W2, Z
+    pre = X @ W1
+    return ACTIVATIONS[act][0](pre) @ W2, pre
 
 
-def backward(params, X, dF, act="relu", Z=None):
+def backward(params, X, dF, act="relu", pre=None):
     """Vector-Jacobian product: the gradient of <dF, F(theta)> for each weight matrix."""
     if len(params) == 1:
         return (X.T @ dF,)
     W1, W2 = params
     sigma, dsigma = ACTIVATIONS[act]
-    Z = X @ W1 if Z is None else Z
-    dZ = (dF @ W2.T) * dsigma(Z)  # back through W2, then through sigma
-    return (X.T @ dZ, sigma(Z).T @ dF)
+    pre = X @ W1 if pre is None else pre
+    dpre = (dF @ W2.T) * dsigma(pre)  # back through W2, then through sigma
+    return (X.T @ dpre, sigma(pre).T @ dF)
 
 
 def jvp(params, X, dparams, act="relu"):
@@ -128,37 +137,37 @@ def jvp(params, X, dparams, act="relu"):
         return X @ dparams[0]
     (W1, W2), (D1, D2) = params, dparams
     sigma, dsigma = ACTIVATIONS[act]
-    Z = X @ W1
-    return (dsigma(Z) * (X @ D1)) @ W2 + sigma(Z) @ D2
+    pre = X @ W1
+    return (dsigma(pre) * (X @ D1)) @ W2 + sigma(pre) @ D2
 
 
 def loss(params, X, Y, lam=0.0, act="relu", mean=False):
     """Eq. 1: sum (or mean, as PyTorch's MSELoss) of squared errors + lam * ||theta||^2."""
-    R = forward(params, X, act) - Y
-    c = 1.0 / R.size if mean else 1.0
-    return float(c * xp.sum(R * R) + lam * sum(xp.sum(P * P) for P in params))
+    r = forward(params, X, act) - Y  # the residual F - Y
+    c = 1.0 / r.size if mean else 1.0
+    return float(c * xp.sum(r * r) + lam * sum(xp.sum(W * W) for W in params))
 
 
 def loss_grad(params, X, Y, lam=0.0, act="relu", mean=False):
     """Gradient of `loss` for each weight matrix: 2c J^T (F - Y) + 2 lam theta."""
-    F, Z = forward_with_Z(params, X, act)
+    F, pre = forward_with_pre(params, X, act)
     c = 1.0 / F.size if mean else 1.0
-    grads = backward(params, X, 2.0 * c * (F - Y), act, Z)
-    return tuple(g + 2.0 * lam * P for g, P in zip(grads, params))
+    grads = backward(params, X, 2.0 * c * (F - Y), act, pre)
+    return tuple(g + 2.0 * lam * W for g, W in zip(grads, params))
 
 
 # ---------------------------------------------------------------- theta as one vector
 def pack(params):
     """Concatenate the weight matrices into one parameter vector theta (d,)."""
-    return xp.concatenate([P.ravel() for P in params])
+    return xp.concatenate([W.ravel() for W in params])
 
 
 def unpack(theta, like):
     """Split theta back into matrices shaped like the tuple `like`."""
     out, i = [], 0
-    for P in like:
-        out.append(theta[i:i + P.size].reshape(P.shape))
-        i += P.size
+    for W in like:
+        out.append(theta[i:i + W.size].reshape(W.shape))
+        i += W.size
     return tuple(out)
 
 
@@ -172,10 +181,10 @@ def jacobian(params, X, act="relu"):
         return J.reshape(n * m, -1)
     W1, W2 = params
     sigma, dsigma = ACTIVATIONS[act]
-    Z = X @ W1
-    H, S = sigma(Z), dsigma(Z)  # (n, d_h)
+    pre = X @ W1
+    H, S = sigma(pre), dsigma(pre)  # (n, d_h)
     m = W2.shape[1]
-    # dF[i,j]/dW1[a,h] = X[i,a] sigma'(Z[i,h]) W2[h,j];  dF[i,j]/dW2[h,b] = H[i,h] delta_jb
+    # dF[i,j]/dW1[a,h] = X[i,a] sigma'(pre[i,h]) W2[h,j];  dF[i,j]/dW2[h,b] = H[i,h] delta_jb
     J1 = xp.einsum("ia,ih,hj->ijah", X, S, W2, optimize=True).reshape(n * m, -1)
     J2 = xp.einsum("ih,jb->ijhb", H, xp.eye(m, dtype=X.dtype)).reshape(n * m, -1)
     return xp.concatenate([J1, J2], axis=1)
@@ -189,8 +198,8 @@ def gradient_descent(params, X, Y, steps, lr, lam=0.0, act="relu", mean=False,
     Every `every` steps (and at step 0 and the last step) `record(step, params)` is
     called and its return value kept; returns (final params, list of records).
     """
-    params = tuple(P.copy() for P in params)
-    velocity = tuple(xp.zeros_like(P) for P in params)
+    params = tuple(W.copy() for W in params)
+    velocity = tuple(xp.zeros_like(W) for W in params)
     records = []
     for t in range(steps + 1):
         if record is not None and every and (t % every == 0 or t == steps):
@@ -201,7 +210,7 @@ def gradient_descent(params, X, Y, steps, lr, lam=0.0, act="relu", mean=False,
         if momentum:
             velocity = tuple(momentum * v + g for v, g in zip(velocity, grads))
             grads = velocity
-        params = tuple(P - lr * g for P, g in zip(params, grads))
+        params = tuple(W - lr * g for W, g in zip(params, grads))
     return params, records
 
 
@@ -218,16 +227,17 @@ def ridge_minimizer(X, Y, lam):
     return X.T @ xp.linalg.solve(X @ X.T + lam * xp.eye(X.shape[0]), Y)
 
 
-def steps_to_memorize(train_loss):
-    """First step after which the training loss stops falling (drops < 1% in one step).
+def steps_to_memorize(train_loss, fit=1e-6):
+    """First step after which the training loss stops falling (drops < 1% in one step), or
+    at which it is below `fit` times its initial value.
 
-    With weight decay the training loss never reaches 0; it settles on a lam-dependent
-    floor within a few steps, which is what "memorized" means here (>=: a loss that
-    reaches exactly 0, as without weight decay, has stopped falling too).
+    With weight decay the training loss settles on a lam-dependent floor within a few steps,
+    which is what "memorized" means here; without it the loss falls geometrically to rounding
+    (~1e-32), so "fitted to 1e-6 of the start" marks the same moment.
     """
     L = to_numpy(train_loss)
-    flat = numpy.nonzero(L[1:] >= 0.99 * L[:-1])[0]
-    return int(flat[0]) if flat.size else None
+    done = numpy.nonzero((L[1:] >= 0.99 * L[:-1]) | (L[:-1] <= fit * L[0]))[0]
+    return int(done[0]) if done.size else None
 
 
 def steps_to_generalize(test_loss):

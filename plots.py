@@ -27,7 +27,9 @@ def save(fig, path, tight=True):
 
 
 # ============================================================ Figures 1-4: toy models
-LAMBDA_COLORS = ("tab:blue", "tab:orange", "tab:green", "tab:red")
+def colors(n):
+    """n line colors, one per run or lambda: matplotlib's ten, cycled (any number of runs plots)."""
+    return [f"C{i % 10}" for i in range(n)]
 
 
 def fig1(curves, runs, path):
@@ -36,7 +38,7 @@ def fig1(curves, runs, path):
     a = ax[0, 0]
     a.plot([-1.5, 3.5], [3.5, -1.5], "k-", lw=1, label="zero-loss set Z: w1 + w2 = 2")
     a.add_patch(plt.Circle((0, 0), np.sqrt(2), fill=False, ls=":", color="gray", label="circle ||w|| = sqrt(2)"))
-    for c, lam, col, ws in zip(curves, runs["lambdas"], LAMBDA_COLORS, runs["w_star"]):
+    for c, lam, col, ws in zip(curves, runs["lambdas"], colors(len(curves)), runs["w_star"]):
         a.plot(c["w"][:, 0], c["w"][:, 1], ".-", color=col, ms=2, lw=1, label=f"GD, lambda = {lam}")
         a.plot(*ws, "x", color=col, ms=8)
     a.plot(*runs["init"], "ko", ms=6)
@@ -46,7 +48,7 @@ def fig1(curves, runs, path):
     a.set(xlim=(-1.5, 2.5), ylim=(-0.5, 2.7), aspect="equal", xlabel="w1", ylabel="w2",
           title="(a) weights: fast to Z, then slowly along Z to the minimum norm")
     a.legend(loc="lower left")
-    for c, lam, col, tm, tg, dmax in zip(curves, runs["lambdas"], LAMBDA_COLORS, runs["steps_to_memorize"],
+    for c, lam, col, tm, tg, dmax in zip(curves, runs["lambdas"], colors(len(curves)), runs["steps_to_memorize"],
                                          runs["steps_to_generalize"], runs["max_dist_after_memorization"]):
         t = np.arange(1, len(c["train"]) + 1)  # step + 1, for the log axis
         ax[0, 1].loglog(t, c["train"], "-", color=col, label=f"lambda = {lam}")
@@ -84,7 +86,7 @@ def fig2(trajs, cos_curves, out, path):
                    alpha=0.4, linewidth=0, shade=False)
     for rr in (1, 2, 3):  # circles of equal norm on the plane make its flatness visible
         a.plot(*(1 + rr * (np.cos(phi[:, :1]) * e1 + np.sin(phi[:, :1]) * e2)).T, color="0.45", lw=0.6)
-    for k, (ws, col) in enumerate(zip(trajs, LAMBDA_COLORS)):
+    for k, (ws, col) in enumerate(zip(trajs, colors(len(trajs)))):
         a.plot(*ws.T, ".-", color=col, ms=2, lw=1, label=f"start {k + 1}")
         a.scatter(*ws[0], color=col, s=25)
     a.scatter(1, 1, 1, color="k", marker="*", s=120, label="(1, 1, 1): minimum norm on Z")
@@ -93,7 +95,7 @@ def fig2(trajs, cos_curves, out, path):
     a.legend(loc="upper left")
     a.view_init(elev=30, azim=20)
     b = fig.add_subplot(1, 2, 2)
-    for k, (cos, tm, col) in enumerate(zip(cos_curves, out["steps_to_memorize"], LAMBDA_COLORS)):
+    for k, (cos, tm, col) in enumerate(zip(cos_curves, out["steps_to_memorize"], colors(len(cos_curves)))):
         t = np.arange(1, len(cos) + 1)
         b.semilogx(t, cos, color=col, label=f"start {k + 1}: memorized at step {tm}, "
                    f"mean cos after = {out['post_memorization_alignment_per_run'][k]:.4f}")

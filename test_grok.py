@@ -478,6 +478,17 @@ def test_tangent_projector_idempotent_symmetric_annihilated_by_J():
         assert np.abs(P3 - P).max() < bound, f"J scaled by {c}: projector changed"
 
 
+def test_tangent_projector_is_the_textbook_I_minus_pinv_J_J():
+    """P_T against np.eye(d) - pinv(J) J (numpy's SVD) on small Jacobians, full rank and rank deficient."""
+    rng = np.random.default_rng(23)
+    for n, d in ((3, 8), (6, 20)):
+        J = rng.normal(size=(n, d))
+        for JJ in (J, np.vstack([J, J[:2], 3 * J[-1:]])):  # repeated rows: rank n, not n + 3
+            ref = np.eye(d) - np.linalg.pinv(JJ, 1e-10) @ JJ  # the cut 1e-10 drops the zero singular values
+            # eps x cond^2 x size: ours goes through eigh(J J^T), which squares cond(J)
+            assert np.abs(MF.tangent_projector(JJ)(np.eye(d)) - ref).max() < tol_gram(JJ, d), (n, d, JJ.shape)
+
+
 def test_min_norm_step_is_the_least_squares_minimum_norm_solution():
     X, Y, params = small_net(seed=14, n=5, d_h=6)
     R = np.random.default_rng(14).normal(size=Y.shape)
@@ -732,15 +743,16 @@ def test_fig5_summary_on_designed_records():
     flips = np.zeros((3, len(deltas)), int)
     flips[0, 5:] = 1  # first flip at deltas[5]; the smooth fits give slopes 1, 1, 2
     thm = iter([(ratios[:2], flips[:2], 0.25, 1e-22), (ratios[2:], flips[2:], 0.75, 3e-22)])
-    saved = grok.fig5_run, MF.thm414_on_net, plots.fig5, plots.fig7
+    saved = grok.fig5_run, MF.thm414_on_net, plots.fig5, plots.fig7, grok.FIG5_QUICK
     grok.fig5_run = lambda rng, m, c, label: (recs.pop(0), None, (None, None), ([], []))
     MF.thm414_on_net = lambda *a: next(thm)
     plots.fig5 = plots.fig7 = lambda *a: None
+    grok.FIG5_QUICK = {"steps": 3000, "points": 4, "curve": 30, "runs": 2}  # the designed grid, two nets
     kept = grok.TRAJECTORIES.pop("fig5", None)  # a designed run must not be reused by Fig. 9
     try:
         out = grok.fig5(Namespace(out="", seed=0, quick=True))["fig5"]
     finally:
-        grok.fig5_run, MF.thm414_on_net, plots.fig5, plots.fig7 = saved
+        grok.fig5_run, MF.thm414_on_net, plots.fig5, plots.fig7, grok.FIG5_QUICK = saved
         grok.TRAJECTORIES.pop("fig5", None)
         if kept is not None:
             grok.TRAJECTORIES["fig5"] = kept
@@ -780,7 +792,11 @@ def test_fig5_quick_run_writes_both_figures():
     assert abs(res["thm414_slope_real"] - 1) < 0.2, res["thm414_slope_real"]
     assert res["feet"]["gauss-newton"]["loss_max"] < 1e-20 and res["feet"]["gauss-newton"]["residual_median"] > 0.1  # stopping rule; GN is not orthogonal
     R, ratios, flips = seen["R"], seen["ratios"], seen["flips"]
-    assert list(R["step"]) == list(MA.fig5_grid(3000, 4, 30)[0]) and R["cos_momentum"].shape == (2, 4)
+    q = grok.FIG5_QUICK
+    assert list(R["step"]) == list(MA.fig5_grid(q["steps"], q["points"], q["curve"])[0])
+    assert R["cos_momentum"].shape == (q["runs"], q["points"])
+    assert all(res["points_by_phase"][ph] > 0 for ph in MA.PHASES), "--quick: every phase has a point"
+    assert res["grok_step"][0] is not None, "--quick: the net generalizes within its steps"
     at = np.isin(R["curve_step"], R["step"])
     tr, te = R["train_acc"][:, at], R["test_acc"][:, at]
     phase = np.where(tr < 1, "", np.where(te < 0.5, "memorized", np.where(te < 1, "grokking", "generalized")))
@@ -794,7 +810,7 @@ def test_fig5_quick_run_writes_both_figures():
     assert res["sigma_min_J_gauss_newton_min"] == R["sigma_min"].min() > 0
     assert res["grok_step"] == [next((int(t) for t, a in zip(R["curve_step"], acc) if a == 1), None)
                                 for acc in R["test_acc"]]
-    assert ratios.shape == (2 * grok.FIG5_DIRECTIONS, len(grok.FIG5_DELTAS)) and np.all(ratios > 0)
+    assert ratios.shape == (q["runs"] * grok.FIG5_DIRECTIONS, len(grok.FIG5_DELTAS)) and np.all(ratios > 0)
     # eps x cond x size: exp of a mean of logs over the directions; cond = max |log ratio|
     assert np.allclose(res["thm414_ratio_geomean"], np.exp(np.log(ratios).mean(axis=0)),
                        rtol=tol(len(ratios), np.abs(np.log(ratios)).max()))
@@ -1381,7 +1397,10 @@ def test_fig1_without_weight_decay_memorizes_and_never_generalizes():
     assert close(s["final_w"][0], [0, 2], s["steps"]), "without weight decay GD stops where it meets Z"
     assert s["final_train_loss"][0] < (2 * tol(s["steps"])) ** 2 and s["steps_to_memorize"][0] is not None, s  # (eps x steps x |y|)^2
     assert s["steps_to_generalize"][0] is None and s["steps_to_generalize"][1] is not None, s
-    assert M.steps_to_memorize(np.array([4.0, 1.0, 0.0, 0.0])) == 2, "a loss at exactly 0 has stopped falling"
+    assert M.steps_to_memorize(np.array([4.0, 1.0, 0.0, 0.0])) == 2, "a loss at exactly 0 has fitted"
+    # lambda = 0: the residual shrinks by 1 - 2 lr |x|^2 = 0.6 a step, the loss by 0.36, so it is
+    # below 1e-6 of its start from step ceil(ln 1e-6 / ln 0.36) = 14 (the README says so)
+    assert s["steps_to_memorize"][0] == int(np.ceil(np.log(1e-6) / np.log(0.36))) == 14, s["steps_to_memorize"]
 
 
 def test_cli_help_one_example_per_line_figures_in_numeric_order():
@@ -1434,7 +1453,7 @@ def test_index_html_shows_every_image_with_its_numbers():
     assert f"generalized after {plots.nums(s['fig1']['steps_to_generalize'])};" in text
     for key, numbers in (("fig1", s["fig1"]["steps_to_generalize"]), ("fig5", s["fig5"]["grok_step"]),
                          ("fig6", [s["fig6"]["settings"]["n_train"]]), ("fig8", [s["fig8"]["settings"]["p"]])):
-        none = "-" if key == "fig5" else "never"  # the Fig. 5 caption writes a step not reached as "-"
+        none = {"fig1": f"not within {s['fig1']['steps']}", "fig5": f"not within {s['fig5']['steps']}"}.get(key, "never")
         assert all(str(n if n is not None else none) in text for n in numbers), (key, numbers)
     cos = s["fig5"]["by_phase"]["cos_momentum"]
     phases = plots.nums([cos[ph] for ph in MA.PHASES], ".2f", "-")
@@ -3051,7 +3070,8 @@ def test_fig9_quick_numbers():
     f = res["foot"]
     assert f["loss_median"] < 1e-20 and f["residual_median"] < 1e-6, f  # the stopping rule; rtol, as said above
     assert f["residual_median"] <= f["residual_max"] <= 1, f  # a residual is a ratio of norms of a projection
-    assert R["cos"].shape == (2, 4) and res["orthogonal_foot"]["points"] == 8
+    q = grok.FIG5_QUICK
+    assert R["cos"].shape == (q["runs"], q["points"]) and res["orthogonal_foot"]["points"] == q["runs"] * q["points"]
     for k in why_not_one.ORTHOGONAL_KEYS:
         c = R[k]
         assert np.all(np.abs(c) <= 1 + tol(2 * MA.FIG5_P * MA.FIG5_HIDDEN))  # eps x size: cosines of d-vectors
@@ -3106,20 +3126,29 @@ def test_fig9_quick_numbers():
     assert [(r["lam"], r["window"], r["steps"]) for r in rows] == [(lam, 10, 200), (lam / 10, 10, 2000),
                                                                    (lam / 10, 100, 2000)]
     assert close(rows[0]["tau"], rows[1]["tau"], 3) and close(rows[0]["tau_window"], rows[2]["tau_window"], 3)  # eps x size: lr x lam x steps
-    (r, i), = res["ablation_points"]
-    ph = f5["phase"][r, i]
-    X, Y = f5["nets"][r]["X"], f5["nets"][r]["Y"]
-    for row, w in ((res["window_ablation"][0], 1), (res["lr_ablation"][1], 100), (rows[2], 100)):
+    def branch(r, i, row, w):  # the row's branch from point i of net r, by hand: (phase, tangent_alignment, info, u)
+        X, Y = f5["nets"][r]["X"], f5["nets"][r]["Y"]
         run = M.gradient_descent(f5["nets"][r]["thetas"][i], X, Y, row["steps"] - w, row["lr"], row["lam"], mean=True)[0]
         end = M.gradient_descent(run, X, Y, w, row["lr"], row["lam"], mean=True)[0]
         on_Z, info = feet.orthogonal_projection(end, X, Y)
         u = M.pack(end) - M.pack(run)
-        want = feet.tangent_alignment(info["P_T"], u, M.pack(end))
-        # eps x cond x size: the window's update summed in another order (2 x w terms), cond = |theta| / |u|
-        bound = tol(2 * w, np.linalg.norm(M.pack(end)) / np.linalg.norm(u))
-        assert abs(row["cos_tangent_by_phase"][ph] - want[1]) < bound, row
-        assert abs(row["tangent_fraction_by_phase"][ph] - want[2]) < bound
-        assert abs(row["dist_median"] - info["dist"]) < tol(u.size) * np.linalg.norm(M.pack(end)) and row["loss_max"] == info["loss"]  # eps x size: a norm
+        return f5["phase"][r, i], feet.tangent_alignment(info["P_T"], u, M.pack(end)), info, u, end
+
+    points = res["ablation_points"]  # --quick: one per phase of the one net
+    assert [f5["phase"][r, i] for r, i in points] == list(MA.PHASES), points
+    row0, seen = res["window_ablation"][0], []
+    for row, w, pts in ((row0, 1, points), (res["lr_ablation"][1], 100, points[:1]), (rows[2], 100, points[:1])):
+        for r, i in pts:
+            ph, want, info, u, end = branch(r, i, row, w)
+            # eps x cond x size: the window's update summed in another order (2 x w terms), cond = |theta| / |u|
+            bound = tol(2 * w, np.linalg.norm(M.pack(end)) / np.linalg.norm(u))
+            assert abs(row["cos_tangent_by_phase"][ph] - want[1]) < bound, row
+            assert abs(row["tangent_fraction_by_phase"][ph] - want[2]) < bound
+            if row is row0:
+                seen.append((info["dist"], info["loss"], np.linalg.norm(M.pack(end))))
+    dist, loss, size = np.array(seen).T
+    # eps x size: norms of d-vectors, relative to |theta|
+    assert abs(row0["dist_median"] - np.median(dist)) < tol(u.size) * size.max() and row0["loss_max"] == loss.max()
 
 
 # ---------------------------------------------------------------- studies/smooth.py: Fig. 12, where Thm 4.14's assumptions hold

@@ -363,7 +363,7 @@ def plot_fig8(sim_tau, sim_acc, curves, runs, s, path):
     tau95 = lambda g: "not by the end" if g is None else f"{g:.2f}"  # noqa: E731
     ax[0].plot(sim_tau, sim_acc, "k-", lw=2.5, label=f"Eq. 20, lambda -> 0 (eta = {s['sim_lr']:g}): "
                f"0.95 at tau = {tau95(runs[0]['grok_tau_sim'])}")
-    for c, r, col in zip(curves, runs, plots.LAMBDA_COLORS):
+    for c, r, col in zip(curves, runs, plots.colors(len(runs))):
         ax[0].plot(c["tau"], c["test_acc"], color=col, label=(
             f"real GD, lambda = {r['lambda']:g}: 0.95 at tau = {tau95(r['grok_tau_real'])}; finite-lambda Eq. 20: "
             f"{tau95(r['grok_tau_sim_finite_lambda'])} (lr {r['lr']:.1e}, {r['steps']:,} steps)"))
@@ -375,7 +375,7 @@ def plot_fig8(sim_tau, sim_acc, curves, runs, s, path):
     ax[0].set(xlabel="rescaled time tau  (real: 2 lr lambda step;  Eq. 20: eta step)", ylabel="test accuracy",
               ylim=(-0.02, 1.02), title="(a) test accuracy (dotted lines: first time >= 0.95)")
     ax[0].legend(fontsize=7, loc="lower right")
-    yardstick_panels(ax[1], ax[2], curves, runs, [f"lambda = {r['lambda']:g}" for r in runs], plots.LAMBDA_COLORS)
+    yardstick_panels(ax[1], ax[2], curves, runs, [f"lambda = {r['lambda']:g}" for r in runs], plots.colors(len(runs)))
     ax[3].set(xlabel="rescaled time tau", ylabel="||W2 - W2*(W1)|| / ||W2*(W1)||", ylim=(0, None),
               title="(d) distance of the real W2 from its optimal (ridge) readout W2*(W1) for the current W1")
     ax[3].legend(fontsize=7)
