@@ -2512,7 +2512,7 @@ DOC_NUMBERS_README = [
     (README_MD, "(slope {},\nR²", "fig13/fits/real_delay_vs_ln_s/slope", ".2f"),
     (README_MD, "R² {}). With", "fig13/fits/real_delay_vs_ln_s/r2", ".2f"),
     (README_MD, "(measured exponent {}), not", "fig13/fits/clamp_power/slope", ".2f"),
-    (README_MD, "stratum frame\n{} before", "fig9/by_aligned_phase/cos/before_rise", ".2f"),
+    (README_MD, "kinks stay at 0,\n{} before", "fig9/by_aligned_phase/cos/before_rise", ".2f"),
     (README_MD, "rises, {} after it has generalized", "fig9/by_aligned_phase/cos/after", ".2f"),
     (README_MD, "paper's frame\n{} / ", "fig5/by_aligned_phase/cos_momentum/before_rise", ".2f"),
     (README_MD, "{}), while gradient descent", "fig5/by_aligned_phase/cos_momentum/after", ".2f"),

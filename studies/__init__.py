@@ -1,0 +1,6 @@
+"""Beyond the paper: one file per question, each opening with its question and its verdict.
+
+why_not_one.py (Fig. 9), smooth.py (Fig. 12), real_vs_sim.py (Figs. 8, 10), simulator.py (Fig. 11),
+delay_laws.py (Fig. 13); feet.py holds what several share. Each imports the core (models, manifold,
+modadd, plots); the core never imports a study; grok.py runs both.
+"""
