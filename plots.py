@@ -318,8 +318,8 @@ def fig6(step, acc, norms, d0, d1, s, path, flows, units):
     start, peak, end = (np.mean([f(n) for n in norms]) for f in (lambda n: n[0], np.max, lambda n: n[-1]))
     fpeak = [f["norm"].max() / f["norm"][0] for f in flows if f is not None]
     bx.set(xlabel="closed-form step (dashed: flow, tau / eta)", ylabel="$\\|E\\|_F$",
-           title=f"(b) $\\|E\\|$, Euler map: start {start:.1f}, peak {peak:.1f},\nend {end:.1f} (means)"
-           + (f"; flow (dashed): peak <= {max(fpeak):.2f} x start" if fpeak else ""))
+           title=f"(b) $\\|E\\|$, Euler map (means): start {start:.1f},\npeak {peak:.1f}, end {end:.1f}"
+           + (f"\nflow (dashed): peak <= {max(fpeak):.2f} x start" if fpeak else ""))
     bx.legend([f"run {i}" for i in range(len(norms))], fontsize=7)
     k = d0["k"]
     fig6_units(fig.add_subplot(gs[0, 3]), units)
@@ -359,8 +359,8 @@ def fig6_units(cx, units):
                 f", dead {np.mean(u['dead_units']):.0f},\n{np.mean(u['frequencies_used']):.0f} freqs used, "
                 f"{np.mean(u['units_per_k_min']):.0f}-{np.mean(u['units_per_k_max']):.0f} units each (means of runs)")
     cx.set(xlabel="share of a unit's Fourier power in its strongest frequency", ylabel="hidden units (run 0)",
-           xlim=(0, 1), title="(c) beyond the paper: each unit's Fourier power\nconcentration (1: one frequency; noise: "
-           "H_n / n on average)")
+           xlim=(0, 1), title="(c) beyond the paper: concentration of each\nunit's Fourier power (1: one frequency;\n"
+           "iid noise: H_n / n on average)")
     cx.legend(fontsize=6.5, loc="upper left")
 
 
