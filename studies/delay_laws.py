@@ -2,15 +2,18 @@
 
 Question: Eq. 20 is homogeneous: E -> cE scales its readout term by c^-3, so ||E||^2 relaxes as
 d||E||^2/dtau = 2 (||W||^2 - ||E||^2) while E's direction turns on a clock ||E||^-4 times as fast
-(the derivation stands above modadd.simulate_flow). What does that predict for the grokking time when E0 is
-scaled by s, or when ||E|| is clamped at rho W_c, and does real GD follow it?
+(the derivation stands above modadd.simulate_flow). What does that predict for the grokking time when
+E0 is scaled by s, or when ||E|| is clamped at rho W_c, and does real GD follow it? And how much of
+Fig. 6's delay is its first Euler step, which inflates ||E||?
 
 Answer: free Eq. 20 from s E0 groks later by about ln s once ||E0|| is well above the norm at which
 it groks (fig13/fits/free_vs_ln_s), and the delay predicted from one reference run is compared with
 every run (fig13/fits/pred_error_max). Clamped runs follow tau ~ rho^4 (fig13/fits/clamp_power): a
 consequence of the homogeneity, so a check of the code and the integrator. Real GD in the Fig. 5
 setting is set beside it (fig13/real); at s = 0.5 and 1 its norm at memorization lies below the
-norm at which it groks, outside the domain of the law. Extends Sec. 6.
+norm at which it groks, outside the domain of the law. Fig. 6's runs (euler_vs_flow, called by
+grok.fig6): the flow groks 0.5-0.8 tau sooner than the paper's Euler map from the same E0, the law
+fed with the first step's norm predicts that gap to its size, not run by run (fig6/flow). Extends Sec. 6.
 
 Run: python grok.py --figs 13 (add --quick for a small version, --fig13-full for more real GD runs).
 """
