@@ -221,8 +221,7 @@ def fig4(args):
 # The setting is modadd's FIG5_* (the paper's, App. D). Our choices: 8 measurements per run, log-spaced
 # from step 600 to the end; Thm. 4.14 distances off Z and random normal directions per net.
 FIG5_POINTS, FIG5_DELTAS, FIG5_DIRECTIONS = 8, np.logspace(-6, -1, 21), 3
-# --quick: one net, long enough to generalize (at seed 0 it reaches 100% test accuracy near step
-# 60,000), so that every phase has a measured point; GD steps are cheap here, measurements are not.
+# --quick: one net, long enough to generalize (seed 0: 100% near step 60,000), so every phase has a point.
 FIG5_QUICK = {"steps": 80_000, "points": 5, "curve": 30, "runs": 1}
 
 
@@ -312,9 +311,9 @@ def fig5(args):
 
 FIG6_CHECKPOINTS = (0, 500, 1000, 2000, 5000)  # steps at which the mean test accuracy is reported
 FIG6_INIT_SCALE, FIG6_EVERY = 1.0, 10  # E ~ N(0, std = scale p^-1/2) (erratum 5); record interval
-# --quick caps p, d_h, steps and runs (d_h = 160 exceeds the 153 pairs of p = 17 at any split)
-# and takes 10x larger Euler steps
-FIG6_QUICK, FIG6_QUICK_LR = {"p": 17, "hidden": 160, "steps": 500, "runs": 3}, 1e-2
+# --quick caps p, d_h, steps and runs and takes 5x larger Euler steps: at p = 23, d_h = 256 (> 193 pairs) the
+# test accuracy stays within 2x chance for over a third of the 450 steps, then passes 95% (p = 17 rises at once)
+FIG6_QUICK, FIG6_QUICK_LR = {"p": 23, "hidden": 256, "steps": 450, "runs": 3}, 5e-3
 
 
 def fig6_settings(args):
@@ -328,26 +327,63 @@ def fig6_settings(args):
             "init_std": FIG6_INIT_SCALE * s["p"] ** -0.5}
 
 
+def fig6_problem(args, s, r):
+    """Run r of Fig. 6: its own split and initial E from (seed, 6, r): (X, Y, Xt, Yt, E0)."""
+    return MA.split_problem(np.random.default_rng([args.seed, 6, r]), s["p"], s["train_frac"], s["hidden"], s["init_std"])
+
+
 def fig6_run(args, s, r):
-    """One Fig. 6 run: its own split and initial E from (seed, 6, r), then Eq. 20 for s["steps"]."""
-    X, Y, Xt, Yt, E0 = MA.split_problem(np.random.default_rng([args.seed, 6, r]), s["p"], s["train_frac"],
-                                        s["hidden"], s["init_std"])
-    return MA.simulate(E0, X, Y, Xt, Yt, s["lr"], s["steps"], s["record_every"],
-                       label=f"Figure 6 (run {r})", log=progress, act=s["act"])
+    """One Fig. 6 run: Eq. 20 in s["steps"] Euler steps of s["lr"] from run r's problem."""
+    X, Y, Xt, Yt, E0 = fig6_problem(args, s, r)
+    return MA.simulate(E0, X, Y, Xt, Yt, s["lr"], s["steps"], s["record_every"], label=f"Figure 6 (run {r})",
+                       log=progress, act=s["act"])
+
+
+def fourier_means(runs, randoms, Xs):
+    """Fig. 6: run means of the paper's Fourier diagnostics of the first, last and a random E (`<key>_init/_final/
+    _random`); per run modadd.unit_frequencies of each ({init, final, random: {statistic: list}}), run 0's shares."""
+    out, units, shares = {}, {}, {}
+    for when, Es in zip(("init", "final", "random"), [[r["snaps"][i] for r in runs] for i in (0, -1)] + [randoms]):
+        d = [MA.fourier_diagnostics(xp.asarray(E)) for E in Es]
+        for key in ("norm_ratio", "cos_re_im", "within_vs_across", "power_top4_fraction"):
+            out[f"{key}_{when}"] = np.mean([np.mean(x[key]) for x in d])
+        u = [MA.unit_frequencies(xp.asarray(E), X) for E, X in zip(Es, Xs)]
+        units[when] = {"share_mean": [np.nanmean(x["share"]) for x in u], "dead_units": [x["dead"] for x in u],
+                       "single_frequency_units": [np.mean(x["share"] > 0.5) for x in u],  # share > 1/2 (NaN: no)
+                       "frequencies_used": [int(np.sum(x["units_per_k"] > 0)) for x in u],
+                       **{f"units_per_k_{m}": [int(getattr(x["units_per_k"], m)()) for x in u] for m in ("min", "max")}}
+        shares[when] = u[0]["share"]
+    return out, units, shares
+
+
+def circle_rows(E0, E1, ks):
+    """Fig. 6's circles: rows (title, [circle_coords per k], ||E - mean_j E||^2) of E0, E0 on E1's planes, E1."""
+    var = lambda E: float(((E - E.mean(axis=0)) ** 2).sum())  # noqa: E731
+    return [("initial E, own plane", [MA.circle_coords(E0, k) for k in ks], var(E0)),
+            ("initial E, final E's plane", [MA.circle_coords(E0, k, E1) for k in ks], var(E0)),
+            ("final E, own plane", [MA.circle_coords(E1, k) for k in ks], var(E1))]
 
 
 @figure("6")
 def fig6(args):
-    """Fig. 6: closed-form dynamics (Eq. 20) on modular addition, and its Fourier circles."""
+    """Fig. 6: closed-form dynamics (Eq. 20) on modular addition, and its Fourier circles; beside it (beyond
+    the paper) Eq. 20 as a flow (studies/delay_laws.euler_vs_flow) and per-unit Fourier concentration."""
     s = fig6_settings(args)
     runs = [fig6_run(args, s, r) for r in range(s["runs"])]
     step, acc, norm = runs[0]["step"], np.stack([res["test_acc"] for res in runs]), [res["norm"] for res in runs]
+    problems = [fig6_problem(args, s, r) for r in range(s["runs"])]
+    flow = [delay_laws.euler_vs_flow(P, res, s["lr"], r) if s["act"] == "relu" else None
+            for r, (P, res) in enumerate(zip(problems, runs))]
+    randoms = [MA.init_embedding(np.random.default_rng([args.seed, 6, r, 1]), s["p"], s["hidden"], s["init_std"])
+               for r in range(s["runs"])]  # the random baseline: a second draw of E0's distribution
+    fourier, units, shares = fourier_means(runs, randoms, [P[0] for P in problems])
     E0, E1 = xp.asarray(runs[0]["snaps"][0]), xp.asarray(runs[0]["snaps"][-1])
     top = MA.strongest_frequencies(E1)
     TRAJECTORIES["fig6"] = runs[0]
     plots.fig6(step, acc, norm, MA.fourier_diagnostics(E0), MA.fourier_diagnostics(E1), s,
-               os.path.join(args.out, "fig6.png"))
-    plots.fig6_circles(MA.circle_rows(E0, E1, top), top, s["p"], os.path.join(args.out, "fig6_circles.png"))
+               os.path.join(args.out, "fig6.png"), [f and f[1] for f in flow],
+               {w: {**u, "share_run0": shares[w]} for w, u in units.items()})
+    plots.fig6_circles(circle_rows(E0, E1, top), top, s["p"], os.path.join(args.out, "fig6_circles.png"))
     return {"fig6": {
         "settings": s, "runs": s["runs"], "test_acc_final": acc[:, -1],
         "test_acc_mean_at": {str(c): acc[:, list(step).index(c)].mean() for c in FIG6_CHECKPOINTS if c in set(step)},
@@ -355,22 +391,22 @@ def fig6(args):
         "train_loss_max": max(res["train_loss"].max() for res in runs),
         "train_acc_min": min(res["train_acc"].min() for res in runs),
         "norm_init_mean": np.mean([n[0] for n in norm]), "norm_max_mean": np.mean([n.max() for n in norm]),
-        "norm_final_mean": np.mean([n[-1] for n in norm]),
-        "cond_HHt_max": max(res["cond"].max() for res in runs),
-        "top_frequencies_run0": top, "fourier": MA.fourier_means(runs)}}
+        "norm_final_mean": np.mean([n[-1] for n in norm]), "cond_HHt_max": max(res["cond"].max() for res in runs),
+        "top_frequencies_run0": top, "fourier": fourier,
+        "chance_fraction": float(np.mean(acc.mean(axis=0) <= 2 / s["p"])),  # recorded steps within 2x chance
+        "flow": flow[0] and {"settings": delay_laws.FIG6_FLOW, "runs": [f[0] for f in flow]},
+        "unit_frequencies": units}}
 
 
 # ============================================================ Figures 8-13: the studies beyond the paper
-# Each lives in studies/ with its question and verdict; its figure function takes (args, cache, log)
-# and returns {summary key: numbers}. cache is TRAJECTORIES: Fig. 9 reads the Fig. 5 run from it
-# (NEEDS: run Fig. 5 first when it has not run with these args), Fig. 10 reuses Fig. 8's run.
+# studies/*.py: figN(args, cache = TRAJECTORIES, log) -> {summary key: numbers}; NEEDS: what must run first.
 STUDIES = {"8": real_vs_sim.fig8, "9": why_not_one.fig9, "10": real_vs_sim.fig10, "11": simulator.fig11,
            "12": smooth.fig12, "13": delay_laws.fig13}
 NEEDS = {"9": "5"}
 
 
 def study(name):
-    """The experiment of study figure `name` for FIGURES: its needs first, then the study itself."""
+    """FIGURES' experiment for study figure `name`: what it needs first, then the study."""
     def run(args):
         out, need = {}, TRAJECTORIES.get(f"fig{NEEDS.get(name)}")
         if name in NEEDS and (need is None or (need["seed"], need["quick"]) != (args.seed, args.quick)):
@@ -455,17 +491,12 @@ def bench(args):
 
 
 # ============================================================ one page of results: OUT/index.html
-def not_within(s):
-    """How a caption writes a step never reached: 'not within N' for a run of s["steps"] steps."""
-    return f"not within {s['steps']}"
-
-
 # summary key -> (image files, caption from summary[key]); a key without one: key.png, key_*.png/gif, generic caption
 INDEX = {
     "fig1": (["fig1.png"], lambda s: (
         f"y = w1 x1 + w2 x2 trained on the one sample 1+1=2, lambda = {nums(s['lambdas'])}: memorized after "
-        f"{nums(s['steps_to_memorize'])} steps, generalized after {nums(s['steps_to_generalize'], none=not_within(s))}; "
-        "largest "
+        f"{nums(s['steps_to_memorize'])} steps, generalized after "
+        f"{nums(s['steps_to_generalize'], none='not within %d' % s['steps'])}; largest "
         f"distance to Z after memorization {nums(s['max_dist_after_memorization'])} (Thm 4.8: shrinks with lambda).")),
     "fig2": (["fig2.png"], lambda s: (
         f"The same in 3-D from four starts (lambda {s['lam']}): all end within "
@@ -484,8 +515,8 @@ INDEX = {
         f"{nums([s['by_phase']['cos_momentum'][ph] for ph in MA.PHASES], '.2f', '-')} with P_T at the paper's "
         f"foot (100 momentum steps), {nums([s['by_phase']['cos_gauss-newton'][ph] for ph in MA.PHASES], '.2f', '-')} "
         f"at the Gauss-Newton foot on Z ({nums([s['points_by_phase'][ph] for ph in MA.PHASES], 'd')} points); "
-        f"first rise of test accuracy at step {nums(s['rise_step'], 'd', not_within(s))}, 100% at "
-        f"{nums(s['grok_step'], 'd', not_within(s))}; Thm 4.14 slope before the first ReLU kink "
+        f"first rise of test accuracy at step {nums(s['rise_step'], 'd', 'not within %d' % s['steps'])}, 100% at "
+        f"{nums(s['grok_step'], 'd', 'not within %d' % s['steps'])}; Thm 4.14 slope before the first ReLU kink "
         f"{nums([s['thm414_slope_real']], '.3f', '-')}; smallest sigma_min(J) {s['sigma_min_J_gauss_newton_min']:.2f}.")),
     "fig6": (["fig6.png", "fig6_circles.png"], lambda s: (
         "Closed-form dynamics (Eq. 20) on a + b mod {p}, sigma = {act}, d_h = {hidden}, {n_train} training pairs, "
@@ -494,7 +525,11 @@ INDEX = {
         f"{s['train_loss_max']:.1e}; mean ||E|| {s['norm_init_mean']:.1f} -> peak {s['norm_max_mean']:.1f} -> "
         f"{s['norm_final_mean']:.1f}; within/across-frequency similarity (initial / final E) "
         f"{nums([s['fourier'][f'within_vs_across_{w}'] for w in ('init', 'final')], none='-')}; largest cond(H H^T) "
-        f"{s['cond_HHt_max']:.2g}.")),
+        f"{s['cond_HHt_max']:.2g}. " + ("" if not s["flow"] else "Eq. 20 as a flow (step control) passes 95% at tau "
+        f"{nums([r['tau95_flow'][-1] for r in s['flow']['runs']], '.2f')}, the paper's Euler map at tau "
+        f"{nums([r['tau95_euler'] for r in s['flow']['runs']], '.2f')}; ") + "mean share of a unit's Fourier power in its "
+        f"strongest frequency (initial / random / final E) "
+        f"{nums([np.mean(s['unit_frequencies'][w]['share_mean']) for w in ('init', 'random', 'final')], '.2f')}.")),
     **{k: v for st in (real_vs_sim, why_not_one, simulator, smooth, delay_laws) for k, v in st.CAPTIONS.items()},
     "anim": (["anim_toy.gif", "anim_modadd.gif"], lambda s: (
         f"Animations: the Fig. 1 weights (lambda = {s['toy_lambda']}) sliding along Z, {s['frames']['anim_toy.gif']} "
@@ -591,6 +626,14 @@ def parse_args(argv=None):
     return p.parse_args(argv)
 
 
+def problem_bytes(p, d_h, frac, runs=0, steps=0, every=10):
+    """Peak bytes of a modular-addition problem (Fig. 6 with runs/steps, or --bench): data and split, H H^T twice,
+    8 work arrays, test activations, per run 61 snapshots of E and 5 records every `every` steps (~40 B each)."""
+    n_pairs, n = p * (p + 1) / 2, MA.n_train(p, frac)
+    floats = 4 * n_pairs * p + 2 * n * n + 5 * n * d_h + (n_pairs - n) * d_h + 3 * p * d_h + runs * 61 * p * d_h
+    return 8 * floats + 40 * 5 * runs * (steps // every + 1)
+
+
 def check_modadd(label, p, d_h, frac, runs=0, steps=0, capped=""):
     """Fail unless this modular-addition problem has train and test pairs, d_h > n, and fits in memory."""
     n_pairs, n = p * (p + 1) // 2, MA.n_train(p, frac)
@@ -601,7 +644,7 @@ def check_modadd(label, p, d_h, frac, runs=0, steps=0, capped=""):
         fail(f"--hidden must exceed the {n} training pairs of {where}: the zero-loss readout "
              f"H^T (H H^T)^-1 Y needs d_h > n, got {d_h}")
     have = os.sysconf("SC_PAGE_SIZE") * os.sysconf("SC_PHYS_PAGES") if hasattr(os, "sysconf") else float("inf")
-    need = MA.problem_bytes(p, d_h, frac, runs, steps)
+    need = problem_bytes(p, d_h, frac, runs, steps)
     if need > have:
         fail(f"{where} with d_h = {d_h}{f', {runs} runs of {steps} steps' if runs else ''} needs "
              f"~{need / 2 ** 30:.3g} GiB of memory; this machine has {have / 2 ** 30:.3g} GiB")

@@ -33,16 +33,6 @@ def n_train(p, frac):
     return int(round(frac * p * (p + 1) / 2))
 
 
-def problem_bytes(p, d_h, frac, runs=0, steps=0, every=10):
-    """Peak memory of one modular-addition problem (Fig. 6 with runs/steps, or --bench), in bytes:
-    the data and its split (4 n_pairs x p), H H^T and its eigensolver copy (2 n^2), five n x d_h
-    and three p x d_h work arrays, the test activations, and per run 61 snapshots of E and the
-    5 records every `every` steps (Python floats in lists: ~40 bytes each)."""
-    n_pairs, n = p * (p + 1) / 2, n_train(p, frac)
-    floats = 4 * n_pairs * p + 2 * n * n + 5 * n * d_h + (n_pairs - n) * d_h + 3 * p * d_h + runs * 61 * p * d_h
-    return 8 * floats + 40 * 5 * runs * (steps // every + 1)
-
-
 def train_test_split(n_pairs, frac, rng):
     """A random split of n_pairs sample indices: n = round(frac n_pairs) for training, the rest for test."""
     perm = rng.permutation(n_pairs)
@@ -169,6 +159,37 @@ def closed_form_flow(E, X, Y, D, eta, lam=0.0, act="relu"):
     for _ in range(max(1, int(round(D / eta)))):
         E += eta * closed_form_update(E, X, Y, act, lam)
     return E
+
+
+# E -> cE scales H by c, A = (H H^T)^-1 by c^-2, so Eq. 20's readout term G(E) = dE + E by c^-3 (sigma'
+# unchanged) and ||W||^2 = Tr(Y^T A Y) by c^-2; Euler's theorem: <E, G> = ||W||^2. Hence d||E||^2/dtau =
+# 2 (||W||^2 - ||E||^2), and the direction u = E/||E|| obeys u' = P_u G(u) / ||E||^4: it turns on the clock
+# dsigma = ||W||^2/||E||^2 dtau, which at Fig. 6's start runs ~16x faster than tau (||W|| >> ||E||).
+def simulate_flow(E, d, eta, tau_max, level=0.95, radius=None):
+    """Eq. 20 as a flow (ReLU, lam -> 0) from E until test accuracy >= level or tau >= tau_max: Euler
+    steps eta_t = eta min(1, ||E||^2 / ||W||^2), so that no step turns E by more than eta on the clock
+    sigma. radius: E is put back on the sphere ||E|| = radius after every step (Fig. 13's clamp).
+    d: X, Y (train), Xt, Yt (test). Records at every step tau, test accuracy, ||E||, ||W||^2; keeps the last E."""
+    X, Y = d["X"], d["Y"]
+    E = E * (1.0 if radius is None else radius / float(xp.linalg.norm(E)))
+    work, rec, tau = workspace(X.shape[0], *E.shape), {k: [] for k in ("tau", "test_acc", "norm", "readout")}, 0.0
+    while True:
+        try:
+            dE, H, K, B = closed_form_step(E, X, Y, work)
+        except np.linalg.LinAlgError:
+            raise FloatingPointError(f"Eq. 20 flow: H H^T became singular at tau = {tau:.3f}") from None
+        e2, w2 = float(xp.sum(E * E)), float(xp.sum(B * Y))  # ||W||^2 = Tr(B^T K B) = Tr(B^T Y)
+        if not np.isfinite(e2 + w2 + float(xp.sum(dE))):
+            raise FloatingPointError(f"Eq. 20 flow: NaN/inf at tau = {tau:.3f} (step size {eta} too large?)")
+        for k, v in zip(rec, (tau, accuracy(E, H.T @ B, d["Xt"], d["Yt"]), e2 ** 0.5, w2)):
+            rec[k].append(v)
+        if rec["test_acc"][-1] >= level or tau >= tau_max:
+            return {"E": E, **{k: np.array(v) for k, v in rec.items()}}
+        h = eta * min(1.0, e2 / w2)
+        E = E + h * dE
+        if radius is not None:
+            E *= radius / float(xp.linalg.norm(E))
+        tau += h
 
 
 # ---------------------------------------------------------------- accuracy, grokking times, statistics over runs
@@ -330,6 +351,20 @@ def fourier_diagnostics(E):
             "within_vs_across": float(within / across.mean()) if across.size else float("nan")}
 
 
+def unit_frequencies(E, X):
+    """Per hidden unit j (beyond the paper): the share of its Fourier power sum_k |F_k[j]|^2 in its strongest
+    frequency (1: one frequency, as in min-norm / max-margin solutions, arXiv:2311.07568; iid noise: H_n / n
+    on average, n = n_freq), that frequency, the units whose strongest it is per k, and the dead units (relu(X E)
+    zero on every row of X, the training set). Constant units (no Fourier power) get share NaN, frequency 0."""
+    P = M.to_numpy(xp.abs(fourier_features(E)) ** 2)  # (n_freq, d_h)
+    total = P.sum(axis=0)
+    live = total > (E.shape[0] * np.finfo(float).eps) ** 2 * M.to_numpy(xp.sum(E * E, axis=0))  # beyond DFT rounding
+    share = np.where(live, P.max(axis=0) / np.where(live, total, 1.0), np.nan)
+    k = np.where(live, np.argmax(P, axis=0) + 1, 0)
+    return {"share": share, "k": k, "units_per_k": np.bincount(k[live], minlength=P.shape[0] + 1)[1:],
+            "dead": int(np.sum(M.to_numpy(xp.max(X @ E, axis=0)) <= 0))}
+
+
 def strongest_frequencies(E, count=4):
     """The `count` frequencies k with the largest Fourier power ||F_k||^2, strongest first."""
     power = M.to_numpy(xp.sum(xp.abs(fourier_features(E)) ** 2, axis=1))
@@ -347,23 +382,3 @@ def circle_coords(E, k, basis=None):
     v = F.imag - xp.sum(F.imag * u) * u
     U = xp.stack([u, v / xp.linalg.norm(v)], axis=1)
     return M.to_numpy((E - E.mean(axis=0)) @ U)
-
-
-def fourier_means(runs):
-    """Fig. 6: means over runs of the three Fourier diagnostics (and power concentration) of the
-    first and last snapshot of E, keys `<diagnostic>_init` and `<diagnostic>_final`."""
-    out = {}
-    for when, i in (("init", 0), ("final", -1)):
-        d = [fourier_diagnostics(xp.asarray(res["snaps"][i])) for res in runs]
-        for key in ("norm_ratio", "cos_re_im", "within_vs_across", "power_top4_fraction"):
-            out[f"{key}_{when}"] = np.mean([np.mean(x[key]) for x in d])
-    return out
-
-
-def circle_rows(E0, E1, ks):
-    """Fig. 6's circles, rows (title, [(p, 2) circle_coords per k], ||E - mean_j E||^2): E0 on its own
-    planes, E0 on E1's planes, E1 on its own."""
-    var = lambda E: float(((E - E.mean(axis=0)) ** 2).sum())  # noqa: E731
-    return [("initial E, own plane", [circle_coords(E0, k) for k in ks], var(E0)),
-            ("initial E, final E's plane", [circle_coords(E0, k, E1) for k in ks], var(E0)),
-            ("final E, own plane", [circle_coords(E1, k) for k in ks], var(E1))]

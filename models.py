@@ -71,14 +71,6 @@ def tanh_grad(z):
     return 1.0 - xp.tanh(z) ** 2
 
 
-def sin(z):
-    return xp.sin(z)
-
-
-def sin_grad(z):
-    return xp.cos(z)
-
-
 def softplus(z, beta=1.0):
     """softplus_beta(z) = log(1 + exp(beta z)) / beta, a smooth ReLU (-> relu as beta -> inf),
     as max(z, 0) + log1p(exp(-beta |z|)) / beta so that exp never overflows."""
@@ -99,7 +91,7 @@ ACTIVATIONS = {  # name -> (sigma, sigma')
     "identity": (identity, identity_grad),
     "quadratic": (quadratic, quadratic_grad),
     "tanh": (tanh, tanh_grad),
-    "sin": (sin, sin_grad),  # periodic: Eq. 20 holds for it, yet it does not generalize (README)
+    "sin": (lambda z: xp.sin(z), lambda z: xp.cos(z)),  # Eq. 20 holds; it does not generalize (README)
     **{f"softplus{b}": (functools.partial(softplus, beta=b), functools.partial(softplus_grad, beta=b))
        for b in SOFTPLUS_BETAS},
 }

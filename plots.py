@@ -1,7 +1,5 @@
-"""Every figure of the project, and only figures: arrays in, a PNG (or GIF) out.
-
-One function per figure; each takes plain NumPy arrays and the output path and returns nothing.
-No experiment is run here."""
+"""The paper's figures and the GIFs, and only figures: plain NumPy arrays and a path in, a PNG (or GIF)
+out, one function per figure; no experiment runs here (the studies draw their own figures)."""
 import matplotlib
 
 matplotlib.use("Agg")  # no display needed
@@ -297,36 +295,39 @@ def fig7(R, phase, out, path):
 
 
 # ============================================================ Figure 6
-def fig6(step, acc, norms, d0, d1, s, path):
-    """Fig. 6: test accuracy acc (runs, T) at steps step (T,), ||E||_F per run (norms), and the Fourier
-    diagnostics d0, d1 (modadd.fourier_diagnostics) of run 0's initial and final E; s: grok.fig6_settings."""
-    fig = plt.figure(figsize=(17, 8))
-    gs = fig.add_gridspec(2, 4, hspace=0.38, wspace=0.3)
-    ax = fig.add_subplot(gs[0, :2])
-    ax.plot(step, acc.T, lw=0.8, alpha=0.45)[0].set_label("single runs")
-    ax.plot(step, acc.mean(axis=0), color="k", lw=2, label=f"mean of {len(acc)} runs")
-    ax.axhline(1, color="tab:blue", ls="--", lw=1, label="train accuracy (100% at every step)")
-    ax.axhline(1 / s["p"], color="0.5", ls=":", lw=1, label=f"chance 1/{s['p']}")
-    ax.set(xlabel="closed-form step (Eq. 20)", ylabel="test accuracy", ylim=(-0.02, 1.05),
-           title="(a) test accuracy with the optimal readout $W = H^T(HH^T)^{-1}Y$ (training loss exactly 0)")
-    ax.legend(loc="center right")
-    bx = fig.add_subplot(gs[0, 2])
+def fig6(step, acc, norms, d0, d1, s, path, flows, units):
+    """Fig. 6: test accuracy acc (runs, T) at steps step (T,), ||E||_F per run (norms), the Fourier diagnostics d0, d1
+    (modadd.fourier_diagnostics) of run 0's first and last E, s: grok.fig6_settings; beyond the paper, flows (per run
+    modadd.simulate_flow's record or None, drawn at tau / eta) and units (grok.fourier_means' per-unit statistics)."""
+    fig = plt.figure(figsize=(18, 8.8))
+    gs = fig.add_gridspec(2, 4, hspace=0.5, wspace=0.32)
+    ax, bx = fig.add_subplot(gs[0, :2]), fig.add_subplot(gs[0, 2])
+    ax.plot(step, acc.T, lw=0.8, alpha=0.45)[0].set_label(f"the paper's Euler map, step {s['lr']:g}: single runs")
+    ax.plot(step, acc.mean(axis=0), color="k", lw=2, label=f"Euler map: mean of {len(acc)} runs")
     bx.plot(step, np.transpose(norms), lw=1, alpha=0.7)
+    for i, f in enumerate(x for x in flows if x is not None):  # dashed, in its run's colour
+        ax.plot(f["tau"] / s["lr"], f["test_acc"], color=f"C{i}", ls="--", lw=1.2,
+                label=None if i else "Eq. 20 as a flow (step control), to 95%")
+        bx.plot(f["tau"] / s["lr"], f["norm"], color=f"C{i}", ls="--", lw=1)
+    ax.axhline(1, color="tab:blue", ls=":", lw=1, label="train accuracy (100% at every step)")
+    ax.axhline(1 / s["p"], color="0.5", ls=":", lw=1, label=f"chance 1/{s['p']}")
+    ax.set(xlabel=f"closed-form step of {s['lr']:g} (Eq. 20); flows at tau / {s['lr']:g}", ylabel="test accuracy",
+           ylim=(-0.02, 1.05),
+           title="(a) test accuracy with the optimal readout $W = H^T(HH^T)^{-1}Y$ (training loss exactly 0)")
+    ax.legend(loc="center right", fontsize=7)
     start, peak, end = (np.mean([f(n) for n in norms]) for f in (lambda n: n[0], np.max, lambda n: n[-1]))
-    bx.set(xlabel="closed-form step", ylabel="$\\|E\\|_F$", title=f"(b) embedding norm, mean of runs: start "
-           f"{start:.1f}, peak {peak:.1f}, end {end:.1f}\n(the early jump is the first Euler step overshooting: Fig. 13)")
+    fpeak = [f["norm"].max() / f["norm"][0] for f in flows if f is not None]
+    bx.set(xlabel="closed-form step (dashed: flow, tau / eta)", ylabel="$\\|E\\|_F$",
+           title=f"(b) $\\|E\\|$, Euler map (means): start {start:.1f},\npeak {peak:.1f}, end {end:.1f}"
+           + (f"\nflow (dashed): peak <= {max(fpeak):.2f} x start" if fpeak else ""))
     bx.legend([f"run {i}" for i in range(len(norms))], fontsize=7)
     k = d0["k"]
-    cx = fig.add_subplot(gs[0, 3])
-    for d, name, c in ((d0, "initial", "0.6"), (d1, "final", "tab:red")):
-        cx.plot(k, d["power"] / d["power"].sum(), "o-", ms=3, color=c,
-                label=f"{name} E (top 4 hold {d['power_top4_fraction']:.0%})")
-    cx.set(xlabel="frequency k", ylabel="share of Fourier power $\\|F_k\\|^2$", ylim=(0, None),
-           title="(c) run 0: Fourier power per frequency")
-    cx.legend()
+    fig6_units(fig.add_subplot(gs[0, 3]), units)
     for col, key, label, title in (
-            (0, "norm_ratio", "min / max of the two norms", "(d) run 0: $\\|Re F_k\\|$ vs $\\|Im F_k\\|$ (1 = round)"),
-            (1, "cos_re_im", "|cosine|", "(e) run 0: $|\\cos(Re F_k, Im F_k)|$ (0 = orthogonal)")):
+            (0, "norm_ratio", "min / max of the two norms", "(d) paper's diagnostic (a), run 0:\n$\\|Re F_k\\|$ vs "
+             "$\\|Im F_k\\|$ (1 = round;\nthe random initial E nearly passes)"),
+            (1, "cos_re_im", "|cosine|", "(e) paper's diagnostic (b), run 0:\n$|\\cos(Re F_k, Im F_k)|$ "
+             "(0 = orthogonal;\nthe random initial E nearly passes)")):
         ex = fig.add_subplot(gs[1, col])
         for d, name, c, dx in ((d0, "initial", "0.6", -0.2), (d1, "final", "tab:red", 0.2)):
             ex.bar(k + dx, d[key], 0.4, color=c, label=f"{name} (mean {d[key].mean():.3f})")
@@ -339,13 +340,28 @@ def fig6(step, acc, norms, d0, d1, s, path):
         sx.grid(False)
         sx.set(xticks=2 * ticks + 0.5, xticklabels=k[ticks], yticks=2 * ticks + 0.5, yticklabels=k[ticks],
                xlabel="frequency k (Re, Im pairs)", ylabel="frequency k",
-               title=f"({letter}) {name} E: cos-similarity of $|Re F_k|$, $|Im F_k|$\n"
-                     f"within / across frequencies = {d['within_vs_across']:.2f}")
+               title=f"({letter}) paper's diagnostic (c), {name} E: cos-similarity\nof $|Re F_k|$, $|Im F_k|$, "
+                     f"within / across = {d['within_vs_across']:.2f}")
         fig.colorbar(im, ax=sx, fraction=0.046, pad=0.03)
     fig.suptitle(f"Figure 6 - closed-form dynamics on a + b mod {s['p']}: sigma = {s['act']}, d_h = {s['hidden']}, "
                  f"{s['n_train']} training pairs ({s['train_frac']:.0%}), step size {s['lr']:g}, "
                  f"E ~ N(0, std {s['init_std']:.3g}), {s['runs']} runs (own split and init)", fontsize=11)
     save(fig, path, tight=False)
+
+
+def fig6_units(cx, units):
+    """Fig. 6(c), beyond the paper: histograms of each unit's share of Fourier power in its strongest frequency
+    (run 0) for the initial, a random and the final E, with grok.fourier_means' statistics in the legend."""
+    for when, c in (("init", "0.5"), ("random", "tab:green"), ("final", "tab:red")):
+        u = units[when]
+        cx.hist(u["share_run0"], np.linspace(0, 1, 41), histtype="step", color=c, lw=1.5,
+                label=f"{when} E: mean {np.mean(u['share_mean']):.2f}, > 1/2: {np.mean(u['single_frequency_units']):.0%}"
+                f", dead {np.mean(u['dead_units']):.0f},\n{np.mean(u['frequencies_used']):.0f} freqs used, "
+                f"{np.mean(u['units_per_k_min']):.0f}-{np.mean(u['units_per_k_max']):.0f} units each (means of runs)")
+    cx.set(xlabel="share of a unit's Fourier power in its strongest frequency", ylabel="hidden units (run 0)",
+           xlim=(0, 1), title="(c) beyond the paper: concentration of each\nunit's Fourier power (1: one frequency;\n"
+           "iid noise: H_n / n on average)")
+    cx.legend(fontsize=6.5, loc="upper left")
 
 
 def fig6_circles(rows, ks, p, path):

@@ -2,15 +2,18 @@
 
 Question: Eq. 20 is homogeneous: E -> cE scales its readout term by c^-3, so ||E||^2 relaxes as
 d||E||^2/dtau = 2 (||W||^2 - ||E||^2) while E's direction turns on a clock ||E||^-4 times as fast
-(the derivation stands above delay_run). What does that predict for the grokking time when E0 is
-scaled by s, or when ||E|| is clamped at rho W_c, and does real GD follow it?
+(the derivation stands above modadd.simulate_flow). What does that predict for the grokking time when
+E0 is scaled by s, or when ||E|| is clamped at rho W_c, and does real GD follow it? And how much of
+Fig. 6's delay is its first Euler step, which inflates ||E||?
 
 Answer: free Eq. 20 from s E0 groks later by about ln s once ||E0|| is well above the norm at which
 it groks (fig13/fits/free_vs_ln_s), and the delay predicted from one reference run is compared with
 every run (fig13/fits/pred_error_max). Clamped runs follow tau ~ rho^4 (fig13/fits/clamp_power): a
 consequence of the homogeneity, so a check of the code and the integrator. Real GD in the Fig. 5
 setting is set beside it (fig13/real); at s = 0.5 and 1 its norm at memorization lies below the
-norm at which it groks, outside the domain of the law. Extends Sec. 6.
+norm at which it groks, outside the domain of the law. Fig. 6's runs (euler_vs_flow, called by
+grok.fig6): the flow groks 0.5-0.8 tau sooner than the paper's Euler map from the same E0, the law
+fed with the first step's norm predicts that gap to its size, not run by run (fig6/flow). Extends Sec. 6.
 
 Run: python grok.py --figs 13 (add --quick for a small version, --fig13-full for more real GD runs).
 """
@@ -27,44 +30,13 @@ from studies import feet
 
 
 # ---------------------------------------------------------------- delay laws of Eq. 20
-# E -> cE scales H by c, A = (H H^T)^-1 by c^-2, so Eq. 20's readout term G(E) = dE + E by c^-3
-# (sigma' is unchanged) and the readout norm f(E) = ||W||^2 = Tr(Y^T A Y) by c^-2; Euler: <E, G> = f.
-# Hence d||E||^2/dtau = 2 (||W||^2 - ||E||^2), and the direction u = E/||E|| obeys
-# u' = P_u G(u) / ||E||^4: on the clock dsigma = ||W||^2/||E||^2 dtau it follows one path whatever ||E||.
-def delay_run(E, d, eta, tau_max, radius=None, level=0.95):
-    """Fig. 13: Eq. 20 (ReLU, lam -> 0) from E until test accuracy >= level or tau >= tau_max.
-
-    Euler steps eta_t = eta min(1, ||E||^2 / ||W||^2): the direction of E turns on the clock sigma,
-    ||W||^2 / ||E||^2 times faster than tau, so steps shrink where it runs fast (small or clamped E).
-    radius: E is put back on the sphere ||E|| = radius after every step (the clamp). Records, at
-    every step, tau, test accuracy, ||E|| and ||W||^2, and the last E. d: X, Y (train), Xt, Yt (test)."""
-    X, Y = d["X"], d["Y"]
-    E = E * (1.0 if radius is None else radius / float(xp.linalg.norm(E)))
-    work = MA.workspace(X.shape[0], *E.shape)
-    rec = {k: [] for k in ("tau", "test_acc", "norm", "readout")}
-    tau = 0.0
-    while True:
-        try:
-            dE, H, K, B = MA.closed_form_step(E, X, Y, work)
-        except np.linalg.LinAlgError:
-            raise FloatingPointError(f"Figure 13: H H^T became singular at tau = {tau:.3f}") from None
-        e2, w2 = float(xp.sum(E * E)), float(xp.sum(B * Y))  # ||W||^2 = Tr(B^T K B) = Tr(B^T Y)
-        if not np.isfinite(e2 + w2 + float(xp.sum(dE))):
-            raise FloatingPointError(f"Figure 13: NaN/inf at tau = {tau:.3f} (step size {eta} too large?)")
-        for k, v in zip(rec, (tau, MA.accuracy(E, H.T @ B, d["Xt"], d["Yt"]), e2 ** 0.5, w2)):
-            rec[k].append(v)
-        if rec["test_acc"][-1] >= level or tau >= tau_max:
-            return {"E": E, **{k: np.array(v) for k, v in rec.items()}}
-        h = eta * min(1.0, e2 / w2)
-        E = E + h * dE
-        if radius is not None:
-            E *= radius / float(xp.linalg.norm(E))
-        tau += h
-
+# The runs are modadd.simulate_flow (Eq. 20 with Fig. 13's step control); above it, the derivation of the
+# clock: ||E||^2 relaxes as d||E||^2/dtau = 2 (||W||^2 - ||E||^2) while the direction u = E/||E|| turns on
+# dsigma = ||W||^2/||E||^2 dtau, along one path whatever ||E||.
 
 def clamp_prediction(rec, radius):
     """Fig. 13: tau at which the run clamped at ||E|| = radius reaches what the free run `rec` (a
-    delay_run ending there) reached: radius^4 int dtau / ||E||^4, as u' = P_u G(u) / ||E||^4."""
+    simulate_flow run ending there) reached: radius^4 int dtau / ||E||^4, as u' = P_u G(u) / ||E||^4."""
     return float(radius ** 4 * np.sum(np.diff(rec["tau"]) / rec["norm"][:-1] ** 4))
 
 
@@ -101,7 +73,7 @@ def gd_delay_run(params, d, lr, lam, tau_max, every, level=0.95):
 
 
 def grok_point(rec, level=0.95):
-    """Fig. 13: tau and norm at the end of a delay_run / gd_delay_run (its first record with test accuracy
+    """Fig. 13: tau and norm at the end of a simulate_flow / gd_delay_run (its first record with test accuracy
     >= level; grok_tau None if it never got there); for real GD also at its first record with train
     accuracy 1 (memorization; grokking comes after it) and the delay between the two."""
     out = {"grok_tau": float(rec["tau"][-1]) if rec["test_acc"][-1] >= level else None,
@@ -156,6 +128,39 @@ def first_step_norms(E, X, Y, eta, substeps):
             "norm_after_step": [float(xp.linalg.norm(MA.closed_form_flow(E, X, Y, eta, eta / n))) for n in substeps]}
 
 
+# ---------------------------------------------------------------- Fig. 6 checked: its Euler map against the flow
+# Eq. 20 from each Fig. 6 E0 with step control at the figure's own step eta (its first few dozen steps are
+# shorter, then eta: "a few small first steps, then eta"), halved `halvings` times on the first `halving_runs`
+# runs; a run stops at 95% test accuracy or tau_max. Test accuracy is also reported at the taus in at_tau.
+FIG6_FLOW = {"halving_runs": 2, "halvings": 1, "tau_max": 4.0, "at_tau": (0.25, 0.5, 1.0)}
+
+
+def euler_vs_flow(problem, euler, lr, run, s=FIG6_FLOW):
+    """Fig. 6 (beyond the paper): its run `euler` (modadd.simulate, fixed step lr) against Eq. 20 as a flow
+    (modadd.simulate_flow from the same problem (X, Y, Xt, Yt, E0) at lr, then lr/2, ... if run < halving_runs):
+    tau at 95% of each, the last halving's relative change, norm peaks, test accuracy at s["at_tau"], and the
+    extra delay of the Euler map, measured and predicted by free_prediction fed with ||E|| after the first
+    Euler step. Also the finest flow run."""
+    d, E0 = dict(zip(("X", "Y", "Xt", "Yt"), problem[:4])), problem[4]
+    halvings = s["halvings"] if run < s["halving_runs"] else 0
+    flows = [MA.simulate_flow(E0, d, lr / 2 ** i, s["tau_max"]) for i in range(1 + halvings)]
+    taus = [float(f["tau"][-1]) if f["test_acc"][-1] >= 0.95 else None for f in flows]
+    f, tau_e = flows[-1], euler["step"] * lr
+    tau_euler = MA.grok_step(tau_e, euler["test_acc"])
+    r1 = float(xp.linalg.norm(E0 + lr * MA.closed_form_update(E0, d["X"], d["Y"])))
+    pred = lr + free_prediction(f, r1) if taus[-1] is not None else None
+    at = lambda tau, acc: [float(acc[np.argmax(tau >= t)]) if tau[-1] >= t else None for t in s["at_tau"]]  # noqa: E731
+    diff = lambda a, b: None if None in (a, b) else a - b  # noqa: E731
+    change = abs(taus[-1] / taus[-2] - 1) if len(taus) > 1 and None not in taus[-2:] else None
+    return {"tau95_euler": tau_euler, "flow_etas": [lr / 2 ** i for i in range(len(flows))], "tau95_flow": taus,
+            "halving_change": change, "converged": change is not None and change < 0.02,
+            "controlled_steps": int(np.sum(np.diff(flows[0]["tau"]) < lr * (1 - 1e-12))),
+            "norm_peak_euler": float(euler["norm"].max()), "norm_peak_flow": float(f["norm"].max()),
+            "norm0": float(f["norm"][0]), "norm_after_first_euler_step": r1,
+            "test_acc_at_tau": {"euler": at(tau_e, euler["test_acc"]), "flow": at(f["tau"], f["test_acc"])},
+            "extra_delay_measured": diff(tau_euler, taus[-1]), "extra_delay_predicted": diff(pred, taus[-1])}, f
+
+
 # ---------------------------------------------------------------- Fig. 13: the experiment
 # Fig. 11's size and base step: Eq. 20 from s E0 (free) or at ||E|| = rho W_c (clamp; W_c: the seed's free norm at
 # 95% from E0); real GD, Fig. 5 setting, from s theta(0), lr = min(1, 1 / sharpness); "rise": Fig. 6(b)'s 1st step.
@@ -174,14 +179,14 @@ def fig13_eq20(args, s, log):
     for r in range(s["seeds"]):
         *split, E0 = MA.split_problem(np.random.default_rng([args.seed, 13, r]), s["p"], s["train_frac"], s["hidden"])
         d, n0 = dict(zip(("X", "Y", "Xt", "Yt"), split)), float(xp.linalg.norm(E0))
-        ref = delay_run(E0, d, s["lr"], s["tau"])
+        ref = MA.simulate_flow(E0, d, s["lr"], s["tau"])
         for eta, c in [(eta, c) for eta in (s["lr"], *s["lrs"]) for c in s["scales"]]:
-            rec = ref if (eta, c) == (s["lr"], 1) else delay_run(c * E0, d, eta, s["tau"])
+            rec = ref if (eta, c) == (s["lr"], 1) else MA.simulate_flow(c * E0, d, eta, s["tau"])
             free.append({"seed": r, "lr": eta, "scale": c, "norm0": c * n0, **grok_point(rec),
                          "pred_tau": free_prediction(ref, c * n0) if eta == s["lr"] else None})
             curves += [{"scale": c, "tau": rec["tau"], "norm": rec["norm"]}] if r == 0 and eta == s["lr"] else []
         for rho, R in [(rho, rho * ref["norm"][-1]) for rho in s["rhos"]]:
-            rec = delay_run(E0, d, s["lr"], s["tau"], radius=R)
+            rec = MA.simulate_flow(E0, d, s["lr"], s["tau"], radius=R)
             clamp.append({"seed": r, "rho": rho, "W_c": ref["norm"][-1], "pred_tau": clamp_prediction(ref, R),
                           "sphere_error": np.abs(rec["norm"] / R - 1).max(), **grok_point(rec)})
         log(f"Figure 13 seed {r}: clamped, 95% at tau {plots.nums([c['grok_tau'] for c in clamp[-len(s['rhos']):]])}")
