@@ -115,21 +115,21 @@ def closed_form_update(E, X, Y, act="relu", lam=0.0):
 
 def closed_form_parts(E, X, Y, act="relu", lam=0.0):
     """Eq. 20 and its by-products: (dE, H, K = H H^T + lam I, B = A Y), so that the readout
-    W = H^T B and the training outputs H W = K B cost no second solve (lam = 0)."""
+    W2 = H^T B and the training outputs H W2 = K B cost no second solve (lam = 0)."""
     sigma, dsigma = M.ACTIVATIONS[act]
-    Z = X @ E
-    H = sigma(Z)  # (n, d_h)
+    pre = X @ E  # the pre-activations
+    H = sigma(pre)  # (n, d_h)
     K = H @ H.T  # (n, n)
     if lam:
         K[xp.diag_indices_from(K)] += lam
     B = xp.linalg.solve(K, Y)  # A Y, (n, p)
-    return X.T @ ((B @ (B.T @ H)) * dsigma(Z)) - E, H, K, B  # A Y Y^T A H = B (B^T H): thin products
+    return X.T @ ((B @ (B.T @ H)) * dsigma(pre)) - E, H, K, B  # A Y Y^T A H = B (B^T H): thin products
 
 
 def workspace(n, p, d_h):
     """Preallocated buffers for `closed_form_step` (n samples, p classes, width d_h)."""
     return {"H": xp.empty((n, d_h)), "K": xp.empty((n, n)), "C": xp.empty((p, d_h)),
-            "G": xp.empty((n, d_h)), "dE": xp.empty((p, d_h))}
+            "BC": xp.empty((n, d_h)), "dE": xp.empty((p, d_h))}
 
 
 def closed_form_step(E, X, Y, work):
@@ -139,15 +139,15 @@ def closed_form_step(E, X, Y, work):
     operating system when freed, and taking it again costs page faults (about 1,500 per step
     at the Fig. 6 size; reusing buffers took a step from ~9 to ~6.4 ms on our 2-core machine).
     """
-    H, K, C, G, dE = (work[k] for k in ("H", "K", "C", "G", "dE"))
+    H, K, C, BC, dE = (work[k] for k in ("H", "K", "C", "BC", "dE"))
     xp.matmul(X, E, out=H)
     xp.maximum(H, 0.0, out=H)          # H = relu(X E); relu'(X E) = [H > 0]
     xp.matmul(H, H.T, out=K)           # NumPy computes only one triangle of H H^T
     B = xp.linalg.solve(K, Y)
     xp.matmul(B.T, H, out=C)
-    xp.matmul(B, C, out=G)             # A Y Y^T A H
-    xp.multiply(G, H > 0, out=G)
-    xp.matmul(X.T, G, out=dE)
+    xp.matmul(B, C, out=BC)            # A Y Y^T A H = B (B^T H)
+    xp.multiply(BC, H > 0, out=BC)
+    xp.matmul(X.T, BC, out=dE)
     dE -= E
     return dE, H, K, B
 
@@ -161,15 +161,15 @@ def closed_form_flow(E, X, Y, D, eta, lam=0.0, act="relu"):
     return E
 
 
-# E -> cE scales H by c, A = (H H^T)^-1 by c^-2, so Eq. 20's readout term G(E) = dE + E by c^-3 (sigma'
-# unchanged) and ||W||^2 = Tr(Y^T A Y) by c^-2; Euler's theorem: <E, G> = ||W||^2. Hence d||E||^2/dtau =
-# 2 (||W||^2 - ||E||^2), and the direction u = E/||E|| obeys u' = P_u G(u) / ||E||^4: it turns on the clock
-# dsigma = ||W||^2/||E||^2 dtau, which at Fig. 6's start runs ~16x faster than tau (||W|| >> ||E||).
+# E -> cE scales H by c, A = (H H^T)^-1 by c^-2, so Eq. 20's readout term dE + E by c^-3 (sigma'
+# unchanged) and ||W2||^2 = Tr(Y^T A Y) by c^-2; Euler's theorem: <E, dE + E> = ||W2||^2. Hence d||E||^2/dtau
+# = 2 (||W2||^2 - ||E||^2), and the direction u = E/||E|| obeys u' = P_u (readout term at u) / ||E||^4: it
+# turns on the clock dsigma = ||W2||^2/||E||^2 dtau, which at Fig. 6's start runs ~16x faster than tau.
 def simulate_flow(E, d, eta, tau_max, level=0.95, radius=None):
     """Eq. 20 as a flow (ReLU, lam -> 0) from E until test accuracy >= level or tau >= tau_max: Euler
-    steps eta_t = eta min(1, ||E||^2 / ||W||^2), so that no step turns E by more than eta on the clock
+    steps eta_t = eta min(1, ||E||^2 / ||W2||^2), so that no step turns E by more than eta on the clock
     sigma. radius: E is put back on the sphere ||E|| = radius after every step (Fig. 13's clamp).
-    d: X, Y (train), Xt, Yt (test). Records at every step tau, test accuracy, ||E||, ||W||^2; keeps the last E."""
+    d: X, Y (train), Xt, Yt (test). Records at every step tau, test accuracy, ||E||, ||W2||^2; keeps the last E."""
     X, Y = d["X"], d["Y"]
     E = E * (1.0 if radius is None else radius / float(xp.linalg.norm(E)))
     work, rec, tau = workspace(X.shape[0], *E.shape), {k: [] for k in ("tau", "test_acc", "norm", "readout")}, 0.0
@@ -178,7 +178,7 @@ def simulate_flow(E, d, eta, tau_max, level=0.95, radius=None):
             dE, H, K, B = closed_form_step(E, X, Y, work)
         except np.linalg.LinAlgError:
             raise FloatingPointError(f"Eq. 20 flow: H H^T became singular at tau = {tau:.3f}") from None
-        e2, w2 = float(xp.sum(E * E)), float(xp.sum(B * Y))  # ||W||^2 = Tr(B^T K B) = Tr(B^T Y)
+        e2, w2 = float(xp.sum(E * E)), float(xp.sum(B * Y))  # ||W2||^2 = Tr(B^T K B) = Tr(B^T Y)
         if not np.isfinite(e2 + w2 + float(xp.sum(dE))):
             raise FloatingPointError(f"Eq. 20 flow: NaN/inf at tau = {tau:.3f} (step size {eta} too large?)")
         for k, v in zip(rec, (tau, accuracy(E, H.T @ B, d["Xt"], d["Yt"]), e2 ** 0.5, w2)):
@@ -193,16 +193,16 @@ def simulate_flow(E, d, eta, tau_max, level=0.95, radius=None):
 
 
 # ---------------------------------------------------------------- accuracy, grokking times, statistics over runs
-def accuracy(E, W, X, Y, act="relu"):
-    """Fraction of samples whose argmax of sigma(X E) W is the true class argmax Y."""
-    F = M.ACTIVATIONS[act][0](X @ E) @ W
+def accuracy(E, W2, X, Y, act="relu"):
+    """Fraction of samples whose argmax of sigma(X E) W2 is the true class argmax Y."""
+    F = M.ACTIVATIONS[act][0](X @ E) @ W2
     return float(xp.mean(xp.argmax(F, axis=1) == xp.argmax(Y, axis=1)))
 
 
 def test_accuracy(E, X_train, Y_train, X_test, Y_test, act="relu"):
     """Test accuracy of the embedding E with its optimal readout fitted on the training set."""
-    W = optimal_readout(M.ACTIVATIONS[act][0](X_train @ E), Y_train)
-    return accuracy(E, W, X_test, Y_test, act)
+    W2 = optimal_readout(M.ACTIVATIONS[act][0](X_train @ E), Y_train)
+    return accuracy(E, W2, X_test, Y_test, act)
 
 
 def grok_step(steps, acc, level=0.95):
@@ -222,9 +222,9 @@ def phase(train_acc, test_acc):
     return np.where(train_acc == 1, ph, "")
 
 
-def phase_stats(R, phase, keys, fn=np.mean, phases=PHASES):
-    """fn of R[k] over the points of each phase, for each key (None where a phase has no point)."""
-    return {k: {ph: float(fn(R[k][phase == ph])) if (phase == ph).any() else None for ph in phases}
+def phase_stats(rec, phase, keys, fn=np.mean, phases=PHASES):
+    """fn of rec[k] over the points of each phase, for each key (None where a phase has no point)."""
+    return {k: {ph: float(fn(rec[k][phase == ph])) if (phase == ph).any() else None for ph in phases}
             for k in keys}
 
 
@@ -256,66 +256,69 @@ def condition_number(K):
 
 def simulate(E, X_train, Y_train, X_test, Y_test, lr, steps, every=10, snapshots=60,
              label="closed-form dynamics", log=None, direction=None, until=None, act="relu", cond_every=6):
-    """Fig. 6: iterate E <- E + lr dE (Eq. 20 with activation `act`), recording every `every` steps.
+    """Fig. 6: E <- E + lr dE (Eq. 20 with activation `act`) for `steps` steps, recorded every `every`.
 
-    ReLU takes the buffered `closed_form_step`, other activations `closed_form_parts`.
-    Keeps E at `snapshots + 1` evenly spaced steps (first and last included) for the
-    Fourier analysis and animations. Raises FloatingPointError naming `label` and the
-    step if the run blows up; warns once if cond(H H^T) exceeds 1e12 at one of the snapshots
-    where it is measured (every `cond_every`-th and the last: its eigenvalues cost a step).
-    Fig. 11: direction(E, dE) replaces the step direction dE (see `counterfactual`); `until`
-    ends the run at the first record with test accuracy >= until (its E is the last snapshot).
-    """
+    Beside the loop: `eq20_step` (buffered for ReLU; a blow-up raises FloatingPointError naming
+    `label`) and `simulate_keep` (snapshots of E, cond(H H^T)). Fig. 11: direction(E, dE) replaces
+    dE; `until` ends the run at the first record with test accuracy >= until."""
     if E.shape[1] <= X_train.shape[0]:
         raise ValueError(f"{label}: the zero-loss readout needs d_h > n, got d_h = {E.shape[1]}, "
                          f"n = {X_train.shape[0]} training pairs")
-    E = E.copy()
-    work = workspace(X_train.shape[0], *E.shape)
-    parts = (lambda E: closed_form_step(E, X_train, Y_train, work)) if act == "relu" else \
-        (lambda E: closed_form_parts(E, X_train, Y_train, act))
-    snap_at = set(np.linspace(0, steps, snapshots + 1).round().astype(int).tolist())
+    E, step = E.copy(), eq20_step(X_train, Y_train, E.shape, act, label, lr)
     rec = {k: [] for k in ("step", "test_acc", "train_acc", "train_loss", "norm")}
-    snaps, snap_steps, cond = [], [], []
+    kept = {"at": set(np.linspace(0, steps, snapshots + 1).round().astype(int).tolist()),
+            "snaps": [], "snap_steps": [], "cond": []}
     for t in range(steps + 1):
-        try:
-            dE, H, K, B = parts(E)
-        except np.linalg.LinAlgError:
-            raise FloatingPointError(f"{label}: H H^T became singular at step {t}") from None
-        if not np.isfinite(float(xp.sum(dE))):  # one cheap pass: NaN/inf anywhere shows up here
-            raise FloatingPointError(f"{label}: NaN/inf at step {t} (step size {lr} too large?)")
+        dE, H, K, B = step(E, t)  # Eq. 20, and the readout W2 = H^T B at E
         if t % every == 0 or t == steps:
             simulate_record(rec, t, E, K, B, H.T @ B, Y_train, X_test, Y_test, act)
         done = until is not None and t % every == 0 and rec["test_acc"][-1] >= until
-        if t in snap_at or done:
-            snaps.append(M.to_numpy(E).copy())
-            snap_steps.append(t)
-        if (t in snap_at and len(snaps) % cond_every == 1) or done or t == steps:
-            cond.append(condition_number(K))
-            if cond[-1] > 1e12:  # a fixed text, so Python shows it once per process
-                warnings.warn("cond(H H^T) > 1e12 in the closed-form dynamics: the zero-loss "
-                              "readout is ill-conditioned and results may be inaccurate", RuntimeWarning)
+        simulate_keep(kept, t, E, K, done or t == steps, cond_every)
         if log is not None and t and t % 1000 == 0:
             log(f"{label}: step {t}/{steps}, test accuracy {rec['test_acc'][-1]:.3f}")
-        if done:
+        if done or t == steps:
             break
-        if t < steps:
-            if direction is not None:
-                dE = direction(E, dE)
-            dE *= lr
-            E += dE
-    out = {k: np.array(v) for k, v in rec.items()}
-    out.update(snap_steps=np.array(snap_steps), snaps=np.stack(snaps), cond=np.array(cond))
-    return out
+        E += lr * (dE if direction is None else direction(E, dE))
+    return {**{k: np.array(v) for k, v in rec.items()}, "snap_steps": np.array(kept["snap_steps"]),
+            "snaps": np.stack(kept["snaps"]), "cond": np.array(kept["cond"])}
 
 
-def simulate_record(rec, t, E, K, B, W, Y_train, X_test, Y_test, act):
-    """One record of `simulate`: training loss and accuracy from F = H W = K B (no second
-    solve), test accuracy with the readout W = H^T B, and ||E||_F."""
+def eq20_step(X, Y, shape, act, label, lr):
+    """simulate's step (E, t) -> (dE, H, K, B): `closed_form_step` for ReLU, `closed_form_parts` otherwise."""
+    work = workspace(X.shape[0], *shape)
+
+    def step(E, t):
+        try:
+            out = closed_form_step(E, X, Y, work) if act == "relu" else closed_form_parts(E, X, Y, act)
+        except np.linalg.LinAlgError:
+            raise FloatingPointError(f"{label}: H H^T became singular at step {t}") from None
+        if not np.isfinite(float(xp.sum(out[0]))):  # one cheap pass: NaN/inf anywhere shows up here
+            raise FloatingPointError(f"{label}: NaN/inf at step {t} (step size {lr} too large?)")
+        return out
+    return step
+
+
+def simulate_keep(kept, t, E, K, last, cond_every):
+    """simulate's snapshots: E at the steps kept["at"] and the last (Fourier analysis, GIF); cond(H H^T) at
+    every cond_every-th and the last (its eigenvalues cost a step), warning once if above 1e12."""
+    if t in kept["at"] or last:
+        kept["snaps"].append(M.to_numpy(E).copy())
+        kept["snap_steps"].append(t)
+    if (t in kept["at"] and len(kept["snaps"]) % cond_every == 1) or last:
+        kept["cond"].append(condition_number(K))
+        if kept["cond"][-1] > 1e12:  # a fixed text, so Python shows it once per process
+            warnings.warn("cond(H H^T) > 1e12 in the closed-form dynamics: the zero-loss "
+                          "readout is ill-conditioned and results may be inaccurate", RuntimeWarning)
+
+
+def simulate_record(rec, t, E, K, B, W2, Y_train, X_test, Y_test, act):
+    """One record of `simulate`: training loss and accuracy from F = H W2 = K B (no second
+    solve), test accuracy with the readout W2 = H^T B, and ||E||_F."""
     F_train = K @ B
     rec["step"].append(t)
     rec["train_loss"].append(float(xp.sum((F_train - Y_train) ** 2)))
     rec["train_acc"].append(float(xp.mean(xp.argmax(F_train, 1) == xp.argmax(Y_train, 1))))
-    rec["test_acc"].append(accuracy(E, W, X_test, Y_test, act))
+    rec["test_acc"].append(accuracy(E, W2, X_test, Y_test, act))
     rec["norm"].append(float(xp.sqrt(xp.sum(E * E))))
 
 
@@ -333,21 +336,21 @@ def fourier_diagnostics(E):
     of |Re F_1|, |Im F_1|, |Re F_2|, ... with within / across = mean similarity of the Re-Im
     pair of one frequency over the mean similarity between vectors of different frequencies."""
     F = fourier_features(E)
-    R, I = F.real, F.imag
-    nr, ni = xp.linalg.norm(R, axis=1), xp.linalg.norm(I, axis=1)
-    V = xp.abs(xp.stack([R, I], axis=1).reshape(2 * F.shape[0], -1))  # rows Re F_1, Im F_1, ...
+    Re, Im = F.real, F.imag
+    nr, ni = xp.linalg.norm(Re, axis=1), xp.linalg.norm(Im, axis=1)
+    V = xp.abs(xp.stack([Re, Im], axis=1).reshape(2 * F.shape[0], -1))  # rows Re F_1, Im F_1, ...
     V /= xp.linalg.norm(V, axis=1, keepdims=True)
-    S = M.to_numpy(V @ V.T)
-    freq = np.arange(S.shape[0]) // 2
+    sim = M.to_numpy(V @ V.T)
+    freq = np.arange(sim.shape[0]) // 2
     same = freq[:, None] == freq[None, :]
-    within = S[same & ~np.eye(S.shape[0], dtype=bool)].mean()
-    across = S[~same]  # empty for p = 3, whose only frequency is k = 1: the ratio is then NaN
+    within = sim[same & ~np.eye(sim.shape[0], dtype=bool)].mean()
+    across = sim[~same]  # empty for p = 3, whose only frequency is k = 1: the ratio is then NaN
     power = M.to_numpy(nr ** 2 + ni ** 2)
     return {"k": np.arange(1, F.shape[0] + 1),
             "power": power, "power_top4_fraction": float(np.sort(power)[-4:].sum() / power.sum()),
             "norm_ratio": M.to_numpy(xp.minimum(nr, ni) / xp.maximum(nr, ni)),
-            "cos_re_im": M.to_numpy(xp.abs(xp.sum(R * I, axis=1)) / (nr * ni)),
-            "similarity": S,
+            "cos_re_im": M.to_numpy(xp.abs(xp.sum(Re * Im, axis=1)) / (nr * ni)),
+            "similarity": sim,
             "within_vs_across": float(within / across.mean()) if across.size else float("nan")}
 
 
