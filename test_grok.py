@@ -2361,7 +2361,6 @@ DOC_NUMBERS_FIG11 = [
     ("docs/results.md", '13.8 → {} → ', 'fig11/counterfactual/9/norm_min', '.1f'),
     ("docs/results.md", '7.5 → {} | ', 'fig11/counterfactual/9/final_norm', '.1f'),
     ("docs/results.md", '8.2 | {} | ', 'fig11/counterfactual/9/final_test_acc', '.2f'),
-    ("docs/results.md", '1.00 | {} | – |', 'fig11/counterfactual/9/within_vs_across_final', '.1f'),
     ("docs/results.md", 'at the start (pull {} sign(E)) ', 'fig11/counterfactual/10/param', '.3f'),
     ("docs/results.md", ' sign(E)) | {} | ', 'fig11/counterfactual/10/grok_tau', '.2f'),
     ("docs/results.md", '2.14 | {} | ', 'fig11/counterfactual/10/cos_disp', '.2f'),
@@ -2369,7 +2368,6 @@ DOC_NUMBERS_FIG11 = [
     ("docs/results.md", '13.8 → {} → ', 'fig11/counterfactual/10/norm_min', '.1f'),
     ("docs/results.md", '9.1 → {} | ', 'fig11/counterfactual/10/final_norm', '.1f'),
     ("docs/results.md", '9.9 | {} | ', 'fig11/counterfactual/10/final_test_acc', '.2f'),
-    ("docs/results.md", '1.00 | {} | – |', 'fig11/counterfactual/10/within_vs_across_final', '.1f'),
     ("docs/results.md", 'oubled (2λ‖E‖²) | {} | ', 'fig11/counterfactual/11/grok_tau', '.2f'),
     ("docs/results.md", '1.12 | {} | ', 'fig11/counterfactual/11/cos_disp', '.2f'),
     ("docs/results.md", '0.43 | {} → ', 'fig11/counterfactual/11/norm_init', '.1f'),
@@ -2445,7 +2443,6 @@ DOC_NUMBERS_FIG11 = [
     ("docs/results.md", '2.54 | {} | ', 'fig11/counterfactual/14/cos_disp', '.2f'),
     ("docs/results.md", '9.9 → {} | 1.00', 'fig11/counterfactual/14/final_norm', '.1f'),
     ("docs/results.md", '9.9 → 10.6 | {} | ', 'fig11/counterfactual/14/final_test_acc', '.2f'),
-    ("docs/results.md", '10.6 | 1.00 | {} | – |', 'fig11/counterfactual/14/within_vs_across_final', '.1f'),
     ("docs/results.md", 'every step it groks at {}, later', 'fig11/counterfactual/14/grok_tau', '.2f'),
     ("docs/results.md", 'it pulls\n{}-1.57× as hard', 'fig11/l1_matched/by_dynamics/l1/pull_ratio_at_grok/min', '.2f'),
     ("docs/results.md", "1.54-{}× as hard as Eq. 20's", 'fig11/l1_matched/by_dynamics/l1/pull_ratio_at_grok/max', '.2f'),
@@ -2466,10 +2463,10 @@ DOC_NUMBERS_FIG11 = [
     ("docs/results.md", '[2.94, {}], ', 'fig11/l1_matched/by_dynamics/l1-matched/grok_tau/max', '.2f'),
     ("docs/results.md", '3.66], {}-1.54×', 'fig11/l1_matched/by_dynamics/l1-matched/ratio_to_eq20/min', '.2f'),
     ("docs/results.md", "1.32-{}× Eq. 20's**", 'fig11/l1_matched/by_dynamics/l1-matched/ratio_to_eq20/max', '.2f'),
-    ("docs/results.md", 'every step {}-5.4,', 'fig11/l1_matched/by_dynamics/l1-matched/circles_final/min', '.1f'),
-    ("docs/results.md", '5.1-{}, Eq. 20', 'fig11/l1_matched/by_dynamics/l1-matched/circles_final/max', '.1f'),
-    ("docs/results.md", 'Eq. 20 {}-2.9)', 'fig11/l1_matched/by_dynamics/eq20/circles_final/min', '.1f'),
-    ("docs/results.md", 'Eq. 20 2.7-{})', 'fig11/l1_matched/by_dynamics/eq20/circles_final/max', '.1f'),
+    ("docs/results.md", 'every step {}-5.4 on', 'fig11/l1_matched/by_dynamics/l1-matched/circles_final/min', '.1f'),
+    ("docs/results.md", '5.1-{} on these', 'fig11/l1_matched/by_dynamics/l1-matched/circles_final/max', '.1f'),
+    ("docs/results.md", 'Eq. 20\n  {}-2.9), an', 'fig11/l1_matched/by_dynamics/eq20/circles_final/min', '.1f'),
+    ("docs/results.md", '2.7-{}), an index', 'fig11/l1_matched/by_dynamics/eq20/circles_final/max', '.1f'),
 ]
 
 

@@ -327,8 +327,8 @@ def plot_fig13(curves, real_curves, out, path):
           "2606.13753: CV 1-2%)")
     a = ax[0, 3]
     for n in range(s["real_nets"]):
-        for c, m in zip([c for c in real_curves if c["net"] == n], "ov^sD"):
-            a.plot(c["tau"], c["norm"], "-", color=f"C{n}", lw=1, label=f"net {n}, s = {c['scale']:g}")
+        for c, m, ls in zip([c for c in real_curves if c["net"] == n], "ov^sD", ("-", "--", "-.", ":", "-")):
+            a.plot(c["tau"], c["norm"], ls, color=f"C{n}", lw=1, label=f"net {n}, s = {c['scale']:g}")
             a.plot(c["tau"][-1], c["norm"][-1], m if c["grok"] else "x", color=f"C{n}", ms=7)
     a.set(yscale="log", xlabel="tau = 2 lambda x (sum of lr over the steps)", ylabel="||theta||_F",
           title=f"(g) real GD from s theta(0): ||theta|| until 95% (marker) or step {s['real_steps']:,} (x)")
@@ -386,7 +386,7 @@ def plot_fig13(curves, real_curves, out, path):
     for a in ax.flat:
         a.minorticks_off()
         if a.get_legend_handles_labels()[0]:  # (e) has none when no start is inside the domain (--quick)
-            a.legend(fontsize=7)
+            a.legend(fontsize=7, loc="lower right" if a is ax[1, 0] else "best")
     fig.suptitle(f"Fig. 13 (beyond the paper): delay laws of grokking. (a)-(d), (h) Eq. 20 (ReLU, lambda -> 0), mod "
                  f"{s['p']}, d_h = {s['hidden']}, {s['train_frac']:.0%} training pairs, steps eta min(1, ||E||^2 / "
                  "||W||^2), x = predicted from the seed's s = 1 run.\n(e), (g) real GD on both layers: Fig. 5's net "
