@@ -3903,8 +3903,11 @@ def test_index_captions_of_figs_9_to_11_on_designed_summaries():
            "counterfactual": [{"dynamics": "eq20", "param": None, "grok_tau": 2.1},
                               {"dynamics": "tilt-fixed", "param": 0.4, "grok_tau": None,
                                "long": {"tau": 80.0, "grok_tau": 31.5}}],
-           "grok_tau_median": [[None, 1.06]], "norm_vs_acc_spearman": 0.98}
+           "grok_tau_median": [[None, 1.06]], "norm_vs_acc_spearman": 0.98,
+           "l1_matched": {"splits": 3, "by_dynamics": {"eq20": {"grok_tau": {"mean": 2.35}}, "l1": {"grok_tau": None},
+                                                       "l1-matched": {"grok_tau": {"mean": 3.333}}}}}
     text = grok.INDEX["fig11"][1](f11)
+    assert "On 3 more splits, mean tau to 95% (Eq. 20 / L1 matched at the start / at every step): 2.35 / - / 3.33" in text, text
     assert "eq20: 2.10; tilt-fixed 0.4: not by tau = 20 (longer: 31.50)" in text, text
     assert "d_h = 256: not by tau = 20 / 1.06" in text and "steps" not in text, "times in tau, not steps"
     assert "Spearman(final norm, final test accuracy) = 0.98" in text, text

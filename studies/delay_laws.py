@@ -340,7 +340,7 @@ def plot_fig13(curves, real_curves, out, path):
         a.plot(*xy(ok(C0, seed=r), lambda x: x["rho"], pred), "x", color=f"C{r}", ms=10)
     if p and e:
         a.plot(rho, np.exp(p["intercept"]) * rho ** p["slope"], "k-", label=law(p, "power law: ln tau vs ln rho"))
-        a.plot(rho, np.exp(e["intercept"] + e["slope"] * rho), "k--", label=law(e, "exponential: ln tau vs rho") + "; by window: "
+        a.plot(rho, np.exp(e["intercept"] + e["slope"] * rho), "k--", label=law(e, "exponential: ln tau vs rho") + "\nits rate by window: "
                + ", ".join(f"{w['rhos'][0]:g}-{w['rhos'][1]:g}: {w['slope']:.2f}" for w in fit["clamp_exp_by_window"] if "slope" in w))
         a.plot(rho, np.exp(p["intercept"] + 7.5 * (rho - 1)), "r:", label="exp(7.5 rho): 2606.13753's fit in another setting\n"
                "(cross-entropy, readout trained, whole net clamped)")
@@ -386,7 +386,7 @@ def plot_fig13(curves, real_curves, out, path):
     for a in ax.flat:
         a.minorticks_off()
         if a.get_legend_handles_labels()[0]:  # (e) has none when no start is inside the domain (--quick)
-            a.legend(fontsize=7, loc="lower right" if a is ax[1, 0] else "best")
+            a.legend(fontsize=7, loc="upper left" if a is ax[1, 0] else "best")
     fig.suptitle(f"Fig. 13 (beyond the paper): delay laws of grokking. (a)-(d), (h) Eq. 20 (ReLU, lambda -> 0), mod "
                  f"{s['p']}, d_h = {s['hidden']}, {s['train_frac']:.0%} training pairs, steps eta min(1, ||E||^2 / "
                  "||W||^2), x = predicted from the seed's s = 1 run.\n(e), (g) real GD on both layers: Fig. 5's net "
@@ -403,6 +403,8 @@ CAPTIONS = {  # summary key -> (image files, caption from summary[key]), for gro
         f"tau ~ rho^{plots.nums([(s['fits']['clamp_power'] or {}).get('slope')], '.2f', '-')} (Eq. 20's homogeneity: rho^4, "
         f"a check of the code); real GD (mod {s['settings']['real_p']}) on {len(s['fits']['real_in_domain'])} in-domain "
         f"starts: delay vs ln(||theta_mem||^2/||theta_95||^2) slope "
-        f"{plots.nums([(s['fits']['real_delay_vs_log_norm2_ratio'] or {}).get('slope')], '.2f', '-')}, "
+        f"{plots.nums([(s['fits']['real_delay_vs_log_norm2_ratio'] or {}).get('slope')], '.2f', '-')} (95% interval ["
+        + plots.nums((s['fits']['real_delay_vs_log_norm2_ratio'] or {}).get('slope_ci95') or [None], '.2f', '-').replace(" / ", ", ")
+        + "]), "
         f"norm CV {plots.nums([s['fits']['real_norm_grok_cv']], '.1%', '-')}."))
 }

@@ -354,7 +354,9 @@ CAPTIONS = {  # summary key -> (image files, caption from summary[key]), for gro
             f"{plots.nums([r['grok_tau']], '.2f', 'not by tau = %g' % s['tau'])}"
             + (f" (longer: {plots.nums([r['long']['grok_tau']], '.2f', 'not by tau = %g' % r['long']['tau'])})"
                if r.get("long") else "")
-            for r in s["counterfactual"]) +
+            for r in s["counterfactual"]) + f". On {s['l1_matched']['splits']} more splits, mean tau to 95% (Eq. 20 / L1 "
+        "matched at the start / at every step): " + plots.nums([(s["l1_matched"]["by_dynamics"][n]["grok_tau"] or {}).get("mean")
+                                                                 for n in ("eq20", "l1", "l1-matched")], ".2f", "-") +
         f". Median tau to 95% by training fraction {plots.nums(s['fractions'], 'g')}: " + "; ".join(
             f"d_h = {w}: {plots.nums(m, '.2f', 'not by tau = %g' % s['tau'])}"
             for w, m in zip(s["widths"], s["grok_tau_median"])) +
