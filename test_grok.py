@@ -2500,91 +2500,89 @@ DOC_NUMBERS_FIG11 = [
     ("docs/results.md", '13.8 → {} → ', 'fig11/counterfactual/0/norm_min', '.1f'),
     ("docs/results.md", '8.0 → {} | ', 'fig11/counterfactual/0/final_norm', '.1f'),
     ("docs/results.md", '8.0 | {} | ', 'fig11/counterfactual/0/final_test_acc', '.2f'),
-    ("docs/results.md", '1.00 | {} | – |', 'fig11/counterfactual/0/within_vs_across_final', '.2f'),
+    ("docs/results.md", '1.00 | {} | – |', 'fig11/counterfactual/0/within_vs_across_final', '.1f'),
     ("docs/results.md", ' noise, c = 0.7 | {} | ', 'fig11/counterfactual/1/grok_tau', '.2f'),
     ("docs/results.md", '3.20 | {} | ', 'fig11/counterfactual/1/cos_disp', '.2f'),
     ("docs/results.md", '0.53 | {} → ', 'fig11/counterfactual/1/norm_init', '.1f'),
     ("docs/results.md", '13.8 → {} → ', 'fig11/counterfactual/1/norm_min', '.1f'),
     ("docs/results.md", '8.0 → {} | ', 'fig11/counterfactual/1/final_norm', '.1f'),
     ("docs/results.md", '8.0 | {} | ', 'fig11/counterfactual/1/final_test_acc', '.2f'),
-    ("docs/results.md", '1.00 | {} | – |', 'fig11/counterfactual/1/within_vs_across_final', '.2f'),
+    ("docs/results.md", '1.00 | {} | – |', 'fig11/counterfactual/1/within_vs_across_final', '.1f'),
     ("docs/results.md", ' noise, c = 0.4 | {} | ', 'fig11/counterfactual/2/grok_tau', '.2f'),
     ("docs/results.md", '5.82 | {} | ', 'fig11/counterfactual/2/cos_disp', '.2f'),
     ("docs/results.md", '0.44 | {} → ', 'fig11/counterfactual/2/norm_init', '.1f'),
     ("docs/results.md", '13.8 → {} → ', 'fig11/counterfactual/2/norm_min', '.1f'),
     ("docs/results.md", '8.1 → {} | ', 'fig11/counterfactual/2/final_norm', '.1f'),
     ("docs/results.md", '8.1 | {} | ', 'fig11/counterfactual/2/final_test_acc', '.2f'),
-    ("docs/results.md", '1.00 | {} | – |', 'fig11/counterfactual/2/within_vs_across_final', '.2f'),
+    ("docs/results.md", '1.00 | {} | – |', 'fig11/counterfactual/2/within_vs_across_final', '.1f'),
     ("docs/results.md", ' noise, c = 0.2 | {} | ', 'fig11/counterfactual/3/grok_tau', '.2f'),
     ("docs/results.md", '12.08 | {} | ', 'fig11/counterfactual/3/cos_disp', '.2f'),
     ("docs/results.md", '0.32 | {} → ', 'fig11/counterfactual/3/norm_init', '.1f'),
     ("docs/results.md", '13.8 → {} → ', 'fig11/counterfactual/3/norm_min', '.1f'),
     ("docs/results.md", '8.3 → {} | ', 'fig11/counterfactual/3/final_norm', '.1f'),
     ("docs/results.md", '8.3 | {} | ', 'fig11/counterfactual/3/final_test_acc', '.2f'),
-    ("docs/results.md", '0.98 | {} | – |', 'fig11/counterfactual/3/within_vs_across_final', '.2f'),
+    ("docs/results.md", '0.98 | {} | – |', 'fig11/counterfactual/3/within_vs_across_final', '.1f'),
     ("docs/results.md", '| not by τ = 20 | {} | ', 'fig11/counterfactual/4/cos_disp', '.2f'),
     ("docs/results.md", '-0.00 | {} → ', 'fig11/counterfactual/4/norm_init', '.1f'),
     ("docs/results.md", '13.8 → {} → ', 'fig11/counterfactual/4/norm_min', '.1f'),
     ("docs/results.md", '13.8 → {} | ', 'fig11/counterfactual/4/final_norm', '.1f'),
     ("docs/results.md", '29.9 | {} | ', 'fig11/counterfactual/4/final_test_acc', '.2f'),
-    ("docs/results.md", '0.02 | {} | not run', 'fig11/counterfactual/4/within_vs_across_final', '.2f'),
+    ("docs/results.md", '0.02 | {} | not run', 'fig11/counterfactual/4/within_vs_across_final', '.1f'),
     ("docs/results.md", 'd bias, c = 0.7 | {} | ', 'fig11/counterfactual/5/grok_tau', '.2f'),
     ("docs/results.md", '3.26 | {} | ', 'fig11/counterfactual/5/cos_disp', '.2f'),
     ("docs/results.md", '0.24 | {} → ', 'fig11/counterfactual/5/norm_init', '.1f'),
     ("docs/results.md", '13.8 → {} → ', 'fig11/counterfactual/5/norm_min', '.1f'),
     ("docs/results.md", '9.1 → {} | ', 'fig11/counterfactual/5/final_norm', '.1f'),
     ("docs/results.md", '9.1 | {} | ', 'fig11/counterfactual/5/final_test_acc', '.2f'),
-    ("docs/results.md", '0.98 | {} | – |', 'fig11/counterfactual/5/within_vs_across_final', '.2f'),
+    ("docs/results.md", '0.98 | {} | – |', 'fig11/counterfactual/5/within_vs_across_final', '.1f'),
     ("docs/results.md", '| not by τ = 20 | {} | ', 'fig11/counterfactual/6/cos_disp', '.2f'),
-    ("docs/results.md", '0.16 | {} → ', 'fig11/counterfactual/6/norm_init', '.1f'),
+    ("docs/results.md", '0.15 | {} → ', 'fig11/counterfactual/6/norm_init', '.1f'),
     ("docs/results.md", '13.8 → {} → ', 'fig11/counterfactual/6/norm_min', '.1f'),
     ("docs/results.md", '10.9 → {} | ', 'fig11/counterfactual/6/final_norm', '.1f'),
     ("docs/results.md", '10.9 | {} | ', 'fig11/counterfactual/6/final_test_acc', '.2f'),
-    ("docs/results.md", '0.93 | {} | not by ', 'fig11/counterfactual/6/within_vs_across_final', '.2f'),
+    ("docs/results.md", '0.93 | {} | not by ', 'fig11/counterfactual/6/within_vs_across_final', '.1f'),
     ("docs/results.md", 'ot by τ = 80: acc {}, ‖E‖ ', 'fig11/counterfactual/6/long/final_test_acc', '.2f'),
-    ("docs/results.md", '0.89, ‖E‖ {} |', 'fig11/counterfactual/6/long/final_norm', '.1f'),
+    ("docs/results.md", '0.91, ‖E‖ {} |', 'fig11/counterfactual/6/long/final_norm', '.1f'),
     ("docs/results.md", '| not by τ = 20 | {} | ', 'fig11/counterfactual/7/cos_disp', '.2f'),
     ("docs/results.md", '0.11 | {} → ', 'fig11/counterfactual/7/norm_init', '.1f'),
     ("docs/results.md", '13.8 → {} → ', 'fig11/counterfactual/7/norm_min', '.1f'),
     ("docs/results.md", '13.8 → {} | ', 'fig11/counterfactual/7/final_norm', '.1f'),
-    ("docs/results.md", '14.5 | {} | ', 'fig11/counterfactual/7/final_test_acc', '.2f'),
-    ("docs/results.md", '0.21 | {} | not by ', 'fig11/counterfactual/7/within_vs_across_final', '.2f'),
+    ("docs/results.md", '14.4 | {} | ', 'fig11/counterfactual/7/final_test_acc', '.2f'),
+    ("docs/results.md", '0.21 | {} | not by ', 'fig11/counterfactual/7/within_vs_across_final', '.1f'),
     ("docs/results.md", 'ot by τ = 80: acc {}, ‖E‖ ', 'fig11/counterfactual/7/long/final_test_acc', '.2f'),
-    ("docs/results.md", '0.30, ‖E‖ {} |', 'fig11/counterfactual/7/long/final_norm', '.1f'),
+    ("docs/results.md", '0.33, ‖E‖ {} |', 'fig11/counterfactual/7/long/final_norm', '.1f'),
     ("docs/results.md", '| not by τ = 20 | {} | ', 'fig11/counterfactual/8/cos_disp', '.2f'),
     ("docs/results.md", '-0.13 | {} → ', 'fig11/counterfactual/8/norm_init', '.1f'),
     ("docs/results.md", '13.8 → {} → ', 'fig11/counterfactual/8/norm_min', '.1f'),
     ("docs/results.md", '13.8 → {} | ', 'fig11/counterfactual/8/final_norm', '.1f'),
     ("docs/results.md", '42.9 | {} | ', 'fig11/counterfactual/8/final_test_acc', '.2f'),
-    ("docs/results.md", '0.04 | {} | not run', 'fig11/counterfactual/8/within_vs_across_final', '.2f'),
+    ("docs/results.md", '0.04 | {} | not run', 'fig11/counterfactual/8/within_vs_across_final', '.1f'),
     ("docs/results.md", 'll 0.5 sign(E)) | {} | ', 'fig11/counterfactual/9/grok_tau', '.2f'),
     ("docs/results.md", '1.02 | {} | ', 'fig11/counterfactual/9/cos_disp', '.2f'),
-    ("docs/results.md", '0.52 | {} → ', 'fig11/counterfactual/9/norm_init', '.1f'),
+    ("docs/results.md", '0.55 | {} → ', 'fig11/counterfactual/9/norm_init', '.1f'),
     ("docs/results.md", '13.8 → {} → ', 'fig11/counterfactual/9/norm_min', '.1f'),
     ("docs/results.md", '7.5 → {} | ', 'fig11/counterfactual/9/final_norm', '.1f'),
-    ("docs/results.md", '8.3 | {} | ', 'fig11/counterfactual/9/final_test_acc', '.2f'),
-    ("docs/results.md", '1.00 | {} | – |', 'fig11/counterfactual/9/within_vs_across_final', '.2f'),
-    ("docs/results.md", 'ed strength (pull {} sign(E)) ', 'fig11/counterfactual/10/param', '.3f'),
+    ("docs/results.md", '8.2 | {} | ', 'fig11/counterfactual/9/final_test_acc', '.2f'),
+    ("docs/results.md", 'at the start (pull {} sign(E)) ', 'fig11/counterfactual/10/param', '.3f'),
     ("docs/results.md", ' sign(E)) | {} | ', 'fig11/counterfactual/10/grok_tau', '.2f'),
     ("docs/results.md", '2.14 | {} | ', 'fig11/counterfactual/10/cos_disp', '.2f'),
     ("docs/results.md", '0.64 | {} → ', 'fig11/counterfactual/10/norm_init', '.1f'),
     ("docs/results.md", '13.8 → {} → ', 'fig11/counterfactual/10/norm_min', '.1f'),
     ("docs/results.md", '9.1 → {} | ', 'fig11/counterfactual/10/final_norm', '.1f'),
     ("docs/results.md", '9.9 | {} | ', 'fig11/counterfactual/10/final_test_acc', '.2f'),
-    ("docs/results.md", '1.00 | {} | – |', 'fig11/counterfactual/10/within_vs_across_final', '.2f'),
     ("docs/results.md", 'oubled (2λ‖E‖²) | {} | ', 'fig11/counterfactual/11/grok_tau', '.2f'),
     ("docs/results.md", '1.12 | {} | ', 'fig11/counterfactual/11/cos_disp', '.2f'),
     ("docs/results.md", '0.43 | {} → ', 'fig11/counterfactual/11/norm_init', '.1f'),
     ("docs/results.md", '13.8 → {} → ', 'fig11/counterfactual/11/norm_min', '.1f'),
     ("docs/results.md", '6.8 → {} | ', 'fig11/counterfactual/11/final_norm', '.1f'),
     ("docs/results.md", '6.8 | {} | ', 'fig11/counterfactual/11/final_test_acc', '.2f'),
-    ("docs/results.md", '1.00 | {} | – |', 'fig11/counterfactual/11/within_vs_across_final', '.2f'),
+    ("docs/results.md", '1.00 | {} | – |', 'fig11/counterfactual/11/within_vs_across_final', '.1f'),
     ("docs/results.md", '| not by τ = 20 | {} | ', 'fig11/counterfactual/12/cos_disp', '.2f'),
     ("docs/results.md", '-0.73 | {} → ', 'fig11/counterfactual/12/norm_init', '.1f'),
     ("docs/results.md", '13.8 → {} → ', 'fig11/counterfactual/12/norm_min', '.1f'),
     ("docs/results.md", '13.8 → {} | ', 'fig11/counterfactual/12/final_norm', '.1f'),
     ("docs/results.md", '29.0 | {} | ', 'fig11/counterfactual/12/final_test_acc', '.2f'),
-    ("docs/results.md", '0.26 | {} | not by ', 'fig11/counterfactual/12/within_vs_across_final', '.2f'),
+    ("docs/results.md", '0.26 | {} | not by ', 'fig11/counterfactual/12/within_vs_across_final', '.1f'),
     ("docs/results.md", 'ot by τ = 80: acc {} (still ri', 'fig11/counterfactual/12/long/final_test_acc', '.2f'),
     ("docs/results.md", 'till rising), ‖E‖ {} |', 'fig11/counterfactual/12/long/final_norm', '.1f'),
     ("docs/results.md", '| not by τ = 20 | {} | ', 'fig11/counterfactual/13/cos_disp', '.2f'),
@@ -2592,7 +2590,7 @@ DOC_NUMBERS_FIG11 = [
     ("docs/results.md", '13.8 → {} → ', 'fig11/counterfactual/13/norm_min', '.1f'),
     ("docs/results.md", '0.0 → {} | ', 'fig11/counterfactual/13/final_norm', '.1f'),
     ("docs/results.md", '0.0 | {} | ', 'fig11/counterfactual/13/final_test_acc', '.2f'),
-    ("docs/results.md", '0.02 | {} | not run', 'fig11/counterfactual/13/within_vs_across_final', '.2f'),
+    ("docs/results.md", '0.02 | {} | not run', 'fig11/counterfactual/13/within_vs_across_final', '.1f'),
     ("docs/results.md", '  It does (τ = {} / ', 'fig11/counterfactual/1/grok_tau', '.2f'),
     ("docs/results.md", '3.20 / {} / ', 'fig11/counterfactual/2/grok_tau', '.2f'),
     ("docs/results.md", '5.82 / {} at c = 0.', 'fig11/counterfactual/3/grok_tau', '.2f'),
@@ -2615,10 +2613,8 @@ DOC_NUMBERS_FIG11 = [
     ("docs/results.md", 'ys at its initial {} while ‖E‖', 'fig11/counterfactual/13/final_test_acc', '.2f'),
     ("docs/results.md", 'me λ groks at τ = {},', 'fig11/counterfactual/9/grok_tau', '.2f'),
     ("docs/results.md", " fast as Eq. 20's {}, but it p", 'fig11/counterfactual/0/grok_tau', '.2f'),
-    ("docs/results.md", '  it groks at {}, with Eq.', 'fig11/counterfactual/10/grok_tau', '.2f'),
-    ("docs/results.md", 'n L2 weight gives {}. The spee', 'fig11/counterfactual/11/grok_tau', '.2f'),
-    ("docs/results.md", 'er circles\n  ({} against ', 'fig11/counterfactual/10/within_vs_across_final', '.2f'),
-    ("docs/results.md", ' against {}): what ma', 'fig11/counterfactual/0/within_vs_across_final', '.2f'),
+    ("docs/results.md", 'start it groks at {}, with Eq.', 'fig11/counterfactual/10/grok_tau', '.2f'),
+    ("docs/results.md", 'L2 weight gives {}. Matched', 'fig11/counterfactual/11/grok_tau', '.2f'),
     ("docs/results.md", 'by τ = 20 (3/3) | {} (1/3 not ', 'fig11/grok_tau_median/0/3', '.2f'),
     ("docs/results.md", ' not by τ = 20) | {} | ', 'fig11/grok_tau_median/0/4', '.2f'),
     ("docs/results.md", '2.06 | {} | ', 'fig11/grok_tau_median/0/5', '.2f'),
@@ -2632,7 +2628,7 @@ DOC_NUMBERS_FIG11 = [
     ("docs/results.md", '  grows further ({}, ', 'fig11/grok_tau_median/0/3', '.2f'),
     ("docs/results.md", '7.84, {}), and at ', 'fig11/grok_tau_median/1/3', '.2f'),
     ("docs/results.md", '  runs sit at {}-', 'fig11/never_test_acc_range/2/0', '.2f'),
-    ("docs/results.md", '0.45-{} test accu', 'fig11/never_test_acc_range/2/1', '.2f'),
+    ("docs/results.md", '0.44-{} test accu', 'fig11/never_test_acc_range/2/1', '.2f'),
     ("docs/results.md", 'nd 30% at chance ({}-', 'fig11/never_test_acc_range/0/0', '.2f'),
     ("docs/results.md", '0.00-{}). The run', 'fig11/never_test_acc_range/1/1', '.2f'),
     ("docs/results.md", ' there stopped at {}, just sho', 'fig11/never_test_acc_range/3/0', '.3f'),
@@ -2645,6 +2641,34 @@ DOC_NUMBERS_FIG11 = [
     ("docs/results.md", 'ble near it (60%: {} at', 'fig11/grok_tau_median/1/3', '.2f'),
     ("docs/results.md", 'd_h = 512 against {} and one r', 'fig11/grok_tau_median/0/3', '.2f'),
     ("docs/results.md", ' all 42 runs is **{}**, the', 'fig11/norm_vs_acc_spearman', '+.2f'),
+    ("docs/results.md", 'sign E‖) sign(E)) | {} | ', 'fig11/counterfactual/14/grok_tau', '.2f'),
+    ("docs/results.md", '2.54 | {} | ', 'fig11/counterfactual/14/cos_disp', '.2f'),
+    ("docs/results.md", '9.9 → {} | 1.00', 'fig11/counterfactual/14/final_norm', '.1f'),
+    ("docs/results.md", '9.9 → 10.6 | {} | ', 'fig11/counterfactual/14/final_test_acc', '.2f'),
+    ("docs/results.md", 'every step it groks at {}, later', 'fig11/counterfactual/14/grok_tau', '.2f'),
+    ("docs/results.md", 'it pulls\n{}-1.57× as hard', 'fig11/l1_matched/by_dynamics/l1/pull_ratio_at_grok/min', '.2f'),
+    ("docs/results.md", "1.54-{}× as hard as Eq. 20's", 'fig11/l1_matched/by_dynamics/l1/pull_ratio_at_grok/max', '.2f'),
+    ("docs/results.md", 'below; {}-1.41× at τ = 20)', 'fig11/l1_matched/by_dynamics/l1/pull_ratio_final/min', '.2f'),
+    ("docs/results.md", 'below; 1.39-{}× at τ = 20)', 'fig11/l1_matched/by_dynamics/l1/pull_ratio_final/max', '.2f'),
+    ("docs/results.md", 'pulling {}-1.57× as hard', 'fig11/l1_matched/by_dynamics/l1/pull_ratio_at_grok/min', '.2f'),
+    ("docs/results.md", 'pulling 1.54-{}× as hard', 'fig11/l1_matched/by_dynamics/l1/pull_ratio_at_grok/max', '.2f'),
+    ("docs/results.md", 'Eq. 20 {} [2.12', 'fig11/l1_matched/by_dynamics/eq20/grok_tau/mean', '.2f'),
+    ("docs/results.md", '2.35 [{}, 2.56]', 'fig11/l1_matched/by_dynamics/eq20/grok_tau/min', '.2f'),
+    ("docs/results.md", '[2.12, {}]; L1', 'fig11/l1_matched/by_dynamics/eq20/grok_tau/max', '.2f'),
+    ("docs/results.md", 'at the start {} [2.40', 'fig11/l1_matched/by_dynamics/l1/grok_tau/mean', '.2f'),
+    ("docs/results.md", '2.72 [{}, 3.02]', 'fig11/l1_matched/by_dynamics/l1/grok_tau/min', '.2f'),
+    ("docs/results.md", '[2.40, {}],', 'fig11/l1_matched/by_dynamics/l1/grok_tau/max', '.2f'),
+    ("docs/results.md", "\n  {}-1.27× Eq. 20's", 'fig11/l1_matched/by_dynamics/l1/ratio_to_eq20/min', '.2f'),
+    ("docs/results.md", "1.07-{}× Eq. 20's", 'fig11/l1_matched/by_dynamics/l1/ratio_to_eq20/max', '.2f'),
+    ("docs/results.md", 'every step {} [2.94', 'fig11/l1_matched/by_dynamics/l1-matched/grok_tau/mean', '.2f'),
+    ("docs/results.md", '3.33 [{}, 3.66]', 'fig11/l1_matched/by_dynamics/l1-matched/grok_tau/min', '.2f'),
+    ("docs/results.md", '[2.94, {}], ', 'fig11/l1_matched/by_dynamics/l1-matched/grok_tau/max', '.2f'),
+    ("docs/results.md", '3.66], {}-1.54×', 'fig11/l1_matched/by_dynamics/l1-matched/ratio_to_eq20/min', '.2f'),
+    ("docs/results.md", "1.32-{}× Eq. 20's**", 'fig11/l1_matched/by_dynamics/l1-matched/ratio_to_eq20/max', '.2f'),
+    ("docs/results.md", 'every step {}-5.4 on', 'fig11/l1_matched/by_dynamics/l1-matched/circles_final/min', '.1f'),
+    ("docs/results.md", '5.1-{} on these', 'fig11/l1_matched/by_dynamics/l1-matched/circles_final/max', '.1f'),
+    ("docs/results.md", 'Eq. 20\n  {}-2.9), an', 'fig11/l1_matched/by_dynamics/eq20/circles_final/min', '.1f'),
+    ("docs/results.md", '2.7-{}), an index', 'fig11/l1_matched/by_dynamics/eq20/circles_final/max', '.1f'),
 ]
 
 
@@ -2681,20 +2705,25 @@ DOC_NUMBERS_README = [
     (README_MD, "{} (k = 3)", "fig10/sweep/by_lambda/0/ratio_median/1", ".2f"),
     (README_MD, "{} (k = 10)", "fig10/sweep/by_lambda/0/ratio_median/2", ".2f"),
     (README_MD, "{} (k = 30)", "fig10/sweep/by_lambda/0/ratio_median/3", ".2f"),
-    (README_MD, "Eq. 20 (τ {} vs", "fig11/counterfactual/10/grok_tau", ".2f"),
-    (README_MD, "vs {}); a fixed", "fig11/counterfactual/0/grok_tau", ".2f"),
+    (README_MD, "every step groks {}-", "fig11/l1_matched/by_dynamics/l1-matched/ratio_to_eq20/min", ".1f"),
+    (README_MD, "groks 1.3-{}x later", "fig11/l1_matched/by_dynamics/l1-matched/ratio_to_eq20/max", ".1f"),
+    (README_MD, "(τ {} vs 2.10 on a fourth)", "fig11/counterfactual/14/grok_tau", ".2f"),
+    (README_MD, "vs {} on a fourth)", "fig11/counterfactual/0/grok_tau", ".2f"),
     (README_MD, "not by τ = 80 (test accuracy {})", "fig11/counterfactual/6/long/final_test_acc", ".2f"),
     (README_MD, "(CV {} over 45 Eq. 20 runs", "fig13/fits/norm_grok_cv", ".1%"),
-    (README_MD, "over 45 Eq. 20 runs, {} over 9 real-GD runs", "fig13/fits/real_norm_grok_cv", ".1%"),
+    (README_MD, "over 45 Eq. 20 runs, {} over 12 real-GD runs", "fig13/fits/real_norm_grok_cv", ".1%"),
     (README_MD, "delay slope {} in ln", "fig13/fits/free_vs_log_norm2_ratio/slope", ".2f"),
-    (README_MD, "τ ∝ ρ^{} (predicted", "fig13/fits/clamp_power/slope", ".2f"),
-    (README_MD, "does not follow ln s (R² {})", "fig13/fits/real_delay_vs_ln_s/r2", ".2f"),
-    (README_MD, "(CV {}\nover starts", "fig13/fits/norm_grok_cv", ".1%"),
-    (README_MD, "real GD {}). From", "fig13/fits/real_norm_grok_cv", ".1%"),
-    (README_MD, "(measured {}); real GD, 3 nets", "fig13/fits/free_vs_log_norm2_ratio/slope", ".2f"),
-    (README_MD, "(slope {},\nR²", "fig13/fits/real_delay_vs_ln_s/slope", ".2f"),
-    (README_MD, "R² {}). With", "fig13/fits/real_delay_vs_ln_s/r2", ".2f"),
-    (README_MD, "(measured exponent {}), not", "fig13/fits/clamp_power/slope", ".2f"),
+    (README_MD, "τ ∝ ρ^{} (ρ⁴ by", "fig13/fits/clamp_power/slope", ".2f"),
+    (README_MD, "inside the law's domain {} [", "fig13/fits/real_delay_vs_log_norm2_ratio/slope", ".2f"),
+    (README_MD, "domain 0.65 [{}, ", "fig13/fits/real_delay_vs_log_norm2_ratio/slope_ci95/0", ".2f"),
+    (README_MD, "[0.28, {}] (9 starts)", "fig13/fits/real_delay_vs_log_norm2_ratio/slope_ci95/1", ".2f"),
+    (README_MD, "(CV {} over starts, seeds", "fig13/fits/norm_grok_cv", ".1%"),
+    (README_MD, "real GD {}), a finding", "fig13/fits/real_norm_grok_cv", ".1%"),
+    (README_MD, "(measured {}). Real", "fig13/fits/free_vs_log_norm2_ratio/slope", ".2f"),
+    (README_MD, "gives {} with 95% interval", "fig13/fits/real_delay_vs_log_norm2_ratio/slope", ".2f"),
+    (README_MD, "interval [{}, ", "fig13/fits/real_delay_vs_log_norm2_ratio/slope_ci95/0", ".2f"),
+    (README_MD, "[0.28, {}]: consistent", "fig13/fits/real_delay_vs_log_norm2_ratio/slope_ci95/1", ".2f"),
+    (README_MD, "exponent {}: a check", "fig13/fits/clamp_power/slope", ".2f"),
     (README_MD, "kinks stay at 0,\n{} before", "fig9/by_aligned_phase/cos/before_rise", ".2f"),
     (README_MD, "rises, {} after it has generalized", "fig9/by_aligned_phase/cos/after", ".2f"),
     (README_MD, "paper's frame\n{} / ", "fig5/by_aligned_phase/cos_momentum/before_rise", ".2f"),
@@ -2742,48 +2771,85 @@ R13 = "docs/results.md"
 
 
 DOC_NUMBERS_FIG13 = [
-    (R13, "slope {} (R² 0.996 within seeds)", "fig13/fits/free_vs_log_norm2_ratio/slope", ".2f"),
-    (R13, "slope 0.47 (R² {} within seeds)", "fig13/fits/free_vs_log_norm2_ratio/r2", ".3f"),
-    (R13, "{} on ln s for s = 1…8", "fig13/fits/free_vs_ln_s/slope", ".2f"),
-    (R13, "for s = 1…8 (R² {})", "fig13/fits/free_vs_ln_s/r2", ".3f"),
-    (R13, "slope {} on ln s, R²", "fig13/fits/real_delay_vs_ln_s/slope", ".2f"),
-    (R13, "on ln s, R² {} (3 nets", "fig13/fits/real_delay_vs_ln_s/r2", ".2f"),
-    (R13, "| W_c = {}, CV", "fig13/fits/norm_grok_mean", ".2f"),
-    (R13, "CV {} over 45 runs", "fig13/fits/norm_grok_cv", ".1%"),
-    (R13, "| CV {} over 9 runs", "fig13/fits/real_norm_grok_cv", ".1%"),
-    (R13, "over 9 runs ({}-", "fig13/real/6/norm_grok", ".2f"),
-    (R13, "-{}) |", "fig13/real/0/norm_grok", ".2f"),
-    (R13, "power law: exponent {}, R²", "fig13/fits/clamp_power/slope", ".2f"),
-    (R13, "exponent 3.99, R² {}; exponential", "fig13/fits/clamp_power/r2", ".4f"),
-    (R13, "exponential: rate {}, R²", "fig13/fits/clamp_exp/slope", ".2f"),
-    (R13, "rate 3.34, R² {} |", "fig13/fits/clamp_exp/r2", ".3f"),
-    (R13, "(R² {}) and its rate", "fig13/fits/clamp_exp/r2", ".3f"),
-    (R13, "straight line of slope {}\n  (R² 0.9987", "fig13/fits/clamp_power/slope", ".2f"),
-    (R13, "(R² {}, one slope with per-seed", "fig13/fits/clamp_power/r2", ".4f"),
-    (R13, "Seed 0's τ₉₅ runs {}, ", "fig13/free/0/grok_tau", ".2f"),
-    (R13, "runs 1.75, {}, ", "fig13/free/1/grok_tau", ".2f"),
-    (R13, "2.53, {}, 3.72", "fig13/free/2/grok_tau", ".2f"),
-    (R13, "3.03, {}, 4.42 from", "fig13/free/3/grok_tau", ".2f"),
-    (R13, "3.72, {} from", "fig13/free/4/grok_tau", ".2f"),
-    (R13, "‖E0‖ = {} at s = 1, W_c = 8.66", "fig13/free/1/norm0", ".1f"),
-    (R13, "within {} of every measured", "fig13/fits/pred_error_max/free", ".0%"),
-    (R13, "seed 0: {} measured, 4.60", "fig13/free/4/grok_tau", ".2f"),
-    (R13, "measured, {} predicted)", "fig13/free/4/pred_tau", ".2f"),
-    (R13, "Constant, as predicted: {}-", "fig13/free/10/norm_grok", ".2f"),
-    (R13, "-{} over every start", "fig13/free/29/norm_grok", ".2f"),
-    (R13, "(CV {}, the published", "fig13/fits/norm_grok_cv", ".1%"),
-    (R13, "within {} (the worst", "fig13/fits/pred_error_max/clamp", ".0%"),
-    (R13, "ρ = 2: {} against 18.53", "fig13/clamp/13/grok_tau", ".2f"),
-    (R13, "15.59 against {};", "fig13/clamp/13/pred_tau", ".2f"),
-    (R13, "{}-0.77 at s = 2", "fig13/real/8/lr", ".2f"),
-    (R13, "0.71-{} at s = 2", "fig13/real/5/lr", ".2f"),
-    (R13, "as in Eq. 20 (CV {})", "fig13/fits/real_norm_grok_cv", ".1%"),
-    (R13, "(τ_mem ≤ {})", "fig13/real/0/tau_mem", ".2f"),
-    *[(R13, t, f"fig13/real/{i}/delay_tau", ".2f") for i, t in enumerate((
-        "two nets ({}, 3.24", "2.06, {}, 4.90", "3.24, {} and", "and {}, 3.55", "2.45, {}, 4.36", "3.55, {},\n",
-        "third ({}, 7.13", "7.84, {}, 5.54", "7.13, {}),"))],
-    (R13, "pooled slope is {} with", "fig13/fits/real_delay_vs_ln_s/slope", ".2f"),
-    (R13, "with R² {}: over", "fig13/fits/real_delay_vs_ln_s/r2", ".2f"),
+    (R13, 'slope {} [0.45', 'fig13/fits/free_vs_log_norm2_ratio/slope', '.2f'),
+    (R13, '0.47 [{}, 0.50]', 'fig13/fits/free_vs_log_norm2_ratio/slope_ci95/0', '.2f'),
+    (R13, '[0.45, {}] (R² 0.996', 'fig13/fits/free_vs_log_norm2_ratio/slope_ci95/1', '.2f'),
+    (R13, '0.50] (R² {} within seeds)', 'fig13/fits/free_vs_log_norm2_ratio/r2', '.3f'),
+    (R13, '{} on ln s for s = 1…8', 'fig13/fits/free_vs_ln_s/slope', '.2f'),
+    (R13, 'for s = 1…8 (R² {})', 'fig13/fits/free_vs_ln_s/r2', '.3f'),
+    (R13, '| slope {} [0.28, 1.03] on', 'fig13/fits/real_delay_vs_log_norm2_ratio/slope', '.2f'),
+    (R13, '0.65 [{}, 1.03] on', 'fig13/fits/real_delay_vs_log_norm2_ratio/slope_ci95/0', '.2f'),
+    (R13, '[0.28, {}] on ln(‖θ_mem', 'fig13/fits/real_delay_vs_log_norm2_ratio/slope_ci95/1', '.2f'),
+    (R13, 'R² {}, on the 9 starts', 'fig13/fits/real_delay_vs_log_norm2_ratio/r2', '.2f'),
+    (R13, '| W_c = {}, CV', 'fig13/fits/norm_grok_mean', '.2f'),
+    (R13, 'CV {} over 45 runs', 'fig13/fits/norm_grok_cv', '.1%'),
+    (R13, '| CV {} over 12 runs', 'fig13/fits/real_norm_grok_cv', '.1%'),
+    (R13, 'over 12 runs ({}-', 'fig13/real/7/norm_grok', '.2f'),
+    (R13, '(9.29-{}) |', 'fig13/real/11/norm_grok', '.2f'),
+    (R13, 'exponent {} [3.91', 'fig13/fits/clamp_power/slope', '.2f'),
+    (R13, '3.99 [{}, 4.06]', 'fig13/fits/clamp_power/slope_ci95/0', '.2f'),
+    (R13, '[3.91, {}], R²', 'fig13/fits/clamp_power/slope_ci95/1', '.2f'),
+    (R13, '4.06], R² {}; exponential', 'fig13/fits/clamp_power/r2', '.4f'),
+    (R13, 'exponential: rate {} on ρ = 0.6-1.2', 'fig13/fits/clamp_exp_by_window/0/slope', '.2f'),
+    (R13, 'on ρ = 0.6-1.2, {} on 1.2-2.0 |', 'fig13/fits/clamp_exp_by_window/1/slope', '.2f'),
+    (R13, 'single rate ({} on ρ', 'fig13/fits/clamp_exp_by_window/0/slope', '.2f'),
+    (R13, '0.6-1.2, {} on 1.2-2.0: the', 'fig13/fits/clamp_exp_by_window/1/slope', '.2f'),
+    (R13, 'straight line of slope {} (R²', 'fig13/fits/clamp_power/slope', '.2f'),
+    (R13, '(R² {}, one\n  slope', 'fig13/fits/clamp_power/r2', '.4f'),
+    (R13, "Seed 0's τ₉₅ runs {}, ", 'fig13/free/0/grok_tau', '.2f'),
+    (R13, 'runs 1.75, {}, ', 'fig13/free/1/grok_tau', '.2f'),
+    (R13, '2.53, {}, 3.72', 'fig13/free/2/grok_tau', '.2f'),
+    (R13, '3.03, {}, 4.42 from', 'fig13/free/3/grok_tau', '.2f'),
+    (R13, '3.72, {} from', 'fig13/free/4/grok_tau', '.2f'),
+    (R13, '‖E0‖ = {} at s = 1, W_c = 8.66', 'fig13/free/1/norm0', '.1f'),
+    (R13, 'within {} of every measured', 'fig13/fits/pred_error_max/free', '.0%'),
+    (R13, 'seed 0: {} measured, 4.60', 'fig13/free/4/grok_tau', '.2f'),
+    (R13, 'measured, {} predicted)', 'fig13/free/4/pred_tau', '.2f'),
+    (R13, 'a measurement: {}-', 'fig13/free/10/norm_grok', '.2f'),
+    (R13, '-{} over every start', 'fig13/free/29/norm_grok', '.2f'),
+    (R13, '(CV {}, the published', 'fig13/fits/norm_grok_cv', '.1%'),
+    (R13, 'within {}\n  at η = 1e-2', 'fig13/fits/pred_error_max/clamp', '.0%'),
+    (R13, 'ρ = 2: {} against 18.53', 'fig13/clamp/20/grok_tau', '.2f'),
+    (R13, '15.59 against {})', 'fig13/clamp/20/pred_tau', '.2f'),
+    (R13, 'worst error at {} (exponent', 'fig13/fits/pred_error_max/clamp_half_step', '.0%'),
+    (R13, '(exponent {}): per seed', 'fig13/fits/clamp_power_half_step/slope', '.2f'),
+    (R13, 'the worst\n  is {} at η = 1e-2', 'fig13/fits/pred_error_max_by_seed/clamp', '.1%'),
+    (R13, 'at η = 1e-2 and {} at η = 5e-3', 'fig13/fits/pred_error_max_by_seed/clamp_half_step', '.1%'),
+    (R13, 'lr {}-0.070', 'fig13/real/11/lr0', '.3f'),
+    (R13, '0.064-{} and reaches', 'fig13/real/3/lr0', '.3f'),
+    (R13, 'grokked at step {})', 'fig13/real/3/steps', ',d'),
+    (R13, 'memorization ({}-8.30)', 'fig13/real/8/norm_mem', '.2f'),
+    (R13, '(7.62-{}) lies', 'fig13/real/0/norm_mem', '.2f'),
+    (R13, 'at 95% ({}-9.45)', 'fig13/real/4/norm_grok', '.2f'),
+    (R13, '(9.38-{}): the norm', 'fig13/real/8/norm_grok', '.2f'),
+    (R13, 'memorize at {}-13.7', 'fig13/real/9/norm_mem', '.1f'),
+    (R13, '13.3-{}, 25.9', 'fig13/real/1/norm_mem', '.1f'),
+    (R13, '13.7, {}-26.4', 'fig13/real/10/norm_mem', '.1f'),
+    (R13, '25.9-{} and 51.4', 'fig13/real/2/norm_mem', '.1f'),
+    (R13, 'and {}-52.5, all', 'fig13/real/11/norm_mem', '.1f'),
+    (R13, '51.4-{}, all', 'fig13/real/3/norm_mem', '.1f'),
+    (R13, 'all above\n  ({}-9.55)', 'fig13/real/7/norm_grok', '.2f'),
+    (R13, '(9.29-{}), and only', 'fig13/real/11/norm_grok', '.2f'),
+    (R13, 'τ_mem: {}, 5.14', 'fig13/real/1/delay_tau', '.2f'),
+    (R13, '3.96, {}, 6.44', 'fig13/real/2/delay_tau', '.2f'),
+    (R13, '5.14, {} (net 0)', 'fig13/real/3/delay_tau', '.2f'),
+    (R13, '\n  {}, 4.65, 5.96', 'fig13/real/5/delay_tau', '.2f'),
+    (R13, '3.73, {}, 5.96', 'fig13/real/6/delay_tau', '.2f'),
+    (R13, '4.65, {} (net 1)', 'fig13/real/7/delay_tau', '.2f'),
+    (R13, '(net 1), {}, 4.63', 'fig13/real/9/delay_tau', '.2f'),
+    (R13, '4.08, {}, 4.63 (net 2)', 'fig13/real/10/delay_tau', '.2f'),
+    (R13, '4.63, {} (net 2)', 'fig13/real/11/delay_tau', '.2f'),
+    (R13, 'at steps {}-40,900 (s = 2)', 'fig13/real/5/steps', ',d'),
+    (R13, '37,500-{} (s = 2)', 'fig13/real/9/steps', ',d'),
+    (R13, '(s = 2), {}-61,600', 'fig13/real/6/steps', ',d'),
+    (R13, '57,500-{} (s = 4)', 'fig13/real/2/steps', ',d'),
+    (R13, 'and {}-121,400 (s = 8)', 'fig13/real/11/steps', ',d'),
+    (R13, '109,700-{} (s = 8)', 'fig13/real/3/steps', ',d'),
+    (R13, 'the slope is {} with 95% interval', 'fig13/fits/real_delay_vs_log_norm2_ratio/slope', '.2f'),
+    (R13, 'interval\n  [{}, 1.03] (R²', 'fig13/fits/real_delay_vs_log_norm2_ratio/slope_ci95/0', '.2f'),
+    (R13, '[0.28, {}] (R² 0.80', 'fig13/fits/real_delay_vs_log_norm2_ratio/slope_ci95/1', '.2f'),
+    (R13, '(R² {}, intercepts per net)', 'fig13/fits/real_delay_vs_log_norm2_ratio/r2', '.2f'),
+    (R13, '(CV {} over all 12 runs)', 'fig13/fits/real_norm_grok_cv', '.1%'),
     (R13, "‖E0‖ ≈ {}-22.8", "fig13/rise/0/runs/0/norm0", ".1f"),
     (R13, "22.5-{}, ‖W0‖", "fig13/rise/0/runs/2/norm0", ".1f"),
     (R13, "‖W0‖ ≈ {}-105)", "fig13/rise/0/runs/0/readout_norm0", ".0f"),
@@ -3811,7 +3877,7 @@ def test_fig11_quick_numbers():
     rms = np.sqrt(np.mean(E * E))  # matched L1: ||rms sign(E0)||_F = ||E0||_F, the pull of Eq. 20's -E0
     assert list(rows) == [("eq20", None), ("tilt-noise", 0.5), ("tilt-noise", 0.0), ("tilt-fixed", 0.5),
                           ("tilt-fixed", 0.0), ("l1", 0.5), ("l1", rms), ("l2", 2.0), ("readout-only", None),
-                          ("shrink", None)]
+                          ("shrink", None), ("l1-matched", None)]
     assert abs(np.linalg.norm(rms * np.sign(E)) / np.linalg.norm(E) - 1) < tol(E.size)  # eps x size: norms over E
     steps = int(round(s["tau"] / s["lr"]))
     ref = MA.simulate(E, X, Y, Xt, Yt, s["lr"], steps, every=s["every"])
@@ -3841,6 +3907,18 @@ def test_fig11_quick_numbers():
     assert (med, never) == (out["grok_step_median"], out["never_fraction"])
     ok = ~np.isnan(out["final_norm"])
     assert out["norm_vs_acc_spearman"] == simulator.spearman(out["final_norm"][ok], out["final_test_acc"][ok])
+    l1 = out["l1_matched"]  # part 1b: three dynamics on each of 3 own splits, to tau
+    assert [(r["split"], r["dynamics"]) for r in l1["runs"]] == [(k, n) for k in range(3) for n in ("eq20", "l1", "l1-matched")]
+    X, Y, Xt, Yt, E = MA.split_problem(np.random.default_rng([0, 11, 3, 2]), s["p"], s["train_frac"], s["hidden"])
+    run = MA.simulate(E, X, Y, Xt, Yt, s["lr"], steps, every=s["every"], direction=simulator.counterfactual("l1-matched"))
+    got = l1["runs"][8]
+    assert got["grok_tau"] == (lambda g: None if g is None else g * s["lr"])(MA.grok_step(run["step"], run["test_acc"]))
+    assert got["final_norm"] == run["norm"][-1] and got["pull_ratio_final"] == 1.0
+    start = l1["runs"][7]  # matched at the start: c ||sign E|| / ||E|| is 1 at tau = 0 and grows as ||E|| falls
+    assert abs(start["param"] * E.size ** 0.5 / np.linalg.norm(E) - 1) < tol(E.size) and start["pull_ratio_final"] > 1
+    vals = [r["grok_tau"] for r in l1["runs"] if r["dynamics"] == "eq20"]
+    assert l1["by_dynamics"]["eq20"]["grok_tau"] == (None if None in vals else
+                                                     {"mean": np.mean(vals), "min": min(vals), "max": max(vals)})
 
 
 def test_counterfactual_l1_pull_and_l2_weight():
@@ -3850,6 +3928,9 @@ def test_counterfactual_l1_pull_and_l2_weight():
     assert rel_err(simulator.counterfactual("l2", 2.0)(E, dE), dE - E) < tol(2)  # eps x 2: one product, one sum per entry
     assert np.array_equal(simulator.counterfactual("l1")(E, dE), simulator.counterfactual("l1", 0.5)(E, dE))
     assert rel_err(simulator.counterfactual("l1", 0.2)(E, dE), dE + E - 0.2 * np.sign(E)) < tol(3)  # eps x 3: three sums per entry
+    pull = simulator.counterfactual("l1-matched")(E, dE) - dE - E  # as long as Eq. 20's -E pull, along -sign(E)
+    assert abs(np.linalg.norm(pull) / np.linalg.norm(E) - 1) < tol(E.size + 3)  # eps x size: norms of E.size terms
+    assert rel_err(pull, -np.linalg.norm(E) / E.size ** 0.5 * np.sign(E)) < tol(E.size + 3)  # E has no zero entry
 
 
 def test_fig11_continued_run_equals_one_longer_run():
@@ -3932,6 +4013,15 @@ def test_fig13_fits_recover_known_exponents():
     assert delay_laws.fit_line(rho, np.log(amp * rho ** 4), seed)["r2"] < 0.99, "an exponential must not fit a power law"
     one = delay_laws.fit_line([0, 1, 2], [1, 3, 5])
     assert abs(one["slope"] - 2) < 1e-12 and abs(one["intercept"] - 1) < 1e-12
+    assert max(abs(v - 2) for v in one["slope_ci95"]) < 1e-6, "exact data: the interval collapses"
+    for dof, t in ((1, 12.7062), (2, 4.3027), (5, 2.5706), (30, 2.0423)):  # the printed tables, 4 decimals
+        assert abs(delay_laws.t_quantile(0.975, dof) - t) < 1e-4, (dof, delay_laws.t_quantile(0.975, dof))
+    x, y = np.arange(8.0), np.array([0.1, 1.3, 1.9, 3.2, 3.8, 5.3, 5.9, 7.2])
+    (b, _), cov = np.polyfit(x, y, 1, cov=True)  # numpy's own slope and its (scaled) variance
+    f = delay_laws.fit_line(x, y)
+    assert abs(f["slope"] - b) < 1e-12 and f["n"] == 8
+    assert abs((f["slope_ci95"][1] - f["slope_ci95"][0]) / 2 - delay_laws.t_quantile(0.975, 6) * cov[0, 0] ** 0.5) < 1e-9
+    assert delay_laws.fit_line([0, 1, 5], [0, 1, 3], [0, 0, 1])["slope_ci95"] is None, "no residual dof"
     assert delay_laws.fit_line([1, 1], [2, 3]) is None and delay_laws.fit_line([1, 2], [2, 3], [0, 1]) is None
 
 
@@ -3940,15 +4030,35 @@ def test_fig13_gd_delay_run_is_plain_gd_in_rescaled_time():
     rng = np.random.default_rng(4)
     P = (M.init_uniform(rng, 5, 16), M.init_uniform(rng, 16, 5))
     d = {"X": X, "Y": Y, "Xt": Xt, "Yt": Yt}
-    rec = delay_laws.gd_delay_run(P, d, 0.5, 1e-3, tau_max=0.05, every=10, level=2.0)
-    assert np.allclose(rec["tau"], 2 * 0.5 * 1e-3 * 10 * np.arange(len(rec["tau"])), rtol=1e-12, atol=0)
-    assert rec["tau"][-1] >= 0.05 > rec["tau"][-2]
-    Pn = M.gradient_descent(P, X, Y, 10 * (len(rec["tau"]) - 1), 0.5, 1e-3, mean=True)[0]
-    assert rec["norm"][-1] == np.sqrt(sum((W * W).sum() for W in Pn))
-    assert rec["test_acc"][-1] == MA.accuracy(*Pn, Xt, Yt)
-    g = delay_laws.grok_point({"tau": np.array([0, 1, 2, 3.0]), "train_acc": np.array([0.5, 1, 1, 1]),
-                       "test_acc": np.array([0, 0.1, 0.5, 1]), "norm": np.array([4, 5, 6, 7.0])})
-    assert g == {"grok_tau": 3.0, "norm_grok": 7.0, "tau_mem": 1.0, "norm_mem": 5.0, "delay_tau": 2.0}, g
+    rec = delay_laws.gd_delay_run(tuple(3 * W for W in P), d, 1e-3, steps=60, every=10, refresh=20, level=2.0)
+    assert list(rec["step"]) == list(range(0, 70, 10)), "records every 10 steps, up to the budget"
+    Q = tuple(3 * W for W in P)
+    for k in range(6):  # replay: plain GD, the step size set from the sharpness every 20 steps
+        if k % 2 == 0:
+            want = min(MA.FIG5_LR, 1 / feet.sharpness(Q, X, 1e-3, mean=True))
+        assert rec["lr"][k] == want, (k, rec["lr"][k], want)
+        Q = M.gradient_descent(Q, X, Y, 10, rec["lr"][k], 1e-3, mean=True)[0]
+    assert rec["lr"][0] < MA.FIG5_LR, "pick a start sharp enough that the cap does not bind"
+    # eps x steps: tau is a running sum of 6 terms
+    assert np.allclose(rec["tau"], 2e-3 * 10 * np.r_[0, np.cumsum(rec["lr"][:-1])], rtol=tol(6), atol=0)
+    assert rec["norm"][-1] == np.sqrt(sum((W * W).sum() for W in Q)) and rec["test_acc"][-1] == MA.accuracy(*Q, Xt, Yt)
+    g = delay_laws.grok_point({"step": np.array([0, 10, 20, 30]), "tau": np.array([0, 1, 2, 3.0]),
+                               "train_acc": np.array([0.5, 1, 1, 1]), "test_acc": np.array([0, 0.1, 0.5, 1]),
+                               "norm": np.array([4, 5, 6, 7.0])})
+    assert g == {"grok_tau": 3.0, "norm_grok": 7.0, "steps": 30, "tau_mem": 1.0, "step_mem": 10, "norm_mem": 5.0,
+                 "delay_tau": 2.0}, g
+    assert delay_laws.in_domain(dict(g, norm_mem=7.5)) and not delay_laws.in_domain(g)
+    assert not delay_laws.in_domain(dict(g, grok_tau=None, norm_mem=9.0)), "a run that never grokked is outside"
+
+
+def test_fig13_real_problem_at_modulus_11_is_figure_5s_net():
+    d, P = delay_laws.real_problem(np.random.default_rng([0, 13, 5, 1]), MA.FIG5_P, MA.FIG5_HELD_OUT)
+    rng = np.random.default_rng([0, 13, 5, 1])
+    want = MA.fig5_data(rng), MA.fig5_init(rng)
+    assert all(np.array_equal(a, b) for a, b in zip((d["X"], d["Y"], d["Xt"], d["Yt"]), want[0]))
+    assert all(np.array_equal(a, b) for a, b in zip(P, want[1]))
+    d, P = delay_laws.real_problem(np.random.default_rng(0), 13, 14)
+    assert d["Xt"].shape == (14, 13) and d["X"].shape == (77, 13) and P[0].shape == (13, MA.FIG5_HIDDEN)
 
 
 def test_fig13_quick_numbers():
@@ -3957,14 +4067,14 @@ def test_fig13_quick_numbers():
         assert os.path.getsize(os.path.join(d, "fig13_delay_laws.png")) > 10000
     s = delay_laws.FIG13_QUICK
     assert len(out["free"]) == s["seeds"] * (1 + len(s["lrs"])) * len(s["scales"])
-    assert len(out["clamp"]) == s["seeds"] * len(s["rhos"]) and len(out["real"]) == s["real_nets"] * len(s["real_scales"])
+    assert len(out["clamp"]) == 2 * s["seeds"] * len(s["rhos"]) and len(out["real"]) == s["real_nets"] * len(s["real_scales"])
     X, Y, Xt, Yt, E0 = MA.split_problem(np.random.default_rng([0, 13, 1]), s["p"], s["train_frac"], s["hidden"])
     d = {"X": X, "Y": Y, "Xt": Xt, "Yt": Yt}
     ref, two = (MA.simulate_flow(c * E0, d, s["lr"], s["tau"]) for c in (1, 2))
     row = next(f for f in out["free"] if (f["seed"], f["lr"], f["scale"]) == (1, s["lr"], 2))
     assert row["grok_tau"] == two["tau"][-1] and row["norm_grok"] == two["norm"][-1]
     assert row["pred_tau"] == delay_laws.free_prediction(ref, 2 * np.linalg.norm(E0))
-    clamp = next(c for c in out["clamp"] if (c["seed"], c["rho"]) == (1, 1.4))
+    clamp = next(c for c in out["clamp"] if (c["seed"], c["rho"], c["lr"]) == (1, 1.4, s["lr"]))
     assert clamp["W_c"] == ref["norm"][-1] and clamp["pred_tau"] == delay_laws.clamp_prediction(ref, 1.4 * ref["norm"][-1])
     assert max(c["sphere_error"] for c in out["clamp"]) < 1e-13
     fits = out["fits"]
@@ -3972,8 +4082,14 @@ def test_fig13_quick_numbers():
     # (CV < 5%), the clamped delay a power law of exponent 4 (+-10%), predictions within 15%
     assert fits["norm_grok_cv"] < 0.05 and abs(fits["clamp_power"]["slope"] - 4) < 0.4, fits
     ratios = [x["grok_tau"] / x["pred_tau"] for x in out["free"] + out["clamp"] if x["grok_tau"] and x["pred_tau"]]
-    assert len(ratios) == s["seeds"] * (len(s["scales"]) + len(s["rhos"])) and all(abs(r - 1) < 0.15 for r in ratios)
-    assert fits["pred_error_max"]["clamp"] == max(abs(c["grok_tau"] / c["pred_tau"] - 1) for c in out["clamp"])
+    assert len(ratios) == s["seeds"] * (len(s["scales"]) + 2 * len(s["rhos"])) and all(abs(r - 1) < 0.15 for r in ratios)
+    for k, eta in (("clamp", s["lr"]), ("clamp_half_step", s["lr"] / 2)):
+        assert fits["pred_error_max"][k] == max(abs(c["grok_tau"] / c["pred_tau"] - 1) for c in out["clamp"] if c["lr"] == eta)
+    half = next(c for c in out["clamp"] if (c["seed"], c["rho"], c["lr"]) == (1, 1.4, s["lr"] / 2))
+    assert half["pred_tau"] == delay_laws.clamp_prediction(MA.simulate_flow(E0, d, s["lr"] / 2, s["tau"]), 1.4 * ref["norm"][-1])
+    inside = [[r["net"], r["scale"]] for r in out["real"] if r["grok_tau"] is not None and r["norm_mem"] > r["norm_grok"]]
+    assert fits["real_in_domain"] == inside and len(inside) + len(fits["real_outside"]) == len(out["real"])
+    assert all("norm_curve" in r for r in out["real"] if r["grok_tau"] is None), "a run that never grokked keeps its curve"
     rise = out["rise"][0]["runs"][0]  # p = 17, d_h = 110: the first Euler step overshoots the flow's bound
     assert rise["norm_after_step"][0] > 10 * rise["bound"] and np.all(np.diff(rise["norm_after_step"]) < 0)
     assert grok.parse_args(["--fig13-full"]).fig13_full and "13" in grok.FIGURES
@@ -3999,8 +4115,11 @@ def test_index_captions_of_figs_9_to_11_on_designed_summaries():
            "counterfactual": [{"dynamics": "eq20", "param": None, "grok_tau": 2.1},
                               {"dynamics": "tilt-fixed", "param": 0.4, "grok_tau": None,
                                "long": {"tau": 80.0, "grok_tau": 31.5}}],
-           "grok_tau_median": [[None, 1.06]], "norm_vs_acc_spearman": 0.98}
+           "grok_tau_median": [[None, 1.06]], "norm_vs_acc_spearman": 0.98,
+           "l1_matched": {"splits": 3, "by_dynamics": {"eq20": {"grok_tau": {"mean": 2.35}}, "l1": {"grok_tau": None},
+                                                       "l1-matched": {"grok_tau": {"mean": 3.333}}}}}
     text = grok.INDEX["fig11"][1](f11)
+    assert "On 3 more splits, mean tau to 95% (Eq. 20 / L1 matched at the start / at every step): 2.35 / - / 3.33" in text, text
     assert "eq20: 2.10; tilt-fixed 0.4: not by tau = 20 (longer: 31.50)" in text, text
     assert "d_h = 256: not by tau = 20 / 1.06" in text and "steps" not in text, "times in tau, not steps"
     assert "Spearman(final norm, final test accuracy) = 0.98" in text, text

@@ -6,18 +6,27 @@ d||E||^2/dtau = 2 (||W||^2 - ||E||^2) while E's direction turns on a clock ||E||
 E0 is scaled by s, or when ||E|| is clamped at rho W_c, and does real GD follow it? And how much of
 Fig. 6's delay is its first Euler step, which inflates ||E||?
 
-Answer: free Eq. 20 from s E0 groks later by about ln s once ||E0|| is well above the norm at which
-it groks (fig13/fits/free_vs_ln_s), and the delay predicted from one reference run is compared with
-every run (fig13/fits/pred_error_max). Clamped runs follow tau ~ rho^4 (fig13/fits/clamp_power): a
-consequence of the homogeneity, so a check of the code and the integrator. Real GD in the Fig. 5
-setting is set beside it (fig13/real); at s = 0.5 and 1 its norm at memorization lies below the
-norm at which it groks, outside the domain of the law. Fig. 6's runs (euler_vs_flow, called by
-grok.fig6): the flow groks 0.5-0.8 tau sooner than the paper's Euler map from the same E0, the law
-fed with the first step's norm predicts that gap to its size, not run by run (fig6/flow). Extends Sec. 6.
+Answer: homogeneity implies that rescaling one starting direction, E0 -> s E0, leaves one path of
+directions and so one norm at grokking; across seeds and step sizes that norm is measured to be nearly
+the same too (fig13/fits/norm_grok_cv), an empirical finding. Free Eq. 20 from s E0 groks later by
+about ln s once ||E|| >> ||W|| at the start (then ||E|| decays like e^-tau; fig13/fits/free_vs_ln_s,
+free_vs_log_norm2_ratio on starts with ||E0|| above the norm at grokking), and the delay predicted
+from one reference run is within fig13/fits/pred_error_max/free of every run. Clamped runs follow
+tau ~ rho^4 (fig13/fits/clamp_power): a consequence of the homogeneity, so a check of the code and
+the integrator, not evidence; halving the Euler step leaves the clamped prediction's error about as
+large (fig13/fits/pred_error_max), and an exponential's rate depends on the rho window
+(fig13/fits/clamp_exp_by_window). Real GD (Fig. 5's net at mod 13, 14 test pairs) is fitted on the
+starts inside the law's domain only, norm at memorization above the norm at grokking (s = 2, 4, 8;
+s = 1 is outside): its delay grows with ln(||theta_mem||^2 / ||theta_95||^2), a slope whose 95%
+interval holds Eq. 20's 1/2 (fig13/fits/real_delay_vs_log_norm2_ratio); its norm at grokking
+varies little (fig13/fits/real_norm_grok_cv). Fig. 6's runs (euler_vs_flow, called by grok.fig6): the
+flow groks 0.5-0.8 tau sooner than the paper's Euler map from the same E0; the law fed with the first
+step's norm predicts that gap to its size, not run by run (fig6/flow). Extends Sec. 6.
 
 Run: python grok.py --figs 13 (add --quick for a small version, --fig13-full for more real GD runs).
 """
 import os
+from math import lgamma
 
 import matplotlib.pyplot as plt
 import numpy as np
@@ -53,69 +62,110 @@ def free_prediction(rec, r0):
     return tau
 
 
-def gd_delay_run(params, d, lr, lam, tau_max, every, level=0.95):
-    """Fig. 13: full-batch GD on both layers (mean-squared loss + lam ||theta||^2, as Fig. 5) until
-    test accuracy >= level or tau = 2 lr lam step >= tau_max; every `every` steps it records tau,
-    train and test accuracy and ||theta||."""
-    rec = {k: [] for k in ("tau", "train_acc", "test_acc", "norm")}
-    step = 0
+def gd_delay_run(params, d, lam, steps, every, refresh, level=0.95):
+    """Fig. 13: full-batch GD on both layers (mean-squared loss + lam ||theta||^2, as Fig. 5) until test
+    accuracy >= level or `steps` steps, at lr = min(FIG5_LR, 1 / sharpness) set anew every `refresh` steps
+    (a multiple of `every`; the sharpness falls with ||theta||^2, so a large start would otherwise crawl at its
+    first lr); tau = 2 lam x the sum of lr over the steps. Every `every` steps it records step, tau, lr, train
+    and test accuracy and ||theta||."""
+    rec = {k: [] for k in ("step", "tau", "lr", "train_acc", "test_acc", "norm")}
+    step, tau, lr = 0, 0.0, None
     while True:
         norm = float(xp.sqrt(sum(xp.sum(P * P) for P in params)))
         if not np.isfinite(norm):
             raise FloatingPointError(f"Figure 13 real training: NaN/inf at step {step} (lr {lr:.3g})")
-        for k, v in zip(rec, (2.0 * lr * lam * step, MA.accuracy(*params, d["X"], d["Y"]),
+        if step % refresh == 0:
+            lr = min(MA.FIG5_LR, 1.0 / feet.sharpness(params, d["X"], lam, mean=True))
+        for k, v in zip(rec, (step, tau, lr, MA.accuracy(*params, d["X"], d["Y"]),
                               MA.accuracy(*params, d["Xt"], d["Yt"]), norm)):
             rec[k].append(v)
-        if rec["test_acc"][-1] >= level or rec["tau"][-1] >= tau_max:
+        if rec["test_acc"][-1] >= level or step >= steps:
             return {k: np.array(v) for k, v in rec.items()}
         params = M.gradient_descent(params, d["X"], d["Y"], every, lr, lam, mean=True)[0]
-        step += every
+        step, tau = step + every, tau + 2.0 * lam * lr * every
 
 
 def grok_point(rec, level=0.95):
-    """Fig. 13: tau and norm at the end of a simulate_flow / gd_delay_run (its first record with test accuracy
-    >= level; grok_tau None if it never got there); for real GD also at its first record with train
-    accuracy 1 (memorization; grokking comes after it) and the delay between the two."""
+    """Fig. 13: tau and norm at the end of a modadd.simulate_flow / gd_delay_run (its first record with test accuracy
+    >= level; grok_tau None if it never got there); for real GD also the step, tau and norm at its first
+    record with train accuracy 1 (memorization; grokking comes after it) and the delay between the two."""
     out = {"grok_tau": float(rec["tau"][-1]) if rec["test_acc"][-1] >= level else None,
            "norm_grok": float(rec["norm"][-1])}
     if "train_acc" in rec:
         hit = np.flatnonzero(rec["train_acc"] == 1)
-        out.update(tau_mem=float(rec["tau"][hit[0]]) if hit.size else None,
+        out.update(steps=int(rec["step"][-1]), tau_mem=float(rec["tau"][hit[0]]) if hit.size else None,
+                   step_mem=int(rec["step"][hit[0]]) if hit.size else None,
                    norm_mem=float(rec["norm"][hit[0]]) if hit.size else None,
-                   delay_tau=out["grok_tau"] - float(rec["tau"][hit[0]]) if out["grok_tau"] is not None else None)
+                   delay_tau=out["grok_tau"] - float(rec["tau"][hit[0]]) if out["grok_tau"] is not None and hit.size else None)
     return out
+
+
+def t_quantile(q, dof):
+    """Student's t quantile (q > 1/2) by bisection on its CDF, 1/2 + the integral of the density from 0
+    (trapezoids on 4001 points: error ~1e-7 against the tables), for Fig. 13's slope intervals."""
+    c = np.exp(lgamma((dof + 1) / 2) - lgamma(dof / 2)) / np.sqrt(dof * np.pi)
+    def cdf(x):
+        t = np.linspace(0.0, x, 4001)
+        return 0.5 + np.trapezoid(c * (1 + t * t / dof) ** (-(dof + 1) / 2), t)
+    lo, hi = 0.0, 1e3
+    for _ in range(60):
+        lo, hi = (lo, (lo + hi) / 2) if cdf((lo + hi) / 2) > q else ((lo + hi) / 2, hi)
+    return (lo + hi) / 2
 
 
 def fit_line(x, y, groups=None):
     """Fig. 13: least squares y = a_g + b x, one slope b, an intercept a_g per group (seed or net; None: one
-    group): {slope, intercept (through the overall means), r2 (of y - a_g)}; None with < 2 distinct x."""
+    group): {slope, slope_ci95 (t interval; None without residual degrees of freedom), intercept (through
+    the overall means), r2 (of y - a_g), n}; None with < 2 distinct x."""
     x, y = np.asarray(x, float), np.asarray(y, float)
     g = np.zeros(x.size, int) if groups is None else np.unique(groups, return_inverse=True)[1].ravel()
     dx, dy = (v - (np.bincount(g, v) / np.bincount(g))[g] for v in (x, y))  # within-group deviations
     if x.size < 2 or not dx.any():
         return None
     b = float(dx @ dy / (dx @ dx))
-    r2 = 1.0 - np.sum((dy - b * dx) ** 2) / np.sum(dy ** 2)
-    return {"slope": b, "intercept": float(y.mean() - b * x.mean()), "r2": float(r2)}
+    ssr, dof = float(np.sum((dy - b * dx) ** 2)), x.size - g.max() - 2  # one intercept per group, one slope
+    half = t_quantile(0.975, dof) * (ssr / dof / (dx @ dx)) ** 0.5 if dof > 0 else None
+    return {"slope": b, "slope_ci95": None if half is None else [b - half, b + half],
+            "intercept": float(y.mean() - b * x.mean()), "r2": float(1.0 - ssr / np.sum(dy ** 2)), "n": int(x.size)}
 
 
-def delay_fits(free, clamp, real, eta):
+def in_domain(row):
+    """Fig. 13: a start inside the delay law's domain: its norm at the start (Eq. 20) or at memorization
+    (real GD) above its norm at grokking, so that the norm only has to fall; False if it never grokked."""
+    start = row["norm_mem"] if "norm_mem" in row else row["norm0"]
+    return row["grok_tau"] is not None and start is not None and start > row["norm_grok"]
+
+
+def delay_fits(free, clamp, real, eta, windows):
     """Fig. 13's laws, fitted (fit_line: one slope, an intercept per seed or net) to the runs reaching 95%:
-    free Eq. 20 at step eta (tau vs ln s, s >= 1), clamped (power and exponential in rho), real GD."""
+    free Eq. 20 at step eta (tau vs ln s, s >= 1; vs ln(norm0^2 / norm_95^2) on in-domain starts), clamped
+    at step eta (power, and exponential on each rho window; power again at eta / 2), real GD on in-domain starts
+    only (real_in_domain: their [net, scale]; real_outside: the others, those that never grokked included)."""
     F, C, R = ([x for x in rows if x["grok_tau"] is not None] for rows in (free, clamp, real))
     big = [f for f in F if f["lr"] == eta and f["scale"] >= 1]
-    up = np.array([(2 * np.log(f["norm0"] / f["norm_grok"]), f["grok_tau"], f["seed"]) for f in F
-                   if f["lr"] == eta and f["norm0"] > f["norm_grok"]]).reshape(-1, 3)
+    up, C0, Ch = ([f for f in F if f["lr"] == eta and in_domain(f)], *([c for c in C if c["lr"] == h] for h in (eta, eta / 2)))
+    Rin = [r for r in R if in_domain(r)]
     col = lambda rows, k, fn=float: [fn(x[k]) for x in rows]  # noqa: E731
     cv = lambda v: float(np.std(v) / np.mean(v)) if len(v) else None  # noqa: E731
+    l2 = lambda rows, k: [2 * np.log(x[k] / x["norm_grok"]) for x in rows]  # noqa: E731
+    err = lambda rows: max([abs(x["grok_tau"] / x["pred_tau"] - 1) for x in rows if x["pred_tau"]], default=None)  # noqa: E731
+    win = lambda lo, hi: [c for c in C0 if lo <= c["rho"] <= hi]  # noqa: E731
     return {"free_vs_ln_s": fit_line(col(big, "scale", np.log), col(big, "grok_tau"), col(big, "seed")),
-            "free_vs_log_norm2_ratio": fit_line(up[:, 0], up[:, 1], up[:, 2]),
+            "free_vs_log_norm2_ratio": fit_line(l2(up, "norm0"), col(up, "grok_tau"), col(up, "seed")),
             "norm_grok_mean": float(np.mean(col(F, "norm_grok"))), "norm_grok_cv": cv(col(F, "norm_grok")),
-            "clamp_power": fit_line(col(C, "rho", np.log), col(C, "grok_tau", np.log), col(C, "seed")),
-            "clamp_exp": fit_line(col(C, "rho"), col(C, "grok_tau", np.log), col(C, "seed")),
-            "pred_error_max": {k: max([abs(x["grok_tau"] / x["pred_tau"] - 1) for x in v if x["pred_tau"]], default=None)
-                               for k, v in (("free", F), ("clamp", C))}, "real_norm_grok_cv": cv(col(R, "norm_grok")),
-            "real_delay_vs_ln_s": fit_line(col(R, "scale", np.log), col(R, "delay_tau"), col(R, "net"))}
+            "clamp_power": fit_line(col(C0, "rho", np.log), col(C0, "grok_tau", np.log), col(C0, "seed")),
+            "clamp_exp": fit_line(col(C0, "rho"), col(C0, "grok_tau", np.log), col(C0, "seed")),
+            "clamp_power_half_step": fit_line(col(Ch, "rho", np.log), col(Ch, "grok_tau", np.log), col(Ch, "seed")),
+            "clamp_exp_by_window": [{"rhos": [lo, hi], **(fit_line(col(win(lo, hi), "rho"), col(win(lo, hi), "grok_tau", np.log),
+                                                                  col(win(lo, hi), "seed")) or {})} for lo, hi in windows],
+            "pred_error_max": {"free": err(F), "clamp": err(C0), "clamp_half_step": err(Ch)},
+            "pred_error_max_by_seed": {k: [err([c for c in rows if c["seed"] == r]) for r in sorted({c["seed"] for c in C})]
+                                       for k, rows in (("clamp", C0), ("clamp_half_step", Ch))},
+            "real_norm_grok_cv": cv(col(R, "norm_grok")),
+            "real_in_domain": [[r["net"], r["scale"]] for r in Rin],
+            "real_outside": [[r["net"], r["scale"]] for r in real if r not in Rin],
+            "real_delay_vs_log_norm2_ratio": fit_line(l2(Rin, "norm_mem"), col(Rin, "delay_tau"), col(Rin, "net")),
+            "real_delay_vs_ln_s": fit_line(col(Rin, "scale", np.log), col(Rin, "delay_tau"), col(Rin, "net"))}
 
 
 def first_step_norms(E, X, Y, eta, substeps):
@@ -163,18 +213,23 @@ def euler_vs_flow(problem, euler, lr, run, s=FIG6_FLOW):
 
 # ---------------------------------------------------------------- Fig. 13: the experiment
 # Fig. 11's size and base step: Eq. 20 from s E0 (free) or at ||E|| = rho W_c (clamp; W_c: the seed's free norm at
-# 95% from E0); real GD, Fig. 5 setting, from s theta(0), lr = min(1, 1 / sharpness); "rise": Fig. 6(b)'s 1st step.
+# 95% from E0; again at half the step); real GD: Fig. 5's net and loss on a + b mod real_p with real_held_out test
+# pairs (mod 11 has 66 pairs: 7 resolve a grokking time to 1 pair in 7; in one-net trials 11 or 20 held out crawled or
+# never grokked), from s theta(0), up to real_steps steps; "rise": Fig. 6(b)'s first step.
 FIG13 = {"p": 19, "hidden": 192, "train_frac": 0.7, "lr": 1e-2, "lrs": (5e-3, 2e-2), "seeds": 3,
-         "scales": (0.5, 1, 2, 4, 8), "rhos": (0.6, 0.8, 1.0, 1.2, 1.4, 1.7, 2.0), "tau": 60.0,
-         "real_scales": (0.5, 1, 2), "real_nets": 3, "real_every": 100, "real_tau": 12.0,
+         "scales": (0.5, 1, 2, 4, 8), "rhos": (0.6, 0.8, 1.0, 1.2, 1.4, 1.7, 2.0), "windows": ((0.6, 1.2), (1.2, 2.0)),
+         "tau": 60.0, "real_p": 13, "real_held_out": 14, "real_scales": (1, 2, 4, 8), "real_nets": 3, "real_every": 100,
+         "real_refresh": 5000, "real_steps": 300_000,
          "rise": ((37, 512, 1e-3, 5), (17, 110, 1e-2, 3)), "substeps": (1, 4, 16)}  # (p, d_h, eta, runs)
 FIG13_QUICK = dict(FIG13, p=11, hidden=96, train_frac=0.9, lr=2e-2, lrs=(1e-2,), seeds=2, scales=(1, 2, 4), tau=20.0,
-                   rhos=(0.8, 1.0, 1.4), real_scales=(1, 2), real_nets=1, real_tau=0.3, rise=((17, 110, 1e-2, 1),))
-FIG13_FULL = {"real_scales": (0.5, 1, 2, 4), "real_nets": 5}  # --fig13-full, on top of FIG13
+                   rhos=(0.8, 1.0, 1.4), windows=((0.8, 1.0), (1.0, 1.4)), real_p=MA.FIG5_P, real_held_out=MA.FIG5_HELD_OUT,
+                   real_scales=(1, 2), real_nets=1, real_steps=3000, rise=((17, 110, 1e-2, 1),))
+FIG13_FULL = {"real_scales": (1, 2, 4, 8, 16), "real_nets": 5, "real_steps": 1_000_000}  # --fig13-full, on top of FIG13
 
 
 def fig13_eq20(args, s, log):
-    """Free and clamped runs per seed, seed 0's norm curves; the s = 1 base-step run is the reference."""
+    """Free and clamped runs per seed, seed 0's norm curves; the s = 1 base-step run is the reference. The
+    clamped runs are repeated at half the step (their reference too): is the prediction's error the integrator's?"""
     free, clamp, curves = [], [], []
     for r in range(s["seeds"]):
         *split, E0 = MA.split_problem(np.random.default_rng([args.seed, 13, r]), s["p"], s["train_frac"], s["hidden"])
@@ -185,52 +240,71 @@ def fig13_eq20(args, s, log):
             free.append({"seed": r, "lr": eta, "scale": c, "norm0": c * n0, **grok_point(rec),
                          "pred_tau": free_prediction(ref, c * n0) if eta == s["lr"] else None})
             curves += [{"scale": c, "tau": rec["tau"], "norm": rec["norm"]}] if r == 0 and eta == s["lr"] else []
-        for rho, R in [(rho, rho * ref["norm"][-1]) for rho in s["rhos"]]:
-            rec = MA.simulate_flow(E0, d, s["lr"], s["tau"], radius=R)
-            clamp.append({"seed": r, "rho": rho, "W_c": ref["norm"][-1], "pred_tau": clamp_prediction(ref, R),
-                          "sphere_error": np.abs(rec["norm"] / R - 1).max(), **grok_point(rec)})
-        log(f"Figure 13 seed {r}: clamped, 95% at tau {plots.nums([c['grok_tau'] for c in clamp[-len(s['rhos']):]])}")
+        for eta in (s["lr"], s["lr"] / 2):
+            base = ref if eta == s["lr"] else MA.simulate_flow(E0, d, eta, s["tau"])
+            for rho, R in [(rho, rho * ref["norm"][-1]) for rho in s["rhos"]]:
+                rec = MA.simulate_flow(E0, d, eta, s["tau"], radius=R)
+                clamp.append({"seed": r, "lr": eta, "rho": rho, "W_c": ref["norm"][-1], "pred_tau": clamp_prediction(base, R),
+                              "sphere_error": np.abs(rec["norm"] / R - 1).max(), **grok_point(rec)})
+        log(f"Figure 13 seed {r}: clamped, 95% at tau {plots.nums([c['grok_tau'] for c in clamp[-2 * len(s['rhos']):]])}")
     return free, clamp, curves
 
 
+def real_problem(rng, p, held_out):
+    """Fig. 13 real GD: Fig. 5's recipe (erratum 4) at modulus p: held_out pairs drawn at random for test, then
+    the two layers' PyTorch initialisation (width FIG5_HIDDEN); at p = 11, 7 held out it is Fig. 5's net."""
+    X, Y, _ = MA.modular_addition(p)
+    perm = rng.permutation(X.shape[0])
+    te, tr = np.sort(perm[:held_out]), np.sort(perm[held_out:])
+    P0 = (M.init_uniform(rng, p, MA.FIG5_HIDDEN), M.init_uniform(rng, MA.FIG5_HIDDEN, p))
+    return {"X": X[tr], "Y": Y[tr], "Xt": X[te], "Yt": Y[te]}, P0
+
+
 def fig13_real(args, s, log):
-    """Real GD (Fig. 5 setting) from s theta(0) per net and scale: tau and ||theta|| at 95% and at memorization."""
-    rows = []
+    """Real GD from s theta(0) per net and scale: step, tau and ||theta|| at 95% and at memorization; a run
+    that never got there keeps its norm curve (40 points); every run's curve goes to the plot."""
+    rows, curves = [], []
     for net in range(s["real_nets"]):
-        rng = np.random.default_rng([args.seed, 13, 5, net])
-        d = dict(zip(("X", "Y", "Xt", "Yt"), MA.fig5_data(rng)))
-        P0 = MA.fig5_init(rng)
-        for P, c in [(tuple(c * W for W in P0), c) for c in s["real_scales"]]:
-            lr = min(MA.FIG5_LR, 1.0 / feet.sharpness(P, d["X"], MA.FIG5_LAM, mean=True))
-            rec = gd_delay_run(P, d, lr, MA.FIG5_LAM, s["real_tau"], s["real_every"])
-            rows.append({"net": net, "scale": c, "lr": lr, **grok_point(rec)})
-            log(f"Figure 13 real GD net {net}, s = {c}: tau at 95% {plots.nums([rows[-1]['grok_tau']])}")
-    return rows
+        d, P0 = real_problem(np.random.default_rng([args.seed, 13, 5, net]), s["real_p"], s["real_held_out"])
+        for c in s["real_scales"]:
+            rec = gd_delay_run(tuple(c * W for W in P0), d, MA.FIG5_LAM, s["real_steps"], s["real_every"], s["real_refresh"])
+            rows.append({"net": net, "scale": c, "lr0": float(rec["lr"][0]), **grok_point(rec)})
+            if rows[-1]["grok_tau"] is None:
+                at = np.unique(np.linspace(0, len(rec["step"]) - 1, 40).round().astype(int))
+                rows[-1]["norm_curve"] = [[int(rec["step"][i]), float(rec["norm"][i])] for i in at]
+            curves.append({"net": net, "scale": c, "grok": rows[-1]["grok_tau"] is not None,
+                           **{k: rec[k] for k in ("tau", "norm", "step")}})
+            log(f"Figure 13 real GD net {net}, s = {c}: {'95% at' if curves[-1]['grok'] else 'not 95% by'} step "
+                f"{rows[-1]['steps']}, norm {rows[-1]['norm_mem'] or 0:.3f} at memorization, {rows[-1]['norm_grok']:.3f} then")
+    return rows, curves
 
 
 def fig13(args, cache, log):
     """Beyond the paper: the grokking delay vs the initial and a clamped norm (Eq. 20, real GD); Fig. 6(b)'s rise."""
     s = dict(FIG13_QUICK if args.quick else FIG13, **(FIG13_FULL if getattr(args, "fig13_full", False) else {}))
     free, clamp, curves = fig13_eq20(args, s, log)
-    out = {"settings": s, "free": free, "clamp": clamp, "real": fig13_real(args, s, log), "rise": []}
+    real, real_curves = fig13_real(args, s, log)
+    out = {"settings": s, "free": free, "clamp": clamp, "real": real, "rise": []}
     for p, h, eta, n in s["rise"]:  # Fig. 6's runs: its seeds; its recipe is MA.split_problem
         starts = [MA.split_problem(np.random.default_rng([args.seed, 6, r]), p, 0.7, h) for r in range(n)]
         out["rise"].append({"p": p, "hidden": h, "lr": eta, "runs": [
             first_step_norms(E0, X, Y, eta, s["substeps"]) for X, Y, _, _, E0 in starts]})
-    out["fits"] = delay_fits(free, clamp, out["real"], s["lr"])
-    plot_fig13(curves, out, os.path.join(args.out, "fig13_delay_laws.png"))
+    out["fits"] = delay_fits(free, clamp, real, s["lr"], s["windows"])
+    plot_fig13(curves, real_curves, out, os.path.join(args.out, "fig13_delay_laws.png"))
     return {"fig13": out}
 
 
 # ---------------------------------------------------------------- Fig. 13: the plot
-def plot_fig13(curves, out, path):
-    """Fig. 13 (beyond the paper): grokking delay laws. curves: seed 0's free norm curves; out: the summary."""
+def plot_fig13(curves, real_curves, out, path):
+    """Fig. 13 (beyond the paper): grokking delay laws. curves: seed 0's free norm curves; real_curves: every
+    real GD run's (tau, norm); out: the summary."""
     s, F, C, R, fit = out["settings"], out["free"], out["clamp"], out["real"], out["fits"]
     ok = lambda rows, **k: [x for x in rows if x["grok_tau"] is not None and all(x[a] == v for a, v in k.items())]
     xy = lambda rows, fx, fy: ([fx(x) for x in rows], [fy(x) for x in rows])
-    law = lambda f, name: f"{name}: too few runs" if f is None else f"{name}: slope {f['slope']:.2f}, R^2 {f['r2']:.3f}"
+    ci = lambda f: "" if f.get("slope_ci95") is None else " [%.2f, %.2f]" % tuple(f["slope_ci95"])  # noqa: E731
+    law = lambda f, name: f"{name}: too few runs" if not f else f"{name}: slope {f['slope']:.2f}{ci(f)}, R^2 {f['r2']:.3f}"
     lns, tau, pred = (lambda x: np.log(x["scale"])), (lambda x: x["grok_tau"]), (lambda x: x["pred_tau"])
-    fig, ax = plt.subplots(2, 3, figsize=(18, 10.5))
+    fig, ax = plt.subplots(2, 4, figsize=(24, 10.5))
     a = ax[0, 0]
     for c, col in zip(curves, plt.cm.viridis(np.linspace(0, 0.9, len(curves)))):
         a.plot(c["tau"], c["norm"], color=col, label=f"s = {c['scale']:g}: 95% at tau {c['tau'][-1]:.2f} (dot)")
@@ -247,35 +321,56 @@ def plot_fig13(curves, out, path):
             a.plot(*xy(ok(F, seed=r, lr=eta), lns, tau), m, color=f"C{r}", mfc="none", ms=5)
     a.plot([], [], "ko", mfc="none", label=f"eta = {' and '.join(map(str, s['lrs']))}")
     a.set(xlabel="ln s (E0 scaled by s)", ylabel="tau at 95% test accuracy", title="(b) delay vs initial norm "
-          f"(Eq. 20: slope -> 1 once ||E0|| >> W_c)\n{law(fit['free_vs_ln_s'], 'tau vs ln s, s >= 1')}; "
-          + law(fit["free_vs_log_norm2_ratio"], "vs ln(||E0||^2/||E_95||^2)"))
+          f"(Eq. 20: slope -> 1 once ||E|| >> ||W||)\n{law(fit['free_vs_ln_s'], 'tau vs ln s, s >= 1')};\n"
+          + law(fit["free_vs_log_norm2_ratio"], "vs ln(||E0||^2/||E_95||^2), ||E0|| > ||E_95||"))
     a = ax[0, 2]
     for j, eta in enumerate((s["lr"], *s["lrs"])):
         a.plot(*xy(ok(F, lr=eta), lambda x: lns(x) + 0.03 * (j - 1), lambda x: x["norm_grok"]), "os^"[j % 3],
                label=f"eta = {eta:g}")
-    a.set(xlabel="ln s (E0 scaled by s)", ylabel="||E|| at 95% test accuracy", title=f"(c) the norm at grokking W_c: "
-          f"CV {100 * fit['norm_grok_cv']:.1f}% over {len(ok(F))} runs\n(scales x seeds x steps; 2606.13753: CV 1-2%)")
+    a.set(xlabel="ln s (E0 scaled by s)", ylabel="||E|| at 95% test accuracy", title=f"(c) the norm at grokking W_c "
+          f"(measured across seeds): CV {100 * fit['norm_grok_cv']:.1f}% over {len(ok(F))} runs\n(scales x seeds x steps; "
+          "2606.13753: CV 1-2%)")
+    a = ax[0, 3]
+    for n in range(s["real_nets"]):
+        for c, m, ls in zip([c for c in real_curves if c["net"] == n], "ov^sD", ("-", "--", "-.", ":", "-")):
+            a.plot(c["tau"], c["norm"], ls, color=f"C{n}", lw=1, label=f"net {n}, s = {c['scale']:g}")
+            a.plot(c["tau"][-1], c["norm"][-1], m if c["grok"] else "x", color=f"C{n}", ms=7)
+    a.set(yscale="log", xlabel="tau = 2 lambda x (sum of lr over the steps)", ylabel="||theta||_F",
+          title=f"(g) real GD from s theta(0): ||theta|| until 95% (marker) or step {s['real_steps']:,} (x)")
     a = ax[1, 0]
+    C0 = [c for c in C if c["lr"] == s["lr"]]
     rho, p, e = np.geomspace(min(s["rhos"]), max(s["rhos"]), 50), fit["clamp_power"], fit["clamp_exp"]
     for r, m in zip(range(s["seeds"]), "osD^v"):
-        a.plot(*xy(ok(C, seed=r), lambda x: x["rho"], tau), m, color=f"C{r}", label=f"seed {r}")
-        a.plot(*xy(ok(C, seed=r), lambda x: x["rho"], pred), "x", color=f"C{r}", ms=10)
+        a.plot(*xy(ok(C0, seed=r), lambda x: x["rho"], tau), m, color=f"C{r}", label=f"seed {r}")
+        a.plot(*xy(ok(C0, seed=r), lambda x: x["rho"], pred), "x", color=f"C{r}", ms=10)
     if p and e:
         a.plot(rho, np.exp(p["intercept"]) * rho ** p["slope"], "k-", label=law(p, "power law: ln tau vs ln rho"))
-        a.plot(rho, np.exp(e["intercept"] + e["slope"] * rho), "k--", label=law(e, "exponential: ln tau vs rho"))
-        a.plot(rho, np.exp(p["intercept"] + 7.5 * (rho - 1)), "r:", label="exp(7.5 rho) (2606.13753, cross-entropy)")
+        a.plot(rho, np.exp(e["intercept"] + e["slope"] * rho), "k--", label=law(e, "exponential: ln tau vs rho") + "\nits rate by window: "
+               + ", ".join(f"{w['rhos'][0]:g}-{w['rhos'][1]:g}: {w['slope']:.2f}" for w in fit["clamp_exp_by_window"] if "slope" in w))
+        a.plot(rho, np.exp(p["intercept"] + 7.5 * (rho - 1)), "r:", label="exp(7.5 rho): 2606.13753's fit in another setting\n"
+               "(cross-entropy, readout trained, whole net clamped)")
     a.set(xscale="log", yscale="log", xticks=s["rhos"], xticklabels=[f"{r:g}" for r in s["rhos"]],
-          xlabel="rho (||E|| put back to rho W_c after every step)",
-          ylabel="tau at 95% test accuracy", title="(d) clamped norm (log-log: a power law is straight); "
-          "x = (rho W_c)^4\ntimes the integral of dtau / ||E||^4 along the free run")
+          xlabel="rho (||E|| put back to rho W_c after every step)", ylabel="tau at 95% test accuracy",
+          title="(d) clamped norm: tau ~ rho^4 by Eq. 20's homogeneity (a check of the code\nand the integrator); "
+          "x = (rho W_c)^4 x the integral of dtau / ||E||^4 along the free run")
     a = ax[1, 1]
+    Rin = [x for x in R if in_domain(x)]
     for n in range(s["real_nets"]):
-        a.plot(*xy(ok(R, net=n), lns, lambda x: x["delay_tau"]), "o-", label=f"net {n}: ||theta|| at 95% = "
-               + ", ".join(f"{x['norm_grok']:.2f}" for x in ok(R, net=n)))
-    cv = fit["real_norm_grok_cv"]
-    a.set(xlabel="ln s (theta(0) scaled by s)", ylabel="tau_95 - tau_memorized (tau = 2 lr lambda step)",
-          title="(e) real GD on both layers, Fig. 5 setting\n" + law(fit["real_delay_vs_ln_s"], "delay vs ln s")
-          + ("" if cv is None else f"; CV of ||theta|| at 95%: {100 * cv:.1f}%"))
+        rows = [x for x in Rin if x["net"] == n]
+        a.plot([], []) if not rows else a.plot(*xy(rows, lambda x: 2 * np.log(x["norm_mem"] / x["norm_grok"]), lambda x: x["delay_tau"]), "o-",
+               color=f"C{n}", label=f"net {n}, s = " + ", ".join(f"{x['scale']:g}" for x in rows))
+    f = fit["real_delay_vs_log_norm2_ratio"]
+    for n in range(s["real_nets"]) if f else ():  # the fit: one slope, each net's line through its own means
+        x, y = map(np.array, xy([r for r in Rin if r["net"] == n], lambda r: 2 * np.log(r["norm_mem"] / r["norm_grok"]),
+                                lambda r: r["delay_tau"]))
+        if x.size:
+            a.plot(x, y.mean() + f["slope"] * (x - x.mean()), "--", color=f"C{n}", lw=0.8)
+    gone = [f"net {x['net']} s = {x['scale']:g}" for x in R if x["grok_tau"] is None]
+    out_ = [f"net {x['net']} s = {x['scale']:g}" for x in R if x["grok_tau"] is not None and not in_domain(x)]
+    a.set(xlabel="ln(||theta_mem||^2 / ||theta_95||^2)", ylabel="tau_95 - tau_memorized (dashed: the fit, per net)",
+          title="(e) real GD inside the law's domain (||theta_mem|| > ||theta_95||; Eq. 20: slope 1/2)\n"
+          + law(f, "delay vs log norm ratio (95% interval)") + f"\noutside: {', '.join(out_) or 'none'}; "
+          f"not by step {s['real_steps']:,}: {', '.join(gone) or 'none'}")
     a = ax[1, 2]
     for case, m in zip(out["rise"], "os"):
         for r, run in enumerate(case["runs"]):
@@ -285,13 +380,23 @@ def plot_fig13(curves, out, path):
     a.set(xscale="log", yscale="log", xlabel="Euler steps taken for tau = eta (1: Fig. 6's own first step)",
           ylabel="||E|| after tau = eta / the bound", title="(f) Fig. 6(b)'s early rise is its first Euler step: "
           "smaller steps\nover the same tau stay under the flow's bound (d||E||^2/dtau = 2 ||W||^2 - 2 ||E||^2)")
+    a = ax[1, 3]
+    for r, m in zip(range(s["seeds"]), "osD^v"):
+        for eta, fill in ((s["lr"], None), (s["lr"] / 2, "none")):
+            a.plot(*xy(ok(C, seed=r, lr=eta), lambda x: x["rho"], lambda x: abs(x["grok_tau"] / x["pred_tau"] - 1)),
+                   m + "-", color=f"C{r}", mfc=fill, label=f"seed {r}, eta = {eta:g}")
+    a.set(xlabel="rho", ylabel="|measured / predicted tau_95 - 1|", yscale="log", title="(h) clamped runs: the "
+          "prediction's error at Euler step eta (filled) and eta / 2 (open)\nmax over runs %s at eta, %s at eta / 2" % tuple(
+              plots.nums([fit["pred_error_max"][k]], ".1%", "-") for k in ("clamp", "clamp_half_step")))
     for a in ax.flat:
         a.minorticks_off()
-        a.legend(fontsize=7)
-    fig.suptitle(f"Fig. 13 (beyond the paper): delay laws of grokking. (a)-(d) Eq. 20 (ReLU, lambda -> 0), mod "
+        if a.get_legend_handles_labels()[0]:  # (e) has none when no start is inside the domain (--quick)
+            a.legend(fontsize=7, loc="upper left" if a is ax[1, 0] else "best")
+    fig.suptitle(f"Fig. 13 (beyond the paper): delay laws of grokking. (a)-(d), (h) Eq. 20 (ReLU, lambda -> 0), mod "
                  f"{s['p']}, d_h = {s['hidden']}, {s['train_frac']:.0%} training pairs, steps eta min(1, ||E||^2 / "
-                 "||W||^2), x = predicted from the seed's s = 1 run.\n(e) real GD: mod 11, width 128, 7 test pairs, "
-                 "mean-squared loss + 5e-5 ||theta||^2, lr = min(1, 1 / sharpness). Grokking: test accuracy >= 95%")
+                 "||W||^2), x = predicted from the seed's s = 1 run.\n(e), (g) real GD on both layers: Fig. 5's net "
+                 f"(width 128, mean-squared loss + 5e-5 ||theta||^2) on a + b mod {s['real_p']}, {s['real_held_out']} "
+                 f"test pairs, lr = min(1, 1 / sharpness) set every {s['real_refresh']:,} steps. Grokking: test accuracy >= 95%")
     plots.save(fig, path)
 
 
@@ -300,7 +405,11 @@ CAPTIONS = {  # summary key -> (image files, caption from summary[key]), for gro
         f"Delay laws, Eq. 20 at p = {s['settings']['p']}, d_h = {s['settings']['hidden']}: tau at 95% vs ln s (E0 scaled "
         f"by s >= 1) slope {plots.nums([(s['fits']['free_vs_ln_s'] or {}).get('slope')], '.2f', '-')}; norm at 95% "
         f"{s['fits']['norm_grok_mean']:.2f}, CV {100 * s['fits']['norm_grok_cv']:.1f}%; clamped at rho W_c: "
-        f"tau ~ rho^{plots.nums([(s['fits']['clamp_power'] or {}).get('slope')], '.2f', '-')} (Eq. 20: rho^4); real GD "
-        f"(Fig. 5 setting): delay vs ln s slope {plots.nums([(s['fits']['real_delay_vs_ln_s'] or {}).get('slope')], '.2f', '-')}, "
+        f"tau ~ rho^{plots.nums([(s['fits']['clamp_power'] or {}).get('slope')], '.2f', '-')} (Eq. 20's homogeneity: rho^4, "
+        f"a check of the code); real GD (mod {s['settings']['real_p']}) on {len(s['fits']['real_in_domain'])} in-domain "
+        f"starts: delay vs ln(||theta_mem||^2/||theta_95||^2) slope "
+        f"{plots.nums([(s['fits']['real_delay_vs_log_norm2_ratio'] or {}).get('slope')], '.2f', '-')} (95% interval ["
+        + plots.nums((s['fits']['real_delay_vs_log_norm2_ratio'] or {}).get('slope_ci95') or [None], '.2f', '-').replace(" / ", ", ")
+        + "]), "
         f"norm CV {plots.nums([s['fits']['real_norm_grok_cv']], '.1%', '-')}."))
 }
