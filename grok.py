@@ -197,15 +197,15 @@ def fig3(args):
 @figure("4")
 def fig4(args):
     """Fig. 4: near Z the loss gradient is orthogonal to Z; |cos| with Z's tangent ~ distance (Thm 4.14)."""
-    z0, t, nu = MF.parabola_frame(FIG4_X0)
+    z0, tang, nu = MF.parabola_frame(FIG4_X0)
     d_abc = xp.asarray([0.6, 0.06, 0.006])  # A, B, C; each view zooms 10x onto P
     ABC = z0 + d_abc[:, None] * nu
     deltas = xp.logspace(-5, 0, 11 if args.quick else 41)
-    cos = M.to_numpy(MF.tangent_cosines(z0, t, nu, deltas))
+    cos = M.to_numpy(MF.tangent_cosines(z0, tang, nu, deltas))
     near = M.to_numpy(deltas) <= FIG4_FIT_MAX
     slope = float(np.polyfit(np.log10(M.to_numpy(deltas)[near]), np.log10(cos[near]), 1)[0])
-    out = {"x0": FIG4_X0, "P": z0, "tangent": t, "normal": nu, "distances_ABC": d_abc,
-           "points_ABC": ABC, "cos_at_ABC": MF.tangent_cosines(z0, t, nu, d_abc),
+    out = {"x0": FIG4_X0, "P": z0, "tangent": tang, "normal": nu, "distances_ABC": d_abc,
+           "points_ABC": ABC, "cos_at_ABC": MF.tangent_cosines(z0, tang, nu, d_abc),
            "thm414_slope": slope, "fit_max_distance": FIG4_FIT_MAX, "sweep_distances": deltas, "sweep_cos": cos}
     views = []
     for half in (1.0, 0.1, 0.01):  # view k is centred on P and contains point k
@@ -521,7 +521,8 @@ INDEX = {
     "fig6": (["fig6.png", "fig6_circles.png"], lambda s: (
         "Closed-form dynamics (Eq. 20) on a + b mod {p}, sigma = {act}, d_h = {hidden}, {n_train} training pairs, "
         "step {lr}, {steps} steps, {runs} runs: ".format(**s["settings"]) + f"final test accuracy "
-        f"{nums(s['test_acc_final'])}, 95% at step {nums(s['grok_step'], 'd')}; training loss <= "
+        f"{nums(s['test_acc_final'])}, 95% at step {nums(s['grok_step'], 'd', 'not within %d' % s['settings']['steps'])}"
+        f"; training loss <= "
         f"{s['train_loss_max']:.1e}; mean ||E|| {s['norm_init_mean']:.1f} -> peak {s['norm_max_mean']:.1f} -> "
         f"{s['norm_final_mean']:.1f}; within/across-frequency similarity (initial / final E) "
         f"{nums([s['fourier'][f'within_vs_across_{w}'] for w in ('init', 'final')], none='-')}; largest cond(H H^T) "
@@ -578,9 +579,9 @@ class HelpFormatter(argparse.ArgumentDefaultsHelpFormatter, argparse.RawDescript
 
 
 EXAMPLES = """examples:
-  python grok.py                                         every figure at paper settings (~13 min)
-  python grok.py --paper                                 the paper's figures 1-7 and the animations (~5 min)
-  python grok.py --quick --out /tmp/q                    every figure, small and fast (~45 s)
+  python grok.py                                         every figure at paper settings (~20 min)
+  python grok.py --paper                                 the paper's figures 1-7 and the animations (~8 min)
+  python grok.py --quick --out /tmp/q                    every figure, small and fast (~70 s)
   python grok.py --figs 6 --quick --act tanh             Figure 6 with another activation
   python grok.py --bench                                 time the expensive steps
 then open OUT/index.html (every figure of the run with its numbers) in a browser."""
@@ -603,9 +604,9 @@ def parse_args(argv=None):
     p.add_argument("--out", default="figures", help="output directory")
     p.add_argument("--seed", type=int, default=0, help="base random seed (>= 0); same seed, same summary.json")
     p.add_argument("--quick", action="store_true",
-                   help="smoke run in ~45 s: every figure at a small size (docs/results.md says which, per figure)")
+                   help="smoke run in ~70 s: every figure at a small size (docs/results.md says which, per figure)")
     p.add_argument("--paper", action="store_true", help="the paper's figures only: 1-7 and the animations "
-                   "(~5 min); the studies beyond the paper (Figures 8-13, studies/) are left out")
+                   "(~8 min); the studies beyond the paper (Figures 8-13, studies/) are left out")
     p.add_argument("--bench", action="store_true", help="time the floor step (the unavoidable core of one Eq. 20 "
                    "step: H H^T, the solve, two products; the unit of every cost in docs/results.md) and the "
                    "Fig. 6 step (median ms) at --p/--hidden/--train-frac and exit; writes no files")

@@ -232,11 +232,11 @@ def parabola_frame(x0):
     """Fig. 4's point z0 = (x0, x0^2) of Z (P in the figure), its unit tangent and the unit normal
     pointing away from the centre of curvature (so every point z0 + delta nu projects back onto z0)."""
     z0 = xp.asarray([x0, x0 ** 2])
-    t = xp.asarray([1.0, 2.0 * x0]) / (1.0 + 4.0 * x0 ** 2) ** 0.5
-    return z0, t, xp.stack([t[1], -t[0]])  # stack, not asarray: t[i] are device arrays
+    tang = xp.asarray([1.0, 2.0 * x0]) / (1.0 + 4.0 * x0 ** 2) ** 0.5
+    return z0, tang, xp.stack([tang[1], -tang[0]])  # stack, not asarray: tang[i] are device arrays
 
 
-def tangent_cosines(z0, t, nu, deltas):
-    """Thm 4.14: |cos(tangent t of Z at z0, grad L)| at the points z0 + delta nu."""
+def tangent_cosines(z0, tang, nu, deltas):
+    """Thm 4.14: |cos(the tangent tang of Z at z0, grad L)| at the points z0 + delta nu."""
     grads = parabola_loss_grad(z0 + deltas[:, None] * nu)
-    return xp.abs(grads @ t) / xp.linalg.norm(grads, axis=1)
+    return xp.abs(grads @ tang) / xp.linalg.norm(grads, axis=1)

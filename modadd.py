@@ -165,12 +165,12 @@ def closed_form_flow(E, X, Y, D, eta, lam=0.0, act="relu"):
 # unchanged) and ||W2||^2 = Tr(Y^T A Y) by c^-2; Euler's theorem: <E, dE + E> = ||W2||^2. Hence d||E||^2/dtau
 # = 2 (||W2||^2 - ||E||^2), and the direction u = E/||E|| obeys u' = P_u (readout term at u) / ||E||^4: it
 # turns on the clock dsigma = ||W2||^2/||E||^2 dtau, which at Fig. 6's start runs ~16x faster than tau.
-def simulate_flow(E, d, eta, tau_max, level=0.95, radius=None):
+def simulate_flow(E, data, eta, tau_max, level=0.95, radius=None):
     """Eq. 20 as a flow (ReLU, lam -> 0) from E until test accuracy >= level or tau >= tau_max: Euler
     steps eta_t = eta min(1, ||E||^2 / ||W2||^2), so that no step turns E by more than eta on the clock
     sigma. radius: E is put back on the sphere ||E|| = radius after every step (Fig. 13's clamp).
-    d: X, Y (train), Xt, Yt (test). Records at every step tau, test accuracy, ||E||, ||W2||^2; keeps the last E."""
-    X, Y = d["X"], d["Y"]
+    data: X, Y (train), Xt, Yt (test). Records at every step tau, test accuracy, ||E||, ||W2||^2; keeps the last E."""
+    X, Y = data["X"], data["Y"]
     E = E * (1.0 if radius is None else radius / float(xp.linalg.norm(E)))
     work, rec, tau = workspace(X.shape[0], *E.shape), {k: [] for k in ("tau", "test_acc", "norm", "readout")}, 0.0
     while True:
@@ -181,7 +181,7 @@ def simulate_flow(E, d, eta, tau_max, level=0.95, radius=None):
         e2, w2 = float(xp.sum(E * E)), float(xp.sum(B * Y))  # ||W2||^2 = Tr(B^T K B) = Tr(B^T Y)
         if not np.isfinite(e2 + w2 + float(xp.sum(dE))):
             raise FloatingPointError(f"Eq. 20 flow: NaN/inf at tau = {tau:.3f} (step size {eta} too large?)")
-        for k, v in zip(rec, (tau, accuracy(E, H.T @ B, d["Xt"], d["Yt"]), e2 ** 0.5, w2)):
+        for k, v in zip(rec, (tau, accuracy(E, H.T @ B, data["Xt"], data["Yt"]), e2 ** 0.5, w2)):
             rec[k].append(v)
         if rec["test_acc"][-1] >= level or tau >= tau_max:
             return {"E": E, **{k: np.array(v) for k, v in rec.items()}}
