@@ -100,13 +100,16 @@ def grok_point(rec, level=0.95):
     return out
 
 
+TRAPEZOID = getattr(np, "trapezoid", None) or np.trapz  # the trapezoid rule: NumPy >= 2.0 renamed trapz
+
+
 def t_quantile(q, dof):
     """Student's t quantile (q > 1/2) by bisection on its CDF, 1/2 + the integral of the density from 0
     (trapezoids on 4001 points: error ~1e-7 against the tables), for Fig. 13's slope intervals."""
     c = np.exp(lgamma((dof + 1) / 2) - lgamma(dof / 2)) / np.sqrt(dof * np.pi)
     def cdf(x):
         t = np.linspace(0.0, x, 4001)
-        return 0.5 + np.trapezoid(c * (1 + t * t / dof) ** (-(dof + 1) / 2), t)
+        return 0.5 + TRAPEZOID(c * (1 + t * t / dof) ** (-(dof + 1) / 2), t)
     lo, hi = 0.0, 1e3
     for _ in range(60):
         lo, hi = (lo, (lo + hi) / 2) if cdf((lo + hi) / 2) > q else ((lo + hi) / 2, hi)
