@@ -497,7 +497,7 @@ INDEX = {
         f"y = w1 x1 + w2 x2 trained on the one sample 1+1=2, lambda = {nums(s['lambdas'])}: memorized after "
         f"{nums(s['steps_to_memorize'])} steps, generalized after "
         f"{nums(s['steps_to_generalize'], none='not within %d' % s['steps'])}; largest "
-        f"distance to Z after memorization {nums(s['max_dist_after_memorization'])} (Thm 4.8: shrinks with lambda).")),
+        f"distance to Z after memorization {nums(s['max_dist_after_memorization'])} (Thm 4.8: of order lambda).")),
     "fig2": (["fig2.png"], lambda s: (
         f"The same in 3-D from four starts (lambda {s['lam']}): all end within "
         f"{max(abs(a - b) for w in s['final_w'] for a, b in zip(w, s['w_star'])):.1e} of the minimizer 3/(3+lambda)"

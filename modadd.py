@@ -4,7 +4,7 @@ The first layer is an embedding E (p x d_h): the W1 of the paper and of models.p
 sigma(X W1) W2 is this one with params = (E, W2). Sample i = (a, b) has hidden activity
 H_i = sigma(E_a + E_b) = sigma(X_i E). The second layer is never trained: it is always the
 optimal (ridge / right pseudo-inverse) readout W2 = H^T (H H^T + lam I)^-1 Y, so with d_h > n
-the training loss is exactly zero and only E moves, by Eq. 20.
+and lam -> 0 the training loss is exactly zero and only E moves, by Eq. 20.
 Notation: n training samples (pairs), m = p classes, X (n x p), Y (n x p), H = sigma(X E)
 (n x d_h), K = H H^T (n x n, the Gram matrix), A = K^-1; in the Fourier part k is a frequency
 and n_freq = (p - 1) / 2 the number of frequencies.

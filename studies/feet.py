@@ -5,7 +5,7 @@ estimates proj_Z(theta) by 100 momentum steps (manifold.zero_loss_projection), w
 not the nearest point. Here the nearest point is sought by an active set across the kinks of a ReLU
 net (`orthogonal_projection`: theta - theta* normal to the stratum of the foot), and a GD window is
 split by source (loss / weight decay), into tangent and normal parts, with the kinks it crosses and
-the curvature (Lemma C.1) there. Figs. 9 and 12 (why_not_one.py, smooth.py) use it; the core never does.
+the curvature (Lemma C.1) there. Figs. 9 and 12 use it, Figs. 8/10 and 13 its sharpness; the core never does.
 """
 import numpy
 
