@@ -27,7 +27,7 @@ import manifold as MF  # noqa: E402
 import modadd as MA  # noqa: E402
 import plots  # noqa: E402
 from plots import nums  # noqa: E402
-from studies import delay_laws, real_vs_sim, simulator, smooth, why_not_one  # noqa: E402
+from studies import delay_laws, real_vs_sim, simulator, smooth, time_or_phase, why_not_one  # noqa: E402
 from models import xp  # noqa: E402  (the array module: NumPy, or CuPy)
 
 FIGURES = {}  # name -> function(args) -> dict of numbers for summary.json
@@ -99,26 +99,19 @@ def fig1(args):
     Xt = xp.asarray(rng.normal(size=(100, 2)))  # test set: y = x1 + x2
     Yt = Xt.sum(axis=1, keepdims=True)
     w0 = xp.asarray([-1.0, 1.0])
-    runs = {"lambdas": FIG1_LAMBDAS, "lr": FIG1_LR, "steps": FIG1_STEPS, "init": w0,
-            "final_w": [], "w_star": [], "steps_to_memorize": [], "steps_to_generalize": [],
-            "max_dist_after_memorization": [], "final_train_loss": [], "final_test_loss": []}
-    curves = []
+    runs, curves = {"lambdas": FIG1_LAMBDAS, "lr": FIG1_LR, "steps": FIG1_STEPS, "init": w0}, []
     for lam in FIG1_LAMBDAS:
         ws = M.linear_run(X, Y, w0, lam, FIG1_LR, FIG1_STEPS)
         train = ((ws @ X.T - Y.T) ** 2).mean(axis=1)  # one sample: sum = mean
         test = ((ws @ Xt.T - Yt.T) ** 2).mean(axis=1)
         dist = MF.dist_to_plane(ws, X[0], Y[0, 0])
         t_mem, t_gen = M.steps_to_memorize(train), M.steps_to_generalize(test)
-        runs["final_w"].append(ws[-1])
-        runs["w_star"].append(M.ridge_minimizer(X, Y, lam)[:, 0])
-        runs["steps_to_memorize"].append(t_mem)
-        runs["steps_to_generalize"].append(t_gen)
-        runs["max_dist_after_memorization"].append(float(dist[t_mem:].max()))
-        runs["final_train_loss"].append(float(train[-1]))
-        runs["final_test_loss"].append(float(test[-1]))
+        for k, v in (("final_w", ws[-1]), ("w_star", M.ridge_minimizer(X, Y, lam)[:, 0]), ("steps_to_memorize", t_mem),
+                     ("steps_to_generalize", t_gen), ("max_dist_after_memorization", float(dist[t_mem:].max())),
+                     ("final_train_loss", float(train[-1])), ("final_test_loss", float(test[-1]))):
+            runs.setdefault(k, []).append(v)
         curves.append({k: M.to_numpy(v) for k, v in
-                       dict(w=ws, train=train, test=test, dist=dist,
-                            norm=xp.linalg.norm(ws, axis=1)).items()})
+                       dict(w=ws, train=train, test=test, dist=dist, norm=xp.linalg.norm(ws, axis=1)).items()})
     TRAJECTORIES["fig1"] = {"lambdas": FIG1_LAMBDAS, "curves": curves}
     plots.fig1(curves, jsonable(runs), os.path.join(args.out, "fig1.png"))
     return {"fig1": runs}
@@ -130,9 +123,8 @@ def fig2(args):
     X, Y = xp.asarray([[1.0, 1.0, 1.0]]), xp.asarray([[3.0]])
     J = M.jacobian((xp.zeros((3, 1)),), X)  # (1, 3), the same everywhere for a linear model
     inits = xp.asarray(np.random.default_rng(args.seed).normal(0.0, 1.5, size=(4, 3)))
-    out = {"lam": FIG2_LAM, "lr": FIG2_LR, "steps": FIG2_STEPS, "inits": inits,
-           "w_star": M.ridge_minimizer(X, Y, FIG2_LAM)[:, 0], "final_w": [],
-           "steps_to_memorize": [], "post_memorization_alignment_per_run": []}
+    out = {"lam": FIG2_LAM, "lr": FIG2_LR, "steps": FIG2_STEPS, "inits": inits, "final_w": [], "steps_to_memorize": [],
+           "w_star": M.ridge_minimizer(X, Y, FIG2_LAM)[:, 0], "post_memorization_alignment_per_run": []}
     trajs, cos_curves = [], []
     for w0 in inits:
         ws = M.linear_run(X, Y, w0, FIG2_LAM, FIG2_LR, FIG2_STEPS)
@@ -218,40 +210,54 @@ def fig4(args):
 
 
 # ============================================================ Figures 5/7: real training vs norm-min direction
-# The setting is modadd's FIG5_* (the paper's, App. D). Our choices: 8 measurements per run, log-spaced
-# from step 600 to the end; Thm. 4.14 distances off Z and random normal directions per net.
+# The setting is modadd's FIG5_* (the paper's, App. D). Our choices: 8 measurements per net log-spaced from step 600
+# (the same steps for every net) and 5 at its own rise of test accuracy x FIG5_RISE and in its grokking phase;
+# Thm. 4.14 distances off Z and random normal directions per net.
 FIG5_POINTS, FIG5_DELTAS, FIG5_DIRECTIONS = 8, np.logspace(-6, -1, 21), 3
+FIG5_RISE, FIG5_GROKKING = (0.8, 1.0, 1.25), (1 / 3, 2 / 3)
 # --quick: one net, long enough to generalize (seed 0: 100% near step 60,000), so every phase has a point.
 FIG5_QUICK = {"steps": 80_000, "points": 5, "curve": 30, "runs": 1}
 
 
-def fig5_run(rng, measured, curve, label, act="relu"):
+def fig5_extra_steps(curve, rec, shared):
+    """A net's own measurement steps: the free curve steps nearest (in log step) to its first rise x FIG5_RISE and
+    FIG5_GROKKING of the way through its grokking phase (test 50-99%; the last step stands in for one never reached)."""
+    te, last = np.asarray(rec["test_acc"]), curve[-1]
+    a, b = (curve[np.argmax(te >= q)] if (te >= q).any() else last for q in (0.5, 1.0))
+    targets = [(MA.aligned_phase(curve, rec, shared)[1] or last) * f for f in FIG5_RISE] + \
+        [a * (b / a) ** f for f in FIG5_GROKKING]
+    free, out = list(np.setdiff1d(curve[curve >= MA.FIG5_WINDOW], shared)), []
+    for t in targets[:len(free)]:
+        out.append(free.pop(int(np.argmin(np.abs(np.log(np.array(free) / t))))))
+    return np.sort(np.array(out, int))
+
+
+def fig5_run(rng, shared, curve, label, act="relu"):
     """One net: full-batch GD on the mean-squared loss, losses/accuracies at the `curve` steps,
-    MF.update_alignment of the last FIG5_WINDOW steps at the `measured` ones; returns (record,
-    final params, data, theta_{t-10} and theta_t at each measured step t)."""
+    MF.update_alignment of the last FIG5_WINDOW steps at the `shared` steps and at fig5_extra_steps;
+    returns (record, final params, data, (its measured steps, theta_{t-10} and theta_t at each))."""
     X, Y, Xte, Yte = MA.fig5_data(rng)
-    params = MA.fig5_init(rng)
+    params, curve, shared = MA.fig5_init(rng), np.asarray(curve), np.array(sorted(shared), int)
     gd = lambda P, n: M.gradient_descent(P, X, Y, n, MA.FIG5_LR, MA.FIG5_LAM, act, mean=True)[0]  # noqa: E731
     rec = {k: [] for k in ("train_loss", "test_loss", "train_acc", "test_acc")}
-    done, befores, thetas, points = 0, [], [], []
+    done, states = 0, {}
     for t in curve:
-        if t in measured:
+        if t:  # GD keeps no state, so stopping at t - 10 changes nothing
             before = gd(params, t - MA.FIG5_WINDOW - done)
-            params = gd(before, MA.FIG5_WINDOW)
-        elif t:
-            params = gd(params, t - done)
-        done = t
+            params, done = gd(before, MA.FIG5_WINDOW), t
+            states[t] = (before, params)
         for name, (Xs, Ys) in (("train", (X, Y)), ("test", (Xte, Yte))):
             rec[f"{name}_loss"].append(M.loss(params, Xs, Ys, act=act, mean=True))
             rec[f"{name}_acc"].append(MA.accuracy(*params, Xs, Ys, act=act))
-        if t in measured:
-            points.append(MF.update_alignment(before, params, X, Y, act, MA.FIG5_LR))
-            befores.append(before)
-            thetas.append(params)
-            progress(f"fig 5 {label}: step {t}, test acc {rec['test_acc'][-1]:.2f}, cos "
-                     f"{points[-1]['cos_momentum']:+.2f} (paper's foot), {points[-1]['cos_gauss-newton']:+.2f} (on Z)")
-    rec.update({k: [p[k] for p in points] for k in (points[0] if points else {})})
-    return {k: np.array(v) for k, v in rec.items()}, params, (X, Y), (befores, thetas)
+    steps = np.concatenate([shared, fig5_extra_steps(curve, rec, shared)])
+    points = []
+    for t in steps:
+        points.append(MF.update_alignment(*states[t], X, Y, act, MA.FIG5_LR))
+        progress(f"fig 5 {label}: step {t}, test acc {rec['test_acc'][np.searchsorted(curve, t)]:.2f}, cos "
+                 f"{points[-1]['cos_momentum']:+.2f} (paper's foot), {points[-1]['cos_gauss-newton']:+.2f} (on Z)")
+    rec.update({k: [p[k] for p in points] for k in (points[0] if points else {})}, step=steps)
+    return ({k: np.array(v) for k, v in rec.items()}, params, (X, Y),
+            ([states[t][0] for t in steps], [states[t][1] for t in steps]))
 
 
 @figure("5", "7")
@@ -260,20 +266,20 @@ def fig5(args):
     Thm. 4.14 and sigma_min(J) on the same nets (--quick: FIG5_QUICK)."""
     steps, points, curve, runs = (tuple(FIG5_QUICK.values()) if args.quick else
                                   (MA.FIG5_STEPS, FIG5_POINTS, MA.FIG5_CURVE, MA.FIG5_RUNS))
-    measured, curve = MA.fig5_grid(steps, points, curve)
+    shared, curve = MA.fig5_grid(steps, points, curve)
     recs, thm, nets = [], [], []
     for r in range(runs):
         rng = np.random.default_rng([args.seed, 5, r])
-        rec, params, (X, Y), (befores, thetas) = fig5_run(rng, set(measured.tolist()), curve, f"net {r + 1}/{runs}")
+        rec, params, (X, Y), (befores, thetas) = fig5_run(rng, shared, curve, f"net {r + 1}/{runs}")
         recs.append(rec)
         nets.append({"X": X, "Y": Y, "befores": befores, "thetas": thetas})
         thm.append(MF.thm414_on_net(params, X, Y, rng, FIG5_DELTAS, FIG5_DIRECTIONS))
-    R = {k: np.stack([rec[k] for rec in recs]) for k in recs[0]}  # (runs, points)
-    R["curve_step"], R["step"] = curve, measured
-    at = np.searchsorted(curve, measured)  # the curve points where cos was measured
-    phase = MA.phase(R["train_acc"][:, at], R["test_acc"][:, at])
-    aligned = [MA.aligned_phase(curve, rec, measured) for rec in recs]
+    R = {"curve_step": curve, **{k: np.stack([rec[k] for rec in recs]) for k in recs[0]}}  # (runs, points or curve)
+    at = np.searchsorted(curve, R["step"])  # the curve points where cos was measured
+    phase = MA.phase(*(np.take_along_axis(R[f"{s}_acc"], at, 1) for s in ("train", "test")))
+    aligned = [MA.aligned_phase(curve, rec, rec["step"]) for rec in recs]
     al = np.array([a[0] for a in aligned])
+    rise = np.array([a[1] or np.nan for a in aligned], float)
     ratios = np.concatenate([t[0] for t in thm])  # (runs * directions, deltas)
     flips = np.concatenate([t[1] for t in thm])
     slopes = MF.smooth_slopes(ratios, flips, FIG5_DELTAS)
@@ -281,12 +287,13 @@ def fig5(args):
     cos_keys = [f"cos_{f}" for f in MF.FRAMES]
     out = {
         "steps": steps, "runs": runs, "lr": MA.FIG5_LR, "lam": MA.FIG5_LAM, "grok_step": grok,
-        "measured_steps": measured, "rise_step": [a[1] for a in aligned],
+        "measured_steps": shared, "rise_step": [a[1] for a in aligned],
         "settle_step": [a[2] for a in aligned],
+        "nets": {"step": R["step"], "phase": phase, "aligned_phase": al, **{k: R[k] for k in cos_keys}},
+        "points_near_rise": (np.abs(np.log(R["step"] / rise[:, None])) <= np.log(1.5)).sum(axis=1),
         "by_phase": MA.phase_stats(R, phase, cos_keys),
+        "spread_by_phase": MA.phase_stats(R, phase, cos_keys, fn=lambda v: np.percentile(v, [0, 25, 50, 75, 100])),
         "points_by_phase": {ph: int((phase == ph).sum()) for ph in MA.PHASES},
-        "by_aligned_phase": MA.phase_stats(R, al, cos_keys, phases=MA.ALIGNED_PHASES),
-        "points_by_aligned_phase": {ph: int((al == ph).sum()) for ph in MA.ALIGNED_PHASES},
         "feet": {f: {f"{k}_{s}": float(fn(R[f"{k}_{f}"])) for k in ("loss", "residual", "dist")
                      for s, fn in (("median", np.median), ("max", np.max))} for f in MF.FRAMES},
         "thm414_deltas": FIG5_DELTAS,
@@ -300,9 +307,9 @@ def fig5(args):
         "thm414_start_loss_max": max(t[3] for t in thm),
         "sigma_min_J_gauss_newton_min": float(R["sigma_min"].min()),
     }
-    TRAJECTORIES["fig5"] = {"seed": args.seed, "quick": args.quick, "nets": nets, "step": measured,
-                            "phase": phase, "aligned": al, "grok_step": grok}
-    plots.fig5(R, ratios, flips, FIG5_DELTAS, out, os.path.join(args.out, "fig5.png"))
+    TRAJECTORIES["fig5"] = {"seed": args.seed, "quick": args.quick, "nets": nets, "step": R["step"], "R": R,
+                            "phase": phase, "aligned": al, "grok_step": grok, "shared": np.arange(at.shape[1]) < len(shared)}
+    plots.fig5(R, phase, ratios, flips, FIG5_DELTAS, out, os.path.join(args.out, "fig5.png"))
     plots.fig7(R, phase, out, os.path.join(args.out, "fig7.png"))
     return {"fig5": out}
 
@@ -398,11 +405,11 @@ def fig6(args):
         "unit_frequencies": units}}
 
 
-# ============================================================ Figures 8-13: the studies beyond the paper
+# ============================================================ Figures 8-14: the studies beyond the paper
 # studies/*.py: figN(args, cache = TRAJECTORIES, log) -> {summary key: numbers}; NEEDS: what must run first.
 STUDIES = {"8": real_vs_sim.fig8, "9": why_not_one.fig9, "10": real_vs_sim.fig10, "11": simulator.fig11,
-           "12": smooth.fig12, "13": delay_laws.fig13}
-NEEDS = {"9": "5"}
+           "12": smooth.fig12, "13": delay_laws.fig13, "14": time_or_phase.fig14}
+NEEDS = {"9": "5", "14": "9"}
 
 
 def study(name):
@@ -422,11 +429,6 @@ FIGURES.update({name: study(name) for name in STUDIES})
 ANIM_LAMBDA = 0.01  # the Fig. 1 run that is animated: the longest creep along Z
 
 
-def anim_frames(n_steps, n_frames):
-    """Log-spaced steps 0..n_steps, so the fast memorization and the slow creep both get frames."""
-    return np.unique(np.r_[0, np.geomspace(1, n_steps, n_frames).round().astype(int)])
-
-
 @figure("anim")
 def anim(args):
     """Animations: the Fig. 1 weights sliding along Z, and the Fig. 6 circles forming (run 0)."""
@@ -436,7 +438,7 @@ def anim(args):
         TRAJECTORIES["fig6"] = fig6_run(args, fig6_settings(args), 0)
     toy, run = TRAJECTORIES["fig1"], TRAJECTORIES["fig6"]
     c = toy["curves"][toy["lambdas"].index(ANIM_LAMBDA)]
-    t = anim_frames(len(c["w"]) - 1, 40 if args.quick else 150)
+    t = plots.log_frames(len(c["w"]) - 1, 40 if args.quick else 150)
     plots.anim_toy(os.path.join(args.out, "anim_toy.gif"), t, c["w"][t], c["train"][t], c["test"][t], ANIM_LAMBDA)
     every, E1 = (3 if args.quick else 1), xp.asarray(run["snaps"][-1])
     ks = MA.strongest_frequencies(E1)
@@ -510,28 +512,26 @@ INDEX = {
         f"distances {nums(s['distances_ABC'])}; Thm 4.14 log-log slope {s['thm414_slope']:.3f} (fit: d <= "
         f"{s['fit_max_distance']}).")),
     "fig5": (["fig5.png", "fig7.png"], lambda s: (
-        f"Real mod-11 training, {s['runs']} nets x {s['steps']} steps (lr {s['lr']}, lambda {s['lam']}): "
-        f"mean cos(update, -P_T theta) {' / '.join(MA.PHASES)} = "
-        f"{nums([s['by_phase']['cos_momentum'][ph] for ph in MA.PHASES], '.2f', '-')} with P_T at the paper's "
-        f"foot (100 momentum steps), {nums([s['by_phase']['cos_gauss-newton'][ph] for ph in MA.PHASES], '.2f', '-')} "
-        f"at the Gauss-Newton foot on Z ({nums([s['points_by_phase'][ph] for ph in MA.PHASES], 'd')} points); "
-        f"first rise of test accuracy at step {nums(s['rise_step'], 'd', 'not within %d' % s['steps'])}, 100% at "
+        f"Real mod-11 training, {s['runs']} nets x {s['steps']} steps (lr {s['lr']}, lambda {s['lam']}): mean cos(update, "
+        f"-P_T theta) {' / '.join(MA.PHASES)} = {nums([s['by_phase']['cos_momentum'][ph] for ph in MA.PHASES], '.2f', '-')} "
+        f"with P_T at the paper's foot ({nums([s['points_by_phase'][ph] for ph in MA.PHASES], 'd')} points); first rise of "
+        f"test accuracy at step {nums(s['rise_step'], 'd', 'not within %d' % s['steps'])}, 100% at "
         f"{nums(s['grok_step'], 'd', 'not within %d' % s['steps'])}; Thm 4.14 slope before the first ReLU kink "
         f"{nums([s['thm414_slope_real']], '.3f', '-')}; smallest sigma_min(J) {s['sigma_min_J_gauss_newton_min']:.2f}.")),
     "fig6": (["fig6.png", "fig6_circles.png"], lambda s: (
-        "Closed-form dynamics (Eq. 20) on a + b mod {p}, sigma = {act}, d_h = {hidden}, {n_train} training pairs, "
-        "step {lr}, {steps} steps, {runs} runs: ".format(**s["settings"]) + f"final test accuracy "
-        f"{nums(s['test_acc_final'])}, 95% at step {nums(s['grok_step'], 'd', 'not within %d' % s['settings']['steps'])}"
-        f"; training loss <= "
+        "Closed-form dynamics (Eq. 20) on a + b mod {p}, sigma = {act}, d_h = {hidden}, {n_train} training pairs, step "
+        "{lr}, {steps} steps, {runs} runs: ".format(**s["settings"]) + f"final test accuracy {nums(s['test_acc_final'])}, "
+        f"95% at step {nums(s['grok_step'], 'd', 'not within %d' % s['settings']['steps'])}; training loss <= "
         f"{s['train_loss_max']:.1e}; mean ||E|| {s['norm_init_mean']:.1f} -> peak {s['norm_max_mean']:.1f} -> "
         f"{s['norm_final_mean']:.1f}; within/across-frequency similarity (initial / final E) "
         f"{nums([s['fourier'][f'within_vs_across_{w}'] for w in ('init', 'final')], none='-')}; largest cond(H H^T) "
-        f"{s['cond_HHt_max']:.2g}. " + ("" if not s["flow"] else "Eq. 20 as a flow (step control) passes 95% at tau "
-        f"{nums([r['tau95_flow'][-1] for r in s['flow']['runs']], '.2f')}, the paper's Euler map at tau "
+        f"{s['cond_HHt_max']:.2g}. " + ("" if not s["flow"] else "Eq. 20 as a flow (step control) "
+        f"passes 95% at tau {nums([r['tau95_flow'][-1] for r in s['flow']['runs']], '.2f')}, the paper's Euler map at tau "
         f"{nums([r['tau95_euler'] for r in s['flow']['runs']], '.2f')}; ") + "mean share of a unit's Fourier power in its "
         f"strongest frequency (initial / random / final E) "
         f"{nums([np.mean(s['unit_frequencies'][w]['share_mean']) for w in ('init', 'random', 'final')], '.2f')}.")),
-    **{k: v for st in (real_vs_sim, why_not_one, simulator, smooth, delay_laws) for k, v in st.CAPTIONS.items()},
+    **{k: v for st in (real_vs_sim, why_not_one, simulator, smooth, delay_laws, time_or_phase) for k, v in
+       st.CAPTIONS.items()},
     "anim": (["anim_toy.gif", "anim_modadd.gif"], lambda s: (
         f"Animations: the Fig. 1 weights (lambda = {s['toy_lambda']}) sliding along Z, {s['frames']['anim_toy.gif']} "
         f"frames; the Fig. 6 embeddings (run 0) forming circles at frequencies {nums(s['modadd_frequencies'], 'd')}, "
@@ -606,7 +606,7 @@ def parse_args(argv=None):
     p.add_argument("--quick", action="store_true",
                    help="smoke run in ~70 s: every figure at a small size (docs/results.md says which, per figure)")
     p.add_argument("--paper", action="store_true", help="the paper's figures only: 1-7 and the animations "
-                   "(~8 min); the studies beyond the paper (Figures 8-13, studies/) are left out")
+                   "(~8 min); the studies beyond the paper (Figures 8-14, studies/) are left out")
     p.add_argument("--bench", action="store_true", help="time the floor step (the unavoidable core of one Eq. 20 "
                    "step: H H^T, the solve, two products; the unit of every cost in docs/results.md) and the "
                    "Fig. 6 step (median ms) at --p/--hidden/--train-frac and exit; writes no files")

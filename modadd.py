@@ -224,7 +224,7 @@ def phase(train_acc, test_acc):
 
 def phase_stats(rec, phase, keys, fn=np.mean, phases=PHASES):
     """fn of rec[k] over the points of each phase, for each key (None where a phase has no point)."""
-    return {k: {ph: float(fn(rec[k][phase == ph])) if (phase == ph).any() else None for ph in phases}
+    return {k: {ph: fn(rec[k][phase == ph]) if (phase == ph).any() else None for ph in phases}
             for k in keys}
 
 

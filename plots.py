@@ -190,16 +190,20 @@ FIG5_COLORS = {"cos_momentum": "tab:orange", "cos_gauss-newton": "tab:green"}
 FIG5_LABELS = {"cos_momentum": "P_T at the paper's estimate of proj_Z (100 GD steps, momentum 0.9)",
                "cos_gauss-newton": "P_T at the Gauss-Newton foot (on Z; slanted, not orthogonal)"}
 PHASES = ("memorized", "grokking", "generalized")  # as modadd.PHASES
+PHASE_COLORS = ("tab:blue", "tab:red", "tab:green")
 FIG5_SETTING = ("mod-11 addition, 59 train / 7 test pairs, width 128, ReLU, no biases, mean-squared "
                 "loss, full-batch GD lr 1, PyTorch weight decay 1e-4 (= 5e-5 ||θ||²)")
 
 
 def fig5_runs_mean(ax, x, Y, color, label, geometric=False):
-    """One thin line per run and their (arithmetic or geometric) mean in bold."""
-    for y in Y:
-        ax.plot(x, y, color=color, lw=0.7, alpha=0.3)
-    mean = np.exp(np.log(Y).mean(axis=0)) if geometric else Y.mean(axis=0)
-    ax.plot(x, mean, color=color, lw=2, label=label)
+    """One thin line per run (x: shared (T,) or per run (runs, T)) and, in bold, their (arithmetic or
+    geometric) mean at the x that all runs share."""
+    X = np.broadcast_to(x, Y.shape)
+    for xs, y in zip(X, Y):
+        ax.plot(np.sort(xs), y[np.argsort(xs)], color=color, lw=0.7, alpha=0.3)
+    same = (X == X[0]).all(axis=0)
+    mean = np.exp(np.log(Y[:, same]).mean(axis=0)) if geometric else Y[:, same].mean(axis=0)
+    ax.plot(np.sort(X[0, same]), mean[np.argsort(X[0, same])], color=color, lw=2, label=label)
 
 
 def fig5_grok_lines(ax, grok_steps):
@@ -208,22 +212,28 @@ def fig5_grok_lines(ax, grok_steps):
         ax.axvline(g, color="0.4", ls=":", lw=1, label="test acc. reaches 100% (each net)" if i == 0 else None)
 
 
-def fig5_cos_panel(ax, R, out):
-    """cos(update over 10 steps, -P_T theta) along training, P_T at three feet."""
+def fig5_cos_panel(ax, R, out, phase):
+    """cos(update over 10 steps, -P_T theta) along training, P_T at two feet; the paper's by phase."""
     for key, color in FIG5_COLORS.items():
         fig5_runs_mean(ax, R["step"], R[key], color, FIG5_LABELS[key])
+    for ph, color in zip(PHASES, PHASE_COLORS):  # each point of the paper's frame by its net's phase there
+        ax.plot(R["step"][phase == ph], R["cos_momentum"][phase == ph], "o", color=color, ms=3, label=ph)
+    rise = [t for t in out["rise_step"] if t is not None]
+    ax.plot(rise, np.full(len(rise), -0.15), "^", color="k", label="each net's first rise of test accuracy")
     fig5_grok_lines(ax, out["grok_step"])
     ax.axhline(0, color="k", lw=0.6)
     ax.text(0.02, 0.03, "median loss left / orthogonality residual at the foot:\n" + "; ".join(
         f"{f} {d['loss_median']:.0e} / {d['residual_median']:.0e}" for f, d in out["feet"].items()),
         transform=ax.transAxes, fontsize=7)
-    ax.set(xscale="log", xlabel="training step", ylim=(-0.4, 1.45),  # room above 1 for the legend
+    ax.set(xscale="log", xlabel="training step", ylim=(-0.6, 1.45),  # room above 1 and below 0 for the legends
            ylabel=r"cos($\theta_t-\theta_{t-10}$, $-P_T\theta_t$)",
            title="Does the update follow the norm-minimizing direction on Z?")
-    ax.legend(loc="upper left", fontsize=7)
+    h, labels = ax.get_legend_handles_labels()  # the two frames; the phases and the per-net marks
+    ax.add_artist(ax.legend(h[:2], labels[:2], loc="upper left", fontsize=7))
+    ax.legend(h[2:], labels[2:], loc="lower right", fontsize=6)
 
 
-def fig5(R, ratios, flips, deltas, out, path):
+def fig5(R, phase, ratios, flips, deltas, out, path):
     """Fig. 5: losses and cos(update, norm-min direction); Thm 4.14 and sigma_min(J) on real nets."""
     fig, ax = plt.subplots(2, 2, figsize=(12, 8.5))
     a = ax[0, 0]
@@ -234,7 +244,7 @@ def fig5(R, ratios, flips, deltas, out, path):
     a.set(xscale="log", yscale="log", xlabel="training step", ylabel="mean-squared error",
           title="Loss without the weight-decay term (thin: each net)")
     a.legend(fontsize=7)
-    fig5_cos_panel(ax[0, 1], R, out)
+    fig5_cos_panel(ax[0, 1], R, out, phase)
     a = ax[1, 0]
     for r, f in zip(ratios, flips):
         a.plot(deltas, r, color="tab:purple", lw=0.7, alpha=0.35)
@@ -274,7 +284,7 @@ def fig7(R, phase, out, path):
     a.set(xscale="log", xlabel="training step", ylabel="accuracy", ylim=(-0.03, 1.03),
           title="Accuracy (thin: each net, bold: mean)")
     a.legend(fontsize=7)
-    fig5_cos_panel(ax[1], R, out)
+    fig5_cos_panel(ax[1], R, out, phase)
     a = ax[2]
     x = np.arange(len(PHASES))
     for i, (key, color) in enumerate(FIG5_COLORS.items()):
@@ -386,23 +396,13 @@ def fig6_circles(rows, ks, p, path):
     save(fig, path)
 
 
-# ============================================================ Figures 8 and 10
-
-
-# ============================================================ Figure 9
-
-
-# ============================================================ Figure 11
-
-
-# ============================================================ Figure 12: where Thm 4.14's assumptions hold
-
-
-# ============================================================ Figure 13
-
-
 # ============================================================ animations
 GIF_DPI = 80  # small frames keep each GIF a few MB and quick to encode
+
+
+def log_frames(n_steps, n_frames):
+    """Log-spaced steps 0..n_steps, so the fast memorization and the slow creep both get frames."""
+    return np.unique(np.r_[0, np.geomspace(1, n_steps, n_frames).round().astype(int)])
 
 
 def write_gif(fig, animated, update, n_frames, path, fps):

@@ -113,7 +113,7 @@ def fig9(args, cache, log):
     s = FIG9_QUICK if args.quick else FIG9
     R, phase, al = orthogonal_points(f5, log), f5["phase"], f5["aligned"]
     R["step"] = f5["step"]
-    cache["fig9"] = {"R": R}
+    cache["fig9"] = {"R": R, "seed": args.seed, "quick": args.quick}
     points = feet.branch_points(phase, s["nets"], s["per_phase"])
     rows = fig9_ablations(f5, points, s["lam_steps"], log)
     live = phase != ""

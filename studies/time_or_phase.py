@@ -1,0 +1,177 @@
+"""Is Fig. 5's cosine highest during grokking, or does it fall with training time? (Fig. 14, beyond the paper.)
+
+Question: the paper reads Fig. 7 as "the cosine is highest exactly during grokking". Fig. 5's nets rise
+and grok at different steps, and in every frame the cosine changes with the step. Holding the step
+fixed, does a net's phase change its cosine?
+
+Answer: (from the full run) see fig14/<frame>/phase_effect: the fitted phase terms at matched steps and
+their intervals, beside the time-only fit's R^2 (fig14/<frame>/r2_time). The "rise" is the first of
+the 7 held-out pairs turning correct (Fig. 5's test set, the paper's setting, resolves 1/7), so a phase
+boundary is known only to the curve grid's 3% in step and to one pair in accuracy. Extends Sec. 5 / Fig. 7.
+
+Method. Fig. 5's points (5 nets x 13: the 8 shared steps and 5 near each net's own rise and in its
+grokking phase), in four frames: P_T at the paper's momentum foot and at the Gauss-Newton foot (Fig. 5),
+the full and the tangential cosine at the orthogonal foot (Fig. 9). Points still in the memorization
+transient (aligned phase "settling") are left out: there the cosine climbs from about 0, a time effect
+of another kind. Two comparisons per frame:
+- phase_fit: cos = a_net + b1 x + b2 x^2 + c_phase, x = log10(step), least squares; c for grokking and
+  generalized against memorized (and for rising / after against before_rise), with a 95% t interval
+  (points treated as independent: a net's points are correlated, so these intervals are if anything too
+  narrow) and the range of c over the fits that leave one net out.
+- matched_steps: at each of the 8 shared steps, each net's cosine minus the mean over the nets measured
+  there; these deviations by phase (no model of time at all).
+
+Run: python grok.py --figs 14 (it runs Figs. 5 and 9 first).
+"""
+import os
+
+import matplotlib.pyplot as plt
+import numpy as np
+
+import modadd as MA
+import plots
+from studies.delay_laws import t_quantile
+
+FRAMES = {"paper": "P_T at the paper's foot (momentum)", "gauss-newton": "P_T at the Gauss-Newton foot",
+          "orthogonal": "orthogonal foot (Fig. 9), full cosine", "tangential": "orthogonal foot, tangential cosine"}
+FRAME_COLORS = ("tab:purple", "tab:orange", "tab:brown", "tab:gray")  # not the phases' blue / red / green
+LABELINGS = {"phase": MA.PHASES, "aligned": MA.ALIGNED_PHASES[1:]}  # reference first
+
+
+def frames(cache):
+    """Fig. 5's points in the four frames: {frame: cos (nets, points)}."""
+    R5, R9 = cache["fig5"]["R"], cache["fig9"]["R"]
+    return {"paper": R5["cos_momentum"], "gauss-newton": R5["cos_gauss-newton"],
+            "orthogonal": R9["cos"], "tangential": R9["cos_tangent"]}
+
+
+def design(x, net, labels, phases):
+    """Columns of phase_fit: one intercept per net, x, x^2, and [label == ph] for phases[1:] that occur."""
+    nets = np.unique(net, return_inverse=True)[1].ravel()
+    present = [ph for ph in phases[1:] if (labels == ph).any()]
+    cols = [nets == k for k in range(nets.max() + 1)] + [x, x * x] + [labels == ph for ph in present]
+    return np.column_stack(cols).astype(float), present
+
+
+def least_squares(A, y):
+    """(coefficients, residual variance, degrees of freedom, R^2 about the mean) of y ~ A."""
+    coef = np.linalg.lstsq(A, y, rcond=None)[0]
+    r, dof = y - A @ coef, len(y) - A.shape[1]
+    return coef, (r @ r / dof if dof > 0 else np.nan), dof, 1.0 - (r @ r) / np.sum((y - y.mean()) ** 2)
+
+
+def phase_fit(y, x, net, labels, phases):
+    """Fig. 14: the phase terms c of cos = a_net + b1 x + b2 x^2 + c_phase (phases[0] the reference), with
+    95% t intervals from s^2 (A^T A)^-1 (by a solve), R^2 with and without them, and c over the fits
+    leaving one net out; None for a phase without points."""
+    x = x - x.mean()  # centred: the x and x^2 columns are then far from collinear
+    A, present = design(x, net, labels, phases)
+    coef, s2, dof, r2 = least_squares(A, y)
+    k = len(present)
+    cov = s2 * np.linalg.solve(A.T @ A, np.eye(A.shape[1])[:, A.shape[1] - k:])[A.shape[1] - k:] if k else None
+    half = t_quantile(0.975, dof) * np.sqrt(np.diag(cov)) if k and dof > 0 else np.full(k, np.nan)
+    loo = [phase_fit_coef(y, x, net, labels, phases, keep=net != n) for n in np.unique(net)] if len(np.unique(net)) > 1 else []
+    out = {"n": int(len(y)), "dof": int(dof), "r2": float(r2),
+           "r2_time": float(least_squares(A[:, :A.shape[1] - k], y)[3])}
+    for j, ph in enumerate(phases[1:]):
+        if ph not in present:
+            out[ph] = None
+            continue
+        i = present.index(ph)
+        c = coef[A.shape[1] - k + i]
+        others = [v[ph] for v in loo if v.get(ph) is not None]
+        out[ph] = {"c": float(c), "ci95": [float(c - half[i]), float(c + half[i])],
+                   "leave_one_net_out": [float(min(others)), float(max(others))] if others else None,
+                   "points": int((labels == ph).sum())}
+    return out
+
+
+def phase_fit_coef(y, x, net, labels, phases, keep):
+    """phase_fit's c on the points `keep` only: {phase: c}."""
+    A, present = design(x[keep], net[keep], labels[keep], phases)
+    coef = least_squares(A, y[keep])[0]
+    return dict(zip(present, coef[A.shape[1] - len(present):]))
+
+
+def matched_steps(Y, labels, shared):
+    """At each shared step (column), each net's value minus the mean over the nets with a label there;
+    by label: mean, min, max and count of these deviations."""
+    dev, lab = [], []
+    for j in np.flatnonzero(shared):
+        ok = labels[:, j] != ""
+        if ok.sum() >= 2:
+            dev += list(Y[ok, j] - Y[ok, j].mean())
+            lab += list(labels[ok, j])
+    dev, lab = np.array(dev), np.array(lab)
+    return {ph: {"mean": float(dev[lab == ph].mean()), "min": float(dev[lab == ph].min()),
+                 "max": float(dev[lab == ph].max()), "n": int((lab == ph).sum())} if (lab == ph).any() else None
+            for ph in MA.PHASES}
+
+
+def fig14(args, cache, log):
+    """Fig. 14: the phase effect at matched steps, frame by frame (cache: Figs. 5 and 9 of this run)."""
+    f5 = cache["fig5"]
+    step, phase, al = (np.asarray(f5[k]) for k in ("step", "phase", "aligned"))
+    use = (phase != "") & (al != "settling")
+    net = np.broadcast_to(np.arange(step.shape[0])[:, None], step.shape)
+    x = np.log10(step[use].astype(float))
+    out = {"points": int(use.sum()), "points_total": int(step.size), "settling_left_out": int((al == "settling").sum()), "frames": FRAMES}
+    for name, Y in frames(cache).items():
+        out[name] = {"phase_effect": phase_fit(Y[use], x, net[use], phase[use], LABELINGS["phase"]),
+                     "aligned_effect": phase_fit(Y[use], x, net[use], al[use], LABELINGS["aligned"]),
+                     "matched_steps": matched_steps(Y, np.where(use, phase, ""), f5["shared"]),
+                     "by_phase": {ph: float(Y[use & (phase == ph)].mean()) if (use & (phase == ph)).any()
+                                  else None for ph in MA.PHASES}}
+        log(f"Figure 14 {name}: grokking - memorized at matched steps "
+            f"{(out[name]['phase_effect']['grokking'] or {}).get('c', float('nan')):+.3f}")
+    plot_fig14(step, phase, use, frames(cache), out, f5["grok_step"], os.path.join(args.out, "fig14_time_or_phase.png"))
+    return {"fig14": out}
+
+
+def plot_fig14(step, phase, use, Ys, out, grok_steps, path):
+    """Fig. 14: each frame's cosine against the step, points coloured by phase; the phase terms."""
+    fig, ax = plt.subplots(1, len(Ys) + 1, figsize=(21, 4.8))
+    for a, (name, Y) in zip(ax, Ys.items()):
+        for s, c in zip(step, Y):
+            o = np.argsort(s)
+            a.plot(s[o], c[o], color="0.7", lw=0.8)
+        for ph, color in zip(MA.PHASES, plots.PHASE_COLORS):
+            m = use & (phase == ph)
+            a.plot(step[m], Y[m], "o", color=color, ms=4, label=f"{ph} ({m.sum()})")
+        a.plot(step[~use], Y[~use], "x", color="0.5", ms=4, label="memorization transient (left out)")
+        plots.fig5_grok_lines(a, grok_steps)
+        a.axhline(0, color="k", lw=0.6)
+        a.set(xscale="log", xlabel="training step", ylabel="cos", ylim=(-0.6, 1.1), title=FRAMES[name])
+        a.legend(fontsize=6, loc="lower left")
+    a = ax[-1]
+    terms = [("phase_effect", "grokking"), ("phase_effect", "generalized"), ("aligned_effect", "rising"),
+             ("aligned_effect", "after")]
+    for i, name in enumerate(Ys):
+        for j, (fit, ph) in enumerate(terms):
+            v = out[name][fit][ph]
+            if v is not None:
+                y0 = j + (i - 1.5) * 0.18
+                a.errorbar(v["c"], y0, xerr=[[v["c"] - v["ci95"][0]], [v["ci95"][1] - v["c"]]], fmt="os^D"[i],
+                           color=FRAME_COLORS[i], ms=4, capsize=2, label=name if j == 0 else None)
+    a.axvline(0, color="k", lw=0.6)
+    a.set_yticks(range(len(terms)), ["grokking\nvs memorized", "generalized\nvs memorized",
+                                     "rising vs\nbefore rise", "after 100%\nvs before rise"], fontsize=7)
+    a.set(xlabel="phase term c at matched steps (95% interval)", title="Phase effect with time held fixed\n"
+          "(fit: a_net + b1 log t + b2 log² t + c_phase)")
+    a.legend(fontsize=6)
+    fig.suptitle("Fig. 14 — Fig. 5's cosine: time or phase? Each net's points (grey line) coloured by phase "
+                 "(train 100%; test < 50% / 50-99% / 100%); dotted: each net reaches 100% test\n" + plots.FIG5_SETTING,
+                 fontsize=10)
+    plots.save(fig, path)
+
+
+CAPTIONS = {  # summary key -> (image files, caption from summary[key]), for grok.py's index page
+    "fig14": (["fig14_time_or_phase.png"], lambda s: (
+        "Fig. 5's cosine at matched steps: the phase term c (grokking minus memorized, 95% interval) by frame: "
+        + "; ".join(f"{f}: " + ("-" if s[f]["phase_effect"]["grokking"] is None else
+                                f"{s[f]['phase_effect']['grokking']['c']:+.3f} "
+                                f"[{s[f]['phase_effect']['grokking']['ci95'][0]:+.3f}, "
+                                f"{s[f]['phase_effect']['grokking']['ci95'][1]:+.3f}]") for f in FRAMES)
+        + f"; R^2 of time alone (paper's frame) {s['paper']['phase_effect']['r2_time']:.2f}, with the phase "
+        f"{s['paper']['phase_effect']['r2']:.2f} ({s['points']} points)."))
+}
