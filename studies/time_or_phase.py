@@ -14,10 +14,11 @@ grokking phase), in four frames: P_T at the paper's momentum foot and at the Gau
 the full and the tangential cosine at the orthogonal foot (Fig. 9). Points still in the memorization
 transient (aligned phase "settling") are left out: there the cosine climbs from about 0, a time effect
 of another kind. Two comparisons per frame:
-- phase_fit: cos = a_net + b1 x + b2 x^2 + c_phase, x = log10(step), least squares; c for grokking and
-  generalized against memorized (and for rising / after against before_rise), with a 95% t interval
-  (points treated as independent: a net's points are correlated, so these intervals are if anything too
-  narrow) and the range of c over the fits that leave one net out.
+- phase_fit: cos = a_net + (a polynomial in x = log10(step)) + c_phase, least squares, the polynomial's
+  degree raised until the phase terms stop moving (a quadratic leaves a sigmoid's curvature to the phase
+  terms); c for grokking and generalized against memorized (and for rising / after against before_rise),
+  with a 95% t interval (points treated as independent: a net's points are correlated, so these
+  intervals are if anything too narrow) and the range of c over the fits that leave one net out.
 - matched_steps: at each of the 8 shared steps, each net's cosine minus the mean over the nets measured
   there; these deviations by phase (no model of time at all).
 
@@ -35,6 +36,7 @@ from studies.delay_laws import t_quantile
 FRAMES = {"paper": "P_T at the paper's foot (momentum)", "gauss-newton": "P_T at the Gauss-Newton foot",
           "orthogonal": "orthogonal foot (Fig. 9), full cosine", "tangential": "orthogonal foot, tangential cosine"}
 FRAME_COLORS = ("tab:purple", "tab:orange", "tab:brown", "tab:gray")  # not the phases' blue / red / green
+DEGREES = (1, 2, 3, 4, 5)  # degrees of the time polynomial in log step that phase_fit tries
 LABELINGS = {"phase": MA.PHASES, "aligned": MA.ALIGNED_PHASES[1:]}  # reference first
 
 
@@ -45,12 +47,12 @@ def frames(cache):
             "orthogonal": R9["cos"], "tangential": R9["cos_tangent"]}
 
 
-def design(x, net, labels, phases):
-    """Columns of phase_fit: one intercept per net, x, x^2, and [label == ph] for phases[1:] that occur."""
+def design(x, net, labels, phases, degree):
+    """Columns of phase_fit: one intercept per net, x .. x^degree, and [label == ph] for phases[1:] that occur."""
     nets = np.unique(net, return_inverse=True)[1].ravel()
     present = [ph for ph in phases[1:] if (labels == ph).any()]
-    cols = [nets == k for k in range(nets.max() + 1)] + [x, x * x] + [labels == ph for ph in present]
-    return np.column_stack(cols).astype(float), present
+    cols = [nets == k for k in range(nets.max() + 1)] + [x ** d for d in range(1, degree + 1)]
+    return np.column_stack(cols + [labels == ph for ph in present]).astype(float), present
 
 
 def least_squares(A, y):
@@ -60,37 +62,39 @@ def least_squares(A, y):
     return coef, (r @ r / dof if dof > 0 else np.nan), dof, 1.0 - (r @ r) / np.sum((y - y.mean()) ** 2)
 
 
-def phase_fit(y, x, net, labels, phases):
-    """Fig. 14: the phase terms c of cos = a_net + b1 x + b2 x^2 + c_phase (phases[0] the reference), with
-    95% t intervals from s^2 (A^T A)^-1 (by a solve), R^2 with and without them, and c over the fits
-    leaving one net out; None for a phase without points."""
-    x = x - x.mean()  # centred: the x and x^2 columns are then far from collinear
-    A, present = design(x, net, labels, phases)
+def fit_at(y, x, net, labels, phases, degree):
+    """The phase terms {phase: c} of the fit with a time polynomial of this degree, their standard
+    errors (s^2 (A^T A)^-1 by a solve), dof, R^2 and R^2 of the time terms alone."""
+    A, present = design(x, net, labels, phases, degree)
     coef, s2, dof, r2 = least_squares(A, y)
-    k = len(present)
-    cov = s2 * np.linalg.solve(A.T @ A, np.eye(A.shape[1])[:, A.shape[1] - k:])[A.shape[1] - k:] if k else None
-    half = t_quantile(0.975, dof) * np.sqrt(np.diag(cov)) if k and dof > 0 else np.full(k, np.nan)
-    loo = [phase_fit_coef(y, x, net, labels, phases, keep=net != n) for n in np.unique(net)] if len(np.unique(net)) > 1 else []
-    out = {"n": int(len(y)), "dof": int(dof), "r2": float(r2),
-           "r2_time": float(least_squares(A[:, :A.shape[1] - k], y)[3])}
-    for j, ph in enumerate(phases[1:]):
-        if ph not in present:
-            out[ph] = None
-            continue
-        i = present.index(ph)
-        c = coef[A.shape[1] - k + i]
-        others = [v[ph] for v in loo if v.get(ph) is not None]
-        out[ph] = {"c": float(c), "ci95": [float(c - half[i]), float(c + half[i])],
-                   "leave_one_net_out": [float(min(others)), float(max(others))] if others else None,
-                   "points": int((labels == ph).sum())}
+    p, k = A.shape[1], len(present)
+    se = np.sqrt(np.diag(s2 * np.linalg.solve(A.T @ A, np.eye(p)[:, p - k:])[p - k:])) if k else []
+    return dict(zip(present, coef[p - k:])), dict(zip(present, se)), dof, r2, least_squares(A[:, :p - k], y)[3]
+
+
+def phase_fit(y, x, net, labels, phases):
+    """Fig. 14: the phase terms c of cos = a_net + poly(x) + c_phase (phases[0] the reference). The time
+    polynomial's degree grows from 1 until the next degree moves no phase term by more than half its
+    standard error (the refinement stopped moving the number); at that degree c with a 95% t interval,
+    R^2 with and without the phase terms, c over the fits leaving one net out; c at every degree tried;
+    None for a phase without points."""
+    x = x - x.mean()  # centred: the powers of x are then far from collinear
+    fits = [fit_at(y, x, net, labels, phases, d) for d in DEGREES]
+    i = next((i for i in range(len(fits) - 1) if all(abs(fits[i][0][ph] - fits[i + 1][0][ph]) <= fits[i][1][ph] / 2
+                                                     for ph in fits[i][0])), len(fits) - 1)
+    c, se, dof, r2, r2_time = fits[i]
+    q = t_quantile(0.975, dof) if dof > 0 else np.nan
+    nets = np.unique(net)
+    loo = [fit_at(y[net != n], x[net != n], net[net != n], labels[net != n], phases, DEGREES[i])[0]
+           for n in nets] if len(nets) > 1 else []
+    out = {"n": int(len(y)), "dof": int(dof), "degree": DEGREES[i], "r2": float(r2), "r2_time": float(r2_time)}
+    for ph in phases[1:]:
+        others = [v[ph] for v in loo if ph in v]
+        out[ph] = None if ph not in c else {
+            "c": float(c[ph]), "ci95": [float(c[ph] - q * se[ph]), float(c[ph] + q * se[ph])],
+            "leave_one_net_out": [float(min(others)), float(max(others))] if others else None,
+            "points": int((labels == ph).sum()), "c_by_degree": [float(f[0][ph]) for f in fits]}
     return out
-
-
-def phase_fit_coef(y, x, net, labels, phases, keep):
-    """phase_fit's c on the points `keep` only: {phase: c}."""
-    A, present = design(x[keep], net[keep], labels[keep], phases)
-    coef = least_squares(A, y[keep])[0]
-    return dict(zip(present, coef[A.shape[1] - len(present):]))
 
 
 def matched_steps(Y, labels, shared):
@@ -157,7 +161,7 @@ def plot_fig14(step, phase, use, Ys, out, grok_steps, path):
     a.set_yticks(range(len(terms)), ["grokking\nvs memorized", "generalized\nvs memorized",
                                      "rising vs\nbefore rise", "after 100%\nvs before rise"], fontsize=7)
     a.set(xlabel="phase term c at matched steps (95% interval)", title="Phase effect with time held fixed\n"
-          "(fit: a_net + b1 log t + b2 log² t + c_phase)")
+          "(fit: a_net + polynomial in log t + c_phase)")
     a.legend(fontsize=6)
     fig.suptitle("Fig. 14 — Fig. 5's cosine: time or phase? Each net's points (grey line) coloured by phase "
                  "(train 100%; test < 50% / 50-99% / 100%); dotted: each net reaches 100% test\n" + plots.FIG5_SETTING,
