@@ -3403,31 +3403,74 @@ def test_fig9_quick_numbers():
 
 
 # ---------------------------------------------------------------- studies/smooth.py: Fig. 12, where Thm 4.14's assumptions hold
+def test_fig12_gd_is_models_gradient_descent_bit_for_bit():
+    rng = np.random.default_rng([0, 5, 1])
+    X, Y, _, _ = MA.fig5_data(rng)
+    params = MA.fig5_init(rng)
+    for act in ("tanh", "softplus2", "relu"):
+        want = M.gradient_descent(params, X, Y, 40, MA.FIG5_LR, MA.FIG5_LAM, act, mean=True)[0]
+        got = smooth.fig12_gd(params, X, Y, 40, act)
+        assert all(np.array_equal(g, w) for g, w in zip(got, want)), act
+
+
+def test_fig12_picks_the_grid_and_the_middle_of_each_phase_it_misses():
+    measured = np.array([10, 20, 30, 40, 50, 60, 70])
+    phase = np.array(["", "memorized", "memorized", "grokking", "grokking", "grokking", "generalized"])
+    # grid hits 20 (memorized) and 70 (generalized); grokking (40, 50, 60) has no grid point: its middle, 50
+    assert smooth.fig12_picks(measured, phase, np.array([20, 70])) == [1, 4, 6]
+    assert smooth.fig12_picks(measured, phase, np.array([10, 50])) == [0, 2, 4, 6]
+
+
 def test_fig12_quick_numbers():
     with tempfile.TemporaryDirectory() as out:
         res = grok.FIGURES["12"](Namespace(out=out, seed=0, quick=True))["fig12"]
         assert os.path.getsize(os.path.join(out, "fig12_smooth_and_close.png")) > 10000
-    s = smooth.FIG12_QUICK
-    acts = ["relu", "tanh", *s["dial"]]
-    assert list(res["by_activation"]) == acts and res["by_activation"]["tanh"]["nets"] == s["tanh_nets"]
+    s, f5, R9 = smooth.FIG12_QUICK, grok.TRAJECTORIES["fig5"], grok.TRAJECTORIES["fig9"]["R"]
+    grid, runs = np.array(res["settings"]["grid"]), res["runs"]
+    assert [r["act"] for r in runs] == ["relu"] * min(s["nets"], len(f5["nets"])) + [
+        a for a in s["acts"] for _ in range(s["nets"])]
+    for r in runs:
+        shared = [p["step"] for p in r["points"] if p["shared"]]
+        if r["act"] == "relu":  # Fig. 5's nets as Fig. 9 measured them, point for point
+            assert [p["cos"] for p in r["points"]] == R9["cos"][r["net"]].tolist()
+            assert [p["phase"] for p in r["points"]] == f5["phase"][r["net"]].tolist()
+        else:  # every grid step up to the activation's length, and each point's Fig. 5 identity
+            assert shared == grid[:s["acts"][r["act"]]].tolist()
+            for p in (p for p in r["points"] if "cos" in p):
+                assert abs(p["cos"] - p["cos_tangent"] * p["tangent_fraction"]) < 1e-12
+    for a, cells in res["matched_steps"].items():  # cells: mean, min, max over the nets' points at that step
+        for t, c in cells.items():
+            q = [p for r in runs if r["act"] == a for p in r["points"] if p["shared"] and p["step"] == t]
+            assert c["n"] == len(q) == sum(c["phases"].values())
+            for k in ("cos", "cos_momentum"):
+                v = [p[k] for p in q if k in p]
+                assert (k in c) == bool(v) and (not v or (c[k]["n"] == len(v) and c[k]["max"] == max(v)
+                                                           and abs(c[k]["mean"] - np.mean(v)) < 1e-12)), (a, t, k)
+            # the orthogonal foot is measured exactly at the points past memorization (ReLU: Fig. 9 measured all)
+            assert a == "relu" or all(("cos" in p) == bool(p["phase"]) for p in q)
+    for a, g in res["gap_at_matched_steps"].items():
+        for k, d in g.items():
+            want = [res["matched_steps"][a][t][k]["mean"] - res["matched_steps"]["relu"][t][k]["mean"] for t in d["steps"]]
+            assert np.allclose(d["diff"], want, rtol=0, atol=1e-15), (a, k)
     rows = res["lambda_rows"]
-    assert {r["lam"] for r in rows} == set(s["lambdas"])
-    for r in rows:  # equal rescaled time 2 lr lam window, and the Fig. 5 numbers' identity
+    assert {r["lam"] for r in rows} == set(s["lambdas"]) and rows
+    for r in rows:  # equal rescaled time 2 lr lam window; one settledness rule
         assert abs(2 * MA.FIG5_LR * r["lam"] * r["window"] - smooth.FIG12_TAU) < 1e-15
-        assert abs(r["cos"] - r["cos_tangent"] * r["tangent_fraction"]) < 1e-12
-    # the ReLU run is Fig. 5's net 1, bit for bit (same seed, same GD chunks)
-    measured, curve = MA.fig5_grid(s["steps"], smooth.FIG12_CANDIDATES, MA.FIG5_CURVE)
-    rec = grok.fig5_run(np.random.default_rng([0, 5, 0]), set(), curve, "test")[0]
-    _, _, acc, _, _ = smooth.fig12_run(np.random.default_rng([0, 5, 0]), "relu", s["steps"])
-    assert np.array_equal(acc[:, 1], rec["test_acc"]) and np.array_equal(acc[:, 0], rec["train_acc"])
-    for a in ("relu", "tanh"):
-        for ph in MA.PHASES:
-            rs = [r for r in rows if (r["act"], r["phase"]) == (a, ph) and r["dist"] <= grok.FIG4_FIT_MAX]
-            want = (np.polyfit(np.log([r["dist"] for r in rs]), np.log([r["loss_to_decay"] for r in rs]), 1)[0]
-                    if len(rs) > 1 else None)
-            got = res["slopes_by_phase"]["gd"][a][ph]
-            assert (got is None and want is None) or abs(got - want) < 1e-12, (a, ph, got, want)
-    assert res["projection_loss_max"] < 1e-10 and set(res["projection_residual_max"]) == set(acts)
+        assert r["settled"] == (abs(r["settled_change"]) < smooth.FIG12_SETTLED)
+    for name, e in (("gd_all", ""), ("gd_settled", ""), ("equilibrium", "eq_")):
+        for a in ("relu", "tanh"):
+            for ph in ("pooled", *MA.PHASES):
+                rs = [r for r in rows if r["act"] == a and ph in ("pooled", r["phase"]) and r[e + "dist"] <= smooth.FIT_MAX
+                      and (r["settled"] or name != "gd_settled")]
+                want = (np.polyfit(np.log([r[e + "dist"] for r in rs]), np.log([r[e + "loss_to_decay"] for r in rs]), 1)[0]
+                        if len(rs) > 1 else None)
+                got = res["slopes"][name][a][ph]
+                assert got["n"] == len(rs) and ((got["slope"] is None and want is None) or abs(got["slope"] - want) < 1e-12)
+    b = res["lambda_branches"]
+    assert sum(v["branches"] for v in b.values()) == len(rows) and b["relu"]["settled"] == sum(
+        r["settled"] for r in rows if r["act"] == "relu")
+    # a random update's tangential cosine: 0 +- dim(T)^-1/2 (~0.02 here), so well inside 0.1 = 5 of those
+    assert res["projection_loss_max"] < 1e-10 and abs(res["baseline"]["random_cos_tangent"]["mean"]) < 0.1
 
 
 # ---------------------------------------------------------------- studies/real_vs_sim.py: Figs. 8 and 10, real training against Eq. 20
