@@ -3434,6 +3434,9 @@ def test_fig12_quick_numbers():
         if r["act"] == "relu":  # Fig. 5's nets as Fig. 9 measured them, point for point
             assert [p["cos"] for p in r["points"]] == R9["cos"][r["net"]].tolist()
             assert [p["phase"] for p in r["points"]] == f5["phase"][r["net"]].tolist()
+            net = f5["nets"][r["net"]]  # and Fig. 5's own frames (MF.update_alignment) at its last point
+            want = MF.update_alignment(net["befores"][-1], net["thetas"][-1], net["X"], net["Y"], "relu", MA.FIG5_LR)
+            assert r["points"][-1]["cos_momentum"] == want["cos_momentum"]
         else:  # every grid step up to the activation's length, and each point's Fig. 5 identity
             assert shared == grid[:s["acts"][r["act"]]].tolist()
             for p in (p for p in r["points"] if "cos" in p):

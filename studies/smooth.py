@@ -16,15 +16,18 @@ an activation is left out: ReLU's momentum and Gauss-Newton frames come from Fig
 holds them); fig12/gap_at_matched_steps/<act>: the smooth mean minus ReLU's at each common step;
 fig12/baseline: a random update's scores (tangential cosine ~ 0, so full cosine ~ 0).
 
-Answer: at matched steps the smooth nets differ from ReLU less than the phase means suggest
-(fig12/gap_at_matched_steps/*/cos/mean); all activations fall with the step past memorization. softplus_2 memorizes late and groks
-right after, while still far from Z (fig12/matched_phases/softplus2/grokking/dist): its update is mostly normal to Z (tangent
-fraction), so its full cosine is low although the tangential one is high; the smooth nets sit no
-closer to Z than ReLU, so proximity (Thm 4.14) is not what lifts their cosine where it is higher.
-lambda -> 0: one settledness rule for every branch (relative change of the distance over the last
-chunk below FIG12_SETTLED); slopes of log(||P_T u_L|| / ||P_T u_lambda||) against log(distance)
-for distances <= FIT_MAX, pooled and per phase, over all branches and over the settled ones only,
-each with its point count (fig12/slopes). At the closed-form lambda-equilibrium
+Answer: it depends on the step, and the distance to Z does not explain it. Before ~5,800 steps the
+smooth nets are still descending to Z (distance 3-10 against ReLU's 0.2-0.4) and score far lower;
+from 5,810 to 12,390 steps tanh, softplus_8 and ReLU agree within ~0.08 (fig12/gap_at_matched_steps);
+later ReLU's full cosine falls faster than tanh's, so tanh leads by 0.1-0.3 at 26,410-56,290, while
+sitting 3-4x farther from Z than ReLU (proximity, Thm 4.14, is not what lifts it). softplus_2 memorizes late and
+groks while still far from Z: its tangential cosine is high but most of its update is normal to Z
+(tangent fraction), so its full cosine is low (fig12/matched_phases/softplus2/grokking). A random
+update scores full and tangential cosine ~ 0 (fig12/baseline). lambda -> 0: one settledness rule
+for every branch (relative change of the distance over the last chunk below FIG12_SETTLED), counts
+in fig12/lambda_branches; slopes of log(||P_T u_L|| / ||P_T u_lambda||) against log(distance) for
+distances <= FIT_MAX, pooled and per phase, with their point counts (fig12/slopes): over settled
+branches only (gd_settled) and over all alike (gd_all). At the closed-form lambda-equilibrium
 (feet.decay_equilibrium) a slope of 1 follows from a Taylor expansion (an O(delta^2) pull over an
 O(delta) offset): fig12/slopes/equilibrium is a check of the code, not of training. Extends Sec. 4.
 
@@ -133,13 +136,23 @@ def fig12_smooth(act, r, grid, s, args, rng, log):
     return run, (curve, acc[:, 1]), (states, measured, phase, X, Y)
 
 
+def fig12_frames(f5, nets):
+    """Fig. 5's momentum and Gauss-Newton frames at its points (MF.update_alignment, as Fig. 5 measures
+    them), for the first `nets` nets: arrays (nets, points) of cos_* and dist_*."""
+    pts = [MF.update_alignment(b, t, net["X"], net["Y"], "relu", MA.FIG5_LR) for net in f5["nets"][:nets]
+           for b, t in zip(net["befores"], net["thetas"])]
+    return {f"{k}_{f}": np.array([p[f"{k}_{f}"] for p in pts]).reshape(min(nets, len(f5["nets"])), -1)
+            for f in MF.FRAMES for k in ("cos", "dist")}
+
+
 def fig12_relu(cache, nets):
-    """Fig. 5's first `nets` ReLU nets as runs: Fig. 9's orthogonal-foot numbers at Fig. 5's points
-    and, if Fig. 5's cache holds its per-point arrays "R", its momentum and Gauss-Newton frames."""
+    """Fig. 5's first `nets` ReLU nets as runs: Fig. 9's orthogonal-foot numbers at Fig. 5's points,
+    and the momentum and Gauss-Newton frames from Fig. 5's per-point arrays "R" (measured again if
+    its cache does not keep them)."""
     f5, R9 = cache["fig5"], cache["fig9"]["R"]
     phase = np.asarray(f5["phase"])
     step = np.broadcast_to(np.asarray(f5["step"]), phase.shape)
-    R5 = f5.get("R", {})
+    R5 = f5["R"] if "R" in f5 else fig12_frames(f5, nets)
     shared = np.asarray(f5.get("shared", R5.get("shared", np.ones(phase.shape[1], bool))), bool)
     keys = [k for k in FIG12_CELL_KEYS if k in R9] + [k for k in FIG12_CELL_KEYS if k not in R9 and k in R5]
     runs = []
@@ -321,7 +334,7 @@ def plot_fig12(curves, out, path):
     fig12_step_panel(ax[0, 1], steps, "cos_momentum", ls="--", label=False)
     ax[0, 1].set(ylabel="full cosine cos(u, −P_T θ)", ylim=(-0.3, 1.05),
                  title="(b) matched steps, the paper's metric: full cosine, mean over nets, bars min-max\n"
-                       "solid: orthogonal foot; dashed: the paper's momentum foot (ReLU: if Fig. 5 kept it)")
+                       "solid: at the orthogonal foot; dashed: at the paper's momentum foot")
     fig12_step_panel(ax[0, 2], steps, "cos_tangent")
     rc = base["random_cos_tangent"]
     ax[0, 2].axhspan(rc["min"], rc["max"], color="tab:green", alpha=0.2, label="random update: min-max")
