@@ -11,16 +11,18 @@ phase has no grid point, at the middle of that phase (matched phases: Fig. 5's M
 paper's metric, the full cosine cos(u, -P_T theta), in the paper's momentum frame, the Gauss-Newton
 frame and at the orthogonal foot, beside the tangential cosine cos(P_T u, -P_T theta) and the
 distance to Z. Summary keys: fig12/matched_steps/<act>/<step> and fig12/matched_phases/<act>/<phase>,
-each {n, nets, phases, <key>: {mean, min, max}} for the keys of FIG12_CELL_KEYS (a key missing for
-an activation is left out: ReLU's momentum and Gauss-Newton frames come from Fig. 5's cache when it
-holds them); fig12/gap_at_matched_steps/<act>: the smooth mean minus ReLU's at each common step;
-fig12/baseline: a random update's scores (tangential cosine ~ 0, so full cosine ~ 0).
+each {n, nets, phases (steps only), <key>: {mean, min, max, n}} for the keys of FIG12_CELL_KEYS
+(over the points that have the key: the orthogonal foot is measured only after memorization;
+ReLU has no relax_steps); fig12/gap_at_matched_steps/<act>/<key>: the smooth mean minus ReLU's at
+each common step; fig12/baseline: a random update's scores (tangential cosine ~ 0, so full ~ 0).
 
-Answer: it depends on the step, and the distance to Z does not explain it. Before ~5,800 steps the
-smooth nets are still descending to Z (distance 3-10 against ReLU's 0.2-0.4) and score far lower;
-from 5,810 to 12,390 steps tanh, softplus_8 and ReLU agree within ~0.08 (fig12/gap_at_matched_steps);
-later ReLU's full cosine falls faster than tanh's, so tanh leads by 0.1-0.3 at 26,410-56,290, while
-sitting 3-4x farther from Z than ReLU (proximity, Thm 4.14, is not what lifts it). softplus_2 memorizes late and
+Answer: once near Z the smooth nets follow -P_T theta more closely than ReLU at the same steps,
+by a wide margin in the paper's (momentum) frame (fig12/gap_at_matched_steps/*/cos_momentum) and
+little at ReLU's orthogonal foot in the stratum frame, the frame most favourable to ReLU
+(fig12/gap_at_matched_steps/*/cos: within ~0.08 to 12,390 steps); the gap grows with the step
+because ReLU's cosine falls. Early on, tanh and softplus_2 memorize late and are still descending
+to Z (distance 3-10 against ReLU's 0.2-0.4) and score lower. tanh sits 3-5x farther from Z than
+ReLU, so proximity (Thm 4.14) is not what lifts it. softplus_2 memorizes late and
 groks while still far from Z: its tangential cosine is high but most of its update is normal to Z
 (tangent fraction), so its full cosine is low (fig12/matched_phases/softplus2/grokking). A random
 update scores full and tangential cosine ~ 0 (fig12/baseline). lambda -> 0: one settledness rule
@@ -307,13 +309,16 @@ def fig12_phase_bars(ax, phases):
         ax.bar(x, m, w * 0.9, yerr=[m - get("cos", "min"), get("cos", "max") - m], capsize=2,
                color=ACT_COLORS.get(act, "tab:olive"), alpha=0.75, label=act)
         ax.plot(x, get("cos_tangent", "mean"), "x", color="k", ms=6, label="tangential cosine (mean)" if j == 0 else None)
+        ax.plot(x, get("cos_momentum", "mean"), "o", color="k", mfc="none", ms=5,
+                label="full cosine, paper's momentum foot (mean)" if j == 0 else None)
         for xi, d in zip(x, c):
             if d is not None:
                 ax.text(xi, -0.12, f"{d['n']}", ha="center", fontsize=6)
     ax.axhline(0, color="0.5", lw=0.6)
     ax.set_xticks(range(3), [f"{ph} phase" for ph in MA.PHASES])
     ax.set(ylim=(-0.2, 1.25), ylabel="cos(u, −P_T θ) at the orthogonal foot",
-           title="(e) matched phases (Fig. 5's definition): full cosine, bars min-max\n(x: tangential cosine; numbers: points)")
+           title="(e) matched phases (Fig. 5's definition): full cosine at the orthogonal foot, bars min-max\n"
+                 "(numbers: points)")
     ax.legend(fontsize=7, ncol=3, loc="upper left")
 
 
@@ -328,7 +333,7 @@ def plot_fig12(curves, out, path):
         a.axvline(run["grok_step"], color="k", ls=":", lw=1, label="ReLU (Fig. 5's nets): 100% test" if i == 0 else None)
     a.set(xscale="log", xlabel="training step", ylabel="test accuracy (7 held-out pairs)",
           title="(a) smooth nets: test accuracy (Fig. 5's data, init, lr, λ)")
-    a.legend(fontsize=6, ncol=3)
+    a.legend(fontsize=6, ncol=2, loc="center left")
     steps, base = out["matched_steps"], out["baseline"]
     fig12_step_panel(ax[0, 1], steps, "cos")
     fig12_step_panel(ax[0, 1], steps, "cos_momentum", ls="--", label=False)
