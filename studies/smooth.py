@@ -287,7 +287,7 @@ ACT_COLORS = {"relu": "k", "tanh": "tab:red", "softplus2": "tab:blue", "softplus
 def fig12_step_panel(ax, steps, key, ls="-", label=True):
     """Mean over nets at each matched step, min-max as error bars, one line per activation."""
     for j, (act, cells) in enumerate(steps.items()):
-        ts = [t for t, c in cells.items() if key in c]
+        ts = sorted(t for t, c in cells.items() if key in c)
         if not ts:
             continue
         m, lo, hi = (np.array([cells[t][key][q] for t in ts]) for q in ("mean", "min", "max"))
