@@ -409,14 +409,14 @@ def fig6(args):
 # studies/*.py: figN(args, cache = TRAJECTORIES, log) -> {summary key: numbers}; NEEDS: what must run first.
 STUDIES = {"8": real_vs_sim.fig8, "9": why_not_one.fig9, "10": real_vs_sim.fig10, "11": simulator.fig11,
            "12": smooth.fig12, "13": delay_laws.fig13, "14": time_or_phase.fig14}
-NEEDS = {"9": "5", "14": "9"}
+NEEDS = {"9": "5", "12": "9", "14": "9"}  # Figs. 12 and 14 reuse Fig. 5's nets as Figs. 5 and 9 measured them
 
 
 def study(name):
-    """FIGURES' experiment for study figure `name`: what it needs first, then the study."""
+    """FIGURES' experiment for study figure `name`: what it needs first (fresh if Fig. 5's seed/quick match), then the study."""
     def run(args):
-        out, need = {}, TRAJECTORIES.get(f"fig{NEEDS.get(name)}")
-        if name in NEEDS and (need is None or (need["seed"], need["quick"]) != (args.seed, args.quick)):
+        out, need, f5 = {}, TRAJECTORIES.get(f"fig{NEEDS.get(name)}"), TRAJECTORIES.get("fig5", {})
+        if name in NEEDS and (need is None or (f5.get("seed"), f5.get("quick")) != (args.seed, args.quick)):
             out = FIGURES[NEEDS[name]](args)
         return {**out, **STUDIES[name](args, TRAJECTORIES, progress)}
     return run
