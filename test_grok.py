@@ -2971,6 +2971,80 @@ def test_relu_foot_is_stationary_on_its_stratum():
     assert info["residual_pattern"] > 10 * tol, "the pattern frame alone should not see the foot as orthogonal"
 
 
+def relu_release_problem():
+    """A small ReLU net whose foot in theta's cell closure has pins asking for release (seed 51)."""
+    rng = np.random.default_rng(51)
+    X = 0.5 * rng.normal(size=(4, 3))
+    params = (0.7 * rng.normal(size=(3, 16)), 0.7 * rng.normal(size=(16, 2)))
+    return X, M.forward(params, X) + 0.5 * rng.normal(size=(4, 2)), params
+
+
+def distance_after_moving(theta, foot, X, Y, d, eps):
+    """||theta - x'|| - ||theta - foot|| for x' = foot + eps d taken back to Z by Gauss-Newton steps
+    with the true ReLU net's Jacobian at x' (min-norm, numpy lstsq): a point of Z next to the
+    foot, in whichever neighbouring cell the move entered."""
+    x = M.pack(foot) + eps * d
+    for _ in range(8):
+        p = M.unpack(x, foot)
+        x = x - np.linalg.lstsq(M.jacobian(p, X), (M.forward(p, X) - Y).ravel(), rcond=None)[0]
+    return np.linalg.norm(theta - x) - np.linalg.norm(theta - M.pack(foot))
+
+
+def first_order_decreases(theta, foot, pins, X, Y, rng):
+    """Moves off the foot along Z that shorten the distance to first order: for each pin (i, h),
+    z_ih pushed up and down (W1's column h along X_i), and 20 random directions; a decrease
+    Delta(eps) < 0 is first order if it shrinks less than 10^1.5 times (the midpoint of the
+    exponents 1 and 2) from eps = 1e-3 to 1e-4 (second order: 100 times)."""
+    dirs = []
+    for i, h in zip(*np.nonzero(pins)):
+        D = np.zeros_like(foot[0])
+        D[:, h] = X[i] / np.linalg.norm(X[i])
+        dirs += [s * M.pack((D, np.zeros_like(foot[1]))) for s in (1, -1)]
+    dirs += [u / np.linalg.norm(u) for u in rng.normal(size=(20, theta.size))]
+    out = []
+    for d in dirs:
+        a, b = (distance_after_moving(theta, foot, X, Y, d, e) for e in (1e-3, 1e-4))
+        if a < 0 and b < 0 and a / b < 10 ** 1.5:
+            out.append(a)
+    return out
+
+
+def test_relu_foot_completed_by_releases_is_a_local_nearest_point():
+    """The active set with releases (max_releases 2) ends where no pin asks for release, nearer
+    than the foot in theta's cell closure (no releases: the default), which pins do ask to leave.
+    Checked independently by moving off each foot along Z (Gauss-Newton back to Z with the true
+    net): from the default foot some move shortens the distance to first order, from the
+    completed one none does."""
+    X, Y, params = relu_release_problem()
+    theta = M.pack(params)
+    kw = dict(mean=False, rtol=1e-10, steps=100)
+    old, a = feet.orthogonal_projection(params, X, Y, **kw)
+    new, b = feet.orthogonal_projection(params, X, Y, rounds=40, max_releases=2, **kw)
+    assert a["release"] > 0 and a["releases"] == 0 and not a["converged"], "the example must stop early"
+    assert b["converged"] and b["release"] == b["unpinned_crossings"] == b["cycled"] == 0 and not b["cap"], b
+    assert b["releases"] > 0 and b["loss"] < 1e-20 and b["residual"] <= 1e-10, b  # the stopping rule, rtol
+    assert b["dist"] < a["dist"] and abs(b["dist_start"] - a["dist"]) <= 1e-8 * a["dist"]  # rtol, squared margin
+    rng = np.random.default_rng(0)
+    assert first_order_decreases(theta, old, a["pin_mask"], X, Y, rng), "no nearer neighbour seen"
+    assert not first_order_decreases(theta, new, b["pin_mask"], X, Y, rng), "a nearer neighbour"
+
+
+def test_relu_frame_dimension_is_d_minus_the_rank_of_J_and_the_pins():
+    """frame_dim = dim(null(J) ∩ {pinned z stay 0}) = d - rank [J; K] (numpy's SVD of the dense
+    stack, numpy's matrix_rank tolerance max(shape) eps s_max), at both feet of the release problem."""
+    X, Y, params = relu_release_problem()
+    for kw in ({}, {"rounds": 40, "max_releases": 2}):
+        foot, info = feet.orthogonal_projection(params, X, Y, mean=False, rtol=1e-10, steps=100, **kw)
+        pins, Z = info["pin_mask"], X @ foot[0]
+        S = (Z > 0).astype(float)  # the pins' slopes do not matter: their rows are in K's span
+        J1 = np.einsum("ia,ih,hj->ijah", X, S, foot[1]).reshape(Y.size, -1)
+        J2 = np.einsum("ih,jb->ijhb", S * Z, np.eye(Y.shape[1])).reshape(Y.size, -1)
+        K = np.array([np.concatenate([np.outer(X[i], np.eye(16)[h]).ravel(), np.zeros(foot[1].size)])
+                      for i, h in zip(*np.nonzero(pins))])
+        A = np.vstack([np.hstack([J1, J2]), K])
+        assert info["frame_dim"] == A.shape[1] - np.linalg.matrix_rank(A), (kw, info["frame_dim"])
+
+
 def test_orthogonal_projection_finds_the_known_foot_on_the_hyperbola():
     """Fig. 3's Z = {w1 w2 = 1} (F = w1 w2, identity net): from points on the origin's side of
     the convex set {w1 w2 >= 1, w1 > 0}, the nearest point is unique: the foot we started from."""
@@ -3041,7 +3115,7 @@ def test_kink_counts_on_designed_preactivations():
     z0 = np.array([[1.0, -1.0, 0.5, 2.0]])
     z1 = np.array([[-0.1, 1.0, 0.4, 1.9]])  # units 0, 1 cross
     z2 = np.array([[0.2, 2.0, -0.05, 1.8]])  # unit 0 crosses back, unit 2 crosses; 0 and 2 are near 0
-    assert feet.kink_counts([z0, z1, z2]) == {"flips": 2, "flips_back": 1, "within_one_step": 2}
+    assert why_not_one.kink_counts([z0, z1, z2]) == {"flips": 2, "flips_back": 1, "within_one_step": 2}
 
 
 def dense_tangent_projector(J):
@@ -3103,7 +3177,7 @@ def test_linear_model_gd_update_on_flat_Z_is_tangentially_norm_minimizing():
         assert abs(cos_T - 1) < bound, f"{steps} steps: tangential cosine {cos_T}"  # bound: P_T through X X^T
         # bound: P_T through X X^T, relative to u_L; u_L = -lr X^T (...) lies in range(X^T) to rounding
         assert np.linalg.norm(P(u_L)) < bound * np.linalg.norm(u_L), "loss gradient not normal"
-        n = feet.update_split(P, M.pack(end), u_L, u_lam, [u_L, u_lam])
+        n = why_not_one.update_split(P, M.pack(end), u_L, u_lam, [u_L, u_lam])
         rel = bound * np.linalg.norm(u_L) / np.linalg.norm(P(u_lam))  # the same, relative to the tangential update
         assert n["loss_fraction"] < rel and abs(n["loss_along"]) < rel
 
@@ -3147,7 +3221,7 @@ def test_update_on_Z_measures_at_the_orthogonal_foot():
     X, Y, params = fig5_tiny_net()
     theta = M.pack(params)
     before = M.unpack(theta - 0.01 * np.random.default_rng(22).normal(size=theta.size), params)
-    out, foot = feet.update_on_Z(before, params, X, Y, lr=MA.FIG5_LR, lam=MA.FIG5_LAM)
+    out, foot = why_not_one.update_on_Z(before, params, X, Y, lr=MA.FIG5_LR, lam=MA.FIG5_LAM)
     u = theta - M.pack(before)
     on_Z, info = feet.orthogonal_projection(params, X, Y)  # the orthogonal foot: the wiring
     assert rel_err(M.pack(foot), M.pack(on_Z)) < tol(theta.size)  # eps x size: the same call (equal here bit for bit)
@@ -3254,13 +3328,13 @@ def test_settle_near_Z_doubles_until_settled_or_capped():
 
 # ---------------------------------------------------------------- studies/why_not_one.py: Fig. 9, the Fig. 5 cosine explained
 def test_fig9_redoes_each_fig5_window_bit_for_bit():
-    """orthogonal_points' wiring: the window feet.gd_window redoes from Fig. 5's theta_{t-10} ends at
-    its theta_t bit for bit, and holds u_L + u_lam = theta_t - theta_{t-10} and the last three
-    iterates' pre-activations and one-step updates."""
+    """orthogonal_points' wiring: the window why_not_one.gd_window redoes from Fig. 5's theta_{t-10} ends at
+    its theta_t bit for bit, and holds u_L + u_lam = theta_t - theta_{t-10}, every iterate's
+    pre-activations and the last two one-step updates."""
     (_, _, (X, Y), (befores, thetas)), _ = fig5_recorded_run()
     gd = lambda P, n: M.gradient_descent(P, X, Y, n, 1.0, 0.5e-4, mean=True)[0]  # noqa: E731
     for before, theta in zip(befores, thetas):
-        after, u_L, u_lam, last, Zs = feet.gd_window(before, X, Y, MA.FIG5_WINDOW, MA.FIG5_LR, MA.FIG5_LAM)
+        after, u_L, u_lam, last, Zs = why_not_one.gd_window(before, X, Y, MA.FIG5_WINDOW, MA.FIG5_LR, MA.FIG5_LAM)
         assert all(np.array_equal(a, b) for a, b in zip(after, theta)), "not Fig. 5's theta_t bit for bit"
         # eps x size: 2 x 10 rounded terms (as for gd_update_split); tight (margin ~0.1): no cond, just
         # 10 roundings of theta's largest entry, half an ulp each at worst (a quarter of this bound)
@@ -3270,8 +3344,8 @@ def test_fig9_redoes_each_fig5_window_bit_for_bit():
             its.append(gd(its[-1], 1))
         # eps x size: d_in-term products, relative to sum |x| |w|; then one rounding of theta + v, half
         # an ulp of |theta| at worst (a quarter of tol(2): tight, margin ~0.2, nothing else rounds)
-        assert all(np.allclose(z, X @ p[0], rtol=0, atol=tol(X.shape[1]) * (np.abs(X) @ np.abs(p[0])).max())
-                   for z, p in zip(Zs, its[-3:]))
+        assert len(Zs) == 11 and all(np.allclose(z, X @ p[0], rtol=0, atol=tol(X.shape[1]) * (np.abs(X) @ np.abs(p[0])).max())
+                                     for z, p in zip(Zs, its))
         assert all(np.allclose(v, M.pack(b) - M.pack(a), rtol=0, atol=tol(2) * np.abs(M.pack(b)).max())
                    for v, a, b in zip(last, its[-3:-1], its[-2:]))
 
