@@ -3442,6 +3442,16 @@ def test_fig9_quick_numbers():
         ch = (z[2] > 0) != (z[1] > 0)
         assert R["flips"][0, i] == ch.sum() and R["within_one_step"][0, i] == np.sum(np.abs(z[2]) < np.abs(z[2] - z[1]))
         assert R["flips_back"][0, i] == np.sum(ch & ((z[1] > 0) != (z[0] > 0)))
+        z = [X @ q[0] for q in run]  # a sign change in any of the 10 steps; pinned at the foot
+        fl = np.any([(a > 0) != (b > 0) for a, b in zip(z, z[1:])], axis=0)
+        assert R["window_flips"][0, i] == fl.sum() and R["flips_pinned"][0, i] == np.sum(fl & info["pin_mask"])
+        assert R["flips_pinned_baseline"][0, i] == info["pins"] / fl.size and R["frame_dim"][0, i] == info["frame_dim"]
+    for row in res["frame_by_step"]:  # medians over the nets at each step
+        at = R["step"] == row["step"]
+        assert row["points"] == at.sum() and row["frame_dim"] == np.median(R["frame_dim"][at])
+    for row in res["release_study"]:  # the active set's own bookkeeping
+        assert row["releases"] <= row["releases_tried"] and row["rounds"] <= why_not_one.RELEASE_ROUNDS
+        assert (not row["converged"]) or row["release"] == row["unpinned_crossings"] == 0
     # the ablations: settings compare like with like
     assert [r["window"] for r in res["window_ablation"]] == [1, 10, 100]
     assert [(r["lr"], r["window"], r["steps"]) for r in res["lr_ablation"]] == [(1.0, 10, 100), (0.1, 100, 1000)]

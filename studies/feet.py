@@ -3,9 +3,10 @@
 Question: where exactly is the foot of theta on Z, and what does one GD window do near it? The paper
 estimates proj_Z(theta) by 100 momentum steps (manifold.zero_loss_projection), which is not on Z and
 not the nearest point. Here the nearest point is sought by an active set across the kinks of a ReLU
-net (`orthogonal_projection`: theta - theta* normal to the stratum of the foot), and a GD window is
-split by source (loss / weight decay), into tangent and normal parts, with the kinks it crosses and
-the curvature (Lemma C.1) there. Figs. 9 and 12 use it, Figs. 8/10 and 13 its sharpness; the core never does.
+net (`orthogonal_projection`: theta - theta* normal to the stratum of the foot; pins released by
+their KKT multipliers on request, `piecewise_projection`), and a GD window is split by source
+(loss / weight decay), into tangent and normal parts, with the kinks it crosses and the curvature
+(Lemma C.1) there. Figs. 9 and 12 use it, Figs. 8/10 and 13 its sharpness; the core never does.
 """
 import numpy
 
@@ -24,7 +25,6 @@ FOOT_INFO = ("loss", "residual", "residual_pattern", "dist", "dist_start", "kink
 # theta's cell). Releasing costs several projections per round of releases and did not converge
 # at Fig. 5's points within 16 (why_not_one.release_study), beyond the figures' budgets.
 FOOT_ROUNDS, FOOT_MAX_RELEASES = 8, 0
-ROUND_RTOL = 1e-5  # the rounds' own orthogonality target; the last projection is polished to rtol
 EPS = numpy.finfo(float).eps
 
 
@@ -178,7 +178,7 @@ def orthogonal_projection(params, X, Y, act="relu", mean=True, steps=30, tol=1e-
 def pin_release(params, X, Y, S, pins, foot, act):
     """The pins' first-order test at a foot on a stratum (piecewise_projection's KKT derivation):
     returns (residual ||P_T v|| / ||v||, want (n, d_h) bool: pins whose neighbouring cell is
-    nearer, up (n, d_h) bool: that cell is z > 0, the piece's (jac, P_S, pinned rank))."""
+    nearer, up (n, d_h) bool: that cell is z > 0, the piece's (P_S, pinned rank, J v, J^T u, G))."""
     residual, jac, P_S, rank = pinned_piece(params, X, Y, S, pins)
     theta = M.pack(params)
     v = theta - foot
@@ -197,7 +197,7 @@ def pin_release(params, X, Y, S, pins, foot, act):
         nu_hi[I, h], nu_lo[I, h] = nu - (hi - S[I, h]) * pull, nu - (lo - S[I, h]) * pull
     gain_hi, gain_lo = xp.maximum(nu_hi, 0.0), xp.maximum(-nu_lo, 0.0)  # -d||v||^2 / 2 per unit of |z|
     want = pins & (xp.maximum(gain_hi, gain_lo) > 1e-9 * nv)  # 1e-9: above the solves' rounding
-    return orth, want, gain_hi >= gain_lo, (jac, P_S, rank)
+    return orth, want, gain_hi >= gain_lo, (P_S, rank, Jv, JTu, G)
 
 
 def piecewise_projection(params, X, Y, act, mean, steps, r_tol, rtol, kink, rounds, max_releases):
@@ -220,7 +220,7 @@ def piecewise_projection(params, X, Y, act, mean, steps, r_tol, rtol, kink, roun
     distance over the union of the cells around it (first order; second order is not checked).
     Cycling (a unit released, crossing back, pinned again) is cut by releasing each unit at most
     `max_releases` times. The foot returned is the last round's that settled (rtol) without a
-    crossing, so on Z in its stratum; a round of releases that never settles again is undone.
+    crossing, so on Z in its stratum: a round of releases that never settles again is undone.
 
     Returns (params on Z, info): "P_T" (the stratum frame, T = null(J) ∩ {pinned z stay 0},
     which does not depend on sigma'(0)), "P_pattern" (theta's pattern frame at the foot),
@@ -241,36 +241,30 @@ def piecewise_projection(params, X, Y, act, mean, steps, r_tol, rtol, kink, roun
     for rnd in range(rounds):
         residual, jac, P_S, _ = pinned_piece(params, X, Y, S, pins)
         try:
-            x, info = nearest_point(theta, residual, jac, steps, r_tol, max(rtol, ROUND_RTOL),
-                                    x0=P_S(x) if rnd else None)
+            x, info = nearest_point(theta, residual, jac, steps, r_tol, rtol, x0=P_S(x) if rnd else None)
         except xp.linalg.LinAlgError:  # a degenerate piece (J P_S loses rank): keep the last foot
             if not states:
                 raise
             break
         x, iters = P_S(x), iters + info["iters"]
         across = ~pins & (dsigma(X @ M.unpack(x, params)[0]) != S)
-        states.append((x, S, pins, released, done, (info["converged"], not across.any())))
-        if across.any():
+        test = None if across.any() else pin_release(params, X, Y, S, pins, x, act)
+        states.append((x, S, pins, released, done, across, test, (info["converged"], test is not None)))
+        if test is None:
             pins = pins | across
             continue
-        _, want, up, _ = pin_release(params, X, Y, S, pins, x, act)
-        free = want & (released < max_releases)
+        free = test[1] & (released < max_releases)
         if not free.any():
             break
         tried += int(free.sum())
-        S = xp.where(free, xp.where(up, hi, lo), S)
+        S = xp.where(free, xp.where(test[2], hi, lo), S)
         pins, released, done = pins & ~free, released + free, done + int(free.sum())
-    # the foot: the last round that settled without crossing a kink (on Z, in its stratum), else
-    # the last that settled (its crossings reported), else the last round
-    x, S, pins, released, done, _ = max(states[::-1], key=lambda s: s[-1])
+    # the foot: the last round that settled (rtol) without crossing a kink (on Z, in its stratum),
+    # else the last that settled (its crossings reported), else the last round
+    x, S, pins, released, done, across, test, ok = max(states[::-1], key=lambda s: s[-1])
     first = next((float(xp.linalg.norm(theta - s[0])) for s in states if all(s[-1])), None)
-    residual, jac, P_S, _ = pinned_piece(params, X, Y, S, pins)
-    x, info = nearest_point(theta, residual, jac, steps, r_tol, rtol, x0=x)  # polish to rtol
-    x, iters = P_S(x), iters + info["iters"]
-    across = ~pins & (dsigma(X @ M.unpack(x, params)[0]) != S)
-    orth, want, _, (jac, P_S, rank) = pin_release(params, X, Y, S, pins, x, act)
+    orth, want, _, (P_S, rank, Jv, JTu, G) = test or pin_release(params, X, Y, S, pins, x, act)
     on_Z, v = M.unpack(x, params), theta - x
-    Jv, JTu, G = jac(x)
     Jv0, JTu0, G0 = pinned_piece(params, X, Y, dsigma(Z0), xp.zeros_like(pins))[1](x)
     nv = float(xp.linalg.norm(v))
     lam = xp.linalg.eigvalsh(G)  # G = (J P_S)(J P_S)^T: dim T = rank P_S - rank(J P_S)
@@ -281,7 +275,7 @@ def piecewise_projection(params, X, Y, act, mean, steps, r_tol, rtol, kink, roun
                   "residual": orth, "dist": nv, "iters": iters, "rounds": len(states),
                   "residual_pattern": float(xp.linalg.norm(v - JTu0(xp.linalg.solve(G0, Jv0(v))))) / nv,
                   "loss": M.loss(on_Z, X, Y, 0.0, act, mean), "kink": kink, "pin_mask": pins,
-                  "converged": bool(info["converged"] and not across.any() and not want.any()),
+                  "converged": bool(ok[0] and not across.any() and not want.any()),
                   "kinks": int(xp.sum(xp.abs(Zx) <= kink)), "pins": int(pins.sum()),
                   "crossed": int(xp.sum(dsigma(Zx) != dsigma(Z0))), "unpinned_crossings": int(across.sum()),
                   "release": int(want.sum()), "releases": done, "releases_tried": tried,

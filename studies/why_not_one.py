@@ -298,7 +298,7 @@ def frame_panels(ax, R, grok_steps, out):
     runs_mean(a, x, R["pins"], "tab:red", "pre-activations pinned at 0 at the foot")
     plots.fig5_grok_lines(a, grok_steps)
     a.set(xscale="log", xlabel="training step", ylabel="count", ylim=(0, None),
-          title=f"(g) the frame shrinks as pins grow\n(d = {out['parameters']} parameters)")
+          title=f"(g) the stratum frame's dimension and the pins at the foot\n(d = {out['parameters']} parameters)")
     a.legend(loc="center left", fontsize=7)
     a = ax[1]
     runs_mean(a, x, R["flips_pinned_share"], "tab:green", "pinned at the foot, of those flipping\nsign in the last 10 GD steps")
