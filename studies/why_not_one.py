@@ -152,7 +152,7 @@ def foot_summary(R, phase, al):
             "foot": {f"{k}_{s}": float(fn(R[k])) for k in ("loss", "residual", "dist")
                      for s, fn in (("median", np.median), ("max", np.max))},
             "orthogonal_foot": {**{f"{k}_median": float(np.median(R[k])) for k in feet.FOOT_INFO[2:-1]},
-                                **{f"{k}_max": float(np.max(R[k])) for k in ("release", "releases", "rounds")},
+                                **{f"{k}_max": float(np.max(R[k])) for k in ("release", "releases", "rounds", "unpinned_crossings")},
                                 "converged": int(R["converged"].sum()), "cap_hits": int(R["cap"].sum()),
                                 "points": int(R["cos"].size)},
             "sigma_min_J_min": float(R["sigma_min"].min())}
