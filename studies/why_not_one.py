@@ -13,7 +13,13 @@ closely; later the loss gradient's tangential part grows to the size of weight d
 and most flip back (fig9/median_by_phase/flips, flips_back), while the smooth curvature is below
 GD's stability limit. The foot sits on kinks (smooth radius ~0), so Theorem 4.14's smooth regime
 never applies. Branches at a 10x smaller lr change little; at a 10x smaller lambda training comes
-closer to Z (fig9/lambda_ablation). Extends Sec. 4 and App. D.
+closer to Z (fig9/lambda_ablation). The foot is the nearest point within the closure of theta's
+activation cell, not a local nearest point of Z: no foot meets the active set's own criterion,
+hundreds of pins ask for release (fig9/orthogonal_foot), and releasing them (release_study)
+shortens the distance by a few per cent without converging. Its stratum frame is the one GD
+chatters in, by measurement: most pre-activations that flip in the window are pinned at the foot,
+against a random subset's pins / all (fig9/median_by_phase/flips_pinned_share, _baseline); dim T
+shrinks as pins grow (fig9/frame_by_step). Extends Sec. 4 and App. D.
 
 Run: python grok.py --figs 9 (it runs Fig. 5 first when it has not run in the same call).
 """
@@ -170,16 +176,17 @@ def frame_by_step(R, step):
     return rows
 
 
-def release_study(f5, points, log):
+def release_study(f5, R, points, log):
     """The active set completed (feet.piecewise_projection with releases, RELEASE_ROUNDS
     projections, each unit released at most RELEASE_MAX times) at Fig. 5's theta_t of a few
-    points: how far it gets from the foot in theta's cell closure (dist_start) and what is left."""
+    points: how far it gets from the foot in theta's cell closure (dist_start; release_start: its
+    pins asking for release, from orthogonal_points) and what is left."""
     rows = []
     for r, i in points:
         net = f5["nets"][r]
         _, info = feet.orthogonal_projection(net["thetas"][i], net["X"], net["Y"], rounds=RELEASE_ROUNDS,
                                              max_releases=RELEASE_MAX)
-        rows.append({"net": r, "point": i, "phase": str(f5["phase"][r, i]),
+        rows.append({"net": r, "point": i, "phase": str(f5["phase"][r, i]), "release_start": float(R["release"][r, i]),
                      **{k: float(info[k]) for k in feet.FOOT_INFO}})
         log(f"Figure 9 release study: net {r + 1} point {i + 1}: {info['releases']} released, "
             f"{info['release']} still want release, distance {info['dist_start']:.4f} -> {info['dist']:.4f}")
@@ -228,7 +235,7 @@ def fig9(args, cache, log):
     cache["fig9"] = {"R": R}
     points = feet.branch_points(phase, s["nets"], s["per_phase"])
     rows = fig9_ablations(f5, points, s["lam_steps"], log)
-    released = release_study(f5, feet.branch_points(phase, 1, s["release_per_phase"]), log)
+    released = release_study(f5, R, feet.branch_points(phase, 1, s["release_per_phase"]), log)
     live = phase != ""
     numbers = {
         "runs": len(f5["nets"]), "lr": MA.FIG5_LR, "lam": MA.FIG5_LAM, "window": MA.FIG5_WINDOW,
