@@ -1810,6 +1810,17 @@ def test_cli_cupy_standin_runs_every_figure_and_bench_like_numpy():
 DOC_NUMBERS = []
 
 
+def fig9_release_row(row):
+    """(fragment, key, format) for each number of one row of docs/results.md's release-study table."""
+    step, phase, *vals = row
+    text = [f"{step} ({phase})", *vals[:4]]  # the row's cells up to the distances
+    out = [(f"| {{}} ({phase}) |", "step", ",")]
+    for j, name in enumerate(("release_start", "releases", "release", "cycled")):
+        out.append(("| " + " | ".join(text[:j + 1]) + " | {} |", name, ".0f"))
+    return out + [("| " + " | ".join(text[1:]) + " | {} →", "dist_start", ".4f"),
+                  ("| " + " | ".join(text[1:]) + f" | {vals[4]} → {{}} |", "dist", ".4f")]
+
+
 DOC_NUMBERS_FIG5_9 = [  # (file, text, summary key, format): the Figs. 5/7, 9 section
     ('docs/results.md', "in the paper's frame it is {}, ", 'fig5/by_aligned_phase/cos_momentum/before_rise', '.2f'),
     ('docs/results.md', "in the paper's frame it is 0.72, {} and", 'fig5/by_aligned_phase/cos_momentum/rising', '.2f'),
@@ -1819,8 +1830,8 @@ DOC_NUMBERS_FIG5_9 = [  # (file, text, summary key, format): the Figs. 5/7, 9 se
     ('docs/results.md', 'jection`) | stratum (below) | {} |', 'fig9/foot/dist_median', '.3f'),
     ('docs/results.md', ') | stratum (below) | 0.198 | {} (', 'fig9/foot/loss_median', '.0e'),
     ('docs/results.md', 'atum (below) | 0.198 | 4e-32 ({}) ', 'fig9/foot/loss_max', '.0e'),
-    ('docs/results.md', 'ow) | 0.198 | 4e-32 (6e-13) | {} (', 'fig9/foot/residual_median', '.0e'),
-    ('docs/results.md', '.198 | 4e-32 (6e-13) | 4e-09 ({}) ', 'fig9/foot/residual_max', '.0e'),
+    ('docs/results.md', 'ow) | 0.198 | 4e-32 (2e-30) | {} (', 'fig9/foot/residual_median', '.0e'),
+    ('docs/results.md', '.198 | 4e-32 (2e-30) | 6e-11 ({}) ', 'fig9/foot/residual_max', '.0e'),
     ('docs/results.md', " θ's activation pattern | | | {} |", 'fig9/orthogonal_foot/residual_pattern_median', '.2f'),
     ('docs/results.md', 'J⁺(F − Y) | its own pattern | {} |', 'fig5/feet/gauss-newton/dist_median', '.3f'),
     ('docs/results.md', ') | its own pattern | 0.210 | {} (', 'fig5/feet/gauss-newton/loss_median', '.0e'),
@@ -1832,10 +1843,38 @@ DOC_NUMBERS_FIG5_9 = [  # (file, text, summary key, format): the Figs. 5/7, 9 se
     ('docs/results.md', ' own pattern | 0.171 | 9e-07 ({}) ', 'fig5/feet/momentum/loss_max', '.0e'),
     ('docs/results.md', 'ern | 0.171 | 9e-07 (1e-05) | {} (', 'fig5/feet/momentum/residual_median', '.2f'),
     ('docs/results.md', '0.171 | 9e-07 (1e-05) | 0.44 ({}) ', 'fig5/feet/momentum/residual_max', '.2f'),
-    ('docs/results.md', '{} p', 'fig9/orthogonal_foot/pins_median', '.0f'),
-    ('docs/results.md', '{} p', 'fig9/orthogonal_foot/release_median', '.0f'),
-    ('docs/results.md', '{} p', 'fig9/orthogonal_foot/unpinned_crossings_median', '.0f'),
+    ('docs/results.md', 'at most 8 projections, a median of {};', 'fig9/orthogonal_foot/rounds_median', '.0f'),
+    ('docs/results.md', 'at most {} projections, a median', 'fig9/orthogonal_foot/rounds_max', '.0f'),
+    ('docs/results.md', 'at {} points the cap was reached', 'fig9/orthogonal_foot/cap_hits', 'd'),
+    ('docs/results.md', 'with at most\n{} crossing left', 'fig9/orthogonal_foot/unpinned_crossings_max', '.0f'),
+    ('docs/results.md', 'a median of {} pinned kinks (of 7,552', 'fig9/orthogonal_foot/pins_median', '.0f'),
+    ('docs/results.md', 'pinned kinks (of {}\npre-activations)', 'fig9/preactivations', ','),
     ('docs/results.md', 'stratum frame is at most {}. In', 'fig9/foot/residual_max', '.0e'),
+    ('docs/results.md', 'asks for release. {} of the', 'fig9/orthogonal_foot/converged', 'd'),
+    ('docs/results.md', 'release. 0 of the {} feet meet', 'fig9/orthogonal_foot/points', 'd'),
+    ('docs/results.md', 'a median of {} pins (at most', 'fig9/orthogonal_foot/release_median', '.0f'),
+    ('docs/results.md', 'pins (at most {})\nask for release', 'fig9/orthogonal_foot/release_max', '.0f'),
+    ('docs/results.md', 'at the {} ablation points of net 1:', 'fig9/window_ablation/0/points', 'd'),
+    *[('docs/results.md', frag, f'fig9/release_study/{i}/{key}', fmt) for i, row in enumerate((
+        ('1,280', 'memorized', '140', '156', '33', '33', '0.3715', '0.3677'),
+        ('5,810', 'memorized', '219', '251', '75', '72', '0.1841', '0.1821'),
+        ('26,410', 'grokking', '447', '447', '251', '186', '0.1936', '0.1881'),
+        ('56,290', 'grokking', '548', '548', '344', '236', '0.1900', '0.1818'),
+        ('120,000', 'generalized', '691', '693', '444', '315', '0.1958', '0.1831')))
+      for frag, key, fmt in fig9_release_row(row)],
+    ('docs/results.md', 'a median share\nof {} / ', 'fig9/median_by_phase/flips_pinned_share/memorized', '.2f'),
+    ('docs/results.md', 'of 0.86 / {} / 0.86 (memorized', 'fig9/median_by_phase/flips_pinned_share/grokking', '.2f'),
+    ('docs/results.md', 'of 0.86 / 0.85 / {} (memorized', 'fig9/median_by_phase/flips_pinned_share/generalized', '.2f'),
+    ('docs/results.md', 'would catch {} / ', 'fig9/median_by_phase/flips_pinned_baseline/memorized', '.2f'),
+    ('docs/results.md', 'would catch 0.08 / {} / ', 'fig9/median_by_phase/flips_pinned_baseline/grokking', '.2f'),
+    ('docs/results.md', 'would catch 0.08 / 0.13 / {} (pins', 'fig9/median_by_phase/flips_pinned_baseline/generalized', '.2f'),
+    ('docs/results.md', 'a median\nof {} / ', 'fig9/median_by_phase/frame_dim/memorized', '.0f'),
+    ('docs/results.md', 'of 1655 / {} / ', 'fig9/median_by_phase/frame_dim/grokking', '.0f'),
+    ('docs/results.md', 'of 1655 / 1440 / {} (of d', 'fig9/median_by_phase/frame_dim/generalized', '.0f'),
+    ('docs/results.md', '(of d = {})', 'fig9/parameters', ','),
+    ('docs/results.md', 'the pins grow {} / ', 'fig9/median_by_phase/pins/memorized', '.0f'),
+    ('docs/results.md', 'the pins grow 597 / {} / ', 'fig9/median_by_phase/pins/grokking', '.0f'),
+    ('docs/results.md', 'the pins grow 597 / 984 / {}, so', 'fig9/median_by_phase/pins/generalized', '.0f'),
     ('docs/results.md', 'orthogonal (residual {}):', 'fig9/orthogonal_foot/residual_pattern_median', '.2f'),
     ('docs/results.md', '({} /', 'fig5/points_by_phase/memorized', 'd'),
     ('docs/results.md', '(25 / {} /', 'fig5/points_by_phase/grokking', 'd'),
@@ -1956,8 +1995,8 @@ DOC_NUMBERS_FIG5_9 = [  # (file, text, summary key, format): the Figs. 5/7, 9 se
     ('docs/results.md', '{} /', 'fig9/window_ablation/2/tangent_fraction_by_phase/memorized', '.2f'),
     ('docs/results.md', '0.87 / {} /', 'fig9/window_ablation/2/tangent_fraction_by_phase/grokking', '.2f'),
     ('docs/results.md', '0.87 / 0.99 / {}. ', 'fig9/window_ablation/2/tangent_fraction_by_phase/generalized', '.2f'),
-    ('docs/results.md', ' of a λ = 5e-6 branch foot is {} (', 'fig9/lambda_ablation/1/residual_max', '.0e'),
-    ('docs/results.md', 'branch feet are below {}.', 'fig9/lr_ablation/0/residual_max', '.0e'),
+    ('docs/results.md', ' of a λ = 5e-6 branch foot is {}; all', 'fig9/lambda_ablation/1/residual_max', '.0e'),
+    ('docs/results.md', 'branch feet are at most {}.', 'fig9/lr_ablation/0/residual_max', '.0e'),
     ('docs/results.md', '  {} i', 'fig9/by_phase/cos/generalized', '.2f'),
     ('docs/results.md', '0.32 in the stratum frame and {} i', 'fig9/by_phase/cos_pattern/generalized', '.2f'),
     ('docs/results.md', '  {} b', 'fig9/by_aligned_phase/cos/before_rise', '.2f'),
@@ -2699,6 +2738,11 @@ DOC_NUMBERS_README = [
     (README_MD, "yet {}-", "fig9/range_after_memorization/flips/0", ".0f"),
     (README_MD, "yet 196-{} of", "fig9/range_after_memorization/flips/1", ".0f"),
     (README_MD, "of {} pre-activations change sign every step", "fig9/preactivations", "d"),
+    (README_MD, "local nearest point of Z ({} of", "fig9/orthogonal_foot/converged", "d"),
+    (README_MD, "nearest point of Z (0 of {} feet converge", "fig9/orthogonal_foot/points", "d"),
+    (README_MD, "converge; a median of {} pinned kinks ask", "fig9/orthogonal_foot/release_median", ".0f"),
+    (README_MD, "at the memorized points {} of the pre-activations", "fig9/median_by_phase/flips_pinned_share/memorized", ".2f"),
+    (README_MD, "a random set of the pins' size: {})", "fig9/median_by_phase/flips_pinned_baseline/memorized", ".2f"),
     (README_MD, "along Z is {}-", "fig9/median_by_phase/loss_to_decay/memorized", ".2f"),
     (README_MD, "along Z is 0.21-{} of weight decay's", "fig9/median_by_phase/loss_to_decay/generalized", ".2f"),
     (README_MD, "at λ = 0.1: {} (k = 1)", "fig10/sweep/by_lambda/0/ratio_median/0", ".2f"),

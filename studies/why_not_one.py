@@ -186,7 +186,8 @@ def release_study(f5, R, points, log):
         net = f5["nets"][r]
         _, info = feet.orthogonal_projection(net["thetas"][i], net["X"], net["Y"], rounds=RELEASE_ROUNDS,
                                              max_releases=RELEASE_MAX)
-        rows.append({"net": r, "point": i, "phase": str(f5["phase"][r, i]), "release_start": float(R["release"][r, i]),
+        rows.append({"net": r, "point": i, "step": int(R["step"][r, i]), "phase": str(f5["phase"][r, i]),
+                     "release_start": float(R["release"][r, i]),
                      **{k: float(info[k]) for k in feet.FOOT_INFO}})
         log(f"Figure 9 release study: net {r + 1} point {i + 1}: {info['releases']} released, "
             f"{info['release']} still want release, distance {info['dist_start']:.4f} -> {info['dist']:.4f}")
