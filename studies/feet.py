@@ -179,9 +179,8 @@ def pin_release(params, X, Y, S, pins, foot, act):
     """The pins' first-order test at a foot on a stratum (piecewise_projection's KKT derivation):
     returns (residual ||P_T v|| / ||v||, want (n, d_h) bool: pins whose neighbouring cell is
     nearer, up (n, d_h) bool: that cell is z > 0, the piece's (P_S, pinned rank, J v, J^T u, G))."""
-    residual, jac, P_S, rank = pinned_piece(params, X, Y, S, pins)
-    theta = M.pack(params)
-    v = theta - foot
+    _, jac, P_S, rank = pinned_piece(params, X, Y, S, pins)
+    v = M.pack(params) - foot
     nv = float(xp.linalg.norm(v))
     Jv, JTu, G = jac(foot)
     mu = xp.linalg.solve(G, Jv(v))  # P_S v = P_S J^T mu + (the pins' part, removed by P_S)
