@@ -1833,6 +1833,17 @@ def test_cli_cupy_standin_runs_every_figure_and_bench_like_numpy():
 DOC_NUMBERS = []
 
 
+def fig9_release_row(row):
+    """(fragment, key, format) for each number of one row of docs/results.md's release-study table."""
+    step, phase, *vals = row
+    text = [f"{step} ({phase})", *vals[:4]]  # the row's cells up to the distances
+    out = [(f"| {{}} ({phase}) |", "step", ",")]
+    for j, name in enumerate(("release_start", "releases", "release", "cycled")):
+        out.append(("| " + " | ".join(text[:j + 1]) + " | {} |", name, ".0f"))
+    return out + [("| " + " | ".join(text[1:]) + " | {} →", "dist_start", ".4f"),
+                  ("| " + " | ".join(text[1:]) + f" | {vals[4]} → {{}} |", "dist", ".4f")]
+
+
 DOC_NUMBERS_FIG5_9 = [  # (file, text, summary key, format): the Figs. 5/7, 9 section
     ('docs/results.md', 'at the Gauss-Newton feet stays ≥ {}, so', 'fig5/sigma_min_J_gauss_newton_min', '.2f'),
     ('docs/results.md', '190 and 20020; each net has {} p', 'fig5/points_near_rise', 'd'),
@@ -1921,8 +1932,8 @@ DOC_NUMBERS_FIG5_9 = [  # (file, text, summary key, format): the Figs. 5/7, 9 se
     ('docs/results.md', 'jection`) | stratum (below) | {} |', 'fig9/foot/dist_median', '.3f'),
     ('docs/results.md', ') | stratum (below) | 0.198 | {} (', 'fig9/foot/loss_median', '.0e'),
     ('docs/results.md', 'atum (below) | 0.198 | 4e-32 ({}) ', 'fig9/foot/loss_max', '.0e'),
-    ('docs/results.md', 'ow) | 0.198 | 4e-32 (6e-13) | {} (', 'fig9/foot/residual_median', '.0e'),
-    ('docs/results.md', '.198 | 4e-32 (6e-13) | 4e-09 ({}) ', 'fig9/foot/residual_max', '.0e'),
+    ('docs/results.md', 'ow) | 0.198 | 4e-32 (2e-30) | {} (', 'fig9/foot/residual_median', '.0e'),
+    ('docs/results.md', '.198 | 4e-32 (2e-30) | 6e-11 ({}) ', 'fig9/foot/residual_max', '.0e'),
     ('docs/results.md', " θ's activation pattern | | | {} |", 'fig9/orthogonal_foot/residual_pattern_median', '.2f'),
     ('docs/results.md', 'J⁺(F − Y) | its own pattern | {} |', 'fig5/feet/gauss-newton/dist_median', '.3f'),
     ('docs/results.md', ') | its own pattern | 0.210 | {} (', 'fig5/feet/gauss-newton/loss_median', '.0e'),
@@ -1934,10 +1945,38 @@ DOC_NUMBERS_FIG5_9 = [  # (file, text, summary key, format): the Figs. 5/7, 9 se
     ('docs/results.md', ' own pattern | 0.171 | 9e-07 ({}) ', 'fig5/feet/momentum/loss_max', '.0e'),
     ('docs/results.md', 'ern | 0.171 | 9e-07 (1e-05) | {} (', 'fig5/feet/momentum/residual_median', '.2f'),
     ('docs/results.md', '0.171 | 9e-07 (1e-05) | 0.44 ({}) ', 'fig5/feet/momentum/residual_max', '.2f'),
-    ('docs/results.md', '{} p', 'fig9/orthogonal_foot/pins_median', '.0f'),
-    ('docs/results.md', '{} p', 'fig9/orthogonal_foot/release_median', '.0f'),
-    ('docs/results.md', '{} p', 'fig9/orthogonal_foot/unpinned_crossings_median', '.0f'),
+    ('docs/results.md', 'at most 8 projections, a median of {};', 'fig9/orthogonal_foot/rounds_median', '.0f'),
+    ('docs/results.md', 'at most {} projections, a median', 'fig9/orthogonal_foot/rounds_max', '.0f'),
+    ('docs/results.md', 'at {} points the cap was reached', 'fig9/orthogonal_foot/cap_hits', 'd'),
+    ('docs/results.md', 'with at most\n{} crossing left', 'fig9/orthogonal_foot/unpinned_crossings_max', '.0f'),
+    ('docs/results.md', 'a median of {} pinned kinks (of 7,552', 'fig9/orthogonal_foot/pins_median', '.0f'),
+    ('docs/results.md', 'pinned kinks (of {}\npre-activations)', 'fig9/preactivations', ','),
     ('docs/results.md', 'stratum frame is at most {}. In', 'fig9/foot/residual_max', '.0e'),
+    ('docs/results.md', 'asks for release. {} of the', 'fig9/orthogonal_foot/converged', 'd'),
+    ('docs/results.md', 'release. 0 of the {} feet meet', 'fig9/orthogonal_foot/points', 'd'),
+    ('docs/results.md', 'a median of {} pins (at most', 'fig9/orthogonal_foot/release_median', '.0f'),
+    ('docs/results.md', 'pins (at most {})\nask for release', 'fig9/orthogonal_foot/release_max', '.0f'),
+    ('docs/results.md', 'at the {} ablation points of net 1:', 'fig9/window_ablation/0/points', 'd'),
+    *[('docs/results.md', frag, f'fig9/release_study/{i}/{key}', fmt) for i, row in enumerate((
+        ('1,280', 'memorized', '140', '156', '33', '33', '0.3715', '0.3677'),
+        ('5,810', 'memorized', '219', '251', '75', '72', '0.1841', '0.1821'),
+        ('26,410', 'grokking', '447', '447', '251', '186', '0.1936', '0.1881'),
+        ('56,290', 'grokking', '548', '548', '344', '236', '0.1900', '0.1818'),
+        ('120,000', 'generalized', '691', '693', '444', '315', '0.1958', '0.1831')))
+      for frag, key, fmt in fig9_release_row(row)],
+    ('docs/results.md', 'a median share\nof {} / ', 'fig9/median_by_phase/flips_pinned_share/memorized', '.2f'),
+    ('docs/results.md', 'of 0.86 / {} / 0.86 (memorized', 'fig9/median_by_phase/flips_pinned_share/grokking', '.2f'),
+    ('docs/results.md', 'of 0.86 / 0.85 / {} (memorized', 'fig9/median_by_phase/flips_pinned_share/generalized', '.2f'),
+    ('docs/results.md', 'would catch {} / ', 'fig9/median_by_phase/flips_pinned_baseline/memorized', '.2f'),
+    ('docs/results.md', 'would catch 0.08 / {} / ', 'fig9/median_by_phase/flips_pinned_baseline/grokking', '.2f'),
+    ('docs/results.md', 'would catch 0.08 / 0.13 / {} (pins', 'fig9/median_by_phase/flips_pinned_baseline/generalized', '.2f'),
+    ('docs/results.md', 'a median\nof {} / ', 'fig9/median_by_phase/frame_dim/memorized', '.0f'),
+    ('docs/results.md', 'of 1655 / {} / ', 'fig9/median_by_phase/frame_dim/grokking', '.0f'),
+    ('docs/results.md', 'of 1655 / 1440 / {} (of d', 'fig9/median_by_phase/frame_dim/generalized', '.0f'),
+    ('docs/results.md', '(of d = {})', 'fig9/parameters', ','),
+    ('docs/results.md', 'the pins grow {} / ', 'fig9/median_by_phase/pins/memorized', '.0f'),
+    ('docs/results.md', 'the pins grow 597 / {} / ', 'fig9/median_by_phase/pins/grokking', '.0f'),
+    ('docs/results.md', 'the pins grow 597 / 984 / {}, so', 'fig9/median_by_phase/pins/generalized', '.0f'),
     ('docs/results.md', 'orthogonal (residual {}):', 'fig9/orthogonal_foot/residual_pattern_median', '.2f'),
     ('docs/results.md', '| orthogonal foot, stratum | {} |', 'fig9/by_phase/cos/memorized', '.2f'),
     ('docs/results.md', 'ogonal foot, stratum | 0.73 | {} |', 'fig9/by_phase/cos/grokking', '.2f'),
@@ -2037,8 +2076,8 @@ DOC_NUMBERS_FIG5_9 = [  # (file, text, summary key, format): the Figs. 5/7, 9 se
     ('docs/results.md', '{} /', 'fig9/window_ablation/2/tangent_fraction_by_phase/memorized', '.2f'),
     ('docs/results.md', '0.87 / {} /', 'fig9/window_ablation/2/tangent_fraction_by_phase/grokking', '.2f'),
     ('docs/results.md', '0.87 / 0.99 / {}. ', 'fig9/window_ablation/2/tangent_fraction_by_phase/generalized', '.2f'),
-    ('docs/results.md', ' of a λ = 5e-6 branch foot is {} (', 'fig9/lambda_ablation/1/residual_max', '.0e'),
-    ('docs/results.md', 'branch feet are below {}.', 'fig9/lr_ablation/0/residual_max', '.0e'),
+    ('docs/results.md', ' of a λ = 5e-6 branch foot is {}; all', 'fig9/lambda_ablation/1/residual_max', '.0e'),
+    ('docs/results.md', 'branch feet are at most {}.', 'fig9/lr_ablation/0/residual_max', '.0e'),
     ('docs/results.md', '  {} i', 'fig9/by_phase/cos/generalized', '.2f'),
     ('docs/results.md', '0.32 in the stratum frame and {} i', 'fig9/by_phase/cos_pattern/generalized', '.2f'),
     ('docs/results.md', '  {} b', 'fig9/by_aligned_phase/cos/before_rise', '.2f'),
@@ -3104,6 +3143,11 @@ DOC_NUMBERS_README = [
     (README_MD, "yet {}-", "fig9/range_after_memorization/flips/0", ".0f"),
     (README_MD, "yet 196-{} of", "fig9/range_after_memorization/flips/1", ".0f"),
     (README_MD, "of {} pre-activations change sign every step", "fig9/preactivations", "d"),
+    (README_MD, "local nearest point of Z ({} of", "fig9/orthogonal_foot/converged", "d"),
+    (README_MD, "nearest point of Z (0 of {} feet converge", "fig9/orthogonal_foot/points", "d"),
+    (README_MD, "converge; a median of {} pinned kinks ask", "fig9/orthogonal_foot/release_median", ".0f"),
+    (README_MD, "at the memorized points {} of the pre-activations", "fig9/median_by_phase/flips_pinned_share/memorized", ".2f"),
+    (README_MD, "a random set of the pins' size: {})", "fig9/median_by_phase/flips_pinned_baseline/memorized", ".2f"),
     (README_MD, "along Z is {}-", "fig9/median_by_phase/loss_to_decay/memorized", ".2f"),
     (README_MD, "along Z is 0.21-{} of weight decay's", "fig9/median_by_phase/loss_to_decay/generalized", ".2f"),
     (README_MD, "at λ = 0.1: {} (k = 1)", "fig10/sweep/by_lambda/0/ratio_median/0", ".2f"),
@@ -3358,6 +3402,80 @@ def test_relu_foot_is_stationary_on_its_stratum():
     assert info["residual_pattern"] > 10 * tol, "the pattern frame alone should not see the foot as orthogonal"
 
 
+def relu_release_problem():
+    """A small ReLU net whose foot in theta's cell closure has pins asking for release (seed 51)."""
+    rng = np.random.default_rng(51)
+    X = 0.5 * rng.normal(size=(4, 3))
+    params = (0.7 * rng.normal(size=(3, 16)), 0.7 * rng.normal(size=(16, 2)))
+    return X, M.forward(params, X) + 0.5 * rng.normal(size=(4, 2)), params
+
+
+def distance_after_moving(theta, foot, X, Y, d, eps):
+    """||theta - x'|| - ||theta - foot|| for x' = foot + eps d taken back to Z by Gauss-Newton steps
+    with the true ReLU net's Jacobian at x' (min-norm, numpy lstsq): a point of Z next to the
+    foot, in whichever neighbouring cell the move entered."""
+    x = M.pack(foot) + eps * d
+    for _ in range(8):
+        p = M.unpack(x, foot)
+        x = x - np.linalg.lstsq(M.jacobian(p, X), (M.forward(p, X) - Y).ravel(), rcond=None)[0]
+    return np.linalg.norm(theta - x) - np.linalg.norm(theta - M.pack(foot))
+
+
+def first_order_decreases(theta, foot, pins, X, Y, rng):
+    """Moves off the foot along Z that shorten the distance to first order: for each pin (i, h),
+    z_ih pushed up and down (W1's column h along X_i), and 20 random directions; a decrease
+    Delta(eps) < 0 is first order if it shrinks less than 10^1.5 times (the midpoint of the
+    exponents 1 and 2) from eps = 1e-3 to 1e-4 (second order: 100 times)."""
+    dirs = []
+    for i, h in zip(*np.nonzero(pins)):
+        D = np.zeros_like(foot[0])
+        D[:, h] = X[i] / np.linalg.norm(X[i])
+        dirs += [s * M.pack((D, np.zeros_like(foot[1]))) for s in (1, -1)]
+    dirs += [u / np.linalg.norm(u) for u in rng.normal(size=(20, theta.size))]
+    out = []
+    for d in dirs:
+        a, b = (distance_after_moving(theta, foot, X, Y, d, e) for e in (1e-3, 1e-4))
+        if a < 0 and b < 0 and a / b < 10 ** 1.5:
+            out.append(a)
+    return out
+
+
+def test_relu_foot_completed_by_releases_is_a_local_nearest_point():
+    """The active set with releases (max_releases 2) ends where no pin asks for release, nearer
+    than the foot in theta's cell closure (no releases: the default), which pins do ask to leave.
+    Checked independently by moving off each foot along Z (Gauss-Newton back to Z with the true
+    net): from the default foot some move shortens the distance to first order, from the
+    completed one none does."""
+    X, Y, params = relu_release_problem()
+    theta = M.pack(params)
+    kw = dict(mean=False, rtol=1e-10, steps=100)
+    old, a = feet.orthogonal_projection(params, X, Y, **kw)
+    new, b = feet.orthogonal_projection(params, X, Y, rounds=40, max_releases=2, **kw)
+    assert a["release"] > 0 and a["releases"] == 0 and not a["converged"], "the example must stop early"
+    assert b["converged"] and b["release"] == b["unpinned_crossings"] == b["cycled"] == 0 and not b["cap"], b
+    assert b["releases"] > 0 and b["loss"] < 1e-20 and b["residual"] <= 1e-10, b  # the stopping rule, rtol
+    assert b["dist"] < a["dist"] and abs(b["dist_start"] - a["dist"]) <= 1e-8 * a["dist"]  # rtol, squared margin
+    rng = np.random.default_rng(0)
+    assert first_order_decreases(theta, old, a["pin_mask"], X, Y, rng), "no nearer neighbour seen"
+    assert not first_order_decreases(theta, new, b["pin_mask"], X, Y, rng), "a nearer neighbour"
+
+
+def test_relu_frame_dimension_is_d_minus_the_rank_of_J_and_the_pins():
+    """frame_dim = dim(null(J) ∩ {pinned z stay 0}) = d - rank [J; K] (numpy's SVD of the dense
+    stack, numpy's matrix_rank tolerance max(shape) eps s_max), at both feet of the release problem."""
+    X, Y, params = relu_release_problem()
+    for kw in ({}, {"rounds": 40, "max_releases": 2}):
+        foot, info = feet.orthogonal_projection(params, X, Y, mean=False, rtol=1e-10, steps=100, **kw)
+        pins, Z = info["pin_mask"], X @ foot[0]
+        S = (Z > 0).astype(float)  # the pins' slopes do not matter: their rows are in K's span
+        J1 = np.einsum("ia,ih,hj->ijah", X, S, foot[1]).reshape(Y.size, -1)
+        J2 = np.einsum("ih,jb->ijhb", S * Z, np.eye(Y.shape[1])).reshape(Y.size, -1)
+        K = np.array([np.concatenate([np.outer(X[i], np.eye(16)[h]).ravel(), np.zeros(foot[1].size)])
+                      for i, h in zip(*np.nonzero(pins))])
+        A = np.vstack([np.hstack([J1, J2]), K])
+        assert info["frame_dim"] == A.shape[1] - np.linalg.matrix_rank(A), (kw, info["frame_dim"])
+
+
 def test_orthogonal_projection_finds_the_known_foot_on_the_hyperbola():
     """Fig. 3's Z = {w1 w2 = 1} (F = w1 w2, identity net): from points on the origin's side of
     the convex set {w1 w2 >= 1, w1 > 0}, the nearest point is unique: the foot we started from."""
@@ -3428,7 +3546,7 @@ def test_kink_counts_on_designed_preactivations():
     z0 = np.array([[1.0, -1.0, 0.5, 2.0]])
     z1 = np.array([[-0.1, 1.0, 0.4, 1.9]])  # units 0, 1 cross
     z2 = np.array([[0.2, 2.0, -0.05, 1.8]])  # unit 0 crosses back, unit 2 crosses; 0 and 2 are near 0
-    assert feet.kink_counts([z0, z1, z2]) == {"flips": 2, "flips_back": 1, "within_one_step": 2}
+    assert why_not_one.kink_counts([z0, z1, z2]) == {"flips": 2, "flips_back": 1, "within_one_step": 2}
 
 
 def dense_tangent_projector(J):
@@ -3490,7 +3608,7 @@ def test_linear_model_gd_update_on_flat_Z_is_tangentially_norm_minimizing():
         assert abs(cos_T - 1) < bound, f"{steps} steps: tangential cosine {cos_T}"  # bound: P_T through X X^T
         # bound: P_T through X X^T, relative to u_L; u_L = -lr X^T (...) lies in range(X^T) to rounding
         assert np.linalg.norm(P(u_L)) < bound * np.linalg.norm(u_L), "loss gradient not normal"
-        n = feet.update_split(P, M.pack(end), u_L, u_lam, [u_L, u_lam])
+        n = why_not_one.update_split(P, M.pack(end), u_L, u_lam, [u_L, u_lam])
         rel = bound * np.linalg.norm(u_L) / np.linalg.norm(P(u_lam))  # the same, relative to the tangential update
         assert n["loss_fraction"] < rel and abs(n["loss_along"]) < rel
 
@@ -3534,7 +3652,7 @@ def test_update_on_Z_measures_at_the_orthogonal_foot():
     X, Y, params = fig5_tiny_net()
     theta = M.pack(params)
     before = M.unpack(theta - 0.01 * np.random.default_rng(22).normal(size=theta.size), params)
-    out, foot = feet.update_on_Z(before, params, X, Y, lr=MA.FIG5_LR, lam=MA.FIG5_LAM)
+    out, foot = why_not_one.update_on_Z(before, params, X, Y, lr=MA.FIG5_LR, lam=MA.FIG5_LAM)
     u = theta - M.pack(before)
     on_Z, info = feet.orthogonal_projection(params, X, Y)  # the orthogonal foot: the wiring
     assert rel_err(M.pack(foot), M.pack(on_Z)) < tol(theta.size)  # eps x size: the same call (equal here bit for bit)
@@ -3641,13 +3759,13 @@ def test_settle_near_Z_doubles_until_settled_or_capped():
 
 # ---------------------------------------------------------------- studies/why_not_one.py: Fig. 9, the Fig. 5 cosine explained
 def test_fig9_redoes_each_fig5_window_bit_for_bit():
-    """orthogonal_points' wiring: the window feet.gd_window redoes from Fig. 5's theta_{t-10} ends at
-    its theta_t bit for bit, and holds u_L + u_lam = theta_t - theta_{t-10} and the last three
-    iterates' pre-activations and one-step updates."""
+    """orthogonal_points' wiring: the window why_not_one.gd_window redoes from Fig. 5's theta_{t-10} ends at
+    its theta_t bit for bit, and holds u_L + u_lam = theta_t - theta_{t-10}, every iterate's
+    pre-activations and the last two one-step updates."""
     (_, _, (X, Y), (befores, thetas)), _ = fig5_recorded_run()
     gd = lambda P, n: M.gradient_descent(P, X, Y, n, 1.0, 0.5e-4, mean=True)[0]  # noqa: E731
     for before, theta in zip(befores, thetas):
-        after, u_L, u_lam, last, Zs = feet.gd_window(before, X, Y, MA.FIG5_WINDOW, MA.FIG5_LR, MA.FIG5_LAM)
+        after, u_L, u_lam, last, Zs = why_not_one.gd_window(before, X, Y, MA.FIG5_WINDOW, MA.FIG5_LR, MA.FIG5_LAM)
         assert all(np.array_equal(a, b) for a, b in zip(after, theta)), "not Fig. 5's theta_t bit for bit"
         # eps x size: 2 x 10 rounded terms (as for gd_update_split); tight (margin ~0.1): no cond, just
         # 10 roundings of theta's largest entry, half an ulp each at worst (a quarter of this bound)
@@ -3657,8 +3775,8 @@ def test_fig9_redoes_each_fig5_window_bit_for_bit():
             its.append(gd(its[-1], 1))
         # eps x size: d_in-term products, relative to sum |x| |w|; then one rounding of theta + v, half
         # an ulp of |theta| at worst (a quarter of tol(2): tight, margin ~0.2, nothing else rounds)
-        assert all(np.allclose(z, X @ p[0], rtol=0, atol=tol(X.shape[1]) * (np.abs(X) @ np.abs(p[0])).max())
-                   for z, p in zip(Zs, its[-3:]))
+        assert len(Zs) == 11 and all(np.allclose(z, X @ p[0], rtol=0, atol=tol(X.shape[1]) * (np.abs(X) @ np.abs(p[0])).max())
+                                     for z, p in zip(Zs, its))
         assert all(np.allclose(v, M.pack(b) - M.pack(a), rtol=0, atol=tol(2) * np.abs(M.pack(b)).max())
                    for v, a, b in zip(last, its[-3:-1], its[-2:]))
 
@@ -3755,6 +3873,16 @@ def test_fig9_quick_numbers():
         ch = (z[2] > 0) != (z[1] > 0)
         assert R["flips"][0, i] == ch.sum() and R["within_one_step"][0, i] == np.sum(np.abs(z[2]) < np.abs(z[2] - z[1]))
         assert R["flips_back"][0, i] == np.sum(ch & ((z[1] > 0) != (z[0] > 0)))
+        z = [X @ q[0] for q in run]  # a sign change in any of the 10 steps; pinned at the foot
+        fl = np.any([(a > 0) != (b > 0) for a, b in zip(z, z[1:])], axis=0)
+        assert R["window_flips"][0, i] == fl.sum() and R["flips_pinned"][0, i] == np.sum(fl & info["pin_mask"])
+        assert R["flips_pinned_baseline"][0, i] == info["pins"] / fl.size and R["frame_dim"][0, i] == info["frame_dim"]
+    for row in res["frame_by_step"]:  # medians over the nets at each step
+        at = R["step"] == row["step"]
+        assert row["points"] == at.sum() and row["frame_dim"] == np.median(R["frame_dim"][at])
+    for row in res["release_study"]:  # the active set's own bookkeeping
+        assert row["releases"] <= row["releases_tried"] and row["rounds"] <= why_not_one.RELEASE_ROUNDS
+        assert (not row["converged"]) or row["release"] == row["unpinned_crossings"] == 0
     # the ablations: settings compare like with like
     assert [r["window"] for r in res["window_ablation"]] == [1, 10, 100]
     assert [(r["lr"], r["window"], r["steps"]) for r in res["lr_ablation"]] == [(1.0, 10, 100), (0.1, 100, 1000)]

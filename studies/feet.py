@@ -3,9 +3,10 @@
 Question: where exactly is the foot of theta on Z, and what does one GD window do near it? The paper
 estimates proj_Z(theta) by 100 momentum steps (manifold.zero_loss_projection), which is not on Z and
 not the nearest point. Here the nearest point is sought by an active set across the kinks of a ReLU
-net (`orthogonal_projection`: theta - theta* normal to the stratum of the foot), and a GD window is
-split by source (loss / weight decay), into tangent and normal parts, with the kinks it crosses and
-the curvature (Lemma C.1) there. Figs. 9 and 12 use it, Figs. 8/10 and 13 its sharpness; the core never does.
+net (`orthogonal_projection`: theta - theta* normal to the stratum of the foot; pins released by
+their KKT multipliers on request, `piecewise_projection`), and a GD window is split by source
+(loss / weight decay), into tangent and normal parts, with the kinks it crosses and the curvature
+(Lemma C.1) there. Figs. 9 and 12 use it, Figs. 8/10 and 13 its sharpness; the core never does.
 """
 import numpy
 
@@ -17,8 +18,14 @@ from models import xp
 ACTIVATION_SLOPES = {"relu": (1.0, 0.0), "leaky_relu": (1.0, 0.1)}  # sigma' for z > 0, z < 0
 
 
-FOOT_INFO = ("loss", "residual", "residual_pattern", "dist", "kinks", "pins", "release",
-             "unpinned_crossings", "converged")  # what orthogonal_projection reports
+FOOT_INFO = ("loss", "residual", "residual_pattern", "dist", "dist_start", "kinks", "pins", "release",
+             "releases", "releases_tried", "unpinned_crossings", "rounds", "frame_dim", "cycled", "cap",
+             "converged")  # what orthogonal_projection reports (converged last: foot_summary counts it)
+# The active set's caps by default: 8 projections, no release (the foot stays in the closure of
+# theta's cell). Releasing costs several projections per round of releases and did not converge
+# at Fig. 5's points within 16 (why_not_one.release_study), beyond the figures' budgets.
+FOOT_ROUNDS, FOOT_MAX_RELEASES = 8, 0
+EPS = numpy.finfo(float).eps
 
 
 def tangent_split(P, u):
@@ -71,7 +78,8 @@ def nearest_point(theta, residual, jac, steps=30, r_tol=1e-10, rtol=1e-8, x0=Non
 
     x = theta.copy() if x0 is None else x0
     r = residual(x)
-    tube, best, it = 1e-3 * float(xp.linalg.norm(r)), (theta, numpy.inf), 0
+    # the tube is set by theta's residual, so that a start x0 on Z can still move along T
+    tube, best, it = 1e-3 * float(xp.linalg.norm(residual(theta))), (theta, numpy.inf), 0
     beta, last = 1.0, numpy.inf
     for it in range(steps + 1):
         nr, orth, Pv, step = measure(x, r)
@@ -98,16 +106,17 @@ def pinned_piece(params, X, Y, S, pins):
     """One smooth piece of Z for a piecewise-linear sigma: the slopes S = sigma'(X W1) (n x d_h)
     frozen and the pre-activations `pins` (n x d_h, bool) held at 0, so F = (S * (X W1)) W2 is
     bilinear and the pins are linear: W1's column h lies in null(X_{I_h}), I_h = pins[:, h].
-    Returns (residual, jac, P_S) for nearest_point on the cylinder {x : F(P_S x) = Y}, P_S the
-    orthogonal projector onto that subspace. Its Gram matrix is the piece's minus the pinned
-    directions' part, so the solve stays n m x n m however many pins there are."""
+    Returns (residual, jac, P_S, rank) for nearest_point on the cylinder {x : F(P_S x) = Y}, P_S
+    the orthogonal projector onto that subspace, of rank d - `rank` (rank = sum_h rank X_{I_h}).
+    Its Gram matrix is the piece's minus the pinned directions' part, so the solve stays
+    n m x n m however many pins there are."""
     d_in, d_h = params[0].shape
     n, m = Y.shape
-    R = xp.zeros((d_h, d_in, d_in))  # R_h = Q_h Q_h^T, the projector onto row(X_{I_h})
+    R, rank = xp.zeros((d_h, d_in, d_in)), 0  # R_h = Q_h Q_h^T, the projector onto row(X_{I_h})
     for h in numpy.nonzero(M.to_numpy(pins.any(axis=0)))[0]:
         U, sv, _ = xp.linalg.svd(X[pins[:, h]].T, full_matrices=False)
         U = U[:, sv > MF.RTOL * sv[0]]
-        R[h] = U @ U.T
+        R[h], rank = U @ U.T, rank + U.shape[1]
     B = xp.einsum("ia,hab,kb->hik", X, R, X, optimize=True)  # X R_h X^T, (d_h, n, n)
 
     def P_S(t):
@@ -136,30 +145,18 @@ def pinned_piece(params, X, Y, S, pins):
             U = u.reshape(Y.shape)
             return P_S(M.pack((X.T @ ((U @ W2.T) * S), H.T @ U)))
         return Jv, JTu, G
-    return residual, jac, P_S
+    return residual, jac, P_S, rank
 
 
 def orthogonal_projection(params, X, Y, act="relu", mean=True, steps=30, tol=1e-20, rtol=1e-8,
-                          kink=1e-6, rounds=4):
+                          kink=1e-6, rounds=FOOT_ROUNDS, max_releases=FOOT_MAX_RELEASES):
     """proj_Z(theta), the nearest point theta* of Z = {F = Y} (nearest_point); returns
     (params on Z, info) with info["loss"] the loss L left there (mean or sum, as `mean`),
     "residual" ||P_T(theta - theta*)|| / ||theta - theta*|| with P_T at theta* (0 for the true
     foot), "dist" ||theta - theta*||, "iters", "converged" (L <= tol and residual <= rtol), and
-    "P_T": v -> P_T v (d,), the tangent projector of the frame that "residual" uses.
-
-    A piecewise-linear sigma (relu, leaky_relu) makes Z smooth only within an activation
-    pattern, and Newton-type steps across patterns do not settle. There the nearest point is
-    sought piece by piece (active set): start on the smooth extension of theta's pattern; the
-    pre-activations X W1 that cross 0 on the way are pinned at 0 (pinned_piece) and the nearest
-    point is sought again, for up to `rounds` rounds. The foot is then stationary on its
-    stratum: theta - theta* lies in range(J^T) + span(grad of the pinned z), and "residual" is
-    measured in that frame (T = null(J) ∩ {pinned z stay 0}, which does not depend on
-    sigma'(0)); "residual_pattern" in the frame of theta's activation pattern at theta*
-    (null(J) with theta's slopes, pins included), "P_pattern" its projector; "kinks":
-    pre-activations at theta* with |z| <= kink (the pins among them);
-    "crossed": those whose sign differs from theta's; "unpinned_crossings": pre-activations
-    still across after the last round; "release": pins whose multiplier says that letting them
-    go to one side would shorten the distance (0: a local minimum across the kinks to first order)."""
+    "P_T": v -> P_T v (d,), the tangent projector of the frame that "residual" uses. For a
+    piecewise-linear sigma (relu, leaky_relu) see piecewise_projection: an active set across the
+    kinks, `rounds` projections at most, each unit released at most `max_releases` times."""
     theta = M.pack(params)
     c = 1.0 / Y.size if mean else 1.0
     r_tol = (tol / c) ** 0.5
@@ -175,80 +172,115 @@ def orthogonal_projection(params, X, Y, act="relu", mean=True, steps=30, tol=1e-
         on_Z = M.unpack(x, params)
         return on_Z, {**info, "loss": M.loss(on_Z, X, Y, 0.0, act, mean),
                       "dist": float(xp.linalg.norm(theta - x)), "P_T": MF.foot_projector(on_Z, X, act)}
-    return piecewise_projection(params, X, Y, act, mean, steps, r_tol, rtol, kink, rounds)
+    return piecewise_projection(params, X, Y, act, mean, steps, r_tol, rtol, kink, rounds, max_releases)
 
 
-def piecewise_projection(params, X, Y, act, mean, steps, r_tol, rtol, kink, rounds):
-    """orthogonal_projection for a piecewise-linear sigma (see there): the active-set rounds,
-    then the foot's residual in the stratum and pattern frames and the pins' multipliers."""
-    theta = M.pack(params)
-    dsigma = M.ACTIVATIONS[act][1]
-    Z0 = X @ params[0]
-    S = dsigma(Z0)  # the slopes of theta's piece, kept for pinned units too
-    pins, x, iters = xp.zeros(Z0.shape, dtype=bool), theta, 0
-    for rnd in range(rounds):
-        residual, jac, P_S = pinned_piece(params, X, Y, S, pins)
-        x, info = nearest_point(theta, residual, jac, steps, r_tol, rtol,
-                                x0=P_S(x) if rnd else None)
-        iters += info["iters"]
-        Zx = X @ M.unpack(P_S(x), params)[0]
-        across = ~pins & (dsigma(Zx) != S)
-        if not across.any():
-            break
-        pins = pins | across
-    foot = P_S(x)
-    on_Z, v = M.unpack(foot, params), theta - foot
+def pin_release(params, X, Y, S, pins, foot, act):
+    """The pins' first-order test at a foot on a stratum (piecewise_projection's KKT derivation):
+    returns (residual ||P_T v|| / ||v||, want (n, d_h) bool: pins whose neighbouring cell is
+    nearer, up (n, d_h) bool: that cell is z > 0, the piece's (P_S, pinned rank, J v, J^T u, G))."""
+    _, jac, P_S, rank = pinned_piece(params, X, Y, S, pins)
+    v = M.pack(params) - foot
     nv = float(xp.linalg.norm(v))
     Jv, JTu, G = jac(foot)
-    mu = xp.linalg.solve(G, Jv(v))  # P_S v = P_S J^T mu on the stratum
+    mu = xp.linalg.solve(G, Jv(v))  # P_S v = P_S J^T mu + (the pins' part, removed by P_S)
     orth = float(xp.linalg.norm(P_S(v) - JTu(mu))) / nv
-    Jv0, JTu0, G0 = pinned_piece(params, X, Y, S, xp.zeros_like(pins))[1](foot)
-    orth_pattern = float(xp.linalg.norm(v - JTu0(xp.linalg.solve(G0, Jv0(v))))) / nv
-    W2, U = on_Z[1], mu.reshape(Y.shape)
+    W2, U = M.unpack(foot, params)[1], mu.reshape(Y.shape)
     K = M.unpack(v, params)[0] - X.T @ ((U @ W2.T) * S)  # = X^T nu on the pins, (d_in, d_h)
     hi, lo = ACTIVATION_SLOPES[act]
-    release = 0
+    nu_hi, nu_lo = xp.zeros(S.shape), xp.zeros(S.shape)
     for h in numpy.nonzero(M.to_numpy(pins.any(axis=0)))[0]:
         I = xp.nonzero(pins[:, h])[0]
         nu = xp.linalg.lstsq(X[I].T, K[:, h], rcond=None)[0]  # min-norm if X_I is rank deficient
-        pull = U[I] @ W2[h]  # how nu changes with the pinned unit's slope
-        nu_hi, nu_lo = nu - (hi - S[I, h]) * pull, nu - (lo - S[I, h]) * pull
-        release += int(xp.sum((nu_hi > 1e-9 * nv) | (nu_lo < -1e-9 * nv)))
-    Zx = X @ on_Z[0]
-    P_T = lambda u: P_S(u) - JTu(xp.linalg.solve(G, Jv(u)))  # noqa: E731  (the stratum frame)
-    P_pattern = lambda u: u - JTu0(xp.linalg.solve(G0, Jv0(u)))  # noqa: E731  (theta's pattern)
-    return on_Z, {"P_T": P_T, "P_pattern": P_pattern, "residual": orth,
-                  "residual_pattern": orth_pattern, "dist": nv,
-                  "loss": M.loss(on_Z, X, Y, 0.0, act, mean), "iters": iters, "rounds": rnd + 1,
-                  "converged": bool(info["converged"] and not across.any()),
-                  "kinks": int(xp.sum(xp.abs(Zx) <= kink)), "kink": kink,
-                  "pins": int(pins.sum()), "crossed": int(xp.sum(dsigma(Zx) != S)),
-                  "unpinned_crossings": int(across.sum()), "release": release}
+        pull = U[I] @ W2[h]  # c_p = nu + s pull does not depend on the slope s taken at the pin
+        nu_hi[I, h], nu_lo[I, h] = nu - (hi - S[I, h]) * pull, nu - (lo - S[I, h]) * pull
+    gain_hi, gain_lo = xp.maximum(nu_hi, 0.0), xp.maximum(-nu_lo, 0.0)  # -d||v||^2 / 2 per unit of |z|
+    want = pins & (xp.maximum(gain_hi, gain_lo) > 1e-9 * nv)  # 1e-9: above the solves' rounding
+    return orth, want, gain_hi >= gain_lo, (P_S, rank, Jv, JTu, G)
 
 
-def update_on_Z(before, params, X, Y, act="relu", window=None, lr=1.0, lam=0.0):
-    """Fig. 5's cosine at the orthogonal foot: cos(u, -P_T theta_t) for u = theta_t - theta_before,
-    its tangential cosine and tangent fraction (tangent_alignment), P_T in the stratum frame for
-    ReLU ("_pattern": the same foot in theta's pattern frame); FOOT_INFO; sigma_min(J) and lr x
-    sharpness (Lemma C.1, weight decay lam) at the foot. window: gd_window's (u_L, u_lam, last two
-    updates, pre-activations) adds update_split, kink_counts and the smooth radius.
-    Returns (numbers, the orthogonal foot)."""
+def piecewise_projection(params, X, Y, act, mean, steps, r_tol, rtol, kink, rounds, max_releases):
+    """orthogonal_projection for a piecewise-linear sigma: an active set across the kinks of X W1.
+    Z is smooth only within an activation pattern; start on the smooth extension of theta's
+    pattern S (slopes sigma'(X W1)) and repeat: find the nearest point of the current piece
+    (pinned_piece: slopes S, the pins held at z = 0); pin the pre-activations that crossed 0 on
+    the way; if none crossed, release the pins whose multiplier says a neighbouring cell is
+    nearer (set their slope to that cell's, unpin them); stop when neither happens (converged:
+    a local nearest point of Z to first order) or after `rounds` projections (the cap).
+
+    Why the multiplier's sign picks the cell (KKT for min ||theta - x|| s.t. F(x) = Y, z_q = 0
+    for the pins q): at the foot x*, v = theta - x* = J_s^T mu + sum_q nu_q grad z_q, where J_s
+    is F's Jacobian with slope s at pin p = (i, h). Only J's rows (i, .) in W1's column h depend
+    on s, by s (mu_i . W2_h) X_i, so c_p = nu_p(s) + s (mu_i . W2_h) is fixed and
+    nu_p(s) = c_p - s (mu_i . W2_h). A move dx into the cell of slope s that keeps F = Y and the
+    other pins (J_s dx = 0, grad z_q dx = 0) and changes z_p by dz changes ||theta - x||^2 by
+    -2 v . dx + O(|dx|^2) = -2 nu_p(s) dz. So the cell z_p > 0 is nearer iff nu_p(sigma'_+) > 0,
+    the cell z_p < 0 iff nu_p(sigma'_-) < 0; with neither for every pin, x* is a KKT point of the
+    distance over the union of the cells around it (first order; second order is not checked).
+    Cycling (a unit released, crossing back, pinned again) is cut by releasing each unit at most
+    `max_releases` times. The foot returned is the last round's that settled (rtol) without a
+    crossing, so on Z in its stratum: a round of releases that never settles again is undone.
+
+    Returns (params on Z, info): "P_T" (the stratum frame, T = null(J) ∩ {pinned z stay 0},
+    which does not depend on sigma'(0)), "P_pattern" (theta's pattern frame at the foot),
+    "pin_mask", and FOOT_INFO: "residual" (in the stratum frame), "residual_pattern", "kinks"
+    (|z| <= kink), "pins", "release" (pins whose multiplier still asks for release), "releases"
+    (kept in the foot; "releases_tried": all), "unpinned_crossings" (left), "rounds" (projections
+    done), "frame_dim" (dim T = d - sum_h rank X_{I_h} - rank(J P_S), the latter from the
+    eigenvalues of G = (J P_S)(J P_S)^T above n m eps lambda_max, G's rounding), "cycled" (units
+    released max_releases times that ask again), "cap" (rounds ran out with work left),
+    "dist_start" (the distance at the first settled foot without crossings: theta's cell's),
+    "converged" (settled, no crossing, no pin asking for release)."""
     theta = M.pack(params)
-    u = theta - M.pack(before)
-    on_Z, info = orthogonal_projection(params, X, Y, act)
-    P = info["P_T"]
-    out = dict(zip(("cos", "cos_tangent", "tangent_fraction"), tangent_alignment(P, u, theta)))
-    if "P_pattern" in info:
-        out.update(zip(("cos_pattern", "cos_tangent_pattern", "tangent_fraction_pattern"),
-                       tangent_alignment(info["P_pattern"], u, theta)))
-    out.update({k: float(info[k]) for k in FOOT_INFO if k in info})
-    out["sigma_min"] = MF.sigma_min(MF.gram(on_Z, X, act))
-    out["sharpness_lr"] = lr * sharpness(on_Z, X, lam, act=act, mean=True)
-    if window is not None:
-        u_L, u_lam, last, Zs = window
-        out.update(update_split(P, theta, u_L, u_lam, last), **kink_counts(Zs),
-                   radius=smooth_radius(on_Z, params, X))
-    return out, on_Z
+    dsigma, (hi, lo) = M.ACTIVATIONS[act][1], ACTIVATION_SLOPES[act]
+    Z0 = X @ params[0]
+    S = dsigma(Z0)  # the slopes of the current piece, kept for pinned units too
+    pins, released = xp.zeros(Z0.shape, dtype=bool), xp.zeros(Z0.shape, dtype=int)
+    x, iters, done, tried, states, free = theta, 0, 0, 0, [], xp.zeros(Z0.shape, dtype=bool)
+    for rnd in range(rounds):
+        residual, jac, P_S, _ = pinned_piece(params, X, Y, S, pins)
+        try:
+            x, info = nearest_point(theta, residual, jac, steps, r_tol, rtol, x0=P_S(x) if rnd else None)
+        except xp.linalg.LinAlgError:  # a degenerate piece (J P_S loses rank): keep the last foot
+            if not states:
+                raise
+            break
+        x, iters = P_S(x), iters + info["iters"]
+        across = ~pins & (dsigma(X @ M.unpack(x, params)[0]) != S)
+        test = None if across.any() else pin_release(params, X, Y, S, pins, x, act)
+        states.append((x, S, pins, released, done, across, test, (info["converged"], test is not None)))
+        if test is None:
+            pins = pins | across
+            continue
+        free = test[1] & (released < max_releases)
+        if not free.any():
+            break
+        tried += int(free.sum())
+        S = xp.where(free, xp.where(test[2], hi, lo), S)
+        pins, released, done = pins & ~free, released + free, done + int(free.sum())
+    # the foot: the last round that settled (rtol) without crossing a kink (on Z, in its stratum),
+    # else the last that settled (its crossings reported), else the last round
+    x, S, pins, released, done, across, test, ok = max(states[::-1], key=lambda s: s[-1])
+    first = next((float(xp.linalg.norm(theta - s[0])) for s in states if all(s[-1])), None)
+    orth, want, _, (P_S, rank, Jv, JTu, G) = test or pin_release(params, X, Y, S, pins, x, act)
+    on_Z, v = M.unpack(x, params), theta - x
+    Jv0, JTu0, G0 = pinned_piece(params, X, Y, dsigma(Z0), xp.zeros_like(pins))[1](x)
+    nv = float(xp.linalg.norm(v))
+    lam = xp.linalg.eigvalsh(G)  # G = (J P_S)(J P_S)^T: dim T = rank P_S - rank(J P_S)
+    frame_dim = theta.size - rank - int(xp.sum(lam > G.shape[0] * EPS * lam[-1]))  # eps x size x ||G||
+    Zx = X @ on_Z[0]
+    return on_Z, {"P_T": lambda u: P_S(u) - JTu(xp.linalg.solve(G, Jv(u))),  # the stratum frame
+                  "P_pattern": lambda u: u - JTu0(xp.linalg.solve(G0, Jv0(u))),  # theta's pattern
+                  "residual": orth, "dist": nv, "iters": iters, "rounds": len(states),
+                  "residual_pattern": float(xp.linalg.norm(v - JTu0(xp.linalg.solve(G0, Jv0(v))))) / nv,
+                  "loss": M.loss(on_Z, X, Y, 0.0, act, mean), "kink": kink, "pin_mask": pins,
+                  "converged": bool(ok[0] and not across.any() and not want.any()),
+                  "kinks": int(xp.sum(xp.abs(Zx) <= kink)), "pins": int(pins.sum()),
+                  "crossed": int(xp.sum(dsigma(Zx) != dsigma(Z0))), "unpinned_crossings": int(across.sum()),
+                  "release": int(want.sum()), "releases": done, "releases_tried": tried,
+                  "dist_start": first or nv, "frame_dim": frame_dim,
+                  "cycled": int(xp.sum(want & (released > 0) & (released >= max_releases))),
+                  "cap": bool(len(states) == rounds and not all(states[-1][-1]) or free.any())}
 
 
 def gd_update_split(params, X, Y, steps, lr, lam, act="relu", mean=True):
@@ -265,19 +297,6 @@ def gd_update_split(params, X, Y, steps, lr, lam, act="relu", mean=True):
     return params, u_L, u_lam
 
 
-def gd_window(params, X, Y, steps, lr, lam, act="relu", mean=True):
-    """gd_update_split over `steps` (>= 2) steps, keeping the last two one-step updates and the
-    pre-activations X W1 of the last three iterates (kink_counts): (params, u_L, u_lam, last, Zs)."""
-    params, u_L, u_lam = gd_update_split(params, X, Y, steps - 2, lr, lam, act, mean)
-    Zs, last = [X @ params[0]], []
-    for _ in range(2):
-        params, a, b = gd_update_split(params, X, Y, 1, lr, lam, act, mean)
-        u_L, u_lam = u_L + a, u_lam + b
-        last.append(a + b)
-        Zs.append(X @ params[0])
-    return params, u_L, u_lam, last, Zs
-
-
 def gd_windows(params, X, Y, lr, lam, steps, windows, act="relu", mean=True):
     """`steps` GD steps from params; returns (final params, {w: (u_L, u_lam) over the last w
     steps} for each window w) (gd_update_split, bit for bit models.gradient_descent)."""
@@ -290,34 +309,10 @@ def gd_windows(params, X, Y, lr, lam, steps, windows, act="relu", mean=True):
                         sum(p[2] for p in pieces if p[0] >= steps - w)) for w in windows}
 
 
-def kink_counts(Zs):
-    """From the pre-activations of three consecutive GD iterates z0, z1, z2 (n x d_h each):
-    how many change sign in the last step, how many of those flip back (z1 crossed from z0's
-    side and z2 returned to it), and how many lie closer to 0 than one step moves them."""
-    z0, z1, z2 = Zs
-    changed = (z2 > 0) != (z1 > 0)
-    back = changed & ((z1 > 0) != (z0 > 0))
-    return {"flips": int(changed.sum()), "flips_back": int(back.sum()),
-            "within_one_step": int(xp.sum(xp.abs(z2) < xp.abs(z2 - z1)))}
-
-
 def kink_flips(W1s, X):
     """Pre-activations X W1 that change sign from each W1 of a sequence to the next, per step (k-1,)."""
     signs = [X @ W1 > 0 for W1 in W1s]
     return numpy.array([int(xp.sum(a != b)) for a, b in zip(signs, signs[1:])])
-
-
-def update_split(P, theta, u_L, u_lam, last_two):
-    """Fig. 9 at one point, in the frame P (P_T at a foot): the tangential update P_T (u_L + u_lam)
-    split into its loss and weight-decay terms, and the step-to-step cosine of the normal part
-    of the last two one-step updates (about -1: it bounces across the normal direction)."""
-    PL, Pd = P(u_L), P(u_lam)
-    Pu = PL + Pd
-    nL, nd = float(xp.linalg.norm(PL)), float(xp.linalg.norm(Pd))
-    normals = [v - P(v) for v in last_two]
-    return {"loss_fraction": nL / (nL + nd),  # 0 if the loss gradient has no tangential part
-            "loss_along": float(PL @ Pu / (Pu @ Pu)),  # the loss term's share along P_T u itself
-            "loss_to_decay": nL / nd, "normal_flip_cos": MF.cosine(*normals)}
 
 
 def smooth_radius(params_Z, params, X):

@@ -13,7 +13,13 @@ closely; later the loss gradient's tangential part grows to the size of weight d
 and most flip back (fig9/median_by_phase/flips, flips_back), while the smooth curvature is below
 GD's stability limit. The foot sits on kinks (smooth radius ~0), so Theorem 4.14's smooth regime
 never applies. Branches at a 10x smaller lr change little; at a 10x smaller lambda training comes
-closer to Z (fig9/lambda_ablation). Extends Sec. 4 and App. D.
+closer to Z (fig9/lambda_ablation). The foot is the nearest point within the closure of theta's
+activation cell, not a local nearest point of Z: no foot meets the active set's own criterion,
+hundreds of pins ask for release (fig9/orthogonal_foot), and releasing them (release_study)
+shortens the distance by a few per cent without converging. Its stratum frame is the one GD
+chatters in, by measurement: most pre-activations that flip in the window are pinned at the foot,
+against a random subset's pins / all (fig9/median_by_phase/flips_pinned_share, _baseline); dim T
+shrinks as pins grow (fig9/frame_by_step). Extends Sec. 4 and App. D.
 
 Run: python grok.py --figs 9 (it runs Fig. 5 first when it has not run in the same call).
 """
@@ -22,9 +28,11 @@ import os
 import matplotlib.pyplot as plt
 import numpy as np
 
+import manifold as MF
 import modadd as MA
 import models as M
 import plots
+from models import xp
 from studies import feet
 
 # ---------------------------------------------------------------- Fig. 9: the experiment
@@ -37,25 +45,104 @@ from studies import feet
 # equal tau (10 and 100 steps) and, at lam / 10, also of equal steps (10).
 FIG9_WINDOWS = (1, 10, 100)
 FIG9_LR, FIG9_LAM = 0.1, MA.FIG5_LAM / 10
-FIG9 = {"nets": 1, "per_phase": 2, "lam_steps": 1000}
-FIG9_QUICK = {"nets": 1, "per_phase": 1, "lam_steps": 200}
+FIG9 = {"nets": 1, "per_phase": 2, "lam_steps": 1000, "release_per_phase": 2}
+FIG9_QUICK = {"nets": 1, "per_phase": 1, "lam_steps": 200, "release_per_phase": 1}
 FIG9_KEYS = ("cos", "cos_tangent", "tangent_fraction")
 FIG9_MEDIANS = ("loss_to_decay", "sharpness_lr", "normal_flip_cos", "dist", "radius", "flips",
-                "flips_back", "within_one_step", "kinks", "pins", "release", "residual_pattern")
+                "flips_back", "within_one_step", "kinks", "pins", "release", "residual_pattern",
+                "frame_dim", "window_flips", "flips_pinned_share", "flips_pinned_baseline")
+# release_study: the active set completed by releases (each unit at most once), up to 16 projections
+RELEASE_ROUNDS, RELEASE_MAX = 16, 1
 
 ORTHOGONAL_KEYS = ("cos", "cos_tangent", "tangent_fraction", "cos_pattern", "cos_tangent_pattern",
                    "tangent_fraction_pattern")  # the Fig. 5 cosine and its parts, in two frames
 
 
+def update_on_Z(before, params, X, Y, act="relu", window=None, lr=1.0, lam=0.0):
+    """Fig. 5's cosine at the orthogonal foot: cos(u, -P_T theta_t) for u = theta_t - theta_before,
+    its tangential cosine and tangent fraction (tangent_alignment), P_T in the stratum frame for
+    ReLU ("_pattern": the same foot in theta's pattern frame); feet.FOOT_INFO; sigma_min(J) and lr x
+    sharpness (Lemma C.1, weight decay lam) at the foot. window: gd_window's (u_L, u_lam, last two
+    updates, pre-activations of every iterate) adds update_split, kink_counts, the smooth radius
+    and pinned_flips. Returns (numbers, the orthogonal foot)."""
+    theta = M.pack(params)
+    u = theta - M.pack(before)
+    on_Z, info = feet.orthogonal_projection(params, X, Y, act)
+    P = info["P_T"]
+    out = dict(zip(("cos", "cos_tangent", "tangent_fraction"), feet.tangent_alignment(P, u, theta)))
+    if "P_pattern" in info:
+        out.update(zip(("cos_pattern", "cos_tangent_pattern", "tangent_fraction_pattern"),
+                       feet.tangent_alignment(info["P_pattern"], u, theta)))
+    out.update({k: float(info[k]) for k in feet.FOOT_INFO if k in info})
+    out["sigma_min"] = MF.sigma_min(MF.gram(on_Z, X, act))
+    out["sharpness_lr"] = lr * feet.sharpness(on_Z, X, lam, act=act, mean=True)
+    if window is not None:
+        u_L, u_lam, last, Zs = window
+        out.update(update_split(P, theta, u_L, u_lam, last), **kink_counts(Zs[-3:]),
+                   radius=feet.smooth_radius(on_Z, params, X))
+        if "pin_mask" in info:
+            out.update(pinned_flips(Zs, info["pin_mask"]))
+    return out, on_Z
+
+
+def pinned_flips(Zs, pins):
+    """How many pre-activations changed sign in some step of a window (Zs: X W1 at each iterate),
+    how many of those are pinned at the foot, their share, and the share a random subset of
+    the same size as the pins would catch (pins / all pre-activations)."""
+    flipped = xp.zeros(Zs[0].shape, dtype=bool)
+    for a, b in zip(Zs, Zs[1:]):
+        flipped |= (a > 0) != (b > 0)
+    n, both = int(flipped.sum()), int(xp.sum(flipped & pins))
+    return {"window_flips": n, "flips_pinned": both, "flips_pinned_share": both / n if n else float("nan"),
+            "flips_pinned_baseline": float(pins.sum() / pins.size)}
+
+
+def gd_window(params, X, Y, steps, lr, lam, act="relu", mean=True):
+    """gd_update_split over `steps` (>= 2) steps one by one (bit for bit the same), keeping the
+    last two one-step updates and the pre-activations X W1 of every iterate (steps + 1; the last
+    three for kink_counts): (params, u_L, u_lam, last, Zs)."""
+    u_L, u_lam, Zs, last = 0.0, 0.0, [X @ params[0]], []
+    for _ in range(steps):
+        params, a, b = feet.gd_update_split(params, X, Y, 1, lr, lam, act, mean)
+        u_L, u_lam = u_L + a, u_lam + b
+        last = (last + [a + b])[-2:]
+        Zs.append(X @ params[0])
+    return params, u_L, u_lam, last, Zs
+
+
+def kink_counts(Zs):
+    """From the pre-activations of three consecutive GD iterates z0, z1, z2 (n x d_h each):
+    how many change sign in the last step, how many of those flip back (z1 crossed from z0's
+    side and z2 returned to it), and how many lie closer to 0 than one step moves them."""
+    z0, z1, z2 = Zs
+    changed = (z2 > 0) != (z1 > 0)
+    back = changed & ((z1 > 0) != (z0 > 0))
+    return {"flips": int(changed.sum()), "flips_back": int(back.sum()),
+            "within_one_step": int(xp.sum(xp.abs(z2) < xp.abs(z2 - z1)))}
+
+
+def update_split(P, theta, u_L, u_lam, last_two):
+    """Fig. 9 at one point, in the frame P (P_T at a foot): the tangential update P_T (u_L + u_lam)
+    split into its loss and weight-decay terms, and the step-to-step cosine of the normal part
+    of the last two one-step updates (about -1: it bounces across the normal direction)."""
+    PL, Pd = P(u_L), P(u_lam)
+    Pu = PL + Pd
+    nL, nd = float(xp.linalg.norm(PL)), float(xp.linalg.norm(Pd))
+    normals = [v - P(v) for v in last_two]
+    return {"loss_fraction": nL / (nL + nd),  # 0 if the loss gradient has no tangential part
+            "loss_along": float(PL @ Pu / (Pu @ Pu)),  # the loss term's share along P_T u itself
+            "loss_to_decay": nL / nd, "normal_flip_cos": MF.cosine(*normals)}
+
+
 def orthogonal_points(f5, log):
-    """Each Fig. 5 point measured at its orthogonal foot (feet.update_on_Z), with its last window
+    """Each Fig. 5 point measured at its orthogonal foot (update_on_Z), with its last window
     redone split by source (bit for bit Fig. 5's GD): arrays (nets, points) per quantity."""
     pts = []
     for r, net in enumerate(f5["nets"]):
         X, Y = net["X"], net["Y"]
         for before, theta in zip(net["befores"], net["thetas"]):
-            params, *window = feet.gd_window(before, X, Y, MA.FIG5_WINDOW, MA.FIG5_LR, MA.FIG5_LAM)
-            pts.append(feet.update_on_Z(before, params, X, Y, "relu", window, MA.FIG5_LR, MA.FIG5_LAM)[0])
+            params, *window = gd_window(before, X, Y, MA.FIG5_WINDOW, MA.FIG5_LR, MA.FIG5_LAM)
+            pts.append(update_on_Z(before, params, X, Y, "relu", window, MA.FIG5_LR, MA.FIG5_LAM)[0])
             log(f"Figure 9 net {r + 1}: point {len(pts)}, cos {pts[-1]['cos']:+.2f} at the orthogonal foot, "
                 f"residual {pts[-1]['residual']:.0e}")
     shape = (len(f5["nets"]), -1)
@@ -64,14 +151,47 @@ def orthogonal_points(f5, log):
 
 def foot_summary(R, phase, al):
     """The orthogonal feet of the Fig. 5 points: the cosine by phase in both frames, how far the
-    feet are and how well they converged, sigma_min(J) there."""
+    feet are and how well they converged (the active set's own criterion, its releases and caps),
+    sigma_min(J) there."""
     return {"by_phase": MA.phase_stats(R, phase, ORTHOGONAL_KEYS),
             "by_aligned_phase": MA.phase_stats(R, al, ORTHOGONAL_KEYS, phases=MA.ALIGNED_PHASES),
             "foot": {f"{k}_{s}": float(fn(R[k])) for k in ("loss", "residual", "dist")
                      for s, fn in (("median", np.median), ("max", np.max))},
             "orthogonal_foot": {**{f"{k}_median": float(np.median(R[k])) for k in feet.FOOT_INFO[2:-1]},
-                                "converged": int(R["converged"].sum()), "points": int(R["cos"].size)},
+                                **{f"{k}_max": float(np.max(R[k])) for k in ("release", "releases", "rounds", "unpinned_crossings")},
+                                "converged": int(R["converged"].sum()), "cap_hits": int(R["cap"].sum()),
+                                "points": int(R["cos"].size)},
             "sigma_min_J_min": float(R["sigma_min"].min())}
+
+
+def frame_by_step(R, step):
+    """The stratum frame's dimension and the pins at each measured step (medians over the nets
+    measured there): the frame shrinks as pins grow, which a trend in time carries along."""
+    rows = []
+    for t in np.unique(step):
+        at = step == t
+        rows.append({"step": int(t), "points": int(at.sum()), "frame_dim": float(np.median(R["frame_dim"][at])),
+                     "pins": float(np.median(R["pins"][at])),
+                     "flips_pinned_share": float(np.median(R["flips_pinned_share"][at]))})
+    return rows
+
+
+def release_study(f5, R, points, log):
+    """The active set completed (feet.piecewise_projection with releases, RELEASE_ROUNDS
+    projections, each unit released at most RELEASE_MAX times) at Fig. 5's theta_t of a few
+    points: how far it gets from the foot in theta's cell closure (dist_start; release_start: its
+    pins asking for release, from orthogonal_points) and what is left."""
+    rows = []
+    for r, i in points:
+        net = f5["nets"][r]
+        _, info = feet.orthogonal_projection(net["thetas"][i], net["X"], net["Y"], rounds=RELEASE_ROUNDS,
+                                             max_releases=RELEASE_MAX)
+        rows.append({"net": r, "point": i, "step": int(R["step"][r, i]), "phase": str(f5["phase"][r, i]),
+                     "release_start": float(R["release"][r, i]),
+                     **{k: float(info[k]) for k in feet.FOOT_INFO}})
+        log(f"Figure 9 release study: net {r + 1} point {i + 1}: {info['releases']} released, "
+            f"{info['release']} still want release, distance {info['dist_start']:.4f} -> {info['dist']:.4f}")
+    return rows
 
 
 def fig9_ablations(f5, points, lam_steps, log):
@@ -112,27 +232,32 @@ def fig9(args, cache, log):
     f5 = cache["fig5"]
     s = FIG9_QUICK if args.quick else FIG9
     R, phase, al = orthogonal_points(f5, log), f5["phase"], f5["aligned"]
-    R["step"] = f5["step"]
+    R["step"] = np.broadcast_to(np.asarray(f5["step"]), phase.shape)  # (points,) or per net (nets, points)
     cache["fig9"] = {"R": R, "seed": args.seed, "quick": args.quick}
     points = feet.branch_points(phase, s["nets"], s["per_phase"])
     rows = fig9_ablations(f5, points, s["lam_steps"], log)
+    released = release_study(f5, R, feet.branch_points(phase, 1, s["release_per_phase"]), log)
     live = phase != ""
     numbers = {
         "runs": len(f5["nets"]), "lr": MA.FIG5_LR, "lam": MA.FIG5_LAM, "window": MA.FIG5_WINDOW,
         "frame": "orthogonal foot; ReLU: stratum frame (pinned pre-activations held at 0)",
         "preactivations": int(f5["nets"][0]["X"].shape[0] * MA.FIG5_HIDDEN),
+        "parameters": int(M.pack(f5["nets"][0]["thetas"][0]).size),
         "points_by_phase": {ph: int((phase == ph).sum()) for ph in MA.PHASES}, **foot_summary(R, phase, al),
         "mean_by_phase": MA.phase_stats(R, phase, FIG9_KEYS + ("loss_fraction", "loss_along")),
         "median_by_phase": MA.phase_stats(R, phase, FIG9_MEDIANS, np.median),
         "median_by_aligned_phase": MA.phase_stats(R, al, FIG9_MEDIANS, np.median, MA.ALIGNED_PHASES),
         "range_after_memorization": {k: [float(R[k][live].min()), float(R[k][live].max())]
                                      for k in FIG9_MEDIANS} if live.any() else None,
+        "frame_by_step": frame_by_step(R, R["step"]),
+        "frame_dim": R["frame_dim"], "pins": R["pins"], "converged": R["converged"],
+        "release_study": released,
         "ablation_points": points,
         "window_ablation": [row for row in rows if row["ablation"] == "window"],
         "lr_ablation": [row for row in rows if (row["ablation"], row["window"]) == ("window", MA.FIG5_WINDOW)
                         or row["ablation"] == "lr"],
         "lambda_ablation": [row for row in rows if row["ablation"] == "lambda"],
-        "step": f5["step"], **{k: R[k][0] for k in FIG9_KEYS},
+        "step": R["step"], **{k: R[k][0] for k in FIG9_KEYS},
     }
     plot_fig9(R, phase, f5["grok_step"], rows, numbers, os.path.join(args.out, "fig9_fig5_explained.png"))
     return {"fig9": numbers}
@@ -162,16 +287,46 @@ def fig9_bars(ax, rows, key, ylabel, title):
     ax.legend(loc="upper center", ncol=3, fontsize=7, title="phase at the branch point", title_fontsize=7)
 
 
+def runs_mean(ax, step, Y, color, label, geometric=False):
+    """One thin line per net against its own steps; bold: the (arithmetic or geometric) mean over
+    the nets at the steps they all share."""
+    for x, y in zip(step, Y):
+        ax.plot(x, y, color=color, lw=0.7, alpha=0.3)
+    shared = np.all(step == step[0], axis=0)
+    mean = np.exp(np.log(Y[:, shared]).mean(axis=0)) if geometric else Y[:, shared].mean(axis=0)
+    ax.plot(step[0][shared], mean, color=color, lw=2, label=label)
+
+
+def frame_panels(ax, R, grok_steps, out):
+    """(g) the stratum frame's dimension and the pins against the step; (h) the share of the
+    window's sign-flipping pre-activations that are pinned at the foot, against a random subset."""
+    x = R["step"]
+    a = ax[0]
+    runs_mean(a, x, R["frame_dim"], "tab:blue", "dim T (stratum frame) at the foot")
+    runs_mean(a, x, R["pins"], "tab:red", "pre-activations pinned at 0 at the foot")
+    plots.fig5_grok_lines(a, grok_steps)
+    a.set(xscale="log", xlabel="training step", ylabel="count", ylim=(0, None),
+          title=f"(g) the stratum frame's dimension and the pins at the foot\n(d = {out['parameters']} parameters)")
+    a.legend(loc="center left", fontsize=7)
+    a = ax[1]
+    runs_mean(a, x, R["flips_pinned_share"], "tab:green", "pinned at the foot, of those flipping\nsign in the last 10 GD steps")
+    runs_mean(a, x, R["flips_pinned_baseline"], "tab:gray", "a random subset of that size (pins / all)")
+    plots.fig5_grok_lines(a, grok_steps)
+    a.set(xscale="log", xlabel="training step", ylabel="share", ylim=(0, 1.05),
+          title="(h) is the stratum the chattering's sliding surface?")
+    a.legend(loc="center left", fontsize=7)
+
+
 def plot_fig9(R, phase, grok_steps, rows, out, path):
     """Fig. 9: the Fig. 5 cosine = tangential cosine x tangent fraction; where the tangential
     part comes from; GD's stability; distance to Z vs the smooth radius; ablations."""
-    fig, ax = plt.subplots(2, 3, figsize=(17, 9.5))
+    fig, ax = plt.subplots(2, 4, figsize=(22, 9.5))
     x = R["step"]
     a = ax[0, 0]
     for key, color, label in (("cos", "tab:green", "Fig. 5: cos(u, −P_T θ)"),
                               ("cos_tangent", "tab:purple", "tangential: cos(P_T u, −P_T θ)"),
                               ("tangent_fraction", "tab:gray", "tangent fraction ‖P_T u‖ / ‖u‖")):
-        plots.fig5_runs_mean(a, x, R[key], color, label)
+        runs_mean(a, x, R[key], color, label)
     plots.fig5_grok_lines(a, grok_steps)
     a.axhline(0, color="k", lw=0.6)
     a.set(xscale="log", ylim=(-1.0, 1.05), xlabel="training step",
@@ -179,21 +334,21 @@ def plot_fig9(R, phase, grok_steps, rows, out, path):
                 "(an identity), at the orthogonal foot")
     a.legend(loc="lower right", fontsize=7)
     a = ax[0, 1]
-    plots.fig5_runs_mean(a, x, R["loss_to_decay"], "tab:red", "‖P_T u_L‖ / ‖P_T u_λ‖ (0 in theory)")
-    plots.fig5_runs_mean(a, x, R["loss_along"], "tab:blue", "loss term's share along P_T u: ⟨P_T u_L, P_T u⟩ / ‖P_T u‖²")
+    runs_mean(a, x, R["loss_to_decay"], "tab:red", "‖P_T u_L‖ / ‖P_T u_λ‖ (0 in theory)")
+    runs_mean(a, x, R["loss_along"], "tab:blue", "loss term's share along P_T u: ⟨P_T u_L, P_T u⟩ / ‖P_T u‖²")
     plots.fig5_grok_lines(a, grok_steps)
     a.axhline(0, color="k", lw=0.6)
     a.set(xscale="log", xlabel="training step", ylim=(-0.5, 3),
           title="(b) tangential update P_T u = P_T u_L (loss gradient) + P_T u_λ (weight decay)")
     a.legend(loc="upper right", fontsize=7)
     a = ax[0, 2]
-    plots.fig5_runs_mean(a, x, R["sharpness_lr"], "tab:brown", "sharpness x lr at the foot (top eig. 2c J^T J + 2λ)")
-    plots.fig5_runs_mean(a, x, R["normal_flip_cos"], "tab:cyan", "cos of consecutive one-step normal parts")
+    runs_mean(a, x, R["sharpness_lr"], "tab:brown", "sharpness x lr at the foot (top eig. 2c J^T J + 2λ)")
+    runs_mean(a, x, R["normal_flip_cos"], "tab:cyan", "cos of consecutive one-step normal parts")
     N = out["preactivations"]
     for key, color, label in (("flips", "tab:red", "pre-activations changing sign in one step"),
                               ("flips_back", "tab:pink", "... and flipping back the next step"),
                               ("within_one_step", "tab:olive", "closer to 0 than one step moves them")):
-        plots.fig5_runs_mean(a, x, 10 * R[key] / N, color, f"10 x fraction {label}")
+        runs_mean(a, x, 10 * R[key] / N, color, f"10 x fraction {label}")
     a.axhline(2, color="k", ls="--", lw=1, label="stability limit 2 (smooth curvature)")
     a.axhline(0, color="k", lw=0.6)
     plots.fig5_grok_lines(a, grok_steps)
@@ -201,13 +356,14 @@ def plot_fig9(R, phase, grok_steps, rows, out, path):
           f"the normal part's sign,\nand ReLU kinks crossed (of {N} pre-activations)")
     a.legend(loc="upper right", fontsize=6)
     a = ax[1, 0]
-    plots.fig5_runs_mean(a, x, R["dist"], "tab:green", "distance to Z, ‖θ_t − proj_Z(θ_t)‖", True)
-    plots.fig5_runs_mean(a, x, np.clip(R["radius"], 1e-18, 1e3), "tab:red", "smooth radius (Thm 4.14's regime): from "
+    runs_mean(a, x, R["dist"], "tab:green", "distance to Z, ‖θ_t − proj_Z(θ_t)‖", True)
+    runs_mean(a, x, np.clip(R["radius"], 1e-18, 1e3), "tab:red", "smooth radius (Thm 4.14's regime): from "
                    "the foot\ntoward θ_t to the first ReLU sign change (0: foot on kinks)", True)
     plots.fig5_grok_lines(a, grok_steps)
     a.set(xscale="log", yscale="log", xlabel="training step", ylabel="distance (bold: geometric mean)",
           ylim=(None, 1e3), title="(d) where training sits vs where Thm 4.14 applies")
     a.legend(loc="upper right", fontsize=7)
+    frame_panels(ax[:, 3], R, grok_steps, out)
     fig9_bars(ax[1, 1], rows, "cos_tangent", "mean cos(P_T u, −P_T θ)",
               "(e) ablations (branched off the Fig. 5 nets): tangential cosine")
     fig9_bars(ax[1, 2], rows, "tangent_fraction", "mean ‖P_T u‖ / ‖u‖", "(f) ablations: tangent fraction")
