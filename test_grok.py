@@ -3826,7 +3826,6 @@ def test_fig9_quick_numbers():
     f = res["foot"]
     assert f["loss_median"] < 1e-20 and f["residual_median"] < 1e-6, f  # the stopping rule; rtol, as said above
     assert f["residual_median"] <= f["residual_max"] <= 1, f  # a residual is a ratio of norms of a projection
-    q = grok.FIG5_QUICK
     assert R["cos"].shape == f5["step"].shape and res["orthogonal_foot"]["points"] == f5["step"].size
     for k in why_not_one.ORTHOGONAL_KEYS:
         c = R[k]
