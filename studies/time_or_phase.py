@@ -15,8 +15,8 @@ the full and the tangential cosine at the orthogonal foot (Fig. 9). Points still
 transient (aligned phase "settling") are left out: there the cosine climbs from about 0, a time effect
 of another kind. Two comparisons per frame:
 - phase_fit: cos = a_net + (a polynomial in x = log10(step)) + c_phase, least squares, the polynomial's
-  degree raised until the phase terms stop moving (a quadratic leaves a sigmoid's curvature to the phase
-  terms); c for grokking and generalized against memorized (and for rising / after against before_rise),
+  degree the lowest from which higher degrees stop moving the phase terms (a quadratic leaves a
+  sigmoid's bend to the phase terms); c for grokking and generalized against memorized (and for rising / after against before_rise),
   with a 95% t interval (points treated as independent: a net's points are correlated, so these
   intervals are if anything too narrow) and the range of c over the fits that leave one net out.
 - matched_steps: at each of the 8 shared steps, each net's cosine minus the mean over the nets measured
@@ -74,14 +74,15 @@ def fit_at(y, x, net, labels, phases, degree):
 
 def phase_fit(y, x, net, labels, phases):
     """Fig. 14: the phase terms c of cos = a_net + poly(x) + c_phase (phases[0] the reference). The time
-    polynomial's degree grows from 1 until the next degree moves no phase term by more than half its
-    standard error (the refinement stopped moving the number); at that degree c with a 95% t interval,
+    polynomial's degree is the lowest from which no higher degree tried moves a phase term by more than
+    half its standard error (the refinement stopped moving the number; else the highest); at that
+    degree c with a 95% t interval,
     R^2 with and without the phase terms, c over the fits leaving one net out; c at every degree tried;
     None for a phase without points."""
     x = x - x.mean()  # centred: the powers of x are then far from collinear
     fits = [fit_at(y, x, net, labels, phases, d) for d in DEGREES]
-    i = next((i for i in range(len(fits) - 1) if all(abs(fits[i][0][ph] - fits[i + 1][0][ph]) <= fits[i][1][ph] / 2
-                                                     for ph in fits[i][0])), len(fits) - 1)
+    i = next(i for i in range(len(fits)) if all(abs(f[0][ph] - fits[i][0][ph]) <= fits[i][1][ph] / 2
+                                                for f in fits[i + 1:] for ph in fits[i][0]))
     c, se, dof, r2, r2_time = fits[i]
     q = t_quantile(0.975, dof) if dof > 0 else np.nan
     nets = np.unique(net)
