@@ -4,10 +4,14 @@ Question: the paper reads Fig. 7 as "the cosine is highest exactly during grokki
 and grok at different steps, and in every frame the cosine changes with the step. Holding the step
 fixed, does a net's phase change its cosine?
 
-Answer: (from the full run) see fig14/<frame>/phase_effect: the fitted phase terms at matched steps and
-their intervals, beside the time-only fit's R^2 (fig14/<frame>/r2_time). The "rise" is the first of
-the 7 held-out pairs turning correct (Fig. 5's test set, the paper's setting, resolves 1/7), so a phase
-boundary is known only to the curve grid's 3% in step and to one pair in accuracy. Extends Sec. 5 / Fig. 7.
+Answer: a fall in time. In every frame the step alone explains nearly all of the cosine's variance
+(fig14/<frame>/phase_effect/r2_time); at matched steps the phase terms are a few hundredths, none both
+clearly away from 0 and stable across the time model's degree (fig14/<frame>/phase_effect/<phase>,
+its c_by_degree), and at the shared steps the grokking nets sit as close to the others as the
+memorized ones (fig14/<frame>/matched_steps). The paper's "highest exactly during grokking" is seen in
+no frame. The "rise" is the first of the 7 held-out pairs turning correct (Fig. 5's test set, the
+paper's setting, resolves 1/7), so a phase boundary is known only to one pair in accuracy and to the
+curve grid's 3% in step. Extends Sec. 5 / Fig. 7.
 
 Method. Fig. 5's points (5 nets x 13: the 8 shared steps and 5 near each net's own rise and in its
 grokking phase), in four frames: P_T at the paper's momentum foot and at the Gauss-Newton foot (Fig. 5),
@@ -16,8 +20,8 @@ transient (aligned phase "settling") are left out: there the cosine climbs from 
 of another kind. Two comparisons per frame:
 - phase_fit: cos = a_net + (a polynomial in x = log10(step)) + c_phase, least squares, the polynomial's
   degree the lowest from which higher degrees stop moving the phase terms (a quadratic leaves a
-  sigmoid's bend to the phase terms); c for grokking and generalized against memorized (and for rising / after against before_rise),
-  with a 95% t interval (points treated as independent: a net's points are correlated, so these
+  sigmoid's bend to the phase terms); c for grokking and generalized against memorized (and for
+  rising / after against before_rise), with a 95% t interval (points treated as independent: a net's points are correlated, so these
   intervals are if anything too narrow) and the range of c over the fits that leave one net out.
 - matched_steps: at each of the 8 shared steps, each net's cosine minus the mean over the nets measured
   there; these deviations by phase (no model of time at all).
