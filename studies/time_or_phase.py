@@ -111,7 +111,7 @@ def matched_steps(Y, labels, shared):
         if ok.sum() >= 2:
             dev += list(Y[ok, j] - Y[ok, j].mean())
             lab += list(labels[ok, j])
-    dev, lab = np.array(dev), np.array(lab)
+    dev, lab = np.array(dev, float), np.array(lab, str)  # (typed: no step may have two labelled nets)
     return {ph: {"mean": float(dev[lab == ph].mean()), "min": float(dev[lab == ph].min()),
                  "max": float(dev[lab == ph].max()), "n": int((lab == ph).sum())} if (lab == ph).any() else None
             for ph in MA.PHASES}
