@@ -3139,6 +3139,7 @@ DOC_NUMBERS += DOC_NUMBERS_FIG11
 
 # README.md's table of figures, rows 5/7-11 (rows 1-4 and 6 are in DOC_NUMBERS_FIG1_6)
 DOC_NUMBERS_README = [
+    (README_MD, "minus memorized -0.014 [-0.057, {}] in the paper's frame", "fig14/paper/phase_effect/grokking/ci95/1", "+.3f"),
     (README_MD, ' | time alone explains R² = {} o', 'fig14/paper/phase_effect/r2_time', '.3f'),
     (README_MD, ' steps grokking moves it by {} [', 'fig14/paper/phase_effect/grokking/c', '+.3f'),
     (README_MD, 'rokking moves it by -0.014 [{}, ', 'fig14/paper/phase_effect/grokking/ci95/0', '+.3f'),
