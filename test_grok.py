@@ -4621,12 +4621,12 @@ def test_fig13_fits_recover_known_exponents():
     assert abs(one["slope"] - 2) < 1e-12 and abs(one["intercept"] - 1) < 1e-12
     assert max(abs(v - 2) for v in one["slope_ci95"]) < 1e-6, "exact data: the interval collapses"
     for dof, t in ((1, 12.7062), (2, 4.3027), (5, 2.5706), (30, 2.0423)):  # the printed tables, 4 decimals
-        assert abs(delay_laws.t_quantile(0.975, dof) - t) < 1e-4, (dof, delay_laws.t_quantile(0.975, dof))
+        assert abs(feet.t_quantile(0.975, dof) - t) < 1e-4, (dof, feet.t_quantile(0.975, dof))
     x, y = np.arange(8.0), np.array([0.1, 1.3, 1.9, 3.2, 3.8, 5.3, 5.9, 7.2])
     (b, _), cov = np.polyfit(x, y, 1, cov=True)  # numpy's own slope and its (scaled) variance
     f = delay_laws.fit_line(x, y)
     assert abs(f["slope"] - b) < 1e-12 and f["n"] == 8
-    assert abs((f["slope_ci95"][1] - f["slope_ci95"][0]) / 2 - delay_laws.t_quantile(0.975, 6) * cov[0, 0] ** 0.5) < 1e-9
+    assert abs((f["slope_ci95"][1] - f["slope_ci95"][0]) / 2 - feet.t_quantile(0.975, 6) * cov[0, 0] ** 0.5) < 1e-9
     assert delay_laws.fit_line([0, 1, 5], [0, 1, 3], [0, 0, 1])["slope_ci95"] is None, "no residual dof"
     assert delay_laws.fit_line([1, 1], [2, 3]) is None and delay_laws.fit_line([1, 2], [2, 3], [0, 1]) is None
 

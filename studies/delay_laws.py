@@ -26,7 +26,6 @@ step's norm predicts that gap to its size, not run by run (fig6/flow). Extends S
 Run: python grok.py --figs 13 (add --quick for a small version, --fig13-full for more real GD runs).
 """
 import os
-from math import lgamma
 
 import matplotlib.pyplot as plt
 import numpy as np
@@ -100,22 +99,6 @@ def grok_point(rec, level=0.95):
     return out
 
 
-TRAPEZOID = getattr(np, "trapezoid", None) or np.trapz  # the trapezoid rule: NumPy >= 2.0 renamed trapz
-
-
-def t_quantile(q, dof):
-    """Student's t quantile (q > 1/2) by bisection on its CDF, 1/2 + the integral of the density from 0
-    (trapezoids on 4001 points: error ~1e-7 against the tables), for Fig. 13's slope intervals."""
-    c = np.exp(lgamma((dof + 1) / 2) - lgamma(dof / 2)) / np.sqrt(dof * np.pi)
-    def cdf(x):
-        t = np.linspace(0.0, x, 4001)
-        return 0.5 + TRAPEZOID(c * (1 + t * t / dof) ** (-(dof + 1) / 2), t)
-    lo, hi = 0.0, 1e3
-    for _ in range(60):
-        lo, hi = (lo, (lo + hi) / 2) if cdf((lo + hi) / 2) > q else ((lo + hi) / 2, hi)
-    return (lo + hi) / 2
-
-
 def fit_line(x, y, groups=None):
     """Fig. 13: least squares y = a_g + b x, one slope b, an intercept a_g per group (seed or net; None: one
     group): {slope, slope_ci95 (t interval; None without residual degrees of freedom), intercept (through
@@ -127,7 +110,7 @@ def fit_line(x, y, groups=None):
         return None
     b = float(dx @ dy / (dx @ dx))
     ssr, dof = float(np.sum((dy - b * dx) ** 2)), x.size - g.max() - 2  # one intercept per group, one slope
-    half = t_quantile(0.975, dof) * (ssr / dof / (dx @ dx)) ** 0.5 if dof > 0 else None
+    half = feet.t_quantile(0.975, dof) * (ssr / dof / (dx @ dx)) ** 0.5 if dof > 0 else None
     return {"slope": b, "slope_ci95": None if half is None else [b - half, b + half],
             "intercept": float(y.mean() - b * x.mean()), "r2": float(1.0 - ssr / np.sum(dy ** 2)), "n": int(x.size)}
 

@@ -35,7 +35,7 @@ import numpy as np
 
 import modadd as MA
 import plots
-from studies.delay_laws import t_quantile
+from studies.feet import t_quantile
 
 FRAMES = {"paper": "P_T at the paper's foot (momentum)", "gauss-newton": "P_T at the Gauss-Newton foot",
           "orthogonal": "orthogonal foot (Fig. 9), full cosine", "tangential": "orthogonal foot, tangential cosine"}
