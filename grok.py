@@ -250,11 +250,13 @@ def fig5_run(rng, shared, curve, label, act="relu"):
             rec[f"{name}_loss"].append(M.loss(params, Xs, Ys, act=act, mean=True))
             rec[f"{name}_acc"].append(MA.accuracy(*params, Xs, Ys, act=act))
     steps = np.concatenate([shared, fig5_extra_steps(curve, rec, shared)])
-    points = []
-    for t in steps:
-        points.append(MF.update_alignment(*states[t], X, Y, act, MA.FIG5_LR))
+    progress(f"fig 5 {label}: trained for {curve[-1]} steps; measuring {len(steps)} points")
+    points = [None] * len(steps)
+    for i in np.argsort(steps, kind="stable"):  # measured (and logged) in step order, stored shared steps first
+        t = steps[i]
+        points[i] = MF.update_alignment(*states[t], X, Y, act, MA.FIG5_LR)
         progress(f"fig 5 {label}: step {t}, test acc {rec['test_acc'][np.searchsorted(curve, t)]:.2f}, cos "
-                 f"{points[-1]['cos_momentum']:+.2f} (paper's foot), {points[-1]['cos_gauss-newton']:+.2f} (on Z)")
+                 f"{points[i]['cos_momentum']:+.2f} (paper's foot), {points[i]['cos_gauss-newton']:+.2f} (on Z)")
     rec.update({k: [p[k] for p in points] for k in (points[0] if points else {})}, step=steps)
     return ({k: np.array(v) for k, v in rec.items()}, params, (X, Y),
             ([states[t][0] for t in steps], [states[t][1] for t in steps]))
@@ -263,7 +265,7 @@ def fig5_run(rng, shared, curve, label, act="relu"):
 @figure("5", "7")
 def fig5(args):
     """Figs. 5/7: does real training follow the norm-minimizing direction on Z? Plus
-    Thm. 4.14 and sigma_min(J) on the same nets (--quick: FIG5_QUICK)."""
+    Thm. 4.14 and s_min(J) on the same nets (--quick: FIG5_QUICK)."""
     steps, points, curve, runs = (tuple(FIG5_QUICK.values()) if args.quick else
                                   (MA.FIG5_STEPS, FIG5_POINTS, MA.FIG5_CURVE, MA.FIG5_RUNS))
     shared, curve = MA.fig5_grid(steps, points, curve)
@@ -305,7 +307,7 @@ def fig5(args):
         "thm414_slope_all_deltas": MF.loglog_slope(np.tile(FIG5_DELTAS, len(ratios)), ratios.ravel()),
         "thm414_sigma_min_J": [t[2] for t in thm],
         "thm414_start_loss_max": max(t[3] for t in thm),
-        "sigma_min_J_gauss_newton_min": float(R["sigma_min"].min()),
+        "sigma_min_J_gauss_newton_min": float(R["s_min"].min()),
     }
     TRAJECTORIES["fig5"] = {"seed": args.seed, "quick": args.quick, "nets": nets, "step": R["step"], "R": R,
                             "phase": phase, "aligned": al, "grok_step": grok, "shared": np.arange(at.shape[1]) < len(shared)}
@@ -426,7 +428,10 @@ FIGURES.update({name: study(name) for name in STUDIES})
 
 
 # ============================================================ animations
-ANIM_LAMBDA = 0.01  # the Fig. 1 run that is animated: the longest creep along Z
+def anim_lambda(lambdas):
+    """The Fig. 1 run that is animated: the smallest positive lambda, the longest creep along Z
+    (lambda = 0 never moves along Z, so there is nothing to animate)."""
+    return min((lam for lam in lambdas if lam > 0), default=None)
 
 
 @figure("anim")
@@ -437,16 +442,20 @@ def anim(args):
     if "fig6" not in TRAJECTORIES:
         TRAJECTORIES["fig6"] = fig6_run(args, fig6_settings(args), 0)
     toy, run = TRAJECTORIES["fig1"], TRAJECTORIES["fig6"]
-    c = toy["curves"][toy["lambdas"].index(ANIM_LAMBDA)]
+    lam = anim_lambda(toy["lambdas"])
+    if lam is None:
+        progress(f"animations skipped: FIG1_LAMBDAS = {toy['lambdas']} has no lambda > 0, so nothing moves along Z")
+        return {}
+    c = toy["curves"][toy["lambdas"].index(lam)]
     t = plots.log_frames(len(c["w"]) - 1, 40 if args.quick else 150)
-    plots.anim_toy(os.path.join(args.out, "anim_toy.gif"), t, c["w"][t], c["train"][t], c["test"][t], ANIM_LAMBDA)
+    plots.anim_toy(os.path.join(args.out, "anim_toy.gif"), t, c["w"][t], c["train"][t], c["test"][t], lam)
     every, E1 = (3 if args.quick else 1), xp.asarray(run["snaps"][-1])
     ks = MA.strongest_frequencies(E1)
     coords = np.array([[MA.circle_coords(xp.asarray(E), k, E1) for k in ks] for E in run["snaps"][::every]])
     plots.anim_modadd(os.path.join(args.out, "anim_modadd.gif"), run["snap_steps"][::every], coords, ks,
                       run["step"], run["test_acc"], run["norm"])
     names = ("anim_toy.gif", "anim_modadd.gif")
-    return {"anim": {"frames": dict(zip(names, (len(t), len(coords)))), "toy_lambda": ANIM_LAMBDA,
+    return {"anim": {"frames": dict(zip(names, (len(t), len(coords)))), "toy_lambda": lam,
                      "modadd_frequencies": ks, "bytes": {f: os.path.getsize(os.path.join(args.out, f)) for f in names}}}
 
 
@@ -517,10 +526,10 @@ INDEX = {
         f"with P_T at the paper's foot ({nums([s['points_by_phase'][ph] for ph in MA.PHASES], 'd')} points); first rise of "
         f"test accuracy at step {nums(s['rise_step'], 'd', 'not within %d' % s['steps'])}, 100% at "
         f"{nums(s['grok_step'], 'd', 'not within %d' % s['steps'])}; Thm 4.14 slope before the first ReLU kink "
-        f"{nums([s['thm414_slope_real']], '.3f', '-')}; smallest sigma_min(J) {s['sigma_min_J_gauss_newton_min']:.2f}.")),
+        f"{nums([s['thm414_slope_real']], '.3f', '-')}; smallest s_min(J) {s['sigma_min_J_gauss_newton_min']:.2f}.")),
     "fig6": (["fig6.png", "fig6_circles.png"], lambda s: (
         "Closed-form dynamics (Eq. 20) on a + b mod {p}, sigma = {act}, d_h = {hidden}, {n_train} training pairs, step "
-        "{lr}, {steps} steps, {runs} runs: ".format(**s["settings"]) + f"final test accuracy {nums(s['test_acc_final'])}, "
+        "eta = {lr}, {steps} steps, {runs} runs: ".format(**s["settings"]) + f"final test accuracy {nums(s['test_acc_final'])}, "
         f"95% at step {nums(s['grok_step'], 'd', 'not within %d' % s['settings']['steps'])}; training loss <= "
         f"{s['train_loss_max']:.1e}; mean ||E|| {s['norm_init_mean']:.1f} -> peak {s['norm_max_mean']:.1f} -> "
         f"{s['norm_final_mean']:.1f}; within/across-frequency similarity (initial / final E) "
@@ -554,6 +563,9 @@ def write_index(out):
         files, caption = INDEX.get(key, (sorted(f for f in os.listdir(out)
                                                 if re.fullmatch(rf"{re.escape(key)}(_.+)?\.(png|gif)", f)), None))
         text = caption(s[key]) if caption else f"(no caption yet: its numbers are under '{key}' in summary.json)"
+        if meta.get("quick") and name in STUDIES:
+            text = (f"Smoke size (--quick): this run only shows that the study's code runs, so '-' or 'not by the "
+                    f"end' is expected; the full run's numbers are in docs/results.md. {text}")
         wall = meta.get("wall_seconds", {}).get(name)
         title = f"Figure {name}" if name.isdigit() else "Animations" if key == "anim" else key
         body.append(f"<h2>{html.escape(title)}</h2>")

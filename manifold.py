@@ -12,7 +12,7 @@ import numpy
 import models as M
 from models import xp
 
-RTOL = 1e-6  # singular values below RTOL * sigma_max count as zero (see jacobian_svd)
+RTOL = 1e-6  # singular values below RTOL * s_max count as zero (see jacobian_svd)
 FRAMES = ("momentum", "gauss-newton")  # the estimates of proj_Z that Fig. 5 takes P_T at
 
 
@@ -40,22 +40,41 @@ def jacobian_svd(J, G=None):
     """Left singular vectors U and singular values s (descending) of J, from the n m x n m
     eigenproblem J J^T = U diag(s^2) U^T (G = J J^T may be passed in, e.g. from `gram`).
 
-    Far cheaper than an SVD of J; it resolves s only down to ~sqrt(eps) sigma_max ~ 1e-8
-    sigma_max, which is why RTOL is 1e-6.
+    Far cheaper than an SVD of J; it resolves s only down to ~sqrt(eps) s_max ~ 1e-8 s_max,
+    which is why RTOL is 1e-6.
     """
     w, U = xp.linalg.eigh(J @ J.T if G is None else G)
     return U[:, ::-1], xp.sqrt(xp.maximum(w[::-1], 0.0))
 
 
-def sigma_min(G):
-    """Smallest singular value of J (n m x d, n m <= d) from its Gram matrix G = J J^T: 0 at the
-    singular points of Def. 4.9."""
+def smallest_singular_value(G):
+    """s_min(J), the smallest singular value of J (n m x d, n m <= d), from its Gram matrix
+    G = J J^T: 0 at the singular points of Def. 4.9."""
     return float(xp.sqrt(xp.maximum(xp.linalg.eigvalsh(G)[0], 0.0)))
 
 
 # ---------------------------------------------------------------- tangent space and directions
-def tangent_projector(J, svd=None, rtol=RTOL):
-    """P_T = I - J^+ J, the orthogonal projector onto T = null(J), as a function v -> P_T v.
+def tangent_projector(params_Z, X, act="relu"):
+    """P_T = I - J^+ J at a point of Z (the foot), as a function v -> P_T v: the projector onto
+    T = null(J) that Fig. 5 uses.
+
+    With J of full row rank (Thm 4.10), J^+ = J^T (J J^T)^-1, so
+        P_T v = v - J^T (J J^T)^-1 (J v):
+    one forward-mode product J v (`models.jvp`), one solve with the n m x n m Gram matrix, one
+    backward pass J^T mu (`models.backward`); J itself (n m x d) is never formed. J is taken in the
+    foot's own activation pattern (sigma'(0) = 0 for ReLU)."""
+    G = gram(params_Z, X, act)
+
+    def P(v):
+        Jv = M.jvp(params_Z, X, M.unpack(v, params_Z), act)
+        mu = xp.linalg.solve(G, Jv.ravel()).reshape(Jv.shape)
+        return v - M.pack(M.backward(params_Z, X, mu, act))
+    return P
+
+
+def tangent_projector_svd(J, svd=None, rtol=RTOL):
+    """P_T = I - J^+ J from a formed J that may be (nearly) rank-deficient, as v -> P_T v
+    (Thm 4.14 on a net, where the same P_T serves many points; Fig. 5 uses `tangent_projector`).
 
     From J J^T = U diag(s^2) U^T (jacobian_svd), the SVD of J is U diag(s) V^T with
     V = J^T U diag(1/s), so J^+ = V diag(1/s) U^T = J^T U diag(s^-2) U^T and
@@ -87,7 +106,7 @@ def min_norm_step(params, X, r, act="relu"):
     per matrix (through the n m x n m Gram matrix, never the d x d J^T J).
 
     A plain solve: J has full row rank away from the singular points, which Thm 4.10 says
-    Z almost surely avoids (sigma_min checks it)."""
+    Z almost surely avoids (`smallest_singular_value` checks it)."""
     mu = xp.linalg.solve(gram(params, X, act), r.ravel()).reshape(r.shape)
     return M.backward(params, X, mu, act)  # J^T mu without forming J
 
@@ -114,18 +133,6 @@ def zero_loss_projection(params, X, Y, act="relu", mean=True, method="gauss-newt
     return params, M.loss(params, X, Y, 0.0, act, mean)
 
 
-def foot_projector(params_Z, X, act="relu"):
-    """v -> P_T v = v - J^T (J J^T)^-1 J v at a point of Z (the frame of its own activation
-    pattern, sigma'(0) = 0 for ReLU), by one solve with J J^T: cheaper than tangent_projector's
-    eigendecomposition, and without its rank truncation (J must have full row rank)."""
-    G = gram(params_Z, X, act)
-
-    def P(v):
-        JV = M.jvp(params_Z, X, M.unpack(v, params_Z), act)
-        return v - M.pack(M.backward(params_Z, X, xp.linalg.solve(G, JV.ravel()).reshape(JV.shape), act))
-    return P
-
-
 def orthogonality_residual(P, theta, foot):
     """||P_T (theta - foot)|| / ||theta - foot||: 0 when theta - foot is normal to Z at the foot."""
     v = theta - foot
@@ -141,17 +148,17 @@ def update_alignment(before, params, X, Y, act="relu", lr=1.0):
     """Fig. 5 at theta_t: cos(u, -P_T theta_t) for the update u = theta_t - theta_before, P_T at each
     estimate of proj_Z(theta_t) in FRAMES (the paper's 100 momentum steps at learning rate lr, App. D;
     the Gauss-Newton foot, on Z), in its own activation pattern; each foot's loss, distance and
-    orthogonality residual; sigma_min(J) at the Gauss-Newton foot."""
+    orthogonality residual; s_min(J) at the Gauss-Newton foot."""
     theta = M.pack(params)
     u = theta - M.pack(before)
-    out = {}
+    out, feet = {}, {}
     for frame in FRAMES:
-        foot, loss = zero_loss_projection(params, X, Y, act, method=frame, lr=lr)
-        P = foot_projector(foot, X, act)
+        feet[frame], loss = zero_loss_projection(params, X, Y, act, method=frame, lr=lr)
+        P = tangent_projector(feet[frame], X, act)
         out.update({f"cos_{frame}": cosine(u, norm_min_direction(P, theta)),
-                    f"loss_{frame}": loss, f"dist_{frame}": distance_to_Z(params, foot),
-                    f"residual_{frame}": orthogonality_residual(P, theta, M.pack(foot))})
-    out["sigma_min"] = sigma_min(gram(foot, X, act))
+                    f"loss_{frame}": loss, f"dist_{frame}": distance_to_Z(params, feet[frame]),
+                    f"residual_{frame}": orthogonality_residual(P, theta, M.pack(feet[frame]))})
+    out["s_min"] = smallest_singular_value(gram(feet["gauss-newton"], X, act))
     return out
 
 
@@ -171,17 +178,17 @@ def thm414_on_net(params, X, Y, rng, deltas, directions):
     """Thm 4.14 on a trained ReLU net: ||P_T grad L|| / ||grad L|| at theta* + delta nu for random
     unit normals nu (theta*: the Gauss-Newton foot, any point of Z will do, as theta* + delta nu
     has foot theta* to first order), and how many pre-activations X W1 changed sign on the way.
-    Returns (ratios (directions, deltas), flips (same), sigma_min(J) at theta*, the loss there)."""
+    Returns (ratios (directions, deltas), flips (same), s_min(J) at theta*, the loss there)."""
     on_Z, loss = zero_loss_projection(params, X, Y)
     J = M.jacobian(on_Z, X)
-    P = tangent_projector(J)
+    P = tangent_projector_svd(J)
     theta, ratios, flips = M.pack(on_Z), [], []
     for _ in range(directions):
         nu = random_normal_direction(J, rng)
         ratios.append(gradient_tangent_cosine(on_Z, X, Y, P, nu, deltas))
         W1s = [M.unpack(theta + delta * nu, on_Z)[0] for delta in deltas]
         flips.append([int(xp.sum((X @ W1 > 0) != (X @ on_Z[0] > 0))) for W1 in W1s])
-    return numpy.array(ratios), numpy.array(flips), sigma_min(J @ J.T), loss
+    return numpy.array(ratios), numpy.array(flips), smallest_singular_value(J @ J.T), loss
 
 
 def loglog_slope(x, y):

@@ -109,7 +109,10 @@ def cost_R(E, X, Y, lam, act="relu", limit=False):
 
 # ---------------------------------------------------------------- Eq. 20
 def closed_form_update(E, X, Y, act="relu", lam=0.0):
-    """Eq. 20: dE = X^T [(A Y Y^T A H) * sigma'(X E)] - E, A = (H H^T + lam I)^-1; = -grad R / 2 lam."""
+    """Eq. 20: dE = X^T [(A Y Y^T A H) * sigma'(X E)] - E, A = (H H^T + lam I)^-1; = -grad R / 2 lam.
+
+    Computed as B = A Y (one solve, no inverse) and A Y Y^T A H = B (B^T H), two thin products
+    (`closed_form_parts`); `closed_form_step` runs the same products in preallocated buffers."""
     return closed_form_parts(E, X, Y, act, lam)[0]
 
 
@@ -164,11 +167,11 @@ def closed_form_flow(E, X, Y, D, eta, lam=0.0, act="relu"):
 # E -> cE scales H by c, A = (H H^T)^-1 by c^-2, so Eq. 20's readout term dE + E by c^-3 (sigma'
 # unchanged) and ||W2||^2 = Tr(Y^T A Y) by c^-2; Euler's theorem: <E, dE + E> = ||W2||^2. Hence d||E||^2/dtau
 # = 2 (||W2||^2 - ||E||^2), and the direction u = E/||E|| obeys u' = P_u (readout term at u) / ||E||^4: it
-# turns on the clock dsigma = ||W2||^2/||E||^2 dtau, which at Fig. 6's start runs ~16x faster than tau.
+# turns on its own clock tau~ (tau-tilde), dtau~ = ||W2||^2/||E||^2 dtau, ~16x faster than tau at Fig. 6's start.
 def simulate_flow(E, data, eta, tau_max, level=0.95, radius=None):
     """Eq. 20 as a flow (ReLU, lam -> 0) from E until test accuracy >= level or tau >= tau_max: Euler
     steps eta_t = eta min(1, ||E||^2 / ||W2||^2), so that no step turns E by more than eta on the clock
-    sigma. radius: E is put back on the sphere ||E|| = radius after every step (Fig. 13's clamp).
+    tau~. radius: E is put back on the sphere ||E|| = radius after every step (Fig. 13's clamp).
     data: X, Y (train), Xt, Yt (test). Records at every step tau, test accuracy, ||E||, ||W2||^2; keeps the last E."""
     X, Y = data["X"], data["Y"]
     E = E * (1.0 if radius is None else radius / float(xp.linalg.norm(E)))
@@ -256,7 +259,8 @@ def condition_number(K):
 
 def simulate(E, X_train, Y_train, X_test, Y_test, lr, steps, every=10, snapshots=60,
              label="closed-form dynamics", log=None, direction=None, until=None, act="relu", cond_every=6):
-    """Fig. 6: E <- E + lr dE (Eq. 20 with activation `act`) for `steps` steps, recorded every `every`.
+    """Fig. 6: E <- E + lr dE (Eq. 20 with activation `act`; lr is the Euler step eta) for `steps` steps,
+    recorded every `every`.
 
     Beside the loop: `eq20_step` (buffered for ReLU; a blow-up raises FloatingPointError naming
     `label`) and `simulate_keep` (snapshots of E, cond(H H^T)). Fig. 11: direction(E, dE) replaces
@@ -274,7 +278,7 @@ def simulate(E, X_train, Y_train, X_test, Y_test, lr, steps, every=10, snapshots
             simulate_record(rec, t, E, K, B, H.T @ B, Y_train, X_test, Y_test, act)
         done = until is not None and t % every == 0 and rec["test_acc"][-1] >= until
         simulate_keep(kept, t, E, K, done or t == steps, cond_every)
-        if log is not None and t and t % 1000 == 0:
+        if log is not None and t and t % max(every, min(1000, steps // 5)) == 0:  # ~5 lines or one per 1,000 steps
             log(f"{label}: step {t}/{steps}, test accuracy {rec['test_acc'][-1]:.3f}")
         if done or t == steps:
             break
@@ -324,21 +328,22 @@ def simulate_record(rec, t, E, K, B, W2, Y_train, X_test, Y_test, act):
 
 # ---------------------------------------------------------------- Fourier picture
 def fourier_features(E):
-    """F_k = (1/p) sum_j exp(-2 pi i j k / p) E_j for k = 1..n_freq = (p-1)/2: (n_freq, d_h) complex."""
+    """The Fourier features Ehat_k = (1/p) sum_j exp(-2 pi i j k / p) E_j for k = 1..n_freq = (p-1)/2:
+    (n_freq, d_h) complex (the paper's F_k; here F is always the network's outputs)."""
     p = E.shape[0]
     k, j = xp.arange(1, (p - 1) // 2 + 1), xp.arange(p)
     return xp.exp(-2j * xp.pi * xp.outer(k, j) / p) @ E / p
 
 
 def fourier_diagnostics(E):
-    """Fig. 6 (a)-(c) per frequency k: power ||F_k||^2 (and the share of the 4 strongest),
-    min/max of ||Re F_k||, ||Im F_k||, |cos(Re F_k, Im F_k)|, and the cosine-similarity matrix
-    of |Re F_1|, |Im F_1|, |Re F_2|, ... with within / across = mean similarity of the Re-Im
+    """Fig. 6 (a)-(c) per frequency k: power ||Ehat_k||^2 (and the share of the 4 strongest),
+    min/max of ||Re Ehat_k||, ||Im Ehat_k||, |cos(Re Ehat_k, Im Ehat_k)|, and the cosine-similarity matrix
+    of |Re Ehat_1|, |Im Ehat_1|, |Re Ehat_2|, ... with within / across = mean similarity of the Re-Im
     pair of one frequency over the mean similarity between vectors of different frequencies."""
     F = fourier_features(E)
     Re, Im = F.real, F.imag
     nr, ni = xp.linalg.norm(Re, axis=1), xp.linalg.norm(Im, axis=1)
-    V = xp.abs(xp.stack([Re, Im], axis=1).reshape(2 * F.shape[0], -1))  # rows Re F_1, Im F_1, ...
+    V = xp.abs(xp.stack([Re, Im], axis=1).reshape(2 * F.shape[0], -1))  # rows Re Ehat_1, Im Ehat_1, ...
     V /= xp.linalg.norm(V, axis=1, keepdims=True)
     sim = M.to_numpy(V @ V.T)
     freq = np.arange(sim.shape[0]) // 2
@@ -355,7 +360,7 @@ def fourier_diagnostics(E):
 
 
 def unit_frequencies(E, X):
-    """Per hidden unit j (beyond the paper): the share of its Fourier power sum_k |F_k[j]|^2 in its strongest
+    """Per hidden unit j (beyond the paper): the share of its Fourier power sum_k |Ehat_k[j]|^2 in its strongest
     frequency (1: one frequency, as in min-norm / max-margin solutions, arXiv:2311.07568; iid noise: H_n / n
     on average, n = n_freq), that frequency, the units whose strongest it is per k, and the dead units (relu(X E)
     zero on every row of X, the training set). Constant units (no Fourier power) get share NaN, frequency 0."""
@@ -369,15 +374,15 @@ def unit_frequencies(E, X):
 
 
 def strongest_frequencies(E, count=4):
-    """The `count` frequencies k with the largest Fourier power ||F_k||^2, strongest first."""
+    """The `count` frequencies k with the largest Fourier power ||Ehat_k||^2, strongest first."""
     power = M.to_numpy(xp.sum(xp.abs(fourier_features(E)) ** 2, axis=1))
     return np.argsort(power)[::-1][:count] + 1
 
 
 def circle_coords(E, k, basis=None):
-    """Centred E_j projected onto the plane (Re F_k, Im F_k) of `basis` (default E): (p, 2).
+    """Centred E_j projected onto the plane (Re Ehat_k, Im Ehat_k) of `basis` (default E): (p, 2).
 
-    The plane's axes are Re F_k and the part of Im F_k orthogonal to it (Gram-Schmidt), so
+    The plane's axes are Re Ehat_k and the part of Im Ehat_k orthogonal to it (Gram-Schmidt), so
     the coordinates are a true orthogonal projection (at p = 3, Re and Im are far from
     orthogonal, and projecting on both unorthogonalized counted the spread twice)."""
     F = fourier_features(E if basis is None else basis)[k - 1]

@@ -192,7 +192,7 @@ FIG5_LABELS = {"cos_momentum": "P_T at the paper's estimate of proj_Z (100 GD st
 PHASES = ("memorized", "grokking", "generalized")  # as modadd.PHASES
 PHASE_COLORS = ("tab:blue", "tab:red", "tab:green")
 FIG5_SETTING = ("mod-11 addition, 59 train / 7 test pairs, width 128, ReLU, no biases, mean-squared "
-                "loss, full-batch GD lr 1, PyTorch weight decay 1e-4 (= 5e-5 ||θ||²)")
+                "loss, full-batch GD with step eta = 1, PyTorch weight decay 1e-4 (= 5e-5 ||θ||²)")
 
 
 def fig5_runs_mean(ax, x, Y, color, label, geometric=False):
@@ -234,7 +234,7 @@ def fig5_cos_panel(ax, R, out, phase):
 
 
 def fig5(R, phase, ratios, flips, deltas, out, path):
-    """Fig. 5: losses and cos(update, norm-min direction); Thm 4.14 and sigma_min(J) on real nets."""
+    """Fig. 5: losses and cos(update, norm-min direction); Thm 4.14 and s_min(J) on real nets."""
     fig, ax = plt.subplots(2, 2, figsize=(12, 8.5))
     a = ax[0, 0]
     for name, color in (("train", "tab:blue"), ("test", "tab:red")):
@@ -264,10 +264,10 @@ def fig5(R, phase, ratios, flips, deltas, out, path):
           title="Thm 4.14 on the trained nets: the gradient turns normal to Z linearly")
     a.legend(loc="upper left", fontsize=7)
     a = ax[1, 1]
-    fig5_runs_mean(a, R["step"], R["sigma_min"], "tab:brown", "mean over nets")
+    fig5_runs_mean(a, R["step"], R["s_min"], "tab:brown", "mean over nets")
     fig5_grok_lines(a, out["grok_step"])
-    a.set(ylim=(0, 1.1 * R["sigma_min"].max()), xscale="log", xlabel="training step",
-          ylabel=r"$\sigma_{min}(J)$ (0 = singular point)",
+    a.set(ylim=(0, 1.1 * R["s_min"].max()), xscale="log", xlabel="training step",
+          ylabel=r"$s_{min}(J)$ (0 = singular point)",
           title=f"Smallest singular value of J at the Gauss-Newton foot: min {out['sigma_min_J_gauss_newton_min']:.2f}")
     a.legend(fontsize=7)
     fig.suptitle("Fig. 5 — real training vs the norm-minimizing direction\n" + FIG5_SETTING, fontsize=10)
@@ -334,9 +334,9 @@ def fig6(step, acc, norms, d0, d1, s, path, flows, units):
     k = d0["k"]
     fig6_units(fig.add_subplot(gs[0, 3]), units)
     for col, key, label, title in (
-            (0, "norm_ratio", "min / max of the two norms", "(d) paper's diagnostic (a), run 0:\n$\\|Re F_k\\|$ vs "
-             "$\\|Im F_k\\|$ (1 = round;\nthe random initial E nearly passes)"),
-            (1, "cos_re_im", "|cosine|", "(e) paper's diagnostic (b), run 0:\n$|\\cos(Re F_k, Im F_k)|$ "
+            (0, "norm_ratio", "min / max of the two norms", "(d) paper's diagnostic (a), run 0:\n$\\|Re\\,\\hat E_k\\|$ vs "
+             "$\\|Im\\,\\hat E_k\\|$ (1 = round;\nthe random initial E nearly passes)"),
+            (1, "cos_re_im", "|cosine|", "(e) paper's diagnostic (b), run 0:\n$|\\cos(Re\\,\\hat E_k, Im\\,\\hat E_k)|$ "
              "(0 = orthogonal;\nthe random initial E nearly passes)")):
         ex = fig.add_subplot(gs[1, col])
         for d, name, c, dx in ((d0, "initial", "0.6", -0.2), (d1, "final", "tab:red", 0.2)):
@@ -350,7 +350,7 @@ def fig6(step, acc, norms, d0, d1, s, path, flows, units):
         sx.grid(False)
         sx.set(xticks=2 * ticks + 0.5, xticklabels=k[ticks], yticks=2 * ticks + 0.5, yticklabels=k[ticks],
                xlabel="frequency k (Re, Im pairs)", ylabel="frequency k",
-               title=f"({letter}) paper's diagnostic (c), {name} E: cos-similarity\nof $|Re F_k|$, $|Im F_k|$, "
+               title=f"({letter}) paper's diagnostic (c), {name} E: cos-similarity\nof $|Re\\,\\hat E_k|$, $|Im\\,\\hat E_k|$, "
                      f"within / across = {d['within_vs_across']:.2f}")
         fig.colorbar(im, ax=sx, fraction=0.046, pad=0.03)
     fig.suptitle(f"Figure 6 - closed-form dynamics on a + b mod {s['p']}: sigma = {s['act']}, d_h = {s['hidden']}, "
@@ -375,7 +375,7 @@ def fig6_units(cx, units):
 
 
 def fig6_circles(rows, ks, p, path):
-    """Fig. 6 circles: centred E_j projected on the (Re F_k, Im F_k) plane of each frequency k in ks;
+    """Fig. 6 circles: centred E_j projected on the (Re Ehat_k, Im Ehat_k) plane of each frequency k in ks;
     rows (modadd.circle_rows): (name, [(p, 2) coords, one per k], total variance ||E - mean_j E||^2)."""
     # squeeze=False: p = 3 has a single frequency, hence one column
     fig, axes = plt.subplots(len(rows), len(ks), figsize=(3.5 * max(len(ks), 4), 3.7 * len(rows)), squeeze=False)
@@ -388,8 +388,8 @@ def fig6_circles(rows, ks, p, path):
             ax.set(xlim=(-r, r), ylim=(-r, r), aspect="equal",
                    title=f"{name}, k = {k}\nplane holds {(c ** 2).sum() / var:.0%} of the spread of E",
                    xlabel=f"$E_j$ along Re $F_{{{k}}}$", ylabel=f"$E_j$ along Im $F_{{{k}}}$ (orthogonalized)")
-    fig.suptitle(f"Run 0: embeddings $E_j$ (j = 0..{p - 1}; label and colour = j; centred over j) on the (Re $F_k$, "
-                 f"Im $F_k$) planes of the {len(ks)} strongest frequencies k of the final E.\nTop: the random initial "
+    fig.suptitle(f"Run 0: embeddings $E_j$ (j = 0..{p - 1}; label and colour = j; centred over j) on the (Re $\\hat E_k$, "
+                 f"Im $\\hat E_k$) planes of the {len(ks)} strongest frequencies k of the final E.\nTop: the random initial "
                  "E on its own planes is already a noisy ring (with d_h >> p random embeddings are nearly orthogonal). "
                  "Middle: on the final E's planes it is a cloud.\nBottom: after the closed-form dynamics, clean "
                  "circles with $E_j$ at angle -2$\\pi$jk/p (successive j are k/p of a turn apart).", fontsize=10)
@@ -461,7 +461,7 @@ def anim_toy(path, steps, W, train_loss, test_loss, lam, fps=10):
 
 
 def anim_modadd(path, steps, coords, freqs, curve_steps, test_acc, norms, fps=5):
-    """Animated Fig. 6: embeddings E_j on the (Re F_k, Im F_k) planes turn from a cloud into circles.
+    """Animated Fig. 6: embeddings E_j on the (Re Ehat_k, Im Ehat_k) planes turn from a cloud into circles.
     steps (T,) snapshot steps; coords (T, n_freq, p, 2): E_j projected on the planes of the n_freq
     strongest frequencies `freqs` of the final E; curve_steps/test_acc/norms: the test accuracy and
     ||E|| curves, drawn up to the current snapshot."""
@@ -474,7 +474,7 @@ def anim_modadd(path, steps, coords, freqs, curve_steps, test_acc, norms, fps=5)
         r = 1.1 * np.abs(c[-1]).max()  # fixed axes: the final circle's size
         dots.append(ax.scatter(c[0, :, 0], c[0, :, 1], c=colors, s=18, edgecolors="none"))
         ax.set(xlim=(-r, r), ylim=(-r, r), aspect="equal", title=f"frequency k = {k}",
-               xlabel=f"E$_j$ · Re F$_{{{k}}}$", ylabel=f"E$_j$ · Im F$_{{{k}}}$")
+               xlabel=f"E$_j$ · Re $\\hat E_{{{k}}}$", ylabel=f"E$_j$ · Im $\\hat E_{{{k}}}$")
     acc_ax, norm_ax = axes.flat[n_freq], axes.flat[n_freq + 1]
     acc_line, = acc_ax.plot([], [], color="tab:green", label="test")
     acc_ax.axhline(1, color="tab:blue", ls="--", lw=1, label="train (100% throughout)")

@@ -1,9 +1,10 @@
 """How long is the delay, and what sets it? (Fig. 13, beyond the paper.)
 
 Question: Eq. 20 is homogeneous: E -> cE scales its readout term by c^-3, so ||E||^2 relaxes as
-d||E||^2/dtau = 2 (||W||^2 - ||E||^2) while E's direction turns on a clock ||E||^-4 times as fast
-(the derivation stands above modadd.simulate_flow). What does that predict for the grokking time when
-E0 is scaled by s, or when ||E|| is clamped at rho W_c, and does real GD follow it? And how much of
+d||E||^2/dtau = 2 (||W||^2 - ||E||^2) (W = H^T (H H^T)^-1 Y, the optimal readout at E) while E's
+direction turns at a rate proportional to ||E||^-4, on a clock tau~ of its own (the derivation stands
+above modadd.simulate_flow). What does that predict for the grokking time when E0 is scaled by s, or
+when ||E|| is clamped at rho W_c (W_c: ||E|| at 95% test accuracy), and does real GD follow it? And how much of
 Fig. 6's delay is its first Euler step, which inflates ||E||?
 
 Answer: homogeneity implies that rescaling one starting direction, E0 -> s E0, leaves one path of
@@ -15,9 +16,9 @@ from one reference run is within fig13/fits/pred_error_max/free of every run. Cl
 tau ~ rho^4 (fig13/fits/clamp_power): a consequence of the homogeneity, so a check of the code and
 the integrator, not evidence; halving the Euler step leaves the clamped prediction's error about as
 large (fig13/fits/pred_error_max), and an exponential's rate depends on the rho window
-(fig13/fits/clamp_exp_by_window). Real GD (Fig. 5's net at mod 13, 14 test pairs) is fitted on the
-starts inside the law's domain only, norm at memorization above the norm at grokking (s = 2, 4, 8;
-s = 1 is outside): its delay grows with ln(||theta_mem||^2 / ||theta_95||^2), a slope whose 95%
+(fig13/fits/clamp_exp_by_window). Real GD (Fig. 5's architecture, width 128 and mean-squared loss,
+on a + b mod 13 with 14 test pairs) is fitted on the starts inside the law's domain only, norm at
+memorization above the norm at grokking (s = 2, 4, 8; s = 1 is outside): its delay grows with ln(||theta_mem||^2 / ||theta_95||^2), a slope whose 95%
 interval holds Eq. 20's 1/2 (fig13/fits/real_delay_vs_log_norm2_ratio); its norm at grokking
 varies little (fig13/fits/real_norm_grok_cv). Fig. 6's runs (euler_vs_flow, called by grok.fig6): the
 flow groks 0.5-0.8 tau sooner than the paper's Euler map from the same E0; the law fed with the first
@@ -40,7 +41,7 @@ from studies import feet
 # ---------------------------------------------------------------- delay laws of Eq. 20
 # The runs are modadd.simulate_flow (Eq. 20 with Fig. 13's step control); above it, the derivation of the
 # clock: ||E||^2 relaxes as d||E||^2/dtau = 2 (||W||^2 - ||E||^2) while the direction u = E/||E|| turns on
-# dsigma = ||W||^2/||E||^2 dtau, along one path whatever ||E||.
+# dtau~ = ||W||^2/||E||^2 dtau (the clock tau~, read tau-tilde), along one path whatever ||E||.
 
 def clamp_prediction(rec, radius):
     """Fig. 13: tau at which the run clamped at ||E|| = radius reaches what the free run `rec` (a
@@ -50,8 +51,8 @@ def clamp_prediction(rec, radius):
 
 def free_prediction(rec, r0):
     """Fig. 13: the same for a free run started at norm r0 along rec's initial direction. On the
-    clock sigma, v = ||E||^-4 obeys v' = 4 / phi - 4 v, phi = ||E||^2 ||W||^2 = f(u), and
-    dtau = dsigma / (phi v): integrated exactly over each step of rec with its phi held fixed."""
+    clock tau~, v = ||E||^-4 obeys v' = 4 / phi - 4 v, phi = ||E||^2 ||W||^2 = f(u), and
+    dtau = dtau~ / (phi v): integrated exactly over each step of rec with its phi held fixed."""
     dt, e2, w2 = np.diff(rec["tau"]), rec["norm"][:-1] ** 2, rec["readout"][:-1]
     v, tau = float(r0) ** -4, 0.0
     for q, phi in zip(np.exp(4.0 * dt * w2 / e2), e2 * w2):
@@ -281,17 +282,37 @@ def fig13(args, cache, log):
 
 
 # ---------------------------------------------------------------- Fig. 13: the plot
-def plot_fig13(curves, real_curves, out, path):
-    """Fig. 13 (beyond the paper): grokking delay laws. curves: seed 0's free norm curves; real_curves: every
-    real GD run's (tau, norm); out: the summary."""
-    s, F, C, R, fit = out["settings"], out["free"], out["clamp"], out["real"], out["fits"]
-    ok = lambda rows, **k: [x for x in rows if x["grok_tau"] is not None and all(x[a] == v for a, v in k.items())]
-    xy = lambda rows, fx, fy: ([fx(x) for x in rows], [fy(x) for x in rows])
-    ci = lambda f: "" if f.get("slope_ci95") is None else " [%.2f, %.2f]" % tuple(f["slope_ci95"])  # noqa: E731
-    law = lambda f, name: f"{name}: too few runs" if not f else f"{name}: slope {f['slope']:.2f}{ci(f)}, R^2 {f['r2']:.3f}"
-    lns, tau, pred = (lambda x: np.log(x["scale"])), (lambda x: x["grok_tau"]), (lambda x: x["pred_tau"])
-    fig, ax = plt.subplots(2, 4, figsize=(24, 10.5))
-    a = ax[0, 0]
+def _ok(rows, **k):
+    """Fig. 13's rows that grokked and match every k = v."""
+    return [x for x in rows if x["grok_tau"] is not None and all(x[a] == v for a, v in k.items())]
+
+
+def _xy(rows, fx, fy):
+    """The points (fx(row), fy(row)) of rows, as two lists."""
+    return [fx(x) for x in rows], [fy(x) for x in rows]
+
+
+def _law(f, name):
+    """A fitted law's legend text: slope, its 95% interval where there is one, R^2."""
+    ci = "" if not f or f.get("slope_ci95") is None else " [%.2f, %.2f]" % tuple(f["slope_ci95"])
+    return f"{name}: too few runs" if not f else f"{name}: slope {f['slope']:.2f}{ci}, R^2 {f['r2']:.3f}"
+
+
+def _lns(x):
+    return np.log(x["scale"])
+
+
+def _tau(x):
+    return x["grok_tau"]
+
+
+def _pred(x):
+    return x["pred_tau"]
+
+
+def fig13_free_panels(ax, curves, s, F, fit):
+    """Fig. 13 (a)-(c): free Eq. 20 from scaled starts: norm curves, delay vs ln s, the norm at grokking."""
+    a = ax[0]
     for c, col in zip(curves, plt.cm.viridis(np.linspace(0, 0.9, len(curves)))):
         a.plot(c["tau"], c["norm"], color=col, label=f"s = {c['scale']:g}: 95% at tau {c['tau'][-1]:.2f} (dot)")
         a.plot(c["tau"][-1], c["norm"][-1], "o", color=col)
@@ -299,55 +320,43 @@ def plot_fig13(curves, real_curves, out, path):
     a.axhline(fit["norm_grok_mean"], color="gray", ls="--", label=f"mean ||E|| at 95%: {fit['norm_grok_mean']:.2f}")
     a.set(yscale="log", ylim=(0.6 * fit["norm_grok_mean"], None), xlabel="tau = eta x step", ylabel="||E||_F",
           title="(a) free Eq. 20 from s E0, seed 0: ||E|| settles near W_c, then groks")
-    a = ax[0, 1]
+    a = ax[1]
     for r, m in zip(range(s["seeds"]), "osD^v"):
-        a.plot(*xy(ok(F, seed=r, lr=s["lr"]), lns, tau), m + "-", color=f"C{r}", label=f"seed {r}, eta = {s['lr']:g}")
-        a.plot(*xy(ok(F, seed=r, lr=s["lr"]), lns, pred), "x", color=f"C{r}", ms=10)
+        a.plot(*_xy(_ok(F, seed=r, lr=s["lr"]), _lns, _tau), m + "-", color=f"C{r}", label=f"seed {r}, eta = {s['lr']:g}")
+        a.plot(*_xy(_ok(F, seed=r, lr=s["lr"]), _lns, _pred), "x", color=f"C{r}", ms=10)
         for eta in s["lrs"]:
-            a.plot(*xy(ok(F, seed=r, lr=eta), lns, tau), m, color=f"C{r}", mfc="none", ms=5)
+            a.plot(*_xy(_ok(F, seed=r, lr=eta), _lns, _tau), m, color=f"C{r}", mfc="none", ms=5)
     a.plot([], [], "ko", mfc="none", label=f"eta = {' and '.join(map(str, s['lrs']))}")
     a.set(xlabel="ln s (E0 scaled by s)", ylabel="tau at 95% test accuracy", title="(b) delay vs initial norm "
-          f"(Eq. 20: slope -> 1 once ||E|| >> ||W||)\n{law(fit['free_vs_ln_s'], 'tau vs ln s, s >= 1')};\n"
-          + law(fit["free_vs_log_norm2_ratio"], "vs ln(||E0||^2/||E_95||^2), ||E0|| > ||E_95||"))
-    a = ax[0, 2]
+          f"(Eq. 20: slope -> 1 once ||E|| >> ||W||)\n{_law(fit['free_vs_ln_s'], 'tau vs ln s, s >= 1')};\n"
+          + _law(fit["free_vs_log_norm2_ratio"], "vs ln(||E0||^2/||E_95||^2), ||E0|| > ||E_95||"))
+    a = ax[2]
     for j, eta in enumerate((s["lr"], *s["lrs"])):
-        a.plot(*xy(ok(F, lr=eta), lambda x: lns(x) + 0.03 * (j - 1), lambda x: x["norm_grok"]), "os^"[j % 3],
+        a.plot(*_xy(_ok(F, lr=eta), lambda x: _lns(x) + 0.03 * (j - 1), lambda x: x["norm_grok"]), "os^"[j % 3],
                label=f"eta = {eta:g}")
     a.set(xlabel="ln s (E0 scaled by s)", ylabel="||E|| at 95% test accuracy", title=f"(c) the norm at grokking W_c "
-          f"(measured across seeds): CV {100 * fit['norm_grok_cv']:.1f}% over {len(ok(F))} runs\n(scales x seeds x steps; "
+          f"(measured across seeds): CV {100 * fit['norm_grok_cv']:.1f}% over {len(_ok(F))} runs\n(scales x seeds x steps; "
           "2606.13753: CV 1-2%)")
-    a = ax[0, 3]
+
+
+def fig13_real_panels(ax, real_curves, R, s, fit):
+    """Fig. 13 (g), (e): real GD from scaled starts: norm curves, and the delay inside the law's domain."""
+    a = ax[0]
     for n in range(s["real_nets"]):
         for c, m, ls in zip([c for c in real_curves if c["net"] == n], "ov^sD", ("-", "--", "-.", ":", "-")):
             a.plot(c["tau"], c["norm"], ls, color=f"C{n}", lw=1, label=f"net {n}, s = {c['scale']:g}")
             a.plot(c["tau"][-1], c["norm"][-1], m if c["grok"] else "x", color=f"C{n}", ms=7)
-    a.set(yscale="log", xlabel="tau = 2 lambda x (sum of lr over the steps)", ylabel="||theta||_F",
+    a.set(yscale="log", xlabel="tau = 2 lambda x (sum of eta over the steps)", ylabel="||theta||_F",
           title=f"(g) real GD from s theta(0): ||theta|| until 95% (marker) or step {s['real_steps']:,} (x)")
-    a = ax[1, 0]
-    C0 = [c for c in C if c["lr"] == s["lr"]]
-    rho, p, e = np.geomspace(min(s["rhos"]), max(s["rhos"]), 50), fit["clamp_power"], fit["clamp_exp"]
-    for r, m in zip(range(s["seeds"]), "osD^v"):
-        a.plot(*xy(ok(C0, seed=r), lambda x: x["rho"], tau), m, color=f"C{r}", label=f"seed {r}")
-        a.plot(*xy(ok(C0, seed=r), lambda x: x["rho"], pred), "x", color=f"C{r}", ms=10)
-    if p and e:
-        a.plot(rho, np.exp(p["intercept"]) * rho ** p["slope"], "k-", label=law(p, "power law: ln tau vs ln rho"))
-        a.plot(rho, np.exp(e["intercept"] + e["slope"] * rho), "k--", label=law(e, "exponential: ln tau vs rho") + "\nits rate by window: "
-               + ", ".join(f"{w['rhos'][0]:g}-{w['rhos'][1]:g}: {w['slope']:.2f}" for w in fit["clamp_exp_by_window"] if "slope" in w))
-        a.plot(rho, np.exp(p["intercept"] + 7.5 * (rho - 1)), "r:", label="exp(7.5 rho): 2606.13753's fit in another setting\n"
-               "(cross-entropy, readout trained, whole net clamped)")
-    a.set(xscale="log", yscale="log", xticks=s["rhos"], xticklabels=[f"{r:g}" for r in s["rhos"]],
-          xlabel="rho (||E|| put back to rho W_c after every step)", ylabel="tau at 95% test accuracy",
-          title="(d) clamped norm: tau ~ rho^4 by Eq. 20's homogeneity (a check of the code\nand the integrator); "
-          "x = (rho W_c)^4 x the integral of dtau / ||E||^4 along the free run")
-    a = ax[1, 1]
+    a = ax[1]
     Rin = [x for x in R if in_domain(x)]
     for n in range(s["real_nets"]):
         rows = [x for x in Rin if x["net"] == n]
-        a.plot([], []) if not rows else a.plot(*xy(rows, lambda x: 2 * np.log(x["norm_mem"] / x["norm_grok"]), lambda x: x["delay_tau"]), "o-",
+        a.plot([], []) if not rows else a.plot(*_xy(rows, lambda x: 2 * np.log(x["norm_mem"] / x["norm_grok"]), lambda x: x["delay_tau"]), "o-",
                color=f"C{n}", label=f"net {n}, s = " + ", ".join(f"{x['scale']:g}" for x in rows))
     f = fit["real_delay_vs_log_norm2_ratio"]
     for n in range(s["real_nets"]) if f else ():  # the fit: one slope, each net's line through its own means
-        x, y = map(np.array, xy([r for r in Rin if r["net"] == n], lambda r: 2 * np.log(r["norm_mem"] / r["norm_grok"]),
+        x, y = map(np.array, _xy([r for r in Rin if r["net"] == n], lambda r: 2 * np.log(r["norm_mem"] / r["norm_grok"]),
                                 lambda r: r["delay_tau"]))
         if x.size:
             a.plot(x, y.mean() + f["slope"] * (x - x.mean()), "--", color=f"C{n}", lw=0.8)
@@ -355,10 +364,41 @@ def plot_fig13(curves, real_curves, out, path):
     out_ = [f"net {x['net']} s = {x['scale']:g}" for x in R if x["grok_tau"] is not None and not in_domain(x)]
     a.set(xlabel="ln(||theta_mem||^2 / ||theta_95||^2)", ylabel="tau_95 - tau_memorized (dashed: the fit, per net)",
           title="(e) real GD inside the law's domain (||theta_mem|| > ||theta_95||; Eq. 20: slope 1/2)\n"
-          + law(f, "delay vs log norm ratio (95% interval)") + f"\noutside: {', '.join(out_) or 'none'}; "
+          + _law(f, "delay vs log norm ratio (95% interval)") + f"\noutside: {', '.join(out_) or 'none'}; "
           f"not by step {s['real_steps']:,}: {', '.join(gone) or 'none'}")
-    a = ax[1, 2]
-    for case, m in zip(out["rise"], "os"):
+
+
+def fig13_clamp_panels(ax, C, s, fit):
+    """Fig. 13 (d), (h): Eq. 20 at a clamped norm rho W_c: tau against rho, and the prediction's error."""
+    a = ax[0]
+    C0 = [c for c in C if c["lr"] == s["lr"]]
+    rho, p, e = np.geomspace(min(s["rhos"]), max(s["rhos"]), 50), fit["clamp_power"], fit["clamp_exp"]
+    for r, m in zip(range(s["seeds"]), "osD^v"):
+        a.plot(*_xy(_ok(C0, seed=r), lambda x: x["rho"], _tau), m, color=f"C{r}", label=f"seed {r}")
+        a.plot(*_xy(_ok(C0, seed=r), lambda x: x["rho"], _pred), "x", color=f"C{r}", ms=10)
+    if p and e:
+        a.plot(rho, np.exp(p["intercept"]) * rho ** p["slope"], "k-", label=_law(p, "power law: ln tau vs ln rho"))
+        a.plot(rho, np.exp(e["intercept"] + e["slope"] * rho), "k--", label=_law(e, "exponential: ln tau vs rho") + "\nits rate by window: "
+               + ", ".join(f"{w['rhos'][0]:g}-{w['rhos'][1]:g}: {w['slope']:.2f}" for w in fit["clamp_exp_by_window"] if "slope" in w))
+        a.plot(rho, np.exp(p["intercept"] + 7.5 * (rho - 1)), "r:", label="exp(7.5 rho): 2606.13753's fit in another setting\n"
+               "(cross-entropy, readout trained, whole net clamped)")
+    a.set(xscale="log", yscale="log", xticks=s["rhos"], xticklabels=[f"{r:g}" for r in s["rhos"]],
+          xlabel="rho (||E|| put back to rho W_c after every step)", ylabel="tau at 95% test accuracy",
+          title="(d) clamped norm: tau ~ rho^4 by Eq. 20's homogeneity (a check of the code\nand the integrator); "
+          "x = (rho W_c)^4 x the integral of dtau / ||E||^4 along the free run")
+    a = ax[1]
+    for r, m in zip(range(s["seeds"]), "osD^v"):
+        for eta, fill in ((s["lr"], None), (s["lr"] / 2, "none")):
+            a.plot(*_xy(_ok(C, seed=r, lr=eta), lambda x: x["rho"], lambda x: abs(x["grok_tau"] / x["pred_tau"] - 1)),
+                   m + "-", color=f"C{r}", mfc=fill, label=f"seed {r}, eta = {eta:g}")
+    a.set(xlabel="rho", ylabel="|measured / predicted tau_95 - 1|", yscale="log", title="(h) clamped runs: the "
+          "prediction's error at Euler step eta (filled) and eta / 2 (open)\nmax over runs %s at eta, %s at eta / 2" % tuple(
+              plots.nums([fit["pred_error_max"][k]], ".1%", "-") for k in ("clamp", "clamp_half_step")))
+
+
+def fig13_rise_panel(a, rise):
+    """Fig. 13 (f): Fig. 6's early rise of ||E|| is its first Euler step."""
+    for case, m in zip(rise, "os"):
         for r, run in enumerate(case["runs"]):
             a.plot(run["substeps"], np.array(run["norm_after_step"]) / run["bound"], m + "-", color=f"C{r}",
                    label=f"p = {case['p']}, d_h = {case['hidden']}, eta = {case['lr']:g}, Fig. 6 run {r}")
@@ -366,14 +406,17 @@ def plot_fig13(curves, real_curves, out, path):
     a.set(xscale="log", yscale="log", xlabel="Euler steps taken for tau = eta (1: Fig. 6's own first step)",
           ylabel="||E|| after tau = eta / the bound", title="(f) Fig. 6(b)'s early rise is its first Euler step: "
           "smaller steps\nover the same tau stay under the flow's bound (d||E||^2/dtau = 2 ||W||^2 - 2 ||E||^2)")
-    a = ax[1, 3]
-    for r, m in zip(range(s["seeds"]), "osD^v"):
-        for eta, fill in ((s["lr"], None), (s["lr"] / 2, "none")):
-            a.plot(*xy(ok(C, seed=r, lr=eta), lambda x: x["rho"], lambda x: abs(x["grok_tau"] / x["pred_tau"] - 1)),
-                   m + "-", color=f"C{r}", mfc=fill, label=f"seed {r}, eta = {eta:g}")
-    a.set(xlabel="rho", ylabel="|measured / predicted tau_95 - 1|", yscale="log", title="(h) clamped runs: the "
-          "prediction's error at Euler step eta (filled) and eta / 2 (open)\nmax over runs %s at eta, %s at eta / 2" % tuple(
-              plots.nums([fit["pred_error_max"][k]], ".1%", "-") for k in ("clamp", "clamp_half_step")))
+
+
+def plot_fig13(curves, real_curves, out, path):
+    """Fig. 13 (beyond the paper): grokking delay laws. curves: seed 0's free norm curves; real_curves: every
+    real GD run's (tau, norm); out: the summary."""
+    s, fit = out["settings"], out["fits"]
+    fig, ax = plt.subplots(2, 4, figsize=(24, 10.5))
+    fig13_free_panels(ax[0, :3], curves, s, out["free"], fit)
+    fig13_real_panels((ax[0, 3], ax[1, 1]), real_curves, out["real"], s, fit)
+    fig13_clamp_panels((ax[1, 0], ax[1, 3]), out["clamp"], s, fit)
+    fig13_rise_panel(ax[1, 2], out["rise"])
     for a in ax.flat:
         a.minorticks_off()
         if a.get_legend_handles_labels()[0]:  # (e) has none when no start is inside the domain (--quick)
@@ -382,7 +425,7 @@ def plot_fig13(curves, real_curves, out, path):
                  f"{s['p']}, d_h = {s['hidden']}, {s['train_frac']:.0%} training pairs, steps eta min(1, ||E||^2 / "
                  "||W||^2), x = predicted from the seed's s = 1 run.\n(e), (g) real GD on both layers: Fig. 5's net "
                  f"(width 128, mean-squared loss + 5e-5 ||theta||^2) on a + b mod {s['real_p']}, {s['real_held_out']} "
-                 f"test pairs, lr = min(1, 1 / sharpness) set every {s['real_refresh']:,} steps. Grokking: test accuracy >= 95%")
+                 f"test pairs, step eta = min(1, 1 / sharpness) set every {s['real_refresh']:,} steps. Grokking: test accuracy >= 95%")
     plots.save(fig, path)
 
 

@@ -173,7 +173,7 @@ def orthogonal_projection(params, X, Y, act="relu", mean=True, steps=30, tol=1e-
         x, info = nearest_point(theta, residual, jac, steps, r_tol, rtol)
         on_Z = M.unpack(x, params)
         return on_Z, {**info, "loss": M.loss(on_Z, X, Y, 0.0, act, mean),
-                      "dist": float(xp.linalg.norm(theta - x)), "P_T": MF.foot_projector(on_Z, X, act)}
+                      "dist": float(xp.linalg.norm(theta - x)), "P_T": MF.tangent_projector(on_Z, X, act)}
     return piecewise_projection(params, X, Y, act, mean, steps, r_tol, rtol, kink, rounds, max_releases)
 
 
@@ -199,6 +199,19 @@ def pin_release(params, X, Y, S, pins, foot, act):
     gain_hi, gain_lo = xp.maximum(nu_hi, 0.0), xp.maximum(-nu_lo, 0.0)  # -d||v||^2 / 2 per unit of |z|
     want = pins & (xp.maximum(gain_hi, gain_lo) > 1e-9 * nv)  # 1e-9: above the solves' rounding
     return orth, want, gain_hi >= gain_lo, (P_S, rank, Jv, JTu, G)
+
+
+def foot_frames(params, X, Y, S, pins, x, act, test=None):
+    """The frames at the foot x of piecewise_projection: (orthogonality residual, pins asking for
+    release, the stratum frame P_T (T = null(J) and the pins held at 0), theta's pattern frame, dim T).
+    test: pin_release's answer at x where already computed."""
+    orth, want, _, (P_S, rank, Jv, JTu, G) = test or pin_release(params, X, Y, S, pins, x, act)
+    dsigma = M.ACTIVATIONS[act][1]
+    Jv0, JTu0, G0 = pinned_piece(params, X, Y, dsigma(X @ params[0]), xp.zeros_like(pins))[1](x)
+    lam = xp.linalg.eigvalsh(G)  # G = (J P_S)(J P_S)^T: dim T = rank P_S - rank(J P_S)
+    frame_dim = M.pack(params).size - rank - int(xp.sum(lam > G.shape[0] * EPS * lam[-1]))  # eps x size x ||G||
+    return (orth, want, lambda u: P_S(u) - JTu(xp.linalg.solve(G, Jv(u))),
+            lambda u: u - JTu0(xp.linalg.solve(G0, Jv0(u))), frame_dim)
 
 
 def piecewise_projection(params, X, Y, act, mean, steps, r_tol, rtol, kink, rounds, max_releases):
@@ -264,17 +277,13 @@ def piecewise_projection(params, X, Y, act, mean, steps, r_tol, rtol, kink, roun
     # else the last that settled (its crossings reported), else the last round
     x, S, pins, released, done, across, test, ok = max(states[::-1], key=lambda s: s[-1])
     first = next((float(xp.linalg.norm(theta - s[0])) for s in states if all(s[-1])), None)
-    orth, want, _, (P_S, rank, Jv, JTu, G) = test or pin_release(params, X, Y, S, pins, x, act)
+    orth, want, P_T, P_pattern, frame_dim = foot_frames(params, X, Y, S, pins, x, act, test)
     on_Z, v = M.unpack(x, params), theta - x
-    Jv0, JTu0, G0 = pinned_piece(params, X, Y, dsigma(Z0), xp.zeros_like(pins))[1](x)
     nv = float(xp.linalg.norm(v))
-    lam = xp.linalg.eigvalsh(G)  # G = (J P_S)(J P_S)^T: dim T = rank P_S - rank(J P_S)
-    frame_dim = theta.size - rank - int(xp.sum(lam > G.shape[0] * EPS * lam[-1]))  # eps x size x ||G||
     Zx = X @ on_Z[0]
-    return on_Z, {"P_T": lambda u: P_S(u) - JTu(xp.linalg.solve(G, Jv(u))),  # the stratum frame
-                  "P_pattern": lambda u: u - JTu0(xp.linalg.solve(G0, Jv0(u))),  # theta's pattern
+    return on_Z, {"P_T": P_T, "P_pattern": P_pattern,
                   "residual": orth, "dist": nv, "iters": iters, "rounds": len(states),
-                  "residual_pattern": float(xp.linalg.norm(v - JTu0(xp.linalg.solve(G0, Jv0(v))))) / nv,
+                  "residual_pattern": float(xp.linalg.norm(P_pattern(v))) / nv,
                   "loss": M.loss(on_Z, X, Y, 0.0, act, mean), "kink": kink, "pin_mask": pins,
                   "converged": bool(ok[0] and not across.any() and not want.any()),
                   "kinks": int(xp.sum(xp.abs(Zx) <= kink)), "pins": int(pins.sum()),
@@ -370,8 +379,8 @@ def first_order_distance(params, X, Y, act="relu"):
 
 
 def normal_relaxation_steps(s_min, nm, lr, mean=True):
-    """Steps GD needs to shrink the slowest normal mode by e: 1 / (2 lr c sigma_min(J)^2), since the
-    smallest curvature of L across Z is 2c sigma_min(J)^2 (Lemma C.1's Hessian 2c J^T J; c = 1/(n m))."""
+    """Steps GD needs to shrink the slowest normal mode by e: 1 / (2 lr c s_min(J)^2), since the
+    smallest curvature of L across Z is 2c s_min(J)^2 (Lemma C.1's Hessian 2c J^T J; c = 1/(n m))."""
     return 1.0 / (2.0 * lr * (1.0 / nm if mean else 1.0) * s_min ** 2)
 
 
@@ -413,7 +422,7 @@ def measure_window(start, X, Y, lr, lam, window, act="relu", proj_steps=12, flip
     end (orthogonal_projection, proj_steps iterations, in its frame P_T): update_along_Z, a random
     update's scores (random_update_baseline), the distance, the projection's residual and loss,
     the loss-to-decay ratio at the closed-form equilibrium decay_equilibrium (eq_*), and at theta*
-    the smooth radius (ReLU), the pre-activations on a kink, sigma_min(J) and GD's slowest
+    the smooth radius (ReLU), the pre-activations on a kink, s_min(J) and GD's slowest
     normal relaxation (normal_relaxation_steps)."""
     flip = min(window, flip_steps)
     params, u_L, u_lam = gd_update_split(start, X, Y, window - flip, lr, lam, act)
@@ -427,7 +436,7 @@ def measure_window(start, X, Y, lr, lam, window, act="relu", proj_steps=12, flip
     base = random_update_baseline(P, theta, rng or numpy.random.default_rng(0))
     eq = decay_equilibrium(on_Z, X, lam, act)  # the exact realization: Thm 4.14's ratio there
     g_eq = M.pack(M.loss_grad(eq, X, Y, 0.0, act, True))
-    s_min = MF.sigma_min(MF.gram(on_Z, X, act))
+    s_min = MF.smallest_singular_value(MF.gram(on_Z, X, act))
     return {**update_along_Z(P, u_L, u_lam, theta), **{f"random_{k}": v for k, v in base.items()},
             "eq_dist": MF.distance_to_Z(eq, on_Z),
             "eq_loss_to_decay": float(xp.linalg.norm(P(g_eq)) / xp.linalg.norm(P(2 * lam * M.pack(eq)))),

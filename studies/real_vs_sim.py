@@ -4,9 +4,9 @@ Question: Eq. 20 assumes the second layer is always at its optimal readout (Sec.
 theta1 slow). Does full-batch GD on both layers of the two-layer ReLU net move its first layer as
 Eq. 20 says, and how much faster must the readout be for it to?
 
-Answer: plain GD (k = 1) groks later than finite-lambda Eq. 20 from the same start, by a time ratio
-of about 2 (fig10/sweep/by_lambda/*/ratio_median, k = 1); with k - 1 extra readout steps per
-first-layer step the ratio falls towards 1 (about 1.03 at k = 30). Over windows of rescaled time
+Answer: plain GD (r = 1) groks later than finite-lambda Eq. 20 from the same start, by a time ratio
+of about 2 (fig10/sweep/by_lambda/*/ratio_median, r = 1); with r - 1 extra readout steps per
+first-layer step the ratio falls towards 1 (about 1.03 at r = 30). Over windows of rescaled time
 the real W1 displacement follows finite-lambda Eq. 20's (fig8/runs/*/disp, cosine and length
 ratio against plain shrinkage and a random direction). The exact readout is finite-lambda Eq. 20 by
 construction (the envelope theorem): a check of the code, not evidence. Extends Secs. 5-6.
@@ -32,8 +32,8 @@ DISP_FORMS = {"lambda0": False, "finite_lambda": True}  # Eq. 20's form: A = (H 
 
 
 def readout_lr(H, lam):
-    """GD step size for the readout alone: 1 / (||H||_F^2 + lam) <= 2 / top eigenvalue 2 (sigma_max(H)^2 + lam)
-    of its Hessian, so a readout step at fixed H never raises the loss (sigma_max^2 <= ||H||_F^2)."""
+    """GD step size for the readout alone: 1 / (||H||_F^2 + lam) <= 2 / top eigenvalue 2 (s_max(H)^2 + lam)
+    of its Hessian, so a readout step at fixed H never raises the loss (s_max^2 <= ||H||_F^2; s_max: the largest singular value)."""
     return 1.0 / (float(xp.sum(H * H)) + lam)
 
 
@@ -46,7 +46,7 @@ def readout_steps(H, Y, W2, lam, steps, lr):
 
 def two_layer_step(E, W2, X, Y, lam, lr, readout=1):
     """One step of real training (Eqs. 12-13, ReLU): GD with step lr on both layers, then
-    readout - 1 more readout steps at the new E (readout = k), or W2 = W2*(E), the ridge
+    readout - 1 more readout steps at the new E (readout = r), or W2 = W2*(E), the ridge
     readout (readout = "exact": the E step is then 2 lr lam times the finite-lambda Eq. 20)."""
     gE, gW = M.loss_grad((E, W2), X, Y, lam)
     E, W2 = E - lr * gE, W2 - lr * gW
@@ -60,7 +60,7 @@ def two_layer_step(E, W2, X, Y, lam, lr, readout=1):
 
 def separation(readout, H, lam, lr):
     """How many times faster W2's slowest mode (outside H's row space: only weight decay moves it)
-    relaxes than tau advances: 1 + (k - 1) readout_lr / lr (None: exact readout)."""
+    relaxes than tau advances: 1 + (r - 1) readout_lr / lr (None: exact readout)."""
     return None if readout == "exact" else 1.0 + (readout - 1) * readout_lr(H, lam) / lr
 
 
@@ -70,7 +70,8 @@ def rescaled_time(lr, lam, steps):
 
 
 def readout_name(readout):
-    """The row label of a readout scheme: "gd k=1" is plain GD, "exact" the ridge readout."""
+    """The row label of a readout scheme (r readout steps per first-layer step; the label's "k=" is the
+    summary's spelling): "gd k=1" is plain GD, "exact" the ridge readout."""
     return "exact" if readout == "exact" else f"gd k={readout}"
 
 
@@ -124,7 +125,7 @@ def real_record(rec, E, W2, E_before, d, lam, tau, check_Z):
 
 def real_training(E, W2, d, lam, lr, tau_max, readout=1, eta=1e-3, every=0.05, window=0.01, z_checks=7,
                   disp_windows=(0.01, 0.05, 0.2), disp_every=0.5, stop_after=None, rng=None, log=None):
-    """Figs. 8, 10: real training (two_layer_step with `readout`: k or "exact") in rescaled time,
+    """Figs. 8, 10: real training (two_layer_step with `readout`: r or "exact") in rescaled time,
     measured every `every` of tau (the update over the last `window`); displacement_yardstick over
     disp_windows from points disp_every of tau apart (None: none), both forms of Eq. 20. stop_after:
     stop that much tau after the test accuracy first reaches 0.95 (None: run to tau_max)."""
@@ -265,11 +266,11 @@ def fig8(args, cache, log):
     return {"fig8": {"settings": s, "runs": list(runs)}}
 
 
-# Real training from the Fig. 8 start with a faster second layer: k - 1 extra readout steps per W1 step
+# Real training from the Fig. 8 start with a faster second layer: r - 1 extra readout steps per W1 step
 # (readout_lr), and the exact readout, with which each W1 step is an Euler step 2 lr lam
 # (raised to exact_eta) of finite-lambda Eq. 20 (envelope theorem): a check of the code, not evidence.
-# The evidence is the sweep: k in ks at two lambdas, own split and E0 per seed (seed (seed, 10, 0, r)), until
-# 95% or tau, smaller (k = 30 at Fig. 8's size: ~50 s a run), p = 15 (at p = 13 some splits never get to 95%).
+# The evidence is the sweep: r in ks at two lambdas, own split and E0 per seed (seed (seed, 10, 0, r)), until
+# 95% or tau, smaller (r = 30 at Fig. 8's size: ~50 s a run), p = 15 (at p = 13 some splits never get to 95%).
 FIG10 = {"lam": 0.1, "readouts": (3, "exact"), "stop_after": 0.2, "disp_every": 0.25, "exact_eta": 2.5e-4,
          "sweep": {"p": 15, "hidden": 128, "train_frac": 0.8, "lambdas": (0.1, 0.3), "ks": (1, 3, 10, 30),
                    "seeds": 3, "tau": 6.0, "sim_lr": 1e-3}}
@@ -279,8 +280,8 @@ FIG10_QUICK = {"lam": 0.3, "readouts": (3, "exact"), "stop_after": 0.2, "disp_ev
 
 
 def fig10_sweep(args, sw, log):
-    """The seed sweep: time to 95% test accuracy of real training with k readout steps, over that of
-    finite-lambda Eq. 20 from the same split and E0, per lambda, k and seed."""
+    """The seed sweep: time to 95% test accuracy of real training with r readout steps, over that of
+    finite-lambda Eq. 20 from the same split and E0, per lambda, r and seed."""
     real = np.full((len(sw["lambdas"]), len(sw["ks"]), sw["seeds"]), None)
     fin = np.full((len(sw["lambdas"]), sw["seeds"]), None)
     for r in range(sw["seeds"]):
@@ -372,7 +373,7 @@ def plot_fig8(sim_tau, sim_acc, curves, runs, s, path):
             if r["grok_tau_real"] is not None:
                 a.axvline(r["grok_tau_real"], color=col, ls=":", lw=1)
     ax[0].axhline(0.95, color="gray", lw=0.8)
-    ax[0].set(xlabel="rescaled time tau  (real: 2 lr lambda step;  Eq. 20: eta step)", ylabel="test accuracy",
+    ax[0].set(xlabel="rescaled time tau  (real: 2 eta lambda step;  Eq. 20: eta step)", ylabel="test accuracy",
               ylim=(-0.02, 1.02), title="(a) test accuracy (dotted lines: first time >= 0.95)")
     ax[0].legend(fontsize=7, loc="lower right")
     yardstick_panels(ax[1], ax[2], curves, runs, [f"lambda = {r['lambda']:g}" for r in runs], plots.colors(len(runs)))
@@ -383,7 +384,7 @@ def plot_fig8(sim_tau, sim_acc, curves, runs, s, path):
         f"Fig. 8 (beyond the paper): full-batch GD on both layers vs the closed-form first-layer dynamics; "
         f"a + b mod {s['p']}, d_h = {s['hidden']}, ReLU, {s['n_train']} training pairs\n"
         f"loss ||relu(X W1) W2 - Y||^2 + lambda (||W1||^2 + ||W2||^2); same W1(0) ~ N(0, std p^-1/2) for all runs, "
-        f"W2(0) = ridge readout; lr = 1 / (top Hessian eigenvalue at the start); one seed")
+        f"W2(0) = ridge readout; step eta = 1 / (top Hessian eigenvalue at the start); one seed")
     plots.save(fig, path)
 
 
@@ -394,8 +395,8 @@ def readout_label(r):
     """Legend text of a Fig. 10 run: its readout scheme and time-scale separation."""
     if r["readout"] == "exact":
         return "exact readout W2*(W1) (= finite-lambda Eq. 20 by construction)"
-    k = r["readout"].split("=")[1]
-    return f"{'plain GD, ' if k == '1' else 'GD, '}k = {k} (separation {r['separation']:.1f})"
+    n = r["readout"].split("=")[1]
+    return f"{'plain GD, ' if n == '1' else 'GD, '}r = {n} (separation {r['separation']:.1f})"
 
 
 def plot_fig10(sim_tau, sim_acc, curves, runs, sweep, s, path):
@@ -412,7 +413,7 @@ def plot_fig10(sim_tau, sim_acc, curves, runs, sweep, s, path):
         ax[0].plot(c["tau"], c["test_acc"], color=col, label=f"{readout_label(r)}: {g} "
                    f"({r['steps']:,} steps; mean ||W2 - W2*|| / ||W2*|| {r['w2_gap_mean']:.2g})")
     ax[0].axhline(0.95, color="gray", lw=0.8)
-    ax[0].set(xlabel="rescaled time tau = 2 lr lambda step", ylabel="test accuracy", ylim=(-0.02, 1.02),
+    ax[0].set(xlabel="rescaled time tau = 2 eta lambda step", ylabel="test accuracy", ylim=(-0.02, 1.02),
               title=f"(a) lambda = {s['lam']:g}, one seed: test accuracy, readout ever faster (legend: tau at 0.95)")
     ax[0].legend(loc="lower right", fontsize=7)
     yardstick_panels(ax[1], ax[2], curves, runs, [r["readout"] for r in runs], cols)
@@ -426,7 +427,7 @@ def plot_fig10(sim_tau, sim_acc, curves, runs, sweep, s, path):
     a.axhline(1.0, color="k", ls="--", lw=1, label="exact readout: 1 by construction (finite-lambda Eq. 20)")
     ss = s["sweep"]
     a.set(xscale="log", xlim=(ks[0] / 1.5, ks[-1] * 1.5), xticks=ks, xticklabels=[str(k) for k in ks], ylim=(0, None),
-          xlabel="k = readout GD steps per first-layer step (k = 1: plain GD)",
+          xlabel="r = readout GD steps per first-layer step (r = 1: plain GD)",
           ylabel="tau_real / tau(finite-lambda Eq. 20) at 95% test accuracy",
           title=f"(d) the evidence: time ratio over {sweep['seeds']} seeds (own split and W1(0)), p = {ss['p']}, "
                 f"d_h = {ss['hidden']}, {ss['n_train']} training pairs")
@@ -435,8 +436,8 @@ def plot_fig10(sim_tau, sim_acc, curves, runs, sweep, s, path):
     fig.suptitle(
         f"Fig. 10 (beyond the paper): how fast must the second layer be for Eq. 20 to hold? (a)-(c): real training "
         f"from the Fig. 8 start (p = {s['p']}, d_h = {s['hidden']}, {s['n_train']} pairs, W2(0) = ridge readout, "
-        f"lr = 1 / sharpness);\nafter each GD step on both layers, k - 1 more readout steps of size 1 / (||H||_F^2 + "
-        f"lambda), or the exact readout (its lr raised to make 2 lr lambda = {s['exact_eta']:g}), a check of the "
+        f"eta = 1 / sharpness);\nafter each GD step on both layers, r - 1 more readout steps of size 1 / (||H||_F^2 + "
+        f"lambda), or the exact readout (its eta raised to make 2 eta lambda = {s['exact_eta']:g}), a check of the "
         f"code: by the envelope theorem\nit is Euler on finite-lambda Eq. 20. Separation = how many times faster W2's "
         f"slowest mode relaxes than tau advances (plain GD: 1). Runs stop {s['stop_after_tau']:g} tau after grokking.")
     plots.save(fig, path)
@@ -469,7 +470,7 @@ CAPTIONS = {  # summary key -> (image files, caption from summary[key]), for gro
         "is finite-lambda Eq. 20 by construction, a check of the code). The evidence, tau_real / tau_finite-lambda "
         f"median [min, max] over {s['sweep']['seeds']} seeds at p = {s['settings']['sweep']['p']}: " + "; ".join(
             f"lambda {lam:g}: " + ", ".join(
-                f"k = {k} {plots.nums([m], '.2f', '-')} [{plots.nums([lo], '.2f', '-')}, {plots.nums([hi], '.2f', '-')}]"
+                f"r = {k} {plots.nums([m], '.2f', '-')} [{plots.nums([lo], '.2f', '-')}, {plots.nums([hi], '.2f', '-')}]"
                 for k, m, lo, hi in zip(s["sweep"]["ks"], st["ratio_median"], st["ratio_min"], st["ratio_max"]))
             for lam, st in zip(s["sweep"]["lambdas"], s["sweep"]["by_lambda"])) + "."))
 }

@@ -257,6 +257,58 @@ def fig11_name(r):
         name, f"{name}, c = {p}")
 
 
+def fig11_alignment_panel(a, rows, s):
+    """Fig. 11 (d): tau at 95% against the prescribed cosine c of a tilted Eq. 20 direction."""
+    eq20, level, T = rows[0]["grok_tau"], s["level"], s["tau"]
+    for j, (name, m) in enumerate((("tilt-noise", "o-"), ("tilt-fixed", "s--"))):
+        rs = [r for r in rows if r["dynamics"] == name]
+        g = np.array([T * (1.02 - 0.05 * j) if r["grok_tau"] is None else r["grok_tau"] for r in rs])
+        a.plot([r["cos"] for r in rs], g, m, color=f"C{j}", label=f"{name} (numbers: its displacement cosine with Eq. 20)")
+        for r, gi in zip(rs, g):
+            a.annotate(f"{r['cos_disp']:.2f}", (r["cos"], gi), xytext=(5, 3 - 12 * j), textcoords="offset points",
+                       fontsize=7, color=f"C{j}")
+            if r["grok_tau"] is None:
+                a.plot(r["cos"], gi, "x", color=f"C{j}", ms=9, mew=2)
+    if eq20 is not None:
+        cs = np.linspace(0.15, 1, 50)
+        a.plot(1.0, eq20, "k*", ms=12, label="Eq. 20 itself (c = 1)")
+        a.plot(cs, eq20 / cs, "k:", lw=1, label="Eq. 20 time / c (the pace of the aligned part alone)")
+    a.axhline(T, color="gray", ls="--", lw=0.8, label=f"tau = {T:g} (x: not by then)")
+    a.set(xlabel="prescribed cosine c with the Eq. 20 direction (same step length)", ylim=(0, 1.1 * T),
+          ylabel=f"tau at first test accuracy >= {level}", title=f"(d) how aligned must the motion along Z be? (displacement cosine: window tau = "
+                f"{s['window']:g},\nmean over {s['cos_starts']} starts along the run)")
+    a.legend(fontsize=7)
+
+
+def fig11_phase_panels(ax, grok, norm, acc, median, s, rho):
+    """Fig. 11 (e), (f): the time to generalize over training fraction and width, and final norm vs accuracy."""
+    a, fr, marks = ax[0], np.array(s["fractions"]), ("o", "s", "^", "D")
+    lr, level, T = s["lr"], s["level"], s["tau"]
+    for i, w in enumerate(s["widths"]):
+        jit = fr + (i - (len(s["widths"]) - 1) / 2) * 0.008
+        for f, r in zip(*np.nonzero(~np.isnan(norm[i]))):
+            g = grok[i, f, r]
+            a.plot(jit[f], T * 1.04 if g is None else g * lr, "x" if g is None else marks[i], color=f"C{i}", ms=5, alpha=0.7)
+        a.plot(jit, [np.nan if v is None else v * lr for v in median[i]], "-", marker=marks[i], color=f"C{i}", lw=2,
+               label=f"d_h = {w}: median over {grok.shape[2]} seeds")
+    a.axhline(T, color="gray", ls="--", lw=0.8, label=f"tau = {T:g}; x above it: not by then")
+    a.set(xlabel="training fraction (of the p(p+1)/2 unordered pairs)", ylabel=f"tau at first test accuracy >= {level}",
+          yscale="log", title="(e) phase diagram: time to generalize vs data and width (dots: single runs)")
+    a.legend(fontsize=7)
+    a, ok = ax[1], ~np.isnan(norm)
+    for i, w in enumerate(s["widths"]):
+        for f in range(len(fr)):
+            a.scatter(norm[i, f][ok[i, f]], acc[i, f][ok[i, f]], marker=marks[i], s=28, alpha=0.8,
+                      color=plt.cm.plasma(0.9 * f / max(1, len(fr) - 1)), edgecolors="k", linewidths=0.3)
+        a.plot([], [], marks[i], color="0.5", label=f"d_h = {w}")
+    for f, frac in enumerate(fr):
+        a.plot([], [], "o", color=plt.cm.plasma(0.9 * f / max(1, len(fr) - 1)), label=f"fraction {frac:g}")
+    a.set(xlabel=f"final $\\|E\\|_F$ (at first test accuracy >= {level}, else at tau = {T:g})", ylabel="final test accuracy",
+          title=f"(f) final norm vs final test accuracy over all {int(ok.sum())} runs of (e): Spearman {rho:+.2f}"
+                f"\n(runs that generalize stop early, the others shrink ||E|| until tau = {T:g})")
+    a.legend(fontsize=6.5, ncol=2)
+
+
 def plot_fig11(curves, rows, l1, grok, norm, acc, median, s, rho, path):
     """Fig. 11: Eq. 20 against other motions along Z (curves/rows: one per run; l1: fig11_l1_matched), and its phase diagram
     (grok, norm, acc: (widths, fractions, seeds) step at 0.95 or None, final ||E|| and test accuracy,
@@ -293,50 +345,8 @@ def plot_fig11(curves, rows, l1, grok, norm, acc, median, s, rho, path):
               xscale="linear" if a is ax[0, 0] else "log", ylabel="test accuracy", ylim=(-0.02, 1.05))
         a.set_title(title, fontsize=9)
         a.legend(fontsize=6.5, loc="upper center", bbox_to_anchor=(0.5, -0.12))
-    a = ax[1, 0]
-    eq20 = rows[0]["grok_tau"]
-    for j, (name, m) in enumerate((("tilt-noise", "o-"), ("tilt-fixed", "s--"))):
-        rs = [r for r in rows if r["dynamics"] == name]
-        g = np.array([T * (1.02 - 0.05 * j) if r["grok_tau"] is None else r["grok_tau"] for r in rs])
-        a.plot([r["cos"] for r in rs], g, m, color=f"C{j}", label=f"{name} (numbers: its displacement cosine with Eq. 20)")
-        for r, gi in zip(rs, g):
-            a.annotate(f"{r['cos_disp']:.2f}", (r["cos"], gi), xytext=(5, 3 - 12 * j), textcoords="offset points",
-                       fontsize=7, color=f"C{j}")
-            if r["grok_tau"] is None:
-                a.plot(r["cos"], gi, "x", color=f"C{j}", ms=9, mew=2)
-    if eq20 is not None:
-        cs = np.linspace(0.15, 1, 50)
-        a.plot(1.0, eq20, "k*", ms=12, label="Eq. 20 itself (c = 1)")
-        a.plot(cs, eq20 / cs, "k:", lw=1, label="Eq. 20 time / c (the pace of the aligned part alone)")
-    a.axhline(T, color="gray", ls="--", lw=0.8, label=f"tau = {T:g} (x: not by then)")
-    a.set(xlabel="prescribed cosine c with the Eq. 20 direction (same step length)", ylim=(0, 1.1 * T),
-          ylabel=f"tau at first test accuracy >= {level}", title=f"(d) how aligned must the motion along Z be? (displacement cosine: window tau = "
-                f"{s['window']:g},\nmean over {s['cos_starts']} starts along the run)")
-    a.legend(fontsize=7)
-    a, fr, marks = ax[1, 1], np.array(s["fractions"]), ("o", "s", "^", "D")
-    for i, w in enumerate(s["widths"]):
-        jit = fr + (i - (len(s["widths"]) - 1) / 2) * 0.008
-        for f, r in zip(*np.nonzero(~np.isnan(norm[i]))):
-            g = grok[i, f, r]
-            a.plot(jit[f], T * 1.04 if g is None else g * lr, "x" if g is None else marks[i], color=f"C{i}", ms=5, alpha=0.7)
-        a.plot(jit, [np.nan if v is None else v * lr for v in median[i]], "-", marker=marks[i], color=f"C{i}", lw=2,
-               label=f"d_h = {w}: median over {grok.shape[2]} seeds")
-    a.axhline(T, color="gray", ls="--", lw=0.8, label=f"tau = {T:g}; x above it: not by then")
-    a.set(xlabel="training fraction (of the p(p+1)/2 unordered pairs)", ylabel=f"tau at first test accuracy >= {level}",
-          yscale="log", title="(e) phase diagram: time to generalize vs data and width (dots: single runs)")
-    a.legend(fontsize=7)
-    a, ok = ax[1, 2], ~np.isnan(norm)
-    for i, w in enumerate(s["widths"]):
-        for f in range(len(fr)):
-            a.scatter(norm[i, f][ok[i, f]], acc[i, f][ok[i, f]], marker=marks[i], s=28, alpha=0.8,
-                      color=plt.cm.plasma(0.9 * f / max(1, len(fr) - 1)), edgecolors="k", linewidths=0.3)
-        a.plot([], [], marks[i], color="0.5", label=f"d_h = {w}")
-    for f, frac in enumerate(fr):
-        a.plot([], [], "o", color=plt.cm.plasma(0.9 * f / max(1, len(fr) - 1)), label=f"fraction {frac:g}")
-    a.set(xlabel=f"final $\\|E\\|_F$ (at first test accuracy >= {level}, else at tau = {T:g})", ylabel="final test accuracy",
-          title=f"(f) final norm vs final test accuracy over all {int(ok.sum())} runs of (e): Spearman {rho:+.2f}"
-                f"\n(runs that generalize stop early, the others shrink ||E|| until tau = {T:g})")
-    a.legend(fontsize=6.5, ncol=2)
+    fig11_alignment_panel(ax[1, 0], rows, s)
+    fig11_phase_panels(ax[1, 1:], grok, norm, acc, median, s, rho)
     fig.suptitle(
         f"Fig. 11 (beyond the paper): the closed form (Eq. 20) as a grokking simulator; ReLU, a + b mod {s['p']}, "
         f"step eta = {lr:g} (tau = eta x step), E ~ N(0, std p^-1/2)\n(a)-(d): one split ({s['n_train']} training "

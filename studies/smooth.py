@@ -2,7 +2,7 @@
 
 Question: Theorem 4.14 assumes a smooth network close to Z; the paper's Fig. 5 nets are ReLU nets
 trained at a finite lambda. Changing one thing at a time in Fig. 5's setting (a smooth activation:
-tanh, softplus_2, softplus_8; lambda -> 0 over windows of equal rescaled time), does the update
+tanh, softplus2, softplus8; lambda -> 0 over windows of equal rescaled time), does the update
 follow -P_T theta more closely, and does the loss's share along Z shrink like the distance to Z?
 
 Compared like with like: FIG12["nets"] nets per activation (ReLU: Fig. 5's nets as Fig. 9 measured
@@ -20,9 +20,9 @@ Answer: once near Z the smooth nets follow -P_T theta more closely than ReLU at 
 by a wide margin in the paper's (momentum) frame (fig12/gap_at_matched_steps/*/cos_momentum) and
 little at ReLU's orthogonal foot in the stratum frame, the frame most favourable to ReLU
 (fig12/gap_at_matched_steps/*/cos: within ~0.08 to 12,390 steps); the gap grows with the step
-because ReLU's cosine falls. Early on, tanh and softplus_2 memorize late and are still descending
+because ReLU's cosine falls. Early on, tanh and softplus2 memorize late and are still descending
 to Z (distance 3-10 against ReLU's 0.2-0.4) and score lower. tanh sits 3-5x farther from Z than
-ReLU, so proximity (Thm 4.14) is not what lifts it. softplus_2 memorizes late and
+ReLU, so proximity (Thm 4.14) is not what lifts it. softplus2 memorizes late and
 groks while still far from Z: its tangential cosine is high but most of its update is normal to Z
 (tangent fraction), so its full cosine is low (fig12/matched_phases/softplus2/grokking). A random
 update scores full and tangential cosine ~ 0 (fig12/baseline). lambda -> 0: one settledness rule
@@ -52,7 +52,7 @@ FIT_MAX = 0.1  # fit Thm 4.14's slope for distances <= this, as Fig. 4 does
 # ---------------------------------------------------------------- Fig. 12: the experiment
 # Fig. 5's data, init, lr, lambda and window (seeds (seed, 5, r)), one change at a time.
 # (1) Activation: "acts" maps each smooth activation to how many steps of Fig. 5's shared grid it is
-# trained through (tanh grokks at ~30k-50k steps, softplus_2 and _8 by ~9k); ReLU: Fig. 5's nets.
+# trained through (tanh grokks at ~30k-50k steps, softplus2 and softplus8 by ~9k); ReLU: Fig. 5's nets.
 # (2) lambda -> 0: from the middle point of each phase of ReLU net 1 (Fig. 5's) and tanh net 1, GD at
 # lambda until the distance settles (settle_near_Z) or the step cap, then a window of equal rescaled
 # time FIG12_TAU measured at the nearest point of Z (proj_steps iterations of orthogonal_projection).

@@ -61,7 +61,7 @@ ORTHOGONAL_KEYS = ("cos", "cos_tangent", "tangent_fraction", "cos_pattern", "cos
 def update_on_Z(before, params, X, Y, act="relu", window=None, lr=1.0, lam=0.0):
     """Fig. 5's cosine at the orthogonal foot: cos(u, -P_T theta_t) for u = theta_t - theta_before,
     its tangential cosine and tangent fraction (tangent_alignment), P_T in the stratum frame for
-    ReLU ("_pattern": the same foot in theta's pattern frame); feet.FOOT_INFO; sigma_min(J) and lr x
+    ReLU ("_pattern": the same foot in theta's pattern frame); feet.FOOT_INFO; s_min(J) and lr x
     sharpness (Lemma C.1, weight decay lam) at the foot. window: gd_window's (u_L, u_lam, last two
     updates, pre-activations of every iterate) adds update_split, kink_counts, the smooth radius
     and pinned_flips. Returns (numbers, the orthogonal foot)."""
@@ -74,7 +74,7 @@ def update_on_Z(before, params, X, Y, act="relu", window=None, lr=1.0, lam=0.0):
         out.update(zip(("cos_pattern", "cos_tangent_pattern", "tangent_fraction_pattern"),
                        feet.tangent_alignment(info["P_pattern"], u, theta)))
     out.update({k: float(info[k]) for k in feet.FOOT_INFO if k in info})
-    out["sigma_min"] = MF.sigma_min(MF.gram(on_Z, X, act))
+    out["s_min"] = MF.smallest_singular_value(MF.gram(on_Z, X, act))
     out["sharpness_lr"] = lr * feet.sharpness(on_Z, X, lam, act=act, mean=True)
     if window is not None:
         u_L, u_lam, last, Zs = window
@@ -152,7 +152,7 @@ def orthogonal_points(f5, log):
 def foot_summary(R, phase, al):
     """The orthogonal feet of the Fig. 5 points: the cosine by phase in both frames, how far the
     feet are and how well they converged (the active set's own criterion, its releases and caps),
-    sigma_min(J) there."""
+    s_min(J) there."""
     return {"by_phase": MA.phase_stats(R, phase, ORTHOGONAL_KEYS),
             "by_aligned_phase": MA.phase_stats(R, al, ORTHOGONAL_KEYS, phases=MA.ALIGNED_PHASES),
             "foot": {f"{k}_{s}": float(fn(R[k])) for k in ("loss", "residual", "dist")
@@ -161,7 +161,7 @@ def foot_summary(R, phase, al):
                                 **{f"{k}_max": float(np.max(R[k])) for k in ("release", "releases", "rounds", "unpinned_crossings")},
                                 "converged": int(R["converged"].sum()), "cap_hits": int(R["cap"].sum()),
                                 "points": int(R["cos"].size)},
-            "sigma_min_J_min": float(R["sigma_min"].min())}
+            "sigma_min_J_min": float(R["s_min"].min())}
 
 
 def frame_by_step(R, step):
