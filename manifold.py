@@ -23,8 +23,8 @@ def cosine(a, b):
 
 # ---------------------------------------------------------------- the Gram matrix J J^T
 def gram(params, X, act="relu"):
-    """J J^T (n m x n m) without forming J: for sigma(X W1) W2 its entry ((i,j), (k,l)) is
-    (X X^T)_ik sum_h S_ih S_kh W2_hj W2_hl + (H H^T)_ik delta_jl, with S = sigma'(X W1)."""
+    """J J^T (n m x n m) without forming J: for sigma(X W1) W2 its entry ((i,j), (i2,l)) is
+    (X X^T)_{i i2} sum_h S_ih S_{i2 h} W2_hj W2_hl + (H H^T)_{i i2} delta_jl, with S = sigma'(X W1)."""
     n, m = X.shape[0], params[-1].shape[1]
     if len(params) == 1:
         return xp.kron(X @ X.T, xp.eye(m))
@@ -80,7 +80,7 @@ def tangent_projector_svd(J, svd=None, rtol=RTOL):
     V = J^T U diag(1/s), so J^+ = V diag(1/s) U^T = J^T U diag(s^-2) U^T and
         P_T v = v - J^T U diag(s^-2) U^T (J v)   (U_s = U diag(s^-2) below).
     Only the singular values above rtol * s_max enter (a truncated pseudo-inverse), so a
-    (nearly) rank-deficient J is handled, not inverted. `v`: a vector (d,) or columns (d, k).
+    (nearly) rank-deficient J is handled, not inverted. `v`: a vector (d,) or columns (d, c).
     """
     U, s = jacobian_svd(J) if svd is None else svd
     r = int(xp.sum(s > rtol * s[0]))
@@ -201,9 +201,9 @@ def smooth_slopes(ratios, flips, deltas):
     change (where F is smooth, as the theorem assumes); directions with < 3 such points skipped."""
     out = []
     for r, f in zip(ratios, flips):
-        k = int(numpy.argmax(f > 0)) if (f > 0).any() else len(f)
-        if k >= 3:
-            out.append(loglog_slope(deltas[:k], r[:k]))
+        i = int(numpy.argmax(f > 0)) if (f > 0).any() else len(f)  # the first distance with a flip
+        if i >= 3:
+            out.append(loglog_slope(deltas[:i], r[:i]))
     return numpy.array(out)
 
 

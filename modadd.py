@@ -142,7 +142,7 @@ def closed_form_step(E, X, Y, work):
     operating system when freed, and taking it again costs page faults (about 1,500 per step
     at the Fig. 6 size; reusing buffers took a step from ~9 to ~6.4 ms on our 2-core machine).
     """
-    H, K, C, BC, dE = (work[k] for k in ("H", "K", "C", "BC", "dE"))
+    H, K, C, BC, dE = (work[key] for key in ("H", "K", "C", "BC", "dE"))
     xp.matmul(X, E, out=H)
     xp.maximum(H, 0.0, out=H)          # H = relu(X E); relu'(X E) = [H > 0]
     xp.matmul(H, H.T, out=K)           # NumPy computes only one triangle of H H^T
@@ -175,7 +175,7 @@ def simulate_flow(E, data, eta, tau_max, level=0.95, radius=None):
     data: X, Y (train), Xt, Yt (test). Records at every step tau, test accuracy, ||E||, ||W2||^2; keeps the last E."""
     X, Y = data["X"], data["Y"]
     E = E * (1.0 if radius is None else radius / float(xp.linalg.norm(E)))
-    work, rec, tau = workspace(X.shape[0], *E.shape), {k: [] for k in ("tau", "test_acc", "norm", "readout")}, 0.0
+    work, rec, tau = workspace(X.shape[0], *E.shape), {key: [] for key in ("tau", "test_acc", "norm", "readout")}, 0.0
     while True:
         try:
             dE, H, K, B = closed_form_step(E, X, Y, work)
@@ -184,10 +184,10 @@ def simulate_flow(E, data, eta, tau_max, level=0.95, radius=None):
         e2, w2 = float(xp.sum(E * E)), float(xp.sum(B * Y))  # ||W2||^2 = Tr(B^T K B) = Tr(B^T Y)
         if not np.isfinite(e2 + w2 + float(xp.sum(dE))):
             raise FloatingPointError(f"Eq. 20 flow: NaN/inf at tau = {tau:.3f} (step size {eta} too large?)")
-        for k, v in zip(rec, (tau, accuracy(E, H.T @ B, data["Xt"], data["Yt"]), e2 ** 0.5, w2)):
-            rec[k].append(v)
+        for key, v in zip(rec, (tau, accuracy(E, H.T @ B, data["Xt"], data["Yt"]), e2 ** 0.5, w2)):
+            rec[key].append(v)
         if rec["test_acc"][-1] >= level or tau >= tau_max:
-            return {"E": E, **{k: np.array(v) for k, v in rec.items()}}
+            return {"E": E, **{key: np.array(v) for key, v in rec.items()}}
         h = eta * min(1.0, e2 / w2)
         E = E + h * dE
         if radius is not None:
@@ -226,9 +226,9 @@ def phase(train_acc, test_acc):
 
 
 def phase_stats(rec, phase, keys, fn=np.mean, phases=PHASES):
-    """fn of rec[k] over the points of each phase, for each key (None where a phase has no point)."""
-    return {k: {ph: fn(rec[k][phase == ph]) if (phase == ph).any() else None for ph in phases}
-            for k in keys}
+    """fn of rec[key] over the points of each phase, for each key (None where a phase has no point)."""
+    return {key: {ph: fn(rec[key][phase == ph]) if (phase == ph).any() else None for ph in phases}
+            for key in keys}
 
 
 def aligned_phase(curve, rec, steps):
@@ -236,7 +236,7 @@ def aligned_phase(curve, rec, steps):
     settle step). rise: the first step after memorization with test accuracy above its value at
     memorization; settling: train loss still above twice its value at the rise (the end of the
     memorization transient); rising: up to the first 100% test accuracy; after: from there on."""
-    tr, te, loss = (np.asarray(rec[k]) for k in ("train_acc", "test_acc", "train_loss"))
+    tr, te, loss = (np.asarray(rec[key]) for key in ("train_acc", "test_acc", "train_loss"))
     if not (tr == 1).any():
         return np.full(len(steps), ""), None, None
     mem = int(np.argmax(tr == 1))
@@ -269,7 +269,7 @@ def simulate(E, X_train, Y_train, X_test, Y_test, lr, steps, every=10, snapshots
         raise ValueError(f"{label}: the zero-loss readout needs d_h > n, got d_h = {E.shape[1]}, "
                          f"n = {X_train.shape[0]} training pairs")
     E, step = E.copy(), eq20_step(X_train, Y_train, E.shape, act, label, lr)
-    rec = {k: [] for k in ("step", "test_acc", "train_acc", "train_loss", "norm")}
+    rec = {key: [] for key in ("step", "test_acc", "train_acc", "train_loss", "norm")}
     kept = {"at": set(np.linspace(0, steps, snapshots + 1).round().astype(int).tolist()),
             "snaps": [], "snap_steps": [], "cond": []}
     for t in range(steps + 1):
@@ -283,7 +283,7 @@ def simulate(E, X_train, Y_train, X_test, Y_test, lr, steps, every=10, snapshots
         if done or t == steps:
             break
         E += lr * (dE if direction is None else direction(E, dE))
-    return {**{k: np.array(v) for k, v in rec.items()}, "snap_steps": np.array(kept["snap_steps"]),
+    return {**{key: np.array(v) for key, v in rec.items()}, "snap_steps": np.array(kept["snap_steps"]),
             "snaps": np.stack(kept["snaps"]), "cond": np.array(kept["cond"])}
 
 
@@ -340,10 +340,10 @@ def fourier_diagnostics(E):
     min/max of ||Re Ehat_k||, ||Im Ehat_k||, |cos(Re Ehat_k, Im Ehat_k)|, and the cosine-similarity matrix
     of |Re Ehat_1|, |Im Ehat_1|, |Re Ehat_2|, ... with within / across = mean similarity of the Re-Im
     pair of one frequency over the mean similarity between vectors of different frequencies."""
-    F = fourier_features(E)
-    Re, Im = F.real, F.imag
+    Ehat = fourier_features(E)  # (n_freq, d_h)
+    Re, Im = Ehat.real, Ehat.imag
     nr, ni = xp.linalg.norm(Re, axis=1), xp.linalg.norm(Im, axis=1)
-    V = xp.abs(xp.stack([Re, Im], axis=1).reshape(2 * F.shape[0], -1))  # rows Re Ehat_1, Im Ehat_1, ...
+    V = xp.abs(xp.stack([Re, Im], axis=1).reshape(2 * Ehat.shape[0], -1))  # rows Re Ehat_1, Im Ehat_1, ...
     V /= xp.linalg.norm(V, axis=1, keepdims=True)
     sim = M.to_numpy(V @ V.T)
     freq = np.arange(sim.shape[0]) // 2
@@ -351,7 +351,7 @@ def fourier_diagnostics(E):
     within = sim[same & ~np.eye(sim.shape[0], dtype=bool)].mean()
     across = sim[~same]  # empty for p = 3, whose only frequency is k = 1: the ratio is then NaN
     power = M.to_numpy(nr ** 2 + ni ** 2)
-    return {"k": np.arange(1, F.shape[0] + 1),
+    return {"k": np.arange(1, Ehat.shape[0] + 1),
             "power": power, "power_top4_fraction": float(np.sort(power)[-4:].sum() / power.sum()),
             "norm_ratio": M.to_numpy(xp.minimum(nr, ni) / xp.maximum(nr, ni)),
             "cos_re_im": M.to_numpy(xp.abs(xp.sum(Re * Im, axis=1)) / (nr * ni)),
@@ -385,8 +385,8 @@ def circle_coords(E, k, basis=None):
     The plane's axes are Re Ehat_k and the part of Im Ehat_k orthogonal to it (Gram-Schmidt), so
     the coordinates are a true orthogonal projection (at p = 3, Re and Im are far from
     orthogonal, and projecting on both unorthogonalized counted the spread twice)."""
-    F = fourier_features(E if basis is None else basis)[k - 1]
-    u = F.real / xp.linalg.norm(F.real)
-    v = F.imag - xp.sum(F.imag * u) * u
+    Ehat = fourier_features(E if basis is None else basis)[k - 1]  # (d_h,)
+    u = Ehat.real / xp.linalg.norm(Ehat.real)
+    v = Ehat.imag - xp.sum(Ehat.imag * u) * u
     U = xp.stack([u, v / xp.linalg.norm(v)], axis=1)
     return M.to_numpy((E - E.mean(axis=0)) @ U)

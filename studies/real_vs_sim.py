@@ -143,10 +143,11 @@ def real_training(E, W2, d, lam, lr, tau_max, readout=1, eta=1e-3, every=0.05, w
         if t in keep:
             kept[t] = E  # two_layer_step returns new arrays, so no copy is needed
         if t % every_t == 0:
-            k, tau = t // every_t, rescaled_time(lr, lam, t)
-            real_record(rec, E, W2, E_before, d, lam, tau, z_every and k % z_every == 0)
-            if log is not None and k % round(1.0 / every) == 0:
-                log(f"real training ({readout_name(readout)}), lambda = {lam}: tau {tau:.1f}/{tau_max}, "
+            i, tau = t // every_t, rescaled_time(lr, lam, t)
+            real_record(rec, E, W2, E_before, d, lam, tau, z_every and i % z_every == 0)
+            if log is not None and i % round(1.0 / every) == 0:
+                log(f"real training ({'exact readout' if readout == 'exact' else f'r = {readout}'}), lambda = {lam}: "
+                    f"tau {tau:.1f}/{tau_max}, "
                     f"test accuracy {rec['test_acc'][-1]:.3f}")
             g = MA.grok_step(rec["tau"], rec["test_acc"])
             if stop_after is not None and g is not None and tau >= g + stop_after:
@@ -248,7 +249,8 @@ def fig8_lambda(args, problem, lam, s, log):
     fin = MA.grok_step(*finite_lambda_accuracy(E0, d, lam, s["sim_lr"], s["tau"], FIG8_EVERY))
     row, r = fig8_run(d, E0, lam, s, grok_sim, stop_after=s["stop_after"],
                       rng=np.random.default_rng([args.seed, 8, round(lam * 1e6)]), log=log)
-    log(f"Figure 8 lambda = {lam}: grok tau real {row['grok_tau_real']}, sim {grok_sim}, finite {fin}")
+    log(f"Figure 8 lambda = {lam}: tau at 95%, real {plots.nums([row['grok_tau_real']], '.2f', '-')}, Eq. 20 "
+        f"{plots.nums([grok_sim], '.2f', '-')}, finite-lambda Eq. 20 {plots.nums([fin], '.2f', '-')}")
     return {**row, "grok_tau_sim_finite_lambda": fin}, r
 
 
@@ -291,7 +293,8 @@ def fig10_sweep(args, sw, log):
             for j, k in enumerate(sw["ks"]):
                 real[i, j, r] = fig8_run(d, E0, lam, sw, None, k, z_checks=0, disp_every=None,
                                          stop_after=0.0)[0]["grok_tau_real"]
-            log(f"Figure 10 sweep seed {r}, lambda = {lam}: tau real {list(real[i, :, r])}, finite {fin[i, r]}")
+            log(f"Figure 10 sweep seed {r}, lambda = {lam}: tau at 95%, real {plots.nums(list(real[i, :, r]), '.2f', '-')}"
+                f", finite-lambda Eq. 20 {plots.nums([fin[i, r]], '.2f', '-')}")
     return {"lambdas": sw["lambdas"], "ks": sw["ks"], "seeds": sw["seeds"], "grok_tau_real": real.tolist(),
             "grok_tau_sim_finite_lambda": fin.tolist(),
             "by_lambda": [ratio_stats(real[i], fin[i]) for i in range(len(sw["lambdas"]))]}
@@ -313,7 +316,7 @@ def fig10(args, cache, log):
                               rng=np.random.default_rng([args.seed, 10, 1, i]), log=log)
         runs.append({**row_k, "grok_tau_sim_finite_lambda": row["grok_tau_sim_finite_lambda"]})
         curves.append(r_k)
-        log(f"Figure 10 {row_k['readout']}: grok tau real {row_k['grok_tau_real']}")
+        log(f"Figure 10 {row_k['readout']}: tau at 95%, real {plots.nums([row_k['grok_tau_real']], '.2f', '-')}")
     H0 = xp.maximum(d["X"] @ E0, 0.0)
     runs = [{**x, "separation": separation(rd, H0, lam, x["lr"])} for x, rd in zip(runs, (1, *c["readouts"]))]
     sweep = fig10_sweep(args, c["sweep"], log)

@@ -161,7 +161,10 @@ def fig11_counterfactuals(args, s, log):
             tau, acc = np.r_[tau, s["tau"] + more["step"][1:] * s["lr"]], np.r_[acc, more["test_acc"][1:]]
         rows.append(row)
         curves.append({"tau": tau, "test_acc": acc})
-        log(f"Figure 11 {name} {c}: 0.95 at tau {row['grok_tau']}, longer: {row.get('long')}")
+        longer = row.get("long") and f"; continued to tau {row['long']['tau']:g}: 0.95 at tau " + \
+            plots.nums([row["long"]["grok_tau"]], ".2f", "not reached")
+        log(f"Figure 11 {name}{'' if c is None else f' {c:.2f}'}: 0.95 at tau "
+            f"{plots.nums([row['grok_tau']], '.2f', 'not reached')}{longer or ''}")
     return rows, curves
 
 
@@ -182,7 +185,7 @@ def fig11_l1_matched(args, s, log):
                          "pull_ratio_at_grok": None if g is None else float(ratio[list(res["step"]).index(g)]),
                          "pull_ratio_final": float(ratio[-1]), "final_norm": float(res["norm"][-1]),
                          "circles_final": MA.fourier_diagnostics(xp.asarray(res["snaps"][-1]))["within_vs_across"]})
-        log(f"Figure 11 L1 matched, split {r}: 0.95 at tau {[x['grok_tau'] for x in rows[-3:]]}")
+        log(f"Figure 11 L1 matched, split {r}: 0.95 at tau {plots.nums([x['grok_tau'] for x in rows[-3:]], '.2f', '-')}")
     span = lambda v: None if None in v else {"mean": float(np.mean(v)), "min": float(min(v)), "max": float(max(v))}  # noqa: E731
     eq20 = {x["split"]: x["grok_tau"] for x in rows if x["dynamics"] == "eq20"}
     for x in rows:  # grokking time over Eq. 20's on the same split
@@ -217,7 +220,7 @@ def fig11_sweep(args, s, log):
                 continue
             for r in range(s["seeds"]):
                 grok[i, f, r], norm[i, f, r], acc[i, f, r] = fig11_run(args.seed, s, f, w, r)
-            log(f"Figure 11 width {w}, fraction {frac}: 0.95 at steps {list(grok[i, f])}")
+            log(f"Figure 11 width {w}, fraction {frac}: 0.95 at steps {plots.nums(list(grok[i, f]), 'd', '-')}")
     return grok, norm, acc, skipped
 
 
