@@ -384,9 +384,9 @@ def fig6(args):
     flow = []
     for r, (P, res) in enumerate(zip(problems, runs)):
         flow.append(delay_laws.euler_vs_flow(P, res, s["lr"], r) if s["act"] == "relu" else None)
-        if flow[-1]:
-            progress(f"Figure 6 (run {r}): 95% test accuracy at tau {nums([flow[-1]['tau95_euler']], '.2f', '-')} "
-                     f"(Euler map), {nums(flow[-1]['tau95_flow'], '.2f', '-')} (Eq. 20 as a flow, step halved in turn)")
+        if flow[-1]:  # (numbers, finest flow run)
+            progress(f"Figure 6 (run {r}): 95% test accuracy at tau {nums([flow[-1][0]['tau95_euler']], '.2f', '-')} "
+                     f"(Euler map), {nums(flow[-1][0]['tau95_flow'], '.2f', '-')} (Eq. 20 as a flow, step halved in turn)")
     randoms = [MA.init_embedding(np.random.default_rng([args.seed, 6, r, 1]), s["p"], s["hidden"], s["init_std"])
                for r in range(s["runs"])]  # the random baseline: a second draw of E0's distribution
     fourier, units, shares = fourier_means(runs, randoms, [P[0] for P in problems])

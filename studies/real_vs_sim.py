@@ -316,7 +316,7 @@ def fig10(args, cache, log):
                               rng=np.random.default_rng([args.seed, 10, 1, i]), log=log)
         runs.append({**row_k, "grok_tau_sim_finite_lambda": row["grok_tau_sim_finite_lambda"]})
         curves.append(r_k)
-        log(f"Figure 10 {row_k['readout']}: tau at 95%, real {plots.nums([row_k['grok_tau_real']], '.2f', '-')}")
+        log(f"Figure 10 {row_k['readout'].replace('gd k=', 'r = ')}: tau at 95%, real {plots.nums([row_k['grok_tau_real']], '.2f', '-')}")
     H0 = xp.maximum(d["X"] @ E0, 0.0)
     runs = [{**x, "separation": separation(rd, H0, lam, x["lr"])} for x, rd in zip(runs, (1, *c["readouts"]))]
     sweep = fig10_sweep(args, c["sweep"], log)

@@ -134,7 +134,8 @@ def fig12_smooth(act, r, grid, s, args, rng, log):
     mem = np.flatnonzero(acc[:, 0] == 1)
     run = {"act": act, "net": r, "steps": int(grid[-1]), "memorize_step": int(curve[mem[0]]) if mem.size else None,
            "grok_step": MA.grok_step(curve, acc[:, 1], level=1.0), "points": points}
-    log(f"Figure 12 {act} net {r + 1}: 100% test at step {run['grok_step']}, {len(points)} points")
+    log(f"Figure 12 {act} net {r + 1}: 100% test accuracy at step {plots.nums([run['grok_step']], ',', 'not reached')}, "
+        f"{len(points)} points")
     return run, (curve, acc[:, 1]), (states, measured, phase, X, Y)
 
 
