@@ -743,7 +743,7 @@ def main(argv=None):
     if args.bench:
         return bench(args)
     full = args.figs == "all" and not args.quick  # the default or --paper run: its cost in floor steps, timed around it
-    floor = [step_and_floor_ms(37, 512, 0.7, args.seed, 100)[1]] if full else []
+    timed = [step_and_floor_ms(37, 512, 0.7, args.seed, 100)[:2]] if full else []  # (closed-form step, floor) ms
     try:
         seconds = run_figures(args, names)
     except KeyboardInterrupt:
@@ -754,8 +754,11 @@ def main(argv=None):
             "date": time.strftime("%Y-%m-%d"), "machine": f"{platform.machine()}, {os.cpu_count()} cores, "
             f"OPENBLAS_NUM_THREADS={os.environ.get('OPENBLAS_NUM_THREADS', 'unset')}"}
     if full:  # the machine's speed drifts during a run: the floor step before and after, and their mean
-        floor.append(step_and_floor_ms(37, 512, 0.7, args.seed, 100)[1])
-        meta.update(floor_ms=floor, floor_steps=2e3 * sum(seconds.values()) / sum(floor))
+        timed.append(step_and_floor_ms(37, 512, 0.7, args.seed, 100)[:2])
+        floor = [f for _, f in timed]
+        meta.update(floor_ms=floor, floor_steps=2e3 * sum(seconds.values()) / sum(floor),
+                    floor_steps_by_fig={k: 2e3 * v / sum(floor) for k, v in seconds.items()},
+                    step_over_floor=[st / f for st, f in timed])
     write_summary(args.out, "meta", meta)
     write_index(args.out)
     progress(f"wrote {os.path.join(args.out, 'summary.json')} and index.html")
