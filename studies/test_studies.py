@@ -22,11 +22,31 @@ import models as M  # noqa: E402
 import plots  # noqa: E402
 from studies import delay_laws, feet, real_vs_sim, simulator, smooth, time_or_phase, why_not_one  # noqa: E402
 from test_grok import (EPS, close, cond, cupy_standin_env, fd_grad, fd_jacobian, fd_tol,  # noqa: E402
-                       fig5_recorded_run, fig5_tiny_net, index_page, modadd_problem, read_summary, rel_err,
+                       fig5_recorded_run, fig5_tiny_net, index_page, modadd_problem, quick_figure, read_summary, rel_err,
                        run, run_cli, run_main, small_net, tol, tol_gram, zero_loss_net)
 
 
 # ---------------------------------------------------------------- the core's code for the studies (Figs. 13, 14; Fig. 6's extras)
+def test_fig6_quick_unit_frequencies_and_eq20_as_a_flow():
+    """The --quick Fig. 6's numbers beyond the paper (test_grok.py checks the rest, on the same run)."""
+    s, drawn = quick_figure("6")
+    runs, st = drawn["runs"], s["settings"]
+    problems = [grok.fig6_problem(Namespace(seed=0), st, r) for r in range(3)]
+    randoms = [MA.init_embedding(np.random.default_rng([0, 6, r, 1]), 23, 256, st["init_std"]) for r in range(3)]
+    assert s["unit_frequencies"] == grok.jsonable(grok.fourier_means(runs, randoms, [P[0] for P in problems])[1])
+    u = s["unit_frequencies"]  # one frequency per unit emerges; a random E scores as the initial one
+    assert min(u["final"]["share_mean"]) > 1.5 * max(u["random"]["share_mean"] + u["init"]["share_mean"]), u
+    flow = s["flow"]["runs"]  # Eq. 20 as a flow beside the Euler map, from the same E0
+    for r, (P, fl) in enumerate(zip(problems, flow)):
+        d = dict(zip(("X", "Y", "Xt", "Yt"), P[:4]))
+        rec = MA.simulate_flow(P[4], d, 5e-3 / 2 ** (len(fl["tau95_flow"]) - 1), 4.0)
+        assert fl["tau95_flow"][-1] == rec["tau"][-1] and fl["norm_peak_flow"] == rec["norm"].max()
+        assert len(fl["tau95_flow"]) == (2 if r < delay_laws.FIG6_FLOW["halving_runs"] else 1)
+        assert fl["tau95_euler"] == 5e-3 * s["grok_step"][r] and fl["extra_delay_measured"] == fl["tau95_euler"] - rec["tau"][-1]
+        pred = 5e-3 + delay_laws.free_prediction(rec, fl["norm_after_first_euler_step"]) - rec["tau"][-1]
+        assert fl["extra_delay_predicted"] == pred and fl["converged"] == ((fl["halving_change"] or 1) < 0.02)
+
+
 def test_fig5_aligned_phases_on_a_designed_curve():
     curve = np.array([0, 100, 200, 400, 800, 1600, 3200])
     rec = {"train_acc": [0.5, 1, 1, 1, 1, 1, 1], "test_acc": [0, 0, 0, 0, 1 / 7, 3 / 7, 1],
