@@ -443,13 +443,13 @@ def anim(args):
     """Animations: the Fig. 1 weights sliding along Z, and the Fig. 6 circles forming (run 0)."""
     if "fig1" not in TRAJECTORIES:  # `--figs anim` alone: the toy run takes a second
         fig1(args)
-    if "fig6" not in TRAJECTORIES:
-        TRAJECTORIES["fig6"] = fig6_run(args, fig6_settings(args), 0)
-    toy, run = TRAJECTORIES["fig1"], TRAJECTORIES["fig6"]
-    lam = anim_lambda(toy["lambdas"])
+    toy, lam = TRAJECTORIES["fig1"], anim_lambda(TRAJECTORIES["fig1"]["lambdas"])
     if lam is None:
         progress(f"animations skipped: FIG1_LAMBDAS = {toy['lambdas']} has no lambda > 0, so nothing moves along Z")
         return {}
+    if "fig6" not in TRAJECTORIES:
+        TRAJECTORIES["fig6"] = fig6_run(args, fig6_settings(args), 0)
+    run = TRAJECTORIES["fig6"]
     c = toy["curves"][toy["lambdas"].index(lam)]
     t = plots.log_frames(len(c["w"]) - 1, 40 if args.quick else 150)
     plots.anim_toy(os.path.join(args.out, "anim_toy.gif"), t, c["w"][t], c["train"][t], c["test"][t], lam)

@@ -1,12 +1,8 @@
-"""Sanity checks of the paper's core (models, manifold, modadd, plots, grok): `python test_grok.py`
-(NumPy only) or `pytest test_grok.py`. `python test_grok.py WORD [WORD ...]` runs only the tests
-whose names contain one of the WORDs, case-insensitive (`python test_grok.py gradient`: every
-finite-difference check); each run ends with the line "N passed, M failed".
-
-The finite-difference checks come first: every hand-written derivative against central differences
-in float64. Every tolerance says, where it is used, where it comes from. The studies beyond the
-paper (studies/, Figs. 8-14) have their own checks in studies/test_studies.py.
-"""
+"""Sanity checks of the paper's core: `python test_grok.py` (or pytest). `python test_grok.py WORD ...`
+runs the tests whose names contain a WORD, case-insensitive (`gradient`: every finite-difference
+check, which come first); a run ends with "N passed, M failed". Every tolerance says where it comes
+from. The studies (Figs. 8-14) are checked in studies/test_studies.py, the rest of the command line
+in .ci/test_cli.py."""
 import atexit
 import linecache
 import os
@@ -250,7 +246,7 @@ def test_gradient_of_fig4s_parabola_loss_and_its_projection():
 def test_gradient_norm_min_direction_is_tangent_and_steepest_norm_descent():
     X, Y, params = zero_loss_net()
     J = M.jacobian(params, X, "tanh")
-    P = MF.tangent_projector(J)
+    P = MF.tangent_projector_svd(J)
     theta = M.pack(params)
     g = MF.norm_min_direction(P, theta)
     bound = tol_gram(J, theta.size)  # eps x cond^2 x size: P_T through J J^T
@@ -270,7 +266,7 @@ def test_gradient_tangent_moves_change_F_to_second_order_only():
     J = M.jacobian(params, X, "tanh")
     rng = np.random.default_rng(18)
     theta = M.pack(params)
-    v = MF.tangent_projector(J)(rng.normal(size=theta.size))
+    v = MF.tangent_projector_svd(J)(rng.normal(size=theta.size))
     n = MF.random_normal_direction(J, rng)
     F = lambda th: M.forward(M.unpack(th, params), X, "tanh").ravel()  # noqa: E731
     L = lambda th: M.loss(M.unpack(th, params), X, Y, act="tanh")  # noqa: E731
@@ -598,6 +594,19 @@ def test_fig1_without_weight_decay_memorizes_and_never_generalizes():
     assert s["steps_to_memorize"][0] == int(np.ceil(np.log(1e-6) / np.log(0.36))) == 14, s["steps_to_memorize"]
 
 
+def test_the_animation_follows_fig1_lambdas_and_the_run_still_writes_index_html():
+    """A learner's first edit: the smallest lambda > 0 is animated (or none, said in one line); index.html follows."""
+    assert grok.anim_lambda((0.0, 0.1, 0.2)) == 0.1 and grok.anim_lambda(grok.FIG1_LAMBDAS) == 0.01
+    lambdas, grok.FIG1_LAMBDAS = grok.FIG1_LAMBDAS, (0.0,)
+    try:
+        with tempfile.TemporaryDirectory() as d:
+            code, out, err = run_main("--figs", "1,anim", "--quick", "--out", d)
+            assert code == 0 and os.path.exists(os.path.join(d, "index.html")), err
+            assert "anim" not in read_summary(d) and "animations skipped" in out, out
+    finally:
+        grok.FIG1_LAMBDAS = lambdas
+
+
 # ---------------------------------------------------------------- zero-loss manifold, Figs. 5/7
 def test_gram_is_J_Jt_for_every_model():
     for act in ACTS:
@@ -620,14 +629,14 @@ def test_jacobian_svd_and_sigma_min_match_numpy_svd():
     # eps x size, relative to ||J||^2: U diagonalizes J J^T to its backward error
     assert np.allclose(U.T @ J @ J.T @ U, np.diag(s ** 2), atol=tol(J.size) * s[0] ** 2)
     # as the singular values: s_min^2 to eps ||J||^2 d, so s_min to that over 2 s_min
-    assert abs(MF.sigma_min(J @ J.T) - s_ref[-1]) < tol(J.shape[1]) * s_ref[0] ** 2 / s_ref[-1]
+    assert abs(MF.smallest_singular_value(J @ J.T) - s_ref[-1]) < tol(J.shape[1]) * s_ref[0] ** 2 / s_ref[-1]
 
 
 def test_tangent_projector_idempotent_symmetric_annihilated_by_J():
     X, Y, params = small_net(seed=13, n=5, d_h=6)
     J = M.jacobian(params, X, "tanh")  # (10, 30)
     d = J.shape[1]
-    P = MF.tangent_projector(J)(np.eye(d))
+    P = MF.tangent_projector_svd(J)(np.eye(d))
     bound = tol_gram(J, d)  # eps x cond^2 x size: P_T is built from eigh(J J^T), entries of ~d terms
     assert np.abs(P @ P - P).max() < bound, "P_T is not idempotent"
     assert np.abs(P - P.T).max() < bound, "P_T is not symmetric"
@@ -636,13 +645,13 @@ def test_tangent_projector_idempotent_symmetric_annihilated_by_J():
     V = np.linalg.svd(J)[2][J.shape[0]:]  # reference basis of null(J)
     assert np.abs(P - V.T @ V).max() < bound  # the same bound: the SVD's V is backward stable
     # the rank tolerance: repeated rows make J J^T singular but leave null(J) unchanged
-    P2 = MF.tangent_projector(np.vstack([J, J[:3], 2 * J[3:4]]))(np.eye(d))
+    P2 = MF.tangent_projector_svd(np.vstack([J, J[:3], 2 * J[3:4]]))(np.eye(d))
     # eps x cond^2 x size of the stacked J (same nonzero cond): the zero eigenvalues of its Gram
     # matrix come out at ~eps ||J||^2, below RTOL^2, and are dropped, not inverted
     bound = tol_gram(np.vstack([J, J[:3], 2 * J[3:4]]), d)
     assert np.abs(P2 - P).max() < bound, "rank-deficient J: projector changed"
     for c in (1e-7, 1e7):  # the tolerance is relative to sigma_max: P_T does not depend on J's scale
-        P3 = MF.tangent_projector(c * np.vstack([J, J[:3], 2 * J[3:4]]))(np.eye(d))
+        P3 = MF.tangent_projector_svd(c * np.vstack([J, J[:3], 2 * J[3:4]]))(np.eye(d))
         assert np.abs(P3 - P).max() < bound, f"J scaled by {c}: projector changed"
 
 
@@ -654,7 +663,19 @@ def test_tangent_projector_is_the_textbook_I_minus_pinv_J_J():
         for JJ in (J, np.vstack([J, J[:2], 3 * J[-1:]])):  # repeated rows: rank n, not n + 3
             ref = np.eye(d) - np.linalg.pinv(JJ, 1e-10) @ JJ  # the cut 1e-10 drops the zero singular values
             # eps x cond^2 x size: ours goes through eigh(J J^T), which squares cond(J)
-            assert np.abs(MF.tangent_projector(JJ)(np.eye(d)) - ref).max() < tol_gram(JJ, d), (n, d, JJ.shape)
+            assert np.abs(MF.tangent_projector_svd(JJ)(np.eye(d)) - ref).max() < tol_gram(JJ, d), (n, d, JJ.shape)
+
+
+def test_tangent_projector_at_a_foot_is_the_svd_form():
+    """Fig. 5's P_T (one solve with J J^T, J never formed) equals the SVD form on the formed J."""
+    for act in ("tanh", "relu"):
+        X, Y, params = small_net(seed=29, n=5, d_h=6)
+        J = M.jacobian(params, X, act)
+        d = J.shape[1]
+        P = MF.tangent_projector(params, X, act)
+        got = np.stack([P(e) for e in np.eye(d)], axis=1)
+        # eps x cond^2 x size: both go through the Gram matrix J J^T
+        assert np.abs(got - MF.tangent_projector_svd(J)(np.eye(d))).max() < tol_gram(J, d), act
 
 
 def test_min_norm_step_is_the_least_squares_minimum_norm_solution():
@@ -732,7 +753,7 @@ def test_update_alignment_on_a_net_with_known_answers():
     assert abs(out["loss_momentum"] / M.loss(mom, X, Y, mean=True) - 1) < tol(100 * X.shape[0] * theta.size)
     foot, _ = MF.zero_loss_projection(params, X, Y)  # sigma_min at the Gauss-Newton foot
     # eps x cond^2 x size: sigma_min from eigvalsh(J J^T) (ours) vs numpy's SVD of J
-    assert abs(out["sigma_min"] / np.linalg.svd(M.jacobian(foot, X), compute_uv=False)[-1] - 1) < tol_gram(M.jacobian(foot, X), theta.size)
+    assert abs(out["s_min"] / np.linalg.svd(M.jacobian(foot, X), compute_uv=False)[-1] - 1) < tol_gram(M.jacobian(foot, X), theta.size)
 
 
 def test_gauss_newton_projection_is_orthogonal_so_it_measures_distance():
@@ -741,7 +762,7 @@ def test_gauss_newton_projection_is_orthogonal_so_it_measures_distance():
     rng = np.random.default_rng(16)
     theta, delta = M.pack(params), 1e-3
     n = MF.random_normal_direction(J, rng)
-    v = MF.tangent_projector(J)(rng.normal(size=theta.size))
+    v = MF.tangent_projector_svd(J)(rng.normal(size=theta.size))
     v /= np.linalg.norm(v)
     off = M.unpack(theta + delta * n, params)
     on_Z, res = MF.zero_loss_projection(off, X, Y, "tanh", mean=False)
@@ -759,7 +780,7 @@ def test_thm414_cosine_falls_linearly_with_distance_on_a_smooth_net():
     J = M.jacobian(params, X, "tanh")
     n = MF.random_normal_direction(J, np.random.default_rng(19))
     deltas = np.logspace(-6, -2, 9)
-    r = MF.gradient_tangent_cosine(params, X, Y, MF.tangent_projector(J), n, deltas, "tanh")
+    r = MF.gradient_tangent_cosine(params, X, Y, MF.tangent_projector_svd(J), n, deltas, "tanh")
     slope = np.polyfit(np.log(deltas), np.log(r), 1)[0]
     assert abs(slope - 1) < 0.05, f"Thm 4.14 slope {slope:.3f}, expected 1"
 
@@ -851,7 +872,7 @@ def test_fig5_summary_on_designed_records():
         n = len(cos)
         rec = {"train_loss": np.ones(len(curve)), "test_loss": np.ones(len(curve)), "train_acc": train,
                "test_acc": test, "cos_momentum": np.array(cos_m), "cos_gauss-newton": np.array(cos),
-               "sigma_min": np.full(n, 0.3), "step": measured}
+               "s_min": np.full(n, 0.3), "step": measured}
         for f in MF.FRAMES:
             rec.update({f"loss_{f}": np.full(n, 1e-8), f"residual_{f}": 0.5 * np.array(resid),
                         f"dist_{f}": 2 * np.array(dist)})
@@ -924,7 +945,7 @@ def test_fig5_quick_run_writes_both_figures():
         for ph in MA.PHASES:
             want = c[phase == ph].mean() if (phase == ph).any() else None
             assert res["by_phase"][k][ph] == want, (k, ph, res["by_phase"][k][ph], want)
-    assert res["sigma_min_J_gauss_newton_min"] == R["sigma_min"].min() > 0
+    assert res["sigma_min_J_gauss_newton_min"] == R["s_min"].min() > 0
     assert res["grok_step"] == [next((int(t) for t, a in zip(R["curve_step"], acc) if a == 1), None)
                                 for acc in R["test_acc"]]
     assert ratios.shape == (q["runs"] * grok.FIG5_DIRECTIONS, len(grok.FIG5_DELTAS)) and np.all(ratios > 0)
@@ -1322,44 +1343,6 @@ def test_cli_quick_is_reproducible_and_seeded():
         assert fig6[0] == fig6[2] != fig6[1], "--seed does not change Figure 6, or the same seed not alike"
 
 
-def test_cli_second_run_merges_into_summary():
-    with tempfile.TemporaryDirectory() as d:
-        assert run_main("--figs", "1", "--out", d)[0] == 0
-        assert run_main("--figs", "4", "--quick", "--out", d)[0] == 0
-        s = read_summary(d)
-        assert {"fig1", "fig4", "meta"} <= set(s), set(s)
-        assert {"1", "4"} <= set(s["meta"]["wall_seconds"]), s["meta"]
-
-
-def test_cli_interrupt_keeps_written_outputs():
-    import signal
-    import subprocess
-    import time
-    with tempfile.TemporaryDirectory() as d:
-        # SIG_DFL in the child: a suite started with SIGINT ignored (nohup, `cmd &` in a script)
-        # would hand SIG_IGN down, and Python then never raises KeyboardInterrupt
-        proc = subprocess.Popen([sys.executable, os.path.join(HERE, "grok.py"), "--figs", "1,5",
-                                 "--out", d], cwd=HERE, stdout=subprocess.PIPE, stderr=subprocess.PIPE,
-                                preexec_fn=lambda: signal.signal(signal.SIGINT, signal.SIG_DFL))
-        try:
-            deadline = time.time() + 120
-            while not os.path.exists(os.path.join(d, "fig1.png")) or \
-                    not os.path.exists(os.path.join(d, "summary.json")):
-                assert time.time() < deadline and proc.poll() is None, "figure 1 never appeared"
-                time.sleep(0.2)
-            time.sleep(1.0)  # now inside the (long) Figure 5 experiment
-            proc.send_signal(signal.SIGINT)
-            _, err = proc.communicate(timeout=60)
-        finally:  # never leave a 120,000-step Figure 5 running behind a failed check
-            if proc.poll() is None:
-                proc.kill()
-                proc.communicate()
-        assert proc.returncode == 130, f"status {proc.returncode}: {err.decode()}"
-        assert "Traceback" not in err.decode(), err.decode()
-        assert "fig1" in read_summary(d) and not os.path.exists(os.path.join(d, "summary.json.tmp"))
-        assert os.path.getsize(os.path.join(d, "fig1.png")) > 10000
-
-
 def test_cli_every_flag_value_is_answered_in_one_line():
     """Out-of-range, non-finite, degenerate and too-large values: status 2 and one line naming the
     flag, before any work starts (through grok.main, as on the command line)."""
@@ -1383,50 +1366,6 @@ def test_cli_every_flag_value_is_answered_in_one_line():
     code, _, err = run_cli("--figs", "1", env=dict(os.environ, GROK_BACKEND="tpu"))
     assert code == 2 and err.strip().splitlines() == [
         "grok.py: error: GROK_BACKEND must be 'numpy' or 'cupy', not 'tpu'"], (code, err)
-
-
-def test_cli_a_genuine_bug_still_shows_its_traceback():
-    fig1 = grok.FIGURES["1"]
-    grok.FIGURES["1"] = lambda args: {"fig1": 1 / 0}  # a learner's edit gone wrong
-    try:
-        with tempfile.TemporaryDirectory() as d:
-            run_main("--figs", "1", "--out", d)
-    except ZeroDivisionError:
-        pass
-    else:
-        raise AssertionError("a bug in a figure was turned into an error line")
-    finally:
-        grok.FIGURES["1"] = fig1
-
-
-def test_cli_smallest_modulus_runs_and_plots():
-    with tempfile.TemporaryDirectory() as d:
-        # p = 3: a single Fourier frequency k = 1, 6 pairs, 4 for training
-        code, _, err = run_main("--figs", "6", "--p", "3", "--steps", "20", "--runs", "2", "--out", d)
-        assert code == 0, err
-        s = read_summary(d)["fig6"]
-        assert s["top_frequencies_run0"] == [1] and s["settings"]["n_train"] == 4, s
-        assert s["fourier"]["within_vs_across_final"] is None, "across-frequency similarity needs 2 frequencies"
-        assert all(os.path.getsize(os.path.join(d, f)) > 10000 for f in ("fig6.png", "fig6_circles.png"))
-
-
-def test_memory_estimate_counts_every_big_array():
-    # p = 3: k = 6 pairs, n = 3 at frac 0.5; d_h = 10; 1 run of 10 steps (2 records)
-    floats = 4 * 6 * 3 + 2 * 3 * 3 + 5 * 3 * 10 + (6 - 3) * 10 + 3 * 3 * 10 + 61 * 3 * 10
-    assert grok.problem_bytes(3, 10, 0.5, runs=1, steps=10) == 8 * floats + 40 * 5 * 2
-    assert grok.problem_bytes(3, 10, 0.5) == 8 * (floats - 61 * 3 * 10)  # --bench: no runs
-
-
-def test_cli_help_one_example_per_line_figures_in_numeric_order():
-    code, out, _ = run_main("--help")
-    assert code == 0
-    examples = out[out.index("examples:"):].splitlines()[1:]
-    assert sum(line.strip().startswith("python grok.py") for line in examples) >= 4, examples
-    assert all(line.count("python grok.py") <= 1 for line in out.splitlines()), "examples run together"
-    listed = " ".join(out.split())  # undo the line wrapping
-    listed = listed[listed.index("figures, from ") + 14:].split()[0].split(",")
-    assert listed == sorted(grok.FIGURES, key=grok.figure_order), listed
-    assert sorted(["anim", "10", "9", "1", "8", "11"], key=grok.figure_order) == ["1", "8", "9", "10", "11", "anim"]
 
 
 # ---------------------------------------------------------------- one page of results: index.html
@@ -1481,20 +1420,6 @@ def test_index_html_shows_every_image_with_its_numbers():
     assert text.count(f"Seed {s['meta']['seed']}") >= len(s), "every caption states the seed"
 
 
-def test_index_html_shows_a_figure_without_caption_entry():
-    with tempfile.TemporaryDirectory() as d:
-        for f in ("fig20.png", "fig20_detail.png", "fig15.png", "fig150.png", "fig1.png"):
-            open(os.path.join(d, f), "wb").close()
-        grok.write_summary(d, "fig20", {"x": 1})
-        grok.write_summary(d, "fig15", {"y": 2})  # (figs 1-14 have caption entries)
-        grok.write_summary(d, "meta", {"seed": 5, "wall_seconds": {"20": 1.25}})
-        grok.write_index(d)
-        imgs, paras = index_page(d)
-    # numeric order; fig1 and fig150 are in no summary key
-    assert imgs == ["fig15.png", "fig20.png", "fig20_detail.png"], imgs
-    assert "fig20" in paras[-1] and "wall time 1.2 s" in paras[-1], paras
-
-
 # ---------------------------------------------------------------- the CuPy path, without a GPU
 # .ci/cupy_standin/cupy/__init__.py: a strict CPU stand-in for the `cupy` module. Its arrays wrap NumPy
 # arrays, NumPy functions and ufuncs called on them run on the wrapped data and return stand-in arrays,
@@ -1506,32 +1431,6 @@ CUPY_STANDIN = os.path.join(HERE, ".ci", "cupy_standin")
 def cupy_standin_env():
     """The environment in which Python imports the stand-in as `cupy`."""
     return dict(os.environ, PYTHONPATH=os.pathsep.join(filter(None, [CUPY_STANDIN, os.environ.get("PYTHONPATH")])))
-
-
-def test_cupy_standin_is_strict():
-    """Its arrays compute like NumPy's but refuse implicit conversion, as CuPy does."""
-    import importlib.util
-    import matplotlib.pyplot as plt
-    spec = importlib.util.spec_from_file_location("cupy_standin", os.path.join(CUPY_STANDIN, "cupy", "__init__.py"))
-    cp = importlib.util.module_from_spec(spec)
-    spec.loader.exec_module(cp)
-    a = cp.asarray([[2.0, 1.0], [1.0, 3.0]])
-    assert isinstance(np.sum(a), cp.ndarray) and isinstance(np.exp(a) + 1, cp.ndarray)
-    assert float(np.sum(a)) == 7.0 and np.array_equal(cp.linalg.solve(a, a).get(), np.eye(2))
-    assert isinstance(a.get(), np.ndarray) and isinstance(cp.asnumpy(a[0]), np.ndarray)
-    assert not hasattr(a, "__array_interface__") and not hasattr(a, "__array_struct__")
-    fig, ax = plt.subplots()
-    refused = {"numpy.asarray": lambda: np.asarray(a), "numpy.array": lambda: np.array(a),
-               "buffer": lambda: memoryview(a), "mixing with NumPy": lambda: a + np.ones(2),
-               "list of device scalars": lambda: cp.asarray([a[0, 0], a[1, 1]]),
-               "matplotlib plot": lambda: ax.plot(a[0]), "matplotlib imshow": lambda: ax.imshow(a)}
-    for what, f in refused.items():
-        try:
-            f()
-        except TypeError:
-            continue
-        raise AssertionError(f"the CuPy stand-in accepted {what}")
-    plt.close(fig)
 
 
 def test_cli_cupy_standin_runs_fig6_and_bench_like_numpy():
@@ -1547,29 +1446,6 @@ def test_cli_cupy_standin_runs_fig6_and_bench_like_numpy():
         assert code == 0 and "cupy" in out, f"--bench on the stand-in failed:\n{err[-3000:]}"
     assert s["meta"]["backend"] == "cupy" and set(s) == {"fig6", "meta"}, set(s)
     assert s["fig6"] == numpy_fig6, [k for k in numpy_fig6 if s["fig6"].get(k) != numpy_fig6[k]]
-
-
-# ---------------------------------------------------------------- animations
-def test_animation_writer_frame_counts():
-    from PIL import Image  # Pillow is matplotlib's own dependency
-    steps = np.array([0, 1, 3, 10, 30, 100])
-    W = np.stack([np.linspace(-1, 1, 6), np.linspace(1, 1, 6)], axis=1)
-    loss = np.geomspace(1, 1e-3, 6)
-    p, K = 5, 4
-    coords = np.random.default_rng(0).normal(size=(3, K, p, 2))
-    with tempfile.TemporaryDirectory() as d:
-        plots.anim_toy(f"{d}/toy.gif", steps, W, loss, loss, lam=0.1)
-        plots.anim_modadd(f"{d}/mod.gif", np.array([0, 5, 10]), coords, [1, 2, 3, 4],
-                          np.arange(11), np.linspace(0.2, 1, 11), np.linspace(3, 2, 11))
-        for name, n in (("toy", 6), ("mod", 3)):
-            with Image.open(f"{d}/{name}.gif") as im:
-                assert im.format == "GIF" and im.n_frames == n, f"{name}: {im.n_frames} frames, wanted {n}"
-
-
-def test_animation_frames_are_log_spaced():
-    t = plots.log_frames(4000, 40)
-    assert t[0] == 0 and t[-1] == 4000 and np.all(np.diff(t) > 0) and len(t) <= 41
-    assert t[1] == 1 and abs(t[-1] / t[-2] - 4000 ** (1 / 39)) < 0.01, "40 log-spaced frames from step 1"
 
 
 # ---------------------------------------------------------------- the runner (also studies/test_studies.py's and .ci/test_layout.py's)
@@ -1615,10 +1491,5 @@ def run(namespace, argv=(), prog="test_grok.py"):
     return 1 if failed else 0
 
 
-def main(argv=()):
-    """`python test_grok.py [WORD ...]`: the tests above, through run()."""
-    return run(globals(), argv)
-
-
 if __name__ == "__main__":
-    sys.exit(main(sys.argv[1:]))
+    sys.exit(run(globals(), sys.argv[1:]))

@@ -1,13 +1,16 @@
 """Checks of docs/numbers.py (the keys attached to the numbers the docs quote) and of the docs.
 
-`python .ci/test_docs.py` runs every test_* function and ends with "N passed, M failed"."""
+`python .ci/test_docs.py [WORD ...]` (test_grok.py's runner: a test runs if its name contains a WORD,
+case-insensitive; ends with "N passed, M failed")."""
 import importlib.util
 import json
 import os
 import sys
-import traceback
 
 ROOT = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
+sys.path.insert(0, ROOT)
+from test_grok import run  # noqa: E402  (the runner: WORD filters, "N passed, M failed")
+
 _spec = importlib.util.spec_from_file_location("doc_numbers", os.path.join(ROOT, "docs", "numbers.py"))
 N = importlib.util.module_from_spec(_spec)
 _spec.loader.exec_module(N)
@@ -66,21 +69,19 @@ def test_committed_docs_match_the_committed_summary():
     assert count > 100 and not bad, "\n".join(bad)
 
 
-def test_readme_is_at_most_2500_words():
-    with open(os.path.join(ROOT, "README.md"), encoding="utf-8") as f:
-        words = len(f.read().split())
-    assert words <= 2500, f"README.md has {words} words"
+def test_every_test_the_docs_name_exists():
+    import re
+    names = set()
+    for path in ("test_grok.py", "studies/test_studies.py", *(f".ci/{f}" for f in os.listdir(os.path.join(ROOT, ".ci"))
+                                                              if f.startswith("test_") and f.endswith(".py"))):
+        with open(os.path.join(ROOT, path), encoding="utf-8") as f:
+            names |= set(re.findall(r"^def (test_\w+)", f.read(), re.M))
+    for name in N.DOCS:
+        with open(os.path.join(ROOT, name), encoding="utf-8") as f:
+            quoted = set(re.findall(r"`(test_\w+?)\*?`", f.read()))
+        missing = [q for q in quoted if not any(n.startswith(q) for n in names)]
+        assert not missing, f"{name} names tests that do not exist: {', '.join(sorted(missing))}"
 
 
 if __name__ == "__main__":
-    tests = [(k, v) for k, v in sorted(globals().items()) if k.startswith("test_") and callable(v)]
-    failed = 0
-    for name, fn in tests:
-        try:
-            fn()
-            print(f"ok    {name}")
-        except Exception:
-            failed += 1
-            print(f"FAIL  {name}\n{traceback.format_exc()}")
-    print(f"{len(tests) - failed} passed, {failed} failed")
-    sys.exit(1 if failed else 0)
+    sys.exit(run(globals(), sys.argv[1:], ".ci/test_docs.py"))

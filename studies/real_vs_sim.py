@@ -467,7 +467,7 @@ CAPTIONS = {  # summary key -> (image files, caption from summary[key]), for gro
     "fig10": (["fig10_timescales.png"], lambda s: (
         f"Real training with a faster second layer, lambda = {s['settings']['lam']:g}, Fig. 8 start, tau at 95% test "
         "accuracy (displacement cosine / length ratio with finite-lambda Eq. 20 over 0.2 tau): " + "; ".join(
-            f"{r['readout']} {plots.nums([r['grok_tau_real']], '.2f', 'not by the end')} ({c:.2f} / {l:.2f})"
+            f"{r['readout'].replace('gd k=', 'r = ')} {plots.nums([r['grok_tau_real']], '.2f', 'not by the end')} ({c:.2f} / {l:.2f})"
             for r, c, l in zip(s["runs"], disp_means(s["runs"], "cos"), disp_means(s["runs"], "len_ratio"))) +
         f" (finite-lambda Eq. 20: {plots.nums([s['runs'][0]['grok_tau_sim_finite_lambda']], '.2f', '-')}; the exact readout "
         "is finite-lambda Eq. 20 by construction, a check of the code). The evidence, tau_real / tau_finite-lambda "

@@ -298,14 +298,14 @@ def test_kink_counts_on_designed_preactivations():
 
 
 def dense_tangent_projector(J):
-    """P_T = I - J^T (J J^T)^-1 J as a function, independent of manifold.tangent_projector."""
+    """P_T = I - J^T (J J^T)^-1 J as a function, independent of manifold.tangent_projector and tangent_projector_svd."""
     return lambda v: v - J.T @ np.linalg.solve(J @ J.T, J @ v)
 
 
 def test_tangent_split_is_orthogonal_and_sums_to_u():
     X, Y, params = zero_loss_net()
     J = M.jacobian(params, X, "tanh")
-    P = MF.tangent_projector(J)
+    P = MF.tangent_projector_svd(J)
     rng = np.random.default_rng(30)
     u, theta = rng.normal(size=J.shape[1]), M.pack(params)
     T, N = feet.tangent_split(P, u)
@@ -349,7 +349,7 @@ def test_linear_model_gd_update_on_flat_Z_is_tangentially_norm_minimizing():
     # eps x cond^2 x size: a least-squares fit and P_T through X X^T; the residual is squared
     bound = tol_gram(X, W.size)
     assert M.loss((W,), X, Y) < (bound * np.abs(Y).max()) ** 2, "start is not on Z"
-    P = MF.tangent_projector(J)
+    P = MF.tangent_projector_svd(J)
     for steps in (1, 10):
         end, u_L, u_lam = feet.gd_update_split((W,), X, Y, steps, 0.1, 0.01)
         cos, cos_T, frac = feet.tangent_alignment(P, u_L + u_lam, M.pack(end))
@@ -408,7 +408,7 @@ def test_update_on_Z_measures_at_the_orthogonal_foot():
                        feet.tangent_alignment(info["P_T"], u, theta), rtol=0, atol=tol(theta.size))
     assert all(out[k] == float(info[k]) for k in feet.FOOT_INFO)
     # eps x cond^2 x size: sigma_min from eigvalsh(J J^T) (ours) vs numpy's SVD of J
-    assert abs(out["sigma_min"] / np.linalg.svd(M.jacobian(on_Z, X), compute_uv=False)[-1] - 1) < tol_gram(M.jacobian(on_Z, X), theta.size)
+    assert abs(out["s_min"] / np.linalg.svd(M.jacobian(on_Z, X), compute_uv=False)[-1] - 1) < tol_gram(M.jacobian(on_Z, X), theta.size)
     # lr x sharpness at the foot (Lemma C.1), mean loss: 2 lambda_max(J J^T) / (n m) + 2 lam, eigh vs Lanczos
     top = 2 * np.linalg.eigvalsh(MF.gram(on_Z, X))[-1] / Y.size + 2 * MA.FIG5_LAM
     assert abs(out["sharpness_lr"] / (MA.FIG5_LR * top) - 1) < tol_gram(M.jacobian(on_Z, X), theta.size)
@@ -468,7 +468,7 @@ def test_update_along_Z_on_flat_Z_and_the_random_baseline():
     J = M.jacobian((np.zeros((40, 1)),), X)
     W = np.linalg.lstsq(X, Y, rcond=None)[0] + rng.normal(size=(40, 1))
     W = (W - (J.T @ np.linalg.solve(J @ J.T, J @ W.ravel() - Y.ravel())).reshape(W.shape),)
-    P = MF.tangent_projector(J)
+    P = MF.tangent_projector_svd(J)
     end, u_L, u_lam = feet.gd_update_split(W, X, Y, 1, 0.1, 0.01)
     n = feet.update_along_Z(P, u_L, u_lam, M.pack(W))
     # flat Z: the loss gradient is exactly normal; one step of decay is exactly -2 lr lam P_T theta
@@ -537,7 +537,7 @@ def test_fig9_foot_summary_on_designed_points():
     cos = np.array([[0.1, 0.2, 0.3, 0.4], [-0.1] * 4])
     R = {k: np.full((2, 4), 2.0) for k in feet.FOOT_INFO[:-1]}
     R.update({k: cos for k in why_not_one.ORTHOGONAL_KEYS}, residual=np.arange(1.0, 9.0).reshape(2, 4),
-             dist=np.ones((2, 4)), loss=np.full((2, 4), 1e-30), sigma_min=np.full((2, 4), 0.3),
+             dist=np.ones((2, 4)), loss=np.full((2, 4), 1e-30), s_min=np.full((2, 4), 0.3),
              converged=np.tile([1.0, 0.0, 1.0, 0.0], (2, 1)))
     out = why_not_one.foot_summary(R, phase, al)
     want = {"memorized": (0.1 - 0.4) / 5, "grokking": 0.2, "generalized": 0.35}
@@ -593,7 +593,7 @@ def test_fig9_quick_numbers():
             assert res["by_phase"][k][ph] == want, (k, ph, res["by_phase"][k][ph], want)
     # by construction; eps x size: the dot products and norms over d terms of each side
     assert np.allclose(R["cos"], R["cos_tangent"] * R["tangent_fraction"], rtol=0, atol=tol(2 * MA.FIG5_P * MA.FIG5_HIDDEN))
-    assert res["sigma_min_J_min"] == R["sigma_min"].min() > 0
+    assert res["sigma_min_J_min"] == R["s_min"].min() > 0
     for key, fn in (("mean_by_phase", np.mean), ("median_by_phase", np.median)):  # the reductions
         for k, v in res[key].items():
             for ph, x in v.items():
@@ -1504,7 +1504,7 @@ def test_index_captions_of_figs_9_to_11_on_designed_summaries():
            "sweep": {"seeds": 3, "ks": [1, 3], "lambdas": [0.1], "by_lambda": [st]}}
     text = grok.INDEX["fig10"][1](f10)
     assert "exact 2.25 (0.50 / 0.25)" in text and "finite-lambda Eq. 20: 2.20;" in text, text
-    assert "lambda 0.1: k = 1 2.00 [1.50, 2.50], k = 3 - [-, -]." in text, text
+    assert "lambda 0.1: r = 1 2.00 [1.50, 2.50], r = 3 - [-, -]." in text, text
     f11 = {"p": 19, "lr": 0.01, "tau": 20.0, "fractions": [0.5, 0.9], "widths": [256],
            "counterfactual": [{"dynamics": "eq20", "param": None, "grok_tau": 2.1},
                               {"dynamics": "tilt-fixed", "param": 0.4, "grok_tau": None,
