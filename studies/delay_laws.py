@@ -282,6 +282,21 @@ def fig13(args, cache, log):
 
 
 # ---------------------------------------------------------------- Fig. 13: the plot
+CAPTIONS = {  # summary key -> (image files, caption from summary[key]), for grok.py's index page
+    "fig13": (["fig13_delay_laws.png"], lambda s: (
+        f"Delay laws, Eq. 20 at p = {s['settings']['p']}, d_h = {s['settings']['hidden']}: tau at 95% vs ln s (E0 scaled "
+        f"by s >= 1) slope {plots.nums([(s['fits']['free_vs_ln_s'] or {}).get('slope')], '.2f', '-')}; norm at 95% "
+        f"{s['fits']['norm_grok_mean']:.2f}, CV {100 * s['fits']['norm_grok_cv']:.1f}%; clamped at rho W_c: "
+        f"tau ~ rho^{plots.nums([(s['fits']['clamp_power'] or {}).get('slope')], '.2f', '-')} (Eq. 20's homogeneity: rho^4, "
+        f"a check of the code); real GD (mod {s['settings']['real_p']}) on {len(s['fits']['real_in_domain'])} in-domain "
+        f"starts: delay vs ln(||theta_mem||^2/||theta_95||^2) slope "
+        f"{plots.nums([(s['fits']['real_delay_vs_log_norm2_ratio'] or {}).get('slope')], '.2f', '-')} (95% interval ["
+        + plots.nums((s['fits']['real_delay_vs_log_norm2_ratio'] or {}).get('slope_ci95') or [None], '.2f', '-').replace(" / ", ", ")
+        + "]), "
+        f"norm CV {plots.nums([s['fits']['real_norm_grok_cv']], '.1%', '-')}."))
+}
+
+
 def _ok(rows, **k):
     """Fig. 13's rows that grokked and match every k = v."""
     return [x for x in rows if x["grok_tau"] is not None and all(x[a] == v for a, v in k.items())]
@@ -427,18 +442,3 @@ def plot_fig13(curves, real_curves, out, path):
                  f"(width 128, mean-squared loss + 5e-5 ||theta||^2) on a + b mod {s['real_p']}, {s['real_held_out']} "
                  f"test pairs, step eta = min(1, 1 / sharpness) set every {s['real_refresh']:,} steps. Grokking: test accuracy >= 95%")
     plots.save(fig, path)
-
-
-CAPTIONS = {  # summary key -> (image files, caption from summary[key]), for grok.py's index page
-    "fig13": (["fig13_delay_laws.png"], lambda s: (
-        f"Delay laws, Eq. 20 at p = {s['settings']['p']}, d_h = {s['settings']['hidden']}: tau at 95% vs ln s (E0 scaled "
-        f"by s >= 1) slope {plots.nums([(s['fits']['free_vs_ln_s'] or {}).get('slope')], '.2f', '-')}; norm at 95% "
-        f"{s['fits']['norm_grok_mean']:.2f}, CV {100 * s['fits']['norm_grok_cv']:.1f}%; clamped at rho W_c: "
-        f"tau ~ rho^{plots.nums([(s['fits']['clamp_power'] or {}).get('slope')], '.2f', '-')} (Eq. 20's homogeneity: rho^4, "
-        f"a check of the code); real GD (mod {s['settings']['real_p']}) on {len(s['fits']['real_in_domain'])} in-domain "
-        f"starts: delay vs ln(||theta_mem||^2/||theta_95||^2) slope "
-        f"{plots.nums([(s['fits']['real_delay_vs_log_norm2_ratio'] or {}).get('slope')], '.2f', '-')} (95% interval ["
-        + plots.nums((s['fits']['real_delay_vs_log_norm2_ratio'] or {}).get('slope_ci95') or [None], '.2f', '-').replace(" / ", ", ")
-        + "]), "
-        f"norm CV {plots.nums([s['fits']['real_norm_grok_cv']], '.1%', '-')}."))
-}
