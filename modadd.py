@@ -6,7 +6,7 @@ H_i = sigma(E_a + E_b) = sigma(X_i E). The second layer is never trained: it is 
 optimal (ridge / right pseudo-inverse) readout W2 = H^T (H H^T + lam I)^-1 Y, so with d_h > n
 and lam -> 0 the training loss is exactly zero and only E moves, by Eq. 20.
 Notation: n training samples (pairs), m = p classes, X (n x p), Y (n x p), H = sigma(X E)
-(n x d_h), K = H H^T (n x n, the Gram matrix), A = K^-1; in the Fourier part k is a frequency
+(n x d_h), K = H H^T (n x n), A = K^-1; in the Fourier part k is a frequency
 and n_freq = (p - 1) / 2 the number of frequencies.
 """
 import warnings
@@ -140,7 +140,7 @@ def closed_form_step(E, X, Y, work):
 
     It reuses buffers because each fresh multi-megabyte temporary is handed back to the
     operating system when freed, and taking it again costs page faults (about 1,500 per step
-    at the Fig. 6 size; reusing buffers took a step from ~9 to ~6.4 ms on our 2-core machine).
+    at the Fig. 6 size, a large part of a step's time on a 2-core machine).
     """
     H, K, C, BC, dE = (work[key] for key in ("H", "K", "C", "BC", "dE"))
     xp.matmul(X, E, out=H)
@@ -360,9 +360,9 @@ def fourier_diagnostics(E):
 
 
 def unit_frequencies(E, X):
-    """Per hidden unit j (beyond the paper): the share of its Fourier power sum_k |Ehat_k[j]|^2 in its strongest
-    frequency (1: one frequency, as in min-norm / max-margin solutions, arXiv:2311.07568; iid noise: H_n / n
-    on average, n = n_freq), that frequency, the units whose strongest it is per k, and the dead units (relu(X E)
+    """Per hidden unit u (beyond the paper): the share of its Fourier power sum_k |Ehat_k[u]|^2 in its strongest
+    frequency (1: one frequency, as in min-norm / max-margin solutions, arXiv:2311.07568; iid noise: on average
+    (1 + 1/2 + ... + 1/n_freq) / n_freq), that frequency, the units whose strongest it is per k, and the dead units (relu(X E)
     zero on every row of X, the training set). Constant units (no Fourier power) get share NaN, frequency 0."""
     P = M.to_numpy(xp.abs(fourier_features(E)) ** 2)  # (n_freq, d_h)
     total = P.sum(axis=0)
@@ -384,7 +384,7 @@ def circle_coords(E, k, basis=None):
 
     The plane's axes are Re Ehat_k and the part of Im Ehat_k orthogonal to it (Gram-Schmidt), so
     the coordinates are a true orthogonal projection (at p = 3, Re and Im are far from
-    orthogonal, and projecting on both unorthogonalized counted the spread twice)."""
+    orthogonal: projecting on both as they are would count the spread twice)."""
     Ehat = fourier_features(E if basis is None else basis)[k - 1]  # (d_h,)
     u = Ehat.real / xp.linalg.norm(Ehat.real)
     v = Ehat.imag - xp.sum(Ehat.imag * u) * u

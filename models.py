@@ -5,8 +5,8 @@ A model is a tuple of weight matrices `params`:
   (W1, W2)   the bias-free two-layer  F = sigma(X W1) W2  (Figs. 3, 5, 6, 8)
 X is (n, d_in), one sample per row; F and Y are (n, m); theta (d,) all weights as one vector
 (`pack`), J = dF/dtheta (n m x d). sigma is the activation (`ACTIVATIONS`), and only that.
-`lr` is the paper's step eta, everywhere in the project: the learning rate of gradient descent
-here, the Euler step of Eq. 20 in modadd.py (and `--lr` on the command line).
+The paper's step eta is `lr` in the code (or `eta`): the learning rate of gradient descent here,
+the Euler step of Eq. 20 in modadd.py (and `--lr` on the command line).
 """
 import functools
 import os

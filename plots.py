@@ -370,7 +370,7 @@ def fig6_units(cx, units):
                 f"{np.mean(u['units_per_k_min']):.0f}-{np.mean(u['units_per_k_max']):.0f} units each (means of runs)")
     cx.set(xlabel="share of a unit's Fourier power in its strongest frequency", ylabel="hidden units (run 0)",
            xlim=(0, 1), title="(c) beyond the paper: concentration of each\nunit's Fourier power (1: one frequency;\n"
-           "iid noise: H_n / n on average)")
+           "iid noise: (1 + 1/2 + ... + 1/n_f) / n_f on average, n_f frequencies)")
     cx.legend(fontsize=6.5, loc="upper left")
 
 
@@ -387,7 +387,7 @@ def fig6_circles(rows, ks, p, path):
                 ax.annotate(str(j), (x, y), fontsize=6, xytext=(3, 2), textcoords="offset points")
             ax.set(xlim=(-r, r), ylim=(-r, r), aspect="equal",
                    title=f"{name}, k = {k}\nplane holds {(c ** 2).sum() / var:.0%} of the spread of E",
-                   xlabel=f"$E_j$ along Re $F_{{{k}}}$", ylabel=f"$E_j$ along Im $F_{{{k}}}$ (orthogonalized)")
+                   xlabel=f"$E_j$ along Re $\\hat E_{{{k}}}$", ylabel=f"$E_j$ along Im $\\hat E_{{{k}}}$ (orthogonalized)")
     fig.suptitle(f"Run 0: embeddings $E_j$ (j = 0..{p - 1}; label and colour = j; centred over j) on the (Re $\\hat E_k$, "
                  f"Im $\\hat E_k$) planes of the {len(ks)} strongest frequencies k of the final E.\nTop: the random initial "
                  "E on its own planes is already a noisy ring (with d_h >> p random embeddings are nearly orthogonal). "

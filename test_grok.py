@@ -59,8 +59,8 @@ def close(a, b, size=1, kappa=1.0):
 
 
 def tol_gram_net(params, X, act="relu"):
-    """tol_gram(J, k m) for a net's Jacobian J at params, from the eigenvalues of its Gram matrix
-    J J^T (k m x k m; cheaper than an SVD of J when d >> k m)."""
+    """tol_gram(J, n m) for a net's Jacobian J at params, from the eigenvalues of its Gram matrix
+    J J^T (n m x n m; cheaper than an SVD of J when d >> n m)."""
     w = np.linalg.eigvalsh(MF.gram(params, X, act))
     return tol(len(w), w[-1] / w[0])
 
@@ -105,7 +105,7 @@ def away_from_kinks(X, params, margin=1e-3):
 
 def zero_loss_net(seed=7):
     """A smooth (tanh) net with a target it fits exactly: Y := F(theta), so theta is on Z."""
-    X, _, params = small_net(seed=seed, n=3, d_in=2, d_h=3, m=2)  # d = 12 > k m = 6
+    X, _, params = small_net(seed=seed, n=3, d_in=2, d_h=3, m=2)  # d = 12 > n m = 6
     return X, M.forward(params, X, "tanh"), params
 
 
@@ -336,7 +336,7 @@ def test_backward_is_transpose_of_jacobian():
     X, Y, params = small_net(seed=5)
     dF = np.random.default_rng(5).normal(size=Y.shape)
     vjp = M.pack(M.backward(params, X, dF, "tanh"))
-    # eps x size: two orders of the same k m-term sums of products (cond 1)
+    # eps x size: two orders of the same n m-term sums of products (cond 1)
     assert rel_err(vjp, M.jacobian(params, X, "tanh").T @ dF.ravel()) < tol(dF.size)
 
 
@@ -619,7 +619,7 @@ def test_gram_is_J_Jt_for_every_model():
     assert rel_err(MF.gram((W,), X), J @ J.T) < tol(J.shape[1]), "gram wrong for the linear model"  # as above
 
 
-def test_jacobian_svd_and_sigma_min_match_numpy_svd():
+def test_jacobian_svd_and_s_min_match_numpy_svd():
     X, Y, params = small_net(seed=12, n=6, d_h=6)
     J = M.jacobian(params, X, "tanh")
     s_ref = np.linalg.svd(J, compute_uv=False)
@@ -751,8 +751,8 @@ def test_update_alignment_on_a_net_with_known_answers():
         and out["loss_gauss-newton"] < 1e-20
     # eps x steps x size, as in the test above: the same 100 heavy-ball steps
     assert abs(out["loss_momentum"] / M.loss(mom, X, Y, mean=True) - 1) < tol(100 * X.shape[0] * theta.size)
-    foot, _ = MF.zero_loss_projection(params, X, Y)  # sigma_min at the Gauss-Newton foot
-    # eps x cond^2 x size: sigma_min from eigvalsh(J J^T) (ours) vs numpy's SVD of J
+    foot, _ = MF.zero_loss_projection(params, X, Y)  # s_min at the Gauss-Newton foot
+    # eps x cond^2 x size: s_min from eigvalsh(J J^T) (ours) vs numpy's SVD of J
     assert abs(out["s_min"] / np.linalg.svd(M.jacobian(foot, X), compute_uv=False)[-1] - 1) < tol_gram(M.jacobian(foot, X), theta.size)
 
 

@@ -407,7 +407,7 @@ def test_update_on_Z_measures_at_the_orthogonal_foot():
     assert np.allclose([out[k] for k in ("cos", "cos_tangent", "tangent_fraction")],  # eps x size: the same call
                        feet.tangent_alignment(info["P_T"], u, theta), rtol=0, atol=tol(theta.size))
     assert all(out[k] == float(info[k]) for k in feet.FOOT_INFO)
-    # eps x cond^2 x size: sigma_min from eigvalsh(J J^T) (ours) vs numpy's SVD of J
+    # eps x cond^2 x size: s_min from eigvalsh(J J^T) (ours) vs numpy's SVD of J
     assert abs(out["s_min"] / np.linalg.svd(M.jacobian(on_Z, X), compute_uv=False)[-1] - 1) < tol_gram(M.jacobian(on_Z, X), theta.size)
     # lr x sharpness at the foot (Lemma C.1), mean loss: 2 lambda_max(J J^T) / (n m) + 2 lam, eigh vs Lanczos
     top = 2 * np.linalg.eigvalsh(MF.gram(on_Z, X))[-1] / Y.size + 2 * MA.FIG5_LAM
