@@ -419,7 +419,7 @@ def plot_fig10(sim_tau, sim_acc, curves, runs, sweep, s, path):
     ax[0].set(xlabel="rescaled time tau = 2 eta lambda step", ylabel="test accuracy", ylim=(-0.02, 1.02),
               title=f"(a) lambda = {s['lam']:g}, one seed: test accuracy, readout ever faster (legend: tau at 0.95)")
     ax[0].legend(loc="lower right", fontsize=7)
-    yardstick_panels(ax[1], ax[2], curves, runs, [r["readout"] for r in runs], cols)
+    yardstick_panels(ax[1], ax[2], curves, runs, [r["readout"].replace("gd k=", "r = ") for r in runs], cols)
     a, ks = ax[3], np.array(sweep["ks"])
     for i, (lam, st) in enumerate(zip(sweep["lambdas"], sweep["by_lambda"])):
         jit = ks * (1 + 0.06 * (i - 0.5))
