@@ -75,6 +75,11 @@ def readout_name(readout):
     return "exact" if readout == "exact" else f"gd k={readout}"
 
 
+def readout_shown(name):
+    """A readout_name as logs, legends and captions write it: "gd k=3" -> "r = 3"."""
+    return name.replace("gd k=", "r = ")
+
+
 def displacement_yardstick(E0, E1, X, Y, D, eta, lam, rng):
     """Real displacement u = E1 - E0 against Eq. 20's v = S(E0, D) - E0 (Euler step eta): cos(u, v)
     and ||u|| / ||v||, and the same for two baselines from E0: plain shrinkage over D,
@@ -316,7 +321,7 @@ def fig10(args, cache, log):
                               rng=np.random.default_rng([args.seed, 10, 1, i]), log=log)
         runs.append({**row_k, "grok_tau_sim_finite_lambda": row["grok_tau_sim_finite_lambda"]})
         curves.append(r_k)
-        log(f"Figure 10 {row_k['readout'].replace('gd k=', 'r = ')}: tau at 95%, real {plots.nums([row_k['grok_tau_real']], '.2f', '-')}")
+        log(f"Figure 10 {readout_shown(row_k['readout'])}: tau at 95%, real {plots.nums([row_k['grok_tau_real']], '.2f', '-')}")
     H0 = xp.maximum(d["X"] @ E0, 0.0)
     runs = [{**x, "separation": separation(rd, H0, lam, x["lr"])} for x, rd in zip(runs, (1, *c["readouts"]))]
     sweep = fig10_sweep(args, c["sweep"], log)
@@ -419,7 +424,7 @@ def plot_fig10(sim_tau, sim_acc, curves, runs, sweep, s, path):
     ax[0].set(xlabel="rescaled time tau = 2 eta lambda step", ylabel="test accuracy", ylim=(-0.02, 1.02),
               title=f"(a) lambda = {s['lam']:g}, one seed: test accuracy, readout ever faster (legend: tau at 0.95)")
     ax[0].legend(loc="lower right", fontsize=7)
-    yardstick_panels(ax[1], ax[2], curves, runs, [r["readout"].replace("gd k=", "r = ") for r in runs], cols)
+    yardstick_panels(ax[1], ax[2], curves, runs, [readout_shown(r["readout"]) for r in runs], cols)
     a, ks = ax[3], np.array(sweep["ks"])
     for i, (lam, st) in enumerate(zip(sweep["lambdas"], sweep["by_lambda"])):
         jit = ks * (1 + 0.06 * (i - 0.5))
@@ -467,7 +472,7 @@ CAPTIONS = {  # summary key -> (image files, caption from summary[key]), for gro
     "fig10": (["fig10_timescales.png"], lambda s: (
         f"Real training with a faster second layer, lambda = {s['settings']['lam']:g}, Fig. 8 start, tau at 95% test "
         "accuracy (displacement cosine / length ratio with finite-lambda Eq. 20 over 0.2 tau): " + "; ".join(
-            f"{r['readout'].replace('gd k=', 'r = ')} {plots.nums([r['grok_tau_real']], '.2f', 'not by the end')} ({c:.2f} / {l:.2f})"
+            f"{readout_shown(r['readout'])} {plots.nums([r['grok_tau_real']], '.2f', 'not by the end')} ({c:.2f} / {l:.2f})"
             for r, c, l in zip(s["runs"], disp_means(s["runs"], "cos"), disp_means(s["runs"], "len_ratio"))) +
         f" (finite-lambda Eq. 20: {plots.nums([s['runs'][0]['grok_tau_sim_finite_lambda']], '.2f', '-')}; the exact readout "
         "is finite-lambda Eq. 20 by construction, a check of the code). The evidence, tau_real / tau_finite-lambda "

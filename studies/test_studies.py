@@ -1569,7 +1569,7 @@ def test_index_html_shows_the_studies_with_their_numbers():
     f9, f10, f11 = s["fig9"], s["fig10"], s["fig11"]
     assert "tangent fraction " + plots.nums([f9["mean_by_phase"]["tangent_fraction"][ph]
                                             for ph in MA.PHASES], ".2f", "-") in text, "Figure 9 caption"
-    assert all(f"{r['readout']} {plots.nums([r['grok_tau_real']], '.2f', 'not by the end')} (" in text
+    assert all(f"{real_vs_sim.readout_shown(r['readout'])} {plots.nums([r['grok_tau_real']], '.2f', 'not by the end')} (" in text
                for r in f10["runs"]), "Figure 10 caption"
     assert f"Spearman(final norm, final test accuracy) = {f11['norm_vs_acc_spearman']:.2f}" in text, "Figure 11"
     eq20 = plots.nums([f11["counterfactual"][0]["grok_tau"]], ".2f", f"not by tau = {f11['tau']:g}")
