@@ -55,14 +55,12 @@ def smallest_singular_value(G):
 
 # ---------------------------------------------------------------- tangent space and directions
 def tangent_projector(params_Z, X, act="relu"):
-    """P_T = I - J^+ J at a point of Z (the foot), as a function v -> P_T v: the projector onto
-    T = null(J) that Fig. 5 uses.
+    """P_T = I - J^+ J at a point of Z (the foot), as v -> P_T v: Fig. 5's projector onto T = null(J).
 
-    With J of full row rank (Thm 4.10), J^+ = J^T (J J^T)^-1, so
-        P_T v = v - J^T (J J^T)^-1 (J v):
-    one forward-mode product J v (`models.jvp`), one solve with the n m x n m Gram matrix, one
-    backward pass J^T mu (`models.backward`); J itself (n m x d) is never formed. J is taken in the
-    foot's own activation pattern (sigma'(0) = 0 for ReLU)."""
+    With J of full row rank (Thm 4.10), J^+ = J^T (J J^T)^-1, so P_T v = v - J^T (J J^T)^-1 (J v):
+    one product J v (`models.jvp`), one solve with the n m x n m Gram matrix, one backward pass
+    J^T mu (`models.backward`); J (n m x d) is never formed. J is taken in the foot's own activation
+    pattern (sigma'(0) = 0 for ReLU)."""
     G = gram(params_Z, X, act)
 
     def P(v):

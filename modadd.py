@@ -155,15 +155,6 @@ def closed_form_step(E, X, Y, work):
     return dE, H, K, B
 
 
-def closed_form_flow(E, X, Y, D, eta, lam=0.0, act="relu"):
-    """E after rescaled time D of Eq. 20: round(D / eta) Euler steps E <- E + eta dE (lam > 0:
-    the finite-lambda form, A = (H H^T + lam I)^-1)."""
-    E = E.copy()
-    for _ in range(max(1, int(round(D / eta)))):
-        E += eta * closed_form_update(E, X, Y, act, lam)
-    return E
-
-
 # E -> cE scales H by c, A = (H H^T)^-1 by c^-2, so Eq. 20's readout term dE + E by c^-3 (sigma'
 # unchanged) and ||W2||^2 = Tr(Y^T A Y) by c^-2; Euler's theorem: <E, dE + E> = ||W2||^2. Hence d||E||^2/dtau
 # = 2 (||W2||^2 - ||E||^2), and the direction u = E/||E|| obeys u' = P_u (readout term at u) / ||E||^4: it
@@ -381,10 +372,8 @@ def strongest_frequencies(E, count=4):
 
 def circle_coords(E, k, basis=None):
     """Centred E_j projected onto the plane (Re Ehat_k, Im Ehat_k) of `basis` (default E): (p, 2).
-
-    The plane's axes are Re Ehat_k and the part of Im Ehat_k orthogonal to it (Gram-Schmidt), so
-    the coordinates are a true orthogonal projection (at p = 3, Re and Im are far from
-    orthogonal: projecting on both as they are would count the spread twice)."""
+    The axes are Re Ehat_k and the part of Im Ehat_k orthogonal to it (Gram-Schmidt): at p = 3 Re and
+    Im are far from orthogonal, and projecting on both as they are would count the spread twice."""
     Ehat = fourier_features(E if basis is None else basis)[k - 1]  # (d_h,)
     u = Ehat.real / xp.linalg.norm(Ehat.real)
     v = Ehat.imag - xp.sum(Ehat.imag * u) * u

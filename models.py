@@ -4,9 +4,8 @@ A model is a tuple of weight matrices `params`:
   (W,)       the linear model        F = X W             (Figs. 1-2)
   (W1, W2)   the bias-free two-layer  F = sigma(X W1) W2  (Figs. 3, 5, 6, 8)
 X is (n, d_in), one sample per row; F and Y are (n, m); theta (d,) all weights as one vector
-(`pack`), J = dF/dtheta (n m x d). sigma is the activation (`ACTIVATIONS`), and only that.
-The paper's step eta is `lr` in the code (or `eta`): the learning rate of gradient descent here,
-the Euler step of Eq. 20 in modadd.py (and `--lr` on the command line).
+(`pack`), J = dF/dtheta (n m x d); sigma is the activation, and only that. The paper's step eta is
+`lr` (or `eta`) in the code: GD's learning rate here, Eq. 20's Euler step in modadd.py, `--lr`.
 """
 import functools
 import os

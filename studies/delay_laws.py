@@ -162,7 +162,7 @@ def first_step_norms(E, X, Y, eta, substeps):
     H = xp.maximum(X @ E, 0.0)
     n0, w0 = float(xp.linalg.norm(E)), float(xp.sum(Y * xp.linalg.solve(H @ H.T, Y))) ** 0.5
     return {"norm0": n0, "readout_norm0": w0, "bound": max(n0, (n0 * w0) ** 0.5), "substeps": list(substeps),
-            "norm_after_step": [float(xp.linalg.norm(MA.closed_form_flow(E, X, Y, eta, eta / n))) for n in substeps]}
+            "norm_after_step": [float(xp.linalg.norm(feet.closed_form_flow(E, X, Y, eta, eta / n))) for n in substeps]}
 
 
 # ---------------------------------------------------------------- Fig. 6 checked: its Euler map against the flow

@@ -6,7 +6,8 @@ not the nearest point. Here the nearest point is sought by an active set across 
 net (`orthogonal_projection`: theta - theta* normal to the stratum of the foot; pins released by
 their KKT multipliers on request, `piecewise_projection`), and a GD window is split by source
 (loss / weight decay), into tangent and normal parts, with the kinks it crosses and the curvature
-(Lemma C.1) there. Figs. 9 and 12 use it, Figs. 8/10 and 13 its sharpness, Figs. 13 and 14 its t quantile; the core never does.
+(Lemma C.1) there. Figs. 9 and 12 use it, Figs. 8/10 and 13 its sharpness, Figs. 13 and 14 its t quantile, Figs. 8/10,
+11 and 13 Eq. 20 as a finite-lambda flow over a window (`closed_form_flow`); the core never does.
 """
 from math import lgamma
 
@@ -292,6 +293,15 @@ def piecewise_projection(params, X, Y, act, mean, steps, r_tol, rtol, kink, roun
                   "dist_start": first or nv, "frame_dim": frame_dim,
                   "cycled": int(xp.sum(want & (released > 0) & (released >= max_releases))),
                   "cap": bool(len(states) == rounds and not all(states[-1][-1]) or free.any())}
+
+
+def closed_form_flow(E, X, Y, D, eta, lam=0.0, act="relu"):
+    """E after rescaled time D of Eq. 20: round(D / eta) Euler steps E <- E + eta dE (lam > 0:
+    the finite-lambda form, A = (H H^T + lam I)^-1). Figs. 8/10, 11 and 13 compare with it."""
+    E = E.copy()
+    for _ in range(max(1, int(round(D / eta)))):
+        E += eta * MA.closed_form_update(E, X, Y, act, lam)
+    return E
 
 
 def gd_update_split(params, X, Y, steps, lr, lam, act="relu", mean=True):

@@ -84,7 +84,7 @@ def displacement_yardstick(E0, E1, X, Y, D, eta, lam, rng):
     """Real displacement u = E1 - E0 against Eq. 20's v = S(E0, D) - E0 (Euler step eta): cos(u, v)
     and ||u|| / ||v||, and the same for two baselines from E0: plain shrinkage over D,
     -(1 - e^-D) E0, and a random direction (its length would be ||u||: same ratio by construction)."""
-    u, v = (E1 - E0).ravel(), (MA.closed_form_flow(E0, X, Y, D, eta, lam) - E0).ravel()
+    u, v = (E1 - E0).ravel(), (feet.closed_form_flow(E0, X, Y, D, eta, lam) - E0).ravel()
     nv = xp.linalg.norm(v)
     cos = lambda a: float(a @ v / (xp.linalg.norm(a) * nv))  # noqa: E731
     shrink = -(1.0 - np.exp(-D)) * E0.ravel()
@@ -100,7 +100,7 @@ def finite_lambda_accuracy(E, d, lam, eta, tau_max, every):
     taus, acc = [], []
     for j in range(int(round(tau_max / every)) + 1):
         if j:
-            E = MA.closed_form_flow(E, d["X"], d["Y"], every, eta, lam)
+            E = feet.closed_form_flow(E, d["X"], d["Y"], every, eta, lam)
         taus.append(j * every)
         W2 = MA.optimal_readout(xp.maximum(d["X"] @ E, 0.0), d["Y"], lam)
         acc.append(MA.accuracy(E, W2, d["Xt"], d["Yt"]))

@@ -25,6 +25,7 @@ import numpy as np
 import modadd as MA
 import plots
 from models import xp
+from studies import feet
 
 
 # ---------------------------------------------------------------- other motions along Z
@@ -72,7 +73,7 @@ def counterfactual(name, c=None, rng=None, shape=None):
 def displacement_cosine(E0, E1, X, Y, D, eta, lam=0.0, act="relu"):
     """The fair yardstick for a stiff flow: cos(E1 - E0, S(E0, D) - E0), S = Eq. 20 simulated
     from E0 over rescaled time D. Compares displacements, not instantaneous directions."""
-    u, v = (E1 - E0).ravel(), (MA.closed_form_flow(E0, X, Y, D, eta, lam, act) - E0).ravel()
+    u, v = (E1 - E0).ravel(), (feet.closed_form_flow(E0, X, Y, D, eta, lam, act) - E0).ravel()
     return float(u @ v / (xp.linalg.norm(u) * xp.linalg.norm(v)))
 
 

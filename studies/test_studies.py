@@ -987,7 +987,7 @@ def test_displacement_yardstick_scores_exact_realizations_and_baselines():
     X, Y, _, _, E = modadd_problem()
     E, rng = 0.4 * E, np.random.default_rng(3)
     for lam in (0.0, 0.3):
-        S = MA.closed_form_flow(E, X, Y, 0.2, 1e-2, lam)
+        S = feet.closed_form_flow(E, X, Y, 0.2, 1e-2, lam)
         y = real_vs_sim.displacement_yardstick(E, S, X, Y, 0.2, 1e-2, lam, rng)  # Eq. 20 itself: 1 and 1
         bound = tol_gram(M.relu(X @ E), E.size)  # eps x cond^2 x size: the same Euler steps, recomputed
         assert abs(y["cos"] - 1) < bound and abs(y["len_ratio"] - 1) < bound, y
@@ -1049,8 +1049,8 @@ def test_displacement_cosine_of_the_closed_form_against_itself_is_one():
     res = MA.simulate(E, X, Y, Xt, Yt, lr=1e-2, steps=20, every=5, snapshots=4)
     bound = tol_gram(M.relu(X @ E), 20 * E.size)  # eps x cond^2 x size: 20 steps, each a solve with H H^T
     assert abs(simulator.displacement_cosine(E, res["snaps"][-1], X, Y, 0.2, 1e-2) - 1) < bound
-    assert rel_err(MA.closed_form_flow(E, X, Y, 0.2, 1e-2), res["snaps"][-1]) < bound
-    other = MA.closed_form_flow(E, X, Y, 0.2, 1e-2, lam=0.5)  # the finite-lambda flow differs
+    assert rel_err(feet.closed_form_flow(E, X, Y, 0.2, 1e-2), res["snaps"][-1]) < bound
+    other = feet.closed_form_flow(E, X, Y, 0.2, 1e-2, lam=0.5)  # the finite-lambda flow differs
     assert simulator.displacement_cosine(E, other, X, Y, 0.2, 1e-2) < 0.999
     assert abs(simulator.displacement_cosine(E, other, X, Y, 0.2, 1e-2, lam=0.5) - 1) < bound
 
