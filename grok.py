@@ -718,9 +718,18 @@ def use_backend(name):
         os.execv(sys.executable, [sys.executable] + sys.argv)
 
 
-def run_figures(args, names):
-    """Run each named experiment, merging its numbers into summary.json; the wall seconds of each."""
-    seconds = {}
+FLOOR_REPS = 50  # alternated repetitions per timing of the floor step (about a second each time)
+
+
+def floor_timer(seed):
+    """(closed-form step ms, floor step ms) at the Fig. 6 size, timed now: the unit of a full run's cost."""
+    return lambda: step_and_floor_ms(37, 512, 0.7, seed, FLOOR_REPS)[:2]
+
+
+def run_figures(args, names, timer=None):
+    """Run each named experiment, merging its numbers into summary.json; the wall seconds of each, and,
+    given a timer, the (step, floor) ms it read before the first figure and after each."""
+    seconds, timed = {}, [timer()] if timer else []
     for name in names:
         t = time.time()
         progress(f"figure {name} ...")
@@ -731,8 +740,20 @@ def run_figures(args, names):
         for key, value in numbers.items():
             write_summary(args.out, key, value)
         seconds[name] = round(time.time() - t, 2)
+        timed += [timer()] if timer else []
         progress(f"figure {name} done in {seconds[name]:.1f}s")
-    return seconds
+    return seconds, timed
+
+
+def floor_cost(seconds, timed):
+    """A full run's cost in floor steps: each figure's seconds over the mean of the floor step timed just before
+    and just after it (the machine's speed drifts within a run: one floor for the whole run misreads it)."""
+    floor = [f for _, f in timed]
+    by_fig = {k: 2e3 * v / (floor[i] + floor[i + 1]) for i, (k, v) in enumerate(seconds.items())}
+    return {"floor_ms": floor, "floor_ms_range": [min(floor), max(floor)], "floor_steps": sum(by_fig.values()), "floor_steps_by_fig": by_fig,
+            "step_over_floor": [st / f for st, f in timed],
+            "floor_timing": f"median of {FLOOR_REPS} floor steps (alternated with the closed-form step) before the first "
+                            "figure and after each; a figure's floor steps = its seconds / the mean of the two around it"}
 
 
 def main(argv=None):
@@ -742,23 +763,16 @@ def main(argv=None):
     names = validate(args)
     if args.bench:
         return bench(args)
-    full = args.figs == "all" and not args.quick  # the default or --paper run: its cost in floor steps, timed around it
-    timed = [step_and_floor_ms(37, 512, 0.7, args.seed, 100)[:2]] if full else []  # (closed-form step, floor) ms
+    full = args.figs == "all" and not args.quick  # the default or --paper run: its cost in floor steps
     try:
-        seconds = run_figures(args, names)
+        seconds, timed = run_figures(args, names, floor_timer(args.seed) if full else None)
     except KeyboardInterrupt:
         fail("interrupted; the figures and summary.json entries written so far are complete", 130)
     earlier = read_summary(args.out).get("meta", {}).get("wall_seconds", {})
     meta = {"seed": args.seed, "quick": args.quick, "paper": args.paper, "numpy": np.__version__, "backend": M.BACKEND,
             "matplotlib": plots.matplotlib.__version__, "wall_seconds": {**earlier, **seconds},
             "date": time.strftime("%Y-%m-%d"), "machine": f"{platform.machine()}, {os.cpu_count()} cores, "
-            f"OPENBLAS_NUM_THREADS={os.environ.get('OPENBLAS_NUM_THREADS', 'unset')}"}
-    if full:  # the machine's speed drifts during a run: the floor step before and after, and their mean
-        timed.append(step_and_floor_ms(37, 512, 0.7, args.seed, 100)[:2])
-        floor = [f for _, f in timed]
-        meta.update(floor_ms=floor, floor_steps=2e3 * sum(seconds.values()) / sum(floor),
-                    floor_steps_by_fig={k: 2e3 * v / sum(floor) for k, v in seconds.items()},
-                    step_over_floor=[st / f for st, f in timed])
+            f"OPENBLAS_NUM_THREADS={os.environ.get('OPENBLAS_NUM_THREADS', 'unset')}", **(floor_cost(seconds, timed) if full else {})}
     write_summary(args.out, "meta", meta)
     write_index(args.out)
     progress(f"wrote {os.path.join(args.out, 'summary.json')} and index.html")

@@ -7,6 +7,7 @@ case-insensitive; ends with "N passed, M failed")."""
 import os
 import sys
 import tempfile
+from argparse import Namespace
 
 import numpy as np
 
@@ -160,6 +161,17 @@ def test_cli_smallest_modulus_runs_and_plots():
         assert s["top_frequencies_run0"] == [1] and s["settings"]["n_train"] == 4, s
         assert s["fourier"]["within_vs_across_final"] is None, "across-frequency similarity needs 2 frequencies"
         assert all(os.path.getsize(os.path.join(d, f)) > 10000 for f in ("fig6.png", "fig6_circles.png"))
+
+
+def test_floor_cost_divides_each_figure_by_the_floor_around_it():
+    """Designed case: the floor step reads 1, 3 and 1 ms at the three boundaries of two figures; each figure's
+    cost is its seconds over the mean of the floors on its two sides (exact in binary: 2e3 x 2 / 4, 2e3 x 4 / 4)."""
+    order = []
+    seconds, timed = grok.run_figures(Namespace(out=tempfile.mkdtemp()), [], lambda: order.append(1) or (2.0, 1.0))
+    assert seconds == {} and timed == [(2.0, 1.0)] and order == [1], "one timing before the first figure"
+    c = grok.floor_cost({"5": 2.0, "6": 4.0}, [(2.0, 1.0), (6.0, 3.0), (1.0, 1.0)])
+    assert c["floor_steps_by_fig"] == {"5": 1000.0, "6": 2000.0} and c["floor_steps"] == 3000.0, c
+    assert c["floor_ms"] == [1.0, 3.0, 1.0] and c["floor_ms_range"] == [1.0, 3.0] and c["step_over_floor"] == [2.0, 2.0, 1.0], c
 
 
 if __name__ == "__main__":
