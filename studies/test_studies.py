@@ -685,7 +685,12 @@ def test_fig9_quick_numbers():
         z = [X @ q[0] for q in run]  # a sign change in any of the 10 steps; pinned at the foot
         fl = np.any([(a > 0) != (b > 0) for a, b in zip(z, z[1:])], axis=0)
         assert R["window_flips"][0, i] == fl.sum() and R["flips_pinned"][0, i] == np.sum(fl & info["pin_mask"])
-        assert R["flips_pinned_baseline"][0, i] == info["pins"] / fl.size and R["frame_dim"][0, i] == info["frame_dim"]
+        assert R["flips_random_share"][0, i] == info["pins"] / fl.size and R["frame_dim"][0, i] == info["frame_dim"]
+        near = np.abs(z[-1]).ravel() <= np.sort(np.abs(z[-1]).ravel())[info["pins"] - 1]  # the pins' number of smallest |z|
+        assert near.sum() == info["pins"], "ties in |z|: the test's set is not the code's"
+        assert R["flips_smallest_share"][0, i] == np.sum(fl.ravel() & near) / fl.sum()
+        assert R["release_back"][0, i] <= R["release_certain"][0, i] <= R["release"][0, i] <= R["pins"][0, i]
+    assert res["flips_smallest_wins"] == np.sum(R["flips_smallest_share"] > R["flips_pinned_share"])
 
 
 def test_fig9_quick_frames_asks_bookkeeping_and_ablations():

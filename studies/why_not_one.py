@@ -243,6 +243,7 @@ def fig9(args, cache, log):
         "range_after_memorization": {k: [float(R[k][live].min()), float(R[k][live].max())]
                                      for k in FIG9_MEDIANS} if live.any() else None,
         "frame_by_step": frame_by_step(R, R["step"]),
+        "flips_smallest_wins": int(np.sum(R["flips_smallest_share"] > R["flips_pinned_share"])),  # points
         "frame_dim": R["frame_dim"], "pins": R["pins"], "converged": R["converged"],
         "ablation_points": points,
         "window_ablation": [row for row in rows if row["ablation"] == "window"],
