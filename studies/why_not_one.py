@@ -276,7 +276,7 @@ def fig9_bars(ax, rows, key, ylabel, title):
     ax.set_xticks(x, [fig9_row_label(r) for r in rows], fontsize=7)
     ax.axhline(0, color="k", lw=0.6)
     ax.set(ylim=(min(0.0, np.nanmin(np.r_[V.ravel(), 0.0])) - 0.05, 1.3), ylabel=ylabel, title=title,
-           xlabel="setting of the branch (d: median distance to Z at its end)")
+           xlabel="setting of the branch (d: median distance to its end's foot)")
     ax.legend(loc="upper center", ncol=3, fontsize=7, title="phase at the branch point", title_fontsize=7)
 
 
