@@ -1,13 +1,15 @@
-"""Shared by the studies: the nearest point of Z across ReLU kinks, and GD measured near Z.
+"""Shared by the studies: a foot of theta on Z across ReLU kinks, and GD measured near Z.
 
 Question: where exactly is the foot of theta on Z, and what does one GD window do near it? The paper
 estimates proj_Z(theta) by 100 momentum steps (manifold.zero_loss_projection), which is not on Z and
-not the nearest point. Here the nearest point is sought by an active set across the kinks of a ReLU
-net (`orthogonal_projection`: theta - theta* normal to the stratum of the foot; pins released by
-their KKT multipliers on request, `piecewise_projection`), and a GD window is split by source
-(loss / weight decay), into tangent and normal parts, with the kinks it crosses and the curvature
-(Lemma C.1) there. Figs. 9 and 12 use it, Figs. 8/10 and 13 its sharpness, Figs. 13 and 14 its t quantile, Figs. 8/10,
-11 and 13 Eq. 20 as a finite-lambda flow over a window (`closed_form_flow`); the core never does.
+not the nearest point. Here a foot is sought by an active set across the kinks of a ReLU net
+(`orthogonal_projection`): a point theta* of Z on the boundary of theta's activation cell where
+theta - theta* is normal to Z's stratum there (a stationary point of the distance on the stratum,
+not the nearest point of Z in the cell), its pins tested by their KKT multipliers (`pin_release`);
+and a GD window is split by source (loss / weight decay), into tangent and normal parts, with the
+kinks it crosses and the curvature (Lemma C.1) there. Figs. 9 and 12 use it, Figs. 8/10 and 13 its
+sharpness, Figs. 13 and 14 its t quantile, Figs. 8/10, 11 and 13 Eq. 20 as a finite-lambda flow over
+a window (`closed_form_flow`); the core never does.
 """
 from math import lgamma
 
@@ -21,13 +23,10 @@ from models import xp
 ACTIVATION_SLOPES = {"relu": (1.0, 0.0), "leaky_relu": (1.0, 0.1)}  # sigma' for z > 0, z < 0
 
 
-FOOT_INFO = ("loss", "residual", "residual_pattern", "dist", "dist_start", "kinks", "pins", "release",
-             "releases", "releases_tried", "unpinned_crossings", "rounds", "frame_dim", "cycled", "cap",
+FOOT_INFO = ("loss", "residual", "residual_pattern", "dist", "kinks", "pins", "release", "release_certain",
+             "release_back", "back_gain", "unpinned_crossings", "rounds", "frame_dim", "cap",
              "converged")  # what orthogonal_projection reports (converged last: foot_summary counts it)
-# The active set's caps by default: 8 projections, no release (the foot stays in the closure of
-# theta's cell). Releasing costs several projections per round of releases and did not converge
-# at Fig. 5's points within 16 (why_not_one.release_study), beyond the figures' budgets.
-FOOT_ROUNDS, FOOT_MAX_RELEASES = 8, 0
+FOOT_ROUNDS = 8  # the active set's cap: projections of theta onto a piece, each pinning the kinks crossed
 EPS = numpy.finfo(float).eps
 
 
@@ -152,14 +151,14 @@ def pinned_piece(params, X, Y, S, pins):
 
 
 def orthogonal_projection(params, X, Y, act="relu", mean=True, steps=30, tol=1e-20, rtol=1e-8,
-                          kink=1e-6, rounds=FOOT_ROUNDS, max_releases=FOOT_MAX_RELEASES):
-    """proj_Z(theta), the nearest point theta* of Z = {F = Y} (nearest_point); returns
-    (params on Z, info) with info["loss"] the loss L left there (mean or sum, as `mean`),
-    "residual" ||P_T(theta - theta*)|| / ||theta - theta*|| with P_T at theta* (0 for the true
+                          kink=1e-6, rounds=FOOT_ROUNDS):
+    """A foot theta* of theta on Z = {F = Y} where theta - theta* is normal to Z (nearest_point);
+    returns (params on Z, info) with info["loss"] the loss L left there (mean or sum, as `mean`),
+    "residual" ||P_T(theta - theta*)|| / ||theta - theta*|| with P_T at theta* (0 for a normal
     foot), "dist" ||theta - theta*||, "iters", "converged" (L <= tol and residual <= rtol), and
     "P_T": v -> P_T v (d,), the tangent projector of the frame that "residual" uses. For a
     piecewise-linear sigma (relu, leaky_relu) see piecewise_projection: an active set across the
-    kinks, `rounds` projections at most, each unit released at most `max_releases` times."""
+    kinks, `rounds` projections at most, whose foot is normal to its stratum, not the nearest point."""
     theta = M.pack(params)
     c = 1.0 / Y.size if mean else 1.0
     r_tol = (tol / c) ** 0.5
@@ -175,13 +174,64 @@ def orthogonal_projection(params, X, Y, act="relu", mean=True, steps=30, tol=1e-
         on_Z = M.unpack(x, params)
         return on_Z, {**info, "loss": M.loss(on_Z, X, Y, 0.0, act, mean),
                       "dist": float(xp.linalg.norm(theta - x)), "P_T": MF.tangent_projector(on_Z, X, act)}
-    return piecewise_projection(params, X, Y, act, mean, steps, r_tol, rtol, kink, rounds, max_releases)
+    return piecewise_projection(params, X, Y, act, mean, steps, r_tol, rtol, kink, rounds)
+
+
+def pin_multipliers(X, K, pull, S, pins, act, floor):
+    """The pins' KKT multipliers (piecewise_projection's derivation) from K = X^T nu on each unit's
+    pins (d_in, d_h) and pull = mu_i . W2_h (n, d_h): returns (want, up, full, certain, gain),
+    (n, d_h): pins whose neighbouring cell is nearer to first order by a gain -d||v||^2 / 2 per
+    unit of |z| above `floor`, whether that cell is z > 0, pins of units whose pinned rows X_{I_h}
+    have full row rank (nu unique, and so the ask, its side and gain), and the asks that do not
+    depend on a choice of multipliers: those, and those with (hi - lo) pull < -2 floor, where every
+    c_p asks (nu_p(lo) < -floor or nu_p(hi) > floor; its side may depend on the choice). In a
+    rank-deficient unit nu is the min-norm one of many, and so is its ask."""
+    hi, lo = ACTIVATION_SLOPES[act]
+    nu_hi, nu_lo, full = xp.zeros(S.shape), xp.zeros(S.shape), xp.zeros(S.shape, dtype=bool)
+    for h in numpy.nonzero(M.to_numpy(pins.any(axis=0)))[0]:
+        I = xp.nonzero(pins[:, h])[0]
+        nu, _, rank, _ = xp.linalg.lstsq(X[I].T, K[:, h], rcond=MF.RTOL)  # min-norm if X_I is rank deficient
+        full[I, h] = int(rank) == I.size  # rank to RTOL, as pinned_piece's projector counts it
+        # c_p = nu + s pull does not depend on the slope s taken at the pin
+        nu_hi[I, h], nu_lo[I, h] = nu - (hi - S[I, h]) * pull[I, h], nu - (lo - S[I, h]) * pull[I, h]
+    gain_hi, gain_lo = xp.maximum(nu_hi, 0.0), xp.maximum(-nu_lo, 0.0)
+    gain = xp.maximum(gain_hi, gain_lo)
+    want = pins & (gain > floor)
+    return want, gain_hi >= gain_lo, full, want & (full | ((hi - lo) * pull < -2 * floor)), gain
+
+
+def back_cosines(params, X, S, pins, back, up, v, P_S, JTu, G):
+    """For each pin p = (i, h) in `back` (a full-rank unit's ask into theta's cell, slope S there):
+    the shortest move dx that keeps F = Y and the other pins to first order and moves z_p by one
+    unit to that side, and cos(v, dx) (v = theta - foot): the distance falls by cos |dx| to first
+    order. dx = dx0 + y: dx0 = X_I^+ e_p in W1's column h (the pins' rows, orthogonal to range
+    P_S), y = -(J P_S)^+ J_S dx0 in range P_S (J_S: slopes S, the entered cell's at p). (n, d_h)."""
+    W1, W2 = params
+    cols, where = [], []
+    for h in numpy.nonzero(M.to_numpy(back.any(axis=0)))[0]:
+        I = xp.nonzero(pins[:, h])[0]
+        Xp = xp.linalg.pinv(X[I])  # (d_in, |I|): X_I has full row rank in a back ask's unit
+        for k in numpy.nonzero(M.to_numpy(back[I, h]))[0]:
+            D = xp.zeros_like(W1)
+            D[:, h] = Xp[:, k] if bool(up[I[k], h]) else -Xp[:, k]
+            cols.append(M.pack((D, xp.zeros_like(W2))))
+            where.append((int(I[k]), int(h)))
+    out = xp.zeros(back.shape)
+    if not cols:
+        return out
+    JS = xp.stack([((S * (X @ M.unpack(c, params)[0])) @ W2).ravel() for c in cols], axis=1)
+    A = xp.linalg.solve(G, JS)  # one factorization for every move
+    for k, (i, h) in enumerate(where):
+        dx = cols[k] - JTu(A[:, k])
+        out[i, h] = float(v @ dx) / float(xp.linalg.norm(v) * xp.linalg.norm(dx))
+    return out
 
 
 def pin_release(params, X, Y, S, pins, foot, act):
-    """The pins' first-order test at a foot on a stratum (piecewise_projection's KKT derivation):
-    returns (residual ||P_T v|| / ||v||, want (n, d_h) bool: pins whose neighbouring cell is
-    nearer, up (n, d_h) bool: that cell is z > 0, the piece's (P_S, pinned rank, J v, J^T u, G))."""
+    """The pins' first-order test at a foot on a stratum: returns (residual ||P_T v|| / ||v||,
+    (want, up, certain): pin_multipliers' asks, back: the asks of full-rank units into theta's own
+    cell (the slope S it had at theta) and their first-order gains (back_cosines), the piece's
+    (P_S, pinned rank, J v, J^T u, G))."""
     _, jac, P_S, rank = pinned_piece(params, X, Y, S, pins)
     v = M.pack(params) - foot
     nv = float(xp.linalg.norm(v))
@@ -190,69 +240,61 @@ def pin_release(params, X, Y, S, pins, foot, act):
     orth = float(xp.linalg.norm(P_S(v) - JTu(mu))) / nv
     W2, U = M.unpack(foot, params)[1], mu.reshape(Y.shape)
     K = M.unpack(v, params)[0] - X.T @ ((U @ W2.T) * S)  # = X^T nu on the pins, (d_in, d_h)
-    hi, lo = ACTIVATION_SLOPES[act]
-    nu_hi, nu_lo = xp.zeros(S.shape), xp.zeros(S.shape)
-    for h in numpy.nonzero(M.to_numpy(pins.any(axis=0)))[0]:
-        I = xp.nonzero(pins[:, h])[0]
-        nu = xp.linalg.lstsq(X[I].T, K[:, h], rcond=None)[0]  # min-norm if X_I is rank deficient
-        pull = U[I] @ W2[h]  # c_p = nu + s pull does not depend on the slope s taken at the pin
-        nu_hi[I, h], nu_lo[I, h] = nu - (hi - S[I, h]) * pull, nu - (lo - S[I, h]) * pull
-    gain_hi, gain_lo = xp.maximum(nu_hi, 0.0), xp.maximum(-nu_lo, 0.0)  # -d||v||^2 / 2 per unit of |z|
-    want = pins & (xp.maximum(gain_hi, gain_lo) > 1e-9 * nv)  # 1e-9: above the solves' rounding
-    return orth, want, gain_hi >= gain_lo, (P_S, rank, Jv, JTu, G)
+    # floor 1e-9 ||v||: above the solves' rounding
+    want, up, full, certain, gain = pin_multipliers(X, K, U @ W2.T, S, pins, act, 1e-9 * nv)
+    back = want & full & (up == (S == ACTIVATION_SLOPES[act][0]))
+    back_gain = back_cosines(M.unpack(foot, params), X, S, pins, back, up, v, P_S, JTu, G)
+    return orth, (want, up, certain, back, back_gain), (P_S, rank, Jv, JTu, G)
 
 
-def foot_frames(params, X, Y, S, pins, x, act, test=None):
-    """The frames at the foot x of piecewise_projection: (orthogonality residual, pins asking for
-    release, the stratum frame P_T (T = null(J) and the pins held at 0), theta's pattern frame, dim T).
-    test: pin_release's answer at x where already computed."""
-    orth, want, _, (P_S, rank, Jv, JTu, G) = test or pin_release(params, X, Y, S, pins, x, act)
+def foot_frames(params, X, Y, S, pins, x, act):
+    """The frames at the foot x of piecewise_projection: (orthogonality residual, pin_release's
+    asks, the stratum frame P_T (T = null(J) and the pins held at 0), theta's pattern frame, dim T)."""
+    orth, asks, (P_S, rank, Jv, JTu, G) = pin_release(params, X, Y, S, pins, x, act)
     dsigma = M.ACTIVATIONS[act][1]
     Jv0, JTu0, G0 = pinned_piece(params, X, Y, dsigma(X @ params[0]), xp.zeros_like(pins))[1](x)
     lam = xp.linalg.eigvalsh(G)  # G = (J P_S)(J P_S)^T: dim T = rank P_S - rank(J P_S)
     frame_dim = M.pack(params).size - rank - int(xp.sum(lam > G.shape[0] * EPS * lam[-1]))  # eps x size x ||G||
-    return (orth, want, lambda u: P_S(u) - JTu(xp.linalg.solve(G, Jv(u))),
+    return (orth, asks, lambda u: P_S(u) - JTu(xp.linalg.solve(G, Jv(u))),
             lambda u: u - JTu0(xp.linalg.solve(G0, Jv0(u))), frame_dim)
 
 
-def piecewise_projection(params, X, Y, act, mean, steps, r_tol, rtol, kink, rounds, max_releases):
+def piecewise_projection(params, X, Y, act, mean, steps, r_tol, rtol, kink, rounds):
     """orthogonal_projection for a piecewise-linear sigma: an active set across the kinks of X W1.
     Z is smooth only within an activation pattern; start on the smooth extension of theta's
     pattern S (slopes sigma'(X W1)) and repeat: find the nearest point of the current piece
     (pinned_piece: slopes S, the pins held at z = 0); pin the pre-activations that crossed 0 on
-    the way; if none crossed, release the pins whose multiplier says a neighbouring cell is
-    nearer (set their slope to that cell's, unpin them); stop when neither happens (converged:
-    a local nearest point of Z to first order) or after `rounds` projections (the cap).
+    the way; stop when none crosses or after `rounds` projections (the cap). The foot is a point
+    of Z on the boundary of theta's cell (the closure of its pattern) where theta - theta* is
+    normal to the stratum (the pins at 0): stationary for the distance on the stratum, not the
+    nearest point of Z in the cell (pins may ask to move back into it, below).
 
-    Why the multiplier's sign picks the cell (KKT for min ||theta - x|| s.t. F(x) = Y, z_q = 0
-    for the pins q): at the foot x*, v = theta - x* = J_s^T mu + sum_q nu_q grad z_q, where J_s
-    is F's Jacobian with slope s at pin p = (i, h). Only J's rows (i, .) in W1's column h depend
-    on s, by s (mu_i . W2_h) X_i, so c_p = nu_p(s) + s (mu_i . W2_h) is fixed and
-    nu_p(s) = c_p - s (mu_i . W2_h). A move dx into the cell of slope s that keeps F = Y and the
-    other pins (J_s dx = 0, grad z_q dx = 0) and changes z_p by dz changes ||theta - x||^2 by
-    -2 v . dx + O(|dx|^2) = -2 nu_p(s) dz. So the cell z_p > 0 is nearer iff nu_p(sigma'_+) > 0,
-    the cell z_p < 0 iff nu_p(sigma'_-) < 0; with neither for every pin, x* is a KKT point of the
-    distance over the union of the cells around it (first order; second order is not checked).
-    Cycling (a unit released, crossing back, pinned again) is cut by releasing each unit at most
-    `max_releases` times. The foot returned is the last round's that settled (rtol) without a
-    crossing, so on Z in its stratum: a round of releases that never settles again is undone.
+    Its pins' KKT test (min ||theta - x|| s.t. F(x) = Y, z_q = 0 for the pins q): at the foot x*,
+    v = theta - x* = J_s^T mu + sum_q nu_q grad z_q, where J_s is F's Jacobian with slope s at
+    pin p = (i, h). Only J's rows (i, .) in W1's column h depend on s, by s (mu_i . W2_h) X_i,
+    so c_p = nu_p(s) + s (mu_i . W2_h) is fixed and nu_p(s) = c_p - s (mu_i . W2_h). A move dx
+    into the cell of slope s that keeps F = Y and the other pins (J_s dx = 0, grad z_q dx = 0)
+    and changes z_p by dz changes ||theta - x||^2 by -2 v . dx + O(|dx|^2) = -2 nu_p(s) dz. So
+    the cell z_p > 0 is nearer iff nu_p(sigma'_+) > 0, the cell z_p < 0 iff nu_p(sigma'_-) < 0:
+    the pin asks for release. With no ask, x* is a KKT point of the distance over the union of
+    the cells around it (first order; second order is not checked). The nu are unique only where
+    a unit's pinned rows are independent (pin_multipliers' "certain" asks).
 
     Returns (params on Z, info): "P_T" (the stratum frame, T = null(J) ∩ {pinned z stay 0},
     which does not depend on sigma'(0)), "P_pattern" (theta's pattern frame at the foot),
     "pin_mask", and FOOT_INFO: "residual" (in the stratum frame), "residual_pattern", "kinks"
-    (|z| <= kink), "pins", "release" (pins whose multiplier still asks for release), "releases"
-    (kept in the foot; "releases_tried": all), "unpinned_crossings" (left), "rounds" (projections
-    done), "frame_dim" (dim T = d - sum_h rank X_{I_h} - rank(J P_S), the latter from the
-    eigenvalues of G = (J P_S)(J P_S)^T above n m eps lambda_max, G's rounding), "cycled" (units
-    released max_releases times that ask again), "cap" (rounds ran out with work left),
-    "dist_start" (the distance at the first settled foot without crossings: theta's cell's),
-    "converged" (settled, no crossing, no pin asking for release)."""
+    (|z| <= kink), "pins", "release" (pins whose min-norm multiplier asks for release),
+    "release_certain" (pin_multipliers' certain asks), "release_back" (asks of full-rank units into
+    theta's own cell), "back_gain" (the largest of their first-order gains, back_cosines), "unpinned_crossings"
+    (left), "rounds" (projections done), "frame_dim" (dim T = d - sum_h rank X_{I_h} - rank(J P_S),
+    the latter from the eigenvalues of G = (J P_S)(J P_S)^T above n m eps lambda_max, G's
+    rounding), "cap" (rounds ran out with crossings left), "converged" (settled, no crossing, no
+    pin asking for release)."""
     theta = M.pack(params)
-    dsigma, (hi, lo) = M.ACTIVATIONS[act][1], ACTIVATION_SLOPES[act]
+    dsigma = M.ACTIVATIONS[act][1]
     Z0 = X @ params[0]
-    S = dsigma(Z0)  # the slopes of the current piece, kept for pinned units too
-    pins, released = xp.zeros(Z0.shape, dtype=bool), xp.zeros(Z0.shape, dtype=int)
-    x, iters, done, tried, states, free = theta, 0, 0, 0, [], xp.zeros(Z0.shape, dtype=bool)
+    S = dsigma(Z0)  # the slopes of theta's pattern, kept for pinned units too
+    pins, x, iters, states = xp.zeros(Z0.shape, dtype=bool), theta, 0, []
     for rnd in range(rounds):
         residual, jac, P_S, _ = pinned_piece(params, X, Y, S, pins)
         try:
@@ -263,22 +305,14 @@ def piecewise_projection(params, X, Y, act, mean, steps, r_tol, rtol, kink, roun
             break
         x, iters = P_S(x), iters + info["iters"]
         across = ~pins & (dsigma(X @ M.unpack(x, params)[0]) != S)
-        test = None if across.any() else pin_release(params, X, Y, S, pins, x, act)
-        states.append((x, S, pins, released, done, across, test, (info["converged"], test is not None)))
-        if test is None:
-            pins = pins | across
-            continue
-        free = test[1] & (released < max_releases)
-        if not free.any():
+        states.append((x, pins, across, (info["converged"], not across.any())))
+        if not across.any():
             break
-        tried += int(free.sum())
-        S = xp.where(free, xp.where(test[2], hi, lo), S)
-        pins, released, done = pins & ~free, released + free, done + int(free.sum())
+        pins = pins | across
     # the foot: the last round that settled (rtol) without crossing a kink (on Z, in its stratum),
     # else the last that settled (its crossings reported), else the last round
-    x, S, pins, released, done, across, test, ok = max(states[::-1], key=lambda s: s[-1])
-    first = next((float(xp.linalg.norm(theta - s[0])) for s in states if all(s[-1])), None)
-    orth, want, P_T, P_pattern, frame_dim = foot_frames(params, X, Y, S, pins, x, act, test)
+    x, pins, across, ok = max(states[::-1], key=lambda s: s[-1])
+    orth, (want, _, certain, back, gain), P_T, P_pattern, frame_dim = foot_frames(params, X, Y, S, pins, x, act)
     on_Z, v = M.unpack(x, params), theta - x
     nv = float(xp.linalg.norm(v))
     Zx = X @ on_Z[0]
@@ -289,10 +323,9 @@ def piecewise_projection(params, X, Y, act, mean, steps, r_tol, rtol, kink, roun
                   "converged": bool(ok[0] and not across.any() and not want.any()),
                   "kinks": int(xp.sum(xp.abs(Zx) <= kink)), "pins": int(pins.sum()),
                   "crossed": int(xp.sum(dsigma(Zx) != dsigma(Z0))), "unpinned_crossings": int(across.sum()),
-                  "release": int(want.sum()), "releases": done, "releases_tried": tried,
-                  "dist_start": first or nv, "frame_dim": frame_dim,
-                  "cycled": int(xp.sum(want & (released > 0) & (released >= max_releases))),
-                  "cap": bool(len(states) == rounds and not all(states[-1][-1]) or free.any())}
+                  "release": int(want.sum()), "release_certain": int(certain.sum()),
+                  "release_back": int(back.sum()), "back_gain": float(xp.max(xp.where(back, gain, 0.0))),
+                  "frame_dim": frame_dim, "cap": bool(len(states) == rounds and not all(states[-1][-1]))}
 
 
 def closed_form_flow(E, X, Y, D, eta, lam=0.0, act="relu"):

@@ -150,9 +150,9 @@ def test_relu_foot_is_stationary_on_its_stratum():
     assert info["residual_pattern"] > 10 * tol, "the pattern frame alone should not see the foot as orthogonal"
 
 
-def relu_release_problem():
-    """A small ReLU net whose foot in theta's cell closure has pins asking for release (seed 51)."""
-    rng = np.random.default_rng(51)
+def relu_release_problem(seed=51):
+    """A small ReLU net whose foot on the boundary of theta's cell has pins asking for release (seed 51; 42 too)."""
+    rng = np.random.default_rng(seed)
     X = 0.5 * rng.normal(size=(4, 3))
     params = (0.7 * rng.normal(size=(3, 16)), 0.7 * rng.normal(size=(16, 2)))
     return X, M.forward(params, X) + 0.5 * rng.normal(size=(4, 2)), params
@@ -188,32 +188,70 @@ def first_order_decreases(theta, foot, pins, X, Y, rng):
     return out
 
 
-def test_relu_foot_completed_by_releases_is_a_local_nearest_point():
-    """The active set with releases (max_releases 2) ends where no pin asks for release, nearer
-    than the foot in theta's cell closure (no releases: the default), which pins do ask to leave.
-    Checked independently by moving off each foot along Z (Gauss-Newton back to Z with the true
-    net): from the default foot some move shortens the distance to first order, from the
-    completed one none does."""
-    X, Y, params = relu_release_problem()
-    theta = M.pack(params)
-    kw = dict(mean=False, rtol=1e-10, steps=100)
-    old, a = feet.orthogonal_projection(params, X, Y, **kw)
-    new, b = feet.orthogonal_projection(params, X, Y, rounds=40, max_releases=2, **kw)
-    assert a["release"] > 0 and a["releases"] == 0 and not a["converged"], "the example must stop early"
-    assert b["converged"] and b["release"] == b["unpinned_crossings"] == b["cycled"] == 0 and not b["cap"], b
-    assert b["releases"] > 0 and b["loss"] < 1e-20 and b["residual"] <= 1e-10, b  # the stopping rule, rtol
-    assert b["dist"] < a["dist"] and abs(b["dist_start"] - a["dist"]) <= 1e-8 * a["dist"]  # rtol, squared margin
+def test_relu_foot_with_asks_is_not_a_local_nearest_point():
+    """The foot of a release problem (pins hold the kinks crossed on the way) has pins asking
+    for release, certain ones and ones back into theta's cell among them, and is not converged;
+    checked independently by moving off it along Z (Gauss-Newton back to Z with the true net): some
+    move shortens the distance to first order. Each back ask's cosine (feet.back_cosines) is
+    cos(v, dx) for the min-norm dx with [J_S; K] dx = (0, +-e_p) (numpy lstsq of the dense stack).
+    Seed 42: a foot with asks back into theta's cell."""
+    X, Y, params = relu_release_problem(42)
+    foot, a = feet.orthogonal_projection(params, X, Y, mean=False, rtol=1e-10, steps=100)
+    assert a["release"] >= a["release_certain"] >= a["release_back"] > 0, a
+    assert not a["converged"] and a["loss"] < 1e-20 and a["residual"] <= 1e-10, a  # the stopping rule, rtol
     rng = np.random.default_rng(0)
-    assert first_order_decreases(theta, old, a["pin_mask"], X, Y, rng), "no nearer neighbour seen"
-    assert not first_order_decreases(theta, new, b["pin_mask"], X, Y, rng), "a nearer neighbour"
+    assert first_order_decreases(M.pack(params), foot, a["pin_mask"], X, Y, rng), "no nearer neighbour seen"
+    pins, S = a["pin_mask"], (X @ params[0] > 0).astype(float)
+    _, (_, up, _, back, cosines), _ = feet.pin_release(params, X, Y, S, pins, M.pack(foot), "relu")
+    J1 = np.einsum("ia,ih,hj->ijah", X, S, foot[1]).reshape(Y.size, -1)
+    J2 = np.einsum("ih,jb->ijhb", S * (X @ foot[0]), np.eye(Y.shape[1])).reshape(Y.size, -1)
+    rows = list(zip(*np.nonzero(pins)))
+    K = np.array([np.concatenate([np.outer(X[i], np.eye(16)[h]).ravel(), np.zeros(foot[1].size)]) for i, h in rows])
+    A, v = np.vstack([np.hstack([J1, J2]), K]), M.pack(params) - M.pack(foot)
+    for r, (i, h) in enumerate(rows):
+        e = np.zeros(A.shape[0])
+        e[Y.size + r] = 1.0 if up[i, h] else -1.0
+        dx = np.linalg.lstsq(A, e, rcond=None)[0]
+        want = v @ dx / np.linalg.norm(v) / np.linalg.norm(dx) if back[i, h] else 0.0
+        # eps x cond^2 x size: back_cosines solves with G = (J P_S)(J P_S)^T, squaring cond(A)
+        assert abs(cosines[i, h] - want) <= tol_gram(A, A.shape[1]), (i, h, cosines[i, h], want)
+        assert want >= 0, "a back ask shortens the distance"
+    assert a["back_gain"] == cosines.max() > 0
+
+
+def test_pin_multipliers_certain_asks_on_designed_units():
+    """feet.pin_multipliers on two designed ReLU units (d_in = 3, n = 4): unit 0 pins rows 0, 1
+    (independent: full rank, nu unique), unit 1 pins rows 0, 3 with X_3 = X_0 (rank 1: nu is one
+    of the line nu_min + t (1, -1)). K = X_I^T nu and pull are set so that, with c_p = nu_p + S pull:
+    (0,0) asks up (nu(1) = 2), (1,0) does not (0 <= c <= pull), (0,1) asks up with pull > 0 (not
+    certain: t = -1 makes it stop asking), (3,1) asks up with pull < 0 (certain: every t asks)."""
+    X = np.array([[1.0, 0.0, 0.0], [0.0, 1.0, 0.0], [0.0, 0.0, 1.0], [1.0, 0.0, 0.0]])
+    pins = np.zeros((4, 2), dtype=bool)
+    pins[[0, 1], 0] = pins[[0, 3], 1] = True
+    S = np.array([[1.0, 0.0], [1.0, 0.0], [1.0, 0.0], [1.0, 0.0]])  # theta's slopes: unit 0 up, unit 1 down
+    pull = np.array([[1.0, 1.0], [1.0, 0.0], [0.0, 0.0], [0.0, -1.0]])
+    K = np.zeros((3, 2))
+    K[:, 0] = X[[0, 1]].T @ np.array([2.0, -0.5])  # nu at slope S: (0,0) 2, (1,0) -0.5
+    K[:, 1] = X[[0, 3]].T @ np.array([1.5, 1.5])  # min-norm nu (1.5, 1.5)
+    want, up, full, certain, gain = feet.pin_multipliers(X, K, pull, S, pins, "relu", 1e-9)
+    assert full.tolist() == [[True, False], [True, False], [False, False], [False, False]], full
+    assert want.tolist() == [[True, True], [False, False], [False, False], [False, True]], want
+    assert certain.tolist() == [[True, False], [False, False], [False, False], [False, True]], certain
+    assert up[want].all() and not gain[~pins].any()
+    # gains max(nu(1), -nu(0)), nu(s) = c - s pull: (0,0) 2, (0,1) 0.5, (3,1) 2.5; eps x size: 2-term lstsq
+    assert close(gain[[0, 0, 3], [0, 1, 1]], [2.0, 0.5, 2.5], 4, cond(X[[0, 1]]))
+    for t in (-1.0, 0.0, 3.0):  # unit 1's other multipliers nu_min + t (1, -1), by hand
+        c = np.array([1.5 + t, 1.5 - t])  # S = 0: c = nu
+        asks = (c - pull[[0, 3], 1] > 0) | (c < 0)
+        assert asks[1], "a negative pull asks for every choice"
+        assert asks[0] == (t != -1.0), "a positive pull's ask depends on the choice"
 
 
 def test_relu_frame_dimension_is_d_minus_the_rank_of_J_and_the_pins():
     """frame_dim = dim(null(J) ∩ {pinned z stay 0}) = d - rank [J; K] (numpy's SVD of the dense
-    stack, numpy's matrix_rank tolerance max(shape) eps s_max), at both feet of the release problem."""
-    X, Y, params = relu_release_problem()
-    for kw in ({}, {"rounds": 40, "max_releases": 2}):
-        foot, info = feet.orthogonal_projection(params, X, Y, mean=False, rtol=1e-10, steps=100, **kw)
+    stack, numpy's matrix_rank tolerance max(shape) eps s_max), at the feet of the two ReLU problems."""
+    for X, Y, params in (relu_release_problem(), relu_release_problem(42)):
+        foot, info = feet.orthogonal_projection(params, X, Y, mean=False, rtol=1e-10, steps=100)
         pins, Z = info["pin_mask"], X @ foot[0]
         S = (Z > 0).astype(float)  # the pins' slopes do not matter: their rows are in K's span
         J1 = np.einsum("ia,ih,hj->ijah", X, S, foot[1]).reshape(Y.size, -1)
@@ -221,7 +259,7 @@ def test_relu_frame_dimension_is_d_minus_the_rank_of_J_and_the_pins():
         K = np.array([np.concatenate([np.outer(X[i], np.eye(16)[h]).ravel(), np.zeros(foot[1].size)])
                       for i, h in zip(*np.nonzero(pins))])
         A = np.vstack([np.hstack([J1, J2]), K])
-        assert info["frame_dim"] == A.shape[1] - np.linalg.matrix_rank(A), (kw, info["frame_dim"])
+        assert info["frame_dim"] == A.shape[1] - np.linalg.matrix_rank(A), (info["pins"], info["frame_dim"])
 
 
 def test_orthogonal_projection_finds_the_known_foot_on_the_hyperbola():
@@ -288,6 +326,19 @@ def test_orthogonal_projection_of_a_smooth_net_is_orthogonal_and_no_farther_than
     gn, _ = MF.zero_loss_projection(params, X, Y, "tanh", mean=False)
     # eps x size (tol() is shadowed here): two norms of d-vectors (the distance is stationary at the foot)
     assert info["dist"] <= MF.distance_to_Z(params, gn) * (1 + EPS * J.shape[1]), "a nearer point of Z exists"
+
+
+def test_pinned_flips_and_the_smallest_z_baseline_on_designed_preactivations():
+    """why_not_one.pinned_flips on a designed window (n x d_h = 2 x 3, 3 iterates): flips at (0,0)
+    (and back), (0,2) and (1,1); |z| at theta_t smallest at (0,0), (1,1), (1,2); K = 3 pins at
+    (0,0), (0,1), (1,2): the pins catch 1 of 3 flips, the 3 smallest |z| catch 2, a random set of 3
+    catches 3/6 in expectation, and 2 of the pins are among the smallest."""
+    Zs = [np.array([[1.0, 5.0, 2.0], [4.0, 1.0, 0.3]]), np.array([[-1.0, 5.0, -2.0], [4.0, -1.0, 0.2]]),
+          np.array([[0.1, 6.0, -3.0], [4.0, -0.2, 0.3]])]
+    pins = np.array([[True, True, False], [False, False, True]])
+    out = why_not_one.pinned_flips(Zs, pins)
+    assert out == {"window_flips": 3, "flips_pinned": 1, "flips_pinned_share": 1 / 3, "flips_smallest_share": 2 / 3,
+                   "flips_random_share": 0.5, "pins_smallest_share": 2 / 3}, out
 
 
 def test_kink_counts_on_designed_preactivations():
@@ -634,18 +685,23 @@ def test_fig9_quick_numbers():
         z = [X @ q[0] for q in run]  # a sign change in any of the 10 steps; pinned at the foot
         fl = np.any([(a > 0) != (b > 0) for a, b in zip(z, z[1:])], axis=0)
         assert R["window_flips"][0, i] == fl.sum() and R["flips_pinned"][0, i] == np.sum(fl & info["pin_mask"])
-        assert R["flips_pinned_baseline"][0, i] == info["pins"] / fl.size and R["frame_dim"][0, i] == info["frame_dim"]
+        assert R["flips_random_share"][0, i] == info["pins"] / fl.size and R["frame_dim"][0, i] == info["frame_dim"]
+        near = np.abs(z[-1]).ravel() <= np.sort(np.abs(z[-1]).ravel())[info["pins"] - 1]  # the pins' number of smallest |z|
+        assert near.sum() == info["pins"], "ties in |z|: the test's set is not the code's"
+        assert R["flips_smallest_share"][0, i] == np.sum(fl.ravel() & near) / fl.sum()
+        assert R["release_back"][0, i] <= R["release_certain"][0, i] <= R["release"][0, i] <= R["pins"][0, i]
+    assert res["flips_smallest_wins"] == np.sum(R["flips_smallest_share"] > R["flips_pinned_share"])
 
 
-def test_fig9_quick_frames_release_bookkeeping_and_ablations():
+def test_fig9_quick_frames_asks_bookkeeping_and_ablations():
     res, f5, R = fig9_quick()
     lam = MA.FIG5_LAM
     for row in res["frame_by_step"]:  # medians over the nets at each step
         at = R["step"] == row["step"]
         assert row["points"] == at.sum() and row["frame_dim"] == np.median(R["frame_dim"][at])
-    for row in res["release_study"]:  # the active set's own bookkeeping
-        assert row["releases"] <= row["releases_tried"] and row["rounds"] <= why_not_one.RELEASE_ROUNDS
-        assert (not row["converged"]) or row["release"] == row["unpinned_crossings"] == 0
+        assert row["release"] == np.median(R["release"][at]) and row["release_certain"] <= row["release"]
+    # the asks' own bookkeeping: certain asks are asks, back asks certain ones
+    assert np.all((R["release_back"] <= R["release_certain"]) & (R["release_certain"] <= R["release"]))
     # the ablations: settings compare like with like
     assert [r["window"] for r in res["window_ablation"]] == [1, 10, 100]
     assert [(r["lr"], r["window"], r["steps"]) for r in res["lr_ablation"]] == [(1.0, 10, 100), (0.1, 100, 1000)]
@@ -1514,9 +1570,11 @@ def test_fig14_on_a_designed_cache():
 def test_index_captions_of_figs_9_to_11_on_designed_summaries():
     ph = dict(zip(MA.PHASES, (0.1, 0.2, None)))
     f9 = {"mean_by_phase": {"tangent_fraction": ph, "cos_tangent": ph}, "preactivations": 7552,
-          "median_by_phase": {k: ph for k in ("loss_to_decay", "flips", "dist", "radius")}}
+          "median_by_phase": {k: ph for k in ("loss_to_decay", "flips", "dist", "radius", "flips_pinned_share",
+                                               "flips_smallest_share")}}
     text = grok.INDEX["fig9"][1](f9)
     assert "tangent fraction 0.10 / 0.20 / -" in text and "(of 7552) 0 / 0 / -" in text, text
+    assert "by the pins 0.10 / 0.20 / - and by as many of smallest |z| 0.10 / 0.20 / -" in text, text
     yard = {"cos": {"0.2": 0.5}, "len_ratio": {"0.2": 0.25}}
     row = {"readout": "exact", "lambda": 0.1, "grok_tau_real": 2.25, "grok_tau_sim_finite_lambda": 2.2,
            "disp": {"finite_lambda": yard}}

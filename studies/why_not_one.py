@@ -1,24 +1,28 @@
 """Why is Fig. 5's cosine not 1? (Fig. 9, beyond the paper.)
 
 Question: the paper's claim is that after memorization GD moves along Z by -P_T theta, so the Fig. 5
-cosine cos(u, -P_T theta) should be near 1. Measured at the nearest point of Z (the orthogonal foot,
-feet.orthogonal_projection) instead of the paper's momentum estimate, how much of the update is
-along Z, how well does its tangential part follow -P_T theta, where does the rest come from, and do
-the lr, lambda and the window change it?
+cosine cos(u, -P_T theta) should be near 1. Measured at the orthogonal foot (feet.orthogonal_projection:
+a point theta* of Z on the boundary of theta's activation cell where theta - theta* is normal to Z's
+stratum) instead of the paper's momentum estimate, how much of the update is along Z, how well does
+its tangential part follow -P_T theta, where does the rest come from, and do the lr, lambda and the
+window change it?
 
 Answer: the cosine is the tangential cosine times the tangent fraction (an identity). On the
 memorized plateau (train 100%, test < 50%), most of the update is along Z and follows -P_T theta
 closely; later the loss gradient's tangential part grows to the size of weight decay's
-(fig9/median_by_phase/loss_to_decay; Section 4 says ~0), because GD chatters across ReLU kinks: hundreds of pre-activations change sign every step
-and most flip back (fig9/median_by_phase/flips, flips_back), while the smooth curvature is below
-GD's stability limit. The foot sits on kinks (smooth radius ~0), so Theorem 4.14's smooth regime
-never applies. Branches at a 10x smaller lr change little; at a 10x smaller lambda training comes
-closer to Z (fig9/lambda_ablation). The foot is the nearest point within the closure of theta's
-activation cell, not a local nearest point of Z: no foot meets the active set's own criterion,
-hundreds of pins ask for release (fig9/orthogonal_foot), and releasing them (release_study)
-shortens the distance by a few per cent without converging. Its stratum frame is the one GD
-chatters in, by measurement: most pre-activations that flip in the window are pinned at the foot,
-against a random subset's pins / all (fig9/median_by_phase/flips_pinned_share, _baseline); dim T
+(fig9/median_by_phase/loss_to_decay; Section 4 says ~0), because GD chatters across ReLU kinks:
+hundreds of pre-activations change sign every step and most flip back (fig9/median_by_phase/flips,
+flips_back), while the smooth curvature is below GD's stability limit. The foot sits on kinks (smooth
+radius ~0), so Theorem 4.14's smooth regime never applies. Branches at a 10x smaller lr change
+little; at a 10x smaller lambda training comes closer to Z (fig9/lambda_ablation). The foot is a
+stationary point of the distance on its stratum, not the nearest point of Z, not even within
+theta's cell: no foot passes its pins' KKT test (fig9/orthogonal_foot/converged); about half the
+asks for release are certain (fig9/frame_by_step/*/release_certain: a full-rank unit or a negative
+pull), the rest one choice of multipliers among many; some ask back into theta's own cell, with
+small first-order gains (fig9/orthogonal_foot/release_back_median, back_gain_max). The window's
+sign flips do not single out the stratum: as many pre-activations of smallest |z| at theta_t catch
+more of them than the pins (fig9/median_by_phase/flips_smallest_share against flips_pinned_share;
+most pins are among them, pins_smallest_share): GD chatters across the kinks nearest theta_t. dim T
 shrinks as pins grow (fig9/frame_by_step). Extends Sec. 4 and App. D.
 
 Run: python grok.py --figs 9 (it runs Fig. 5 first when it has not run in the same call).
@@ -45,14 +49,13 @@ from studies import feet
 # equal tau (10 and 100 steps) and, at lam / 10, also of equal steps (10).
 FIG9_WINDOWS = (1, 10, 100)
 FIG9_LR, FIG9_LAM = 0.1, MA.FIG5_LAM / 10
-FIG9 = {"nets": 1, "per_phase": 2, "lam_steps": 1000, "release_per_phase": 2}
-FIG9_QUICK = {"nets": 1, "per_phase": 1, "lam_steps": 200, "release_per_phase": 1}
+FIG9 = {"nets": 1, "per_phase": 2, "lam_steps": 1000}
+FIG9_QUICK = {"nets": 1, "per_phase": 1, "lam_steps": 200}
 FIG9_KEYS = ("cos", "cos_tangent", "tangent_fraction")
 FIG9_MEDIANS = ("loss_to_decay", "sharpness_lr", "normal_flip_cos", "dist", "radius", "flips",
-                "flips_back", "within_one_step", "kinks", "pins", "release", "residual_pattern",
-                "frame_dim", "window_flips", "flips_pinned_share", "flips_pinned_baseline")
-# release_study: the active set completed by releases (each unit at most once), up to 16 projections
-RELEASE_ROUNDS, RELEASE_MAX = 16, 1
+                "flips_back", "within_one_step", "kinks", "pins", "release", "release_certain",
+                "release_back", "back_gain", "residual_pattern", "frame_dim", "window_flips",
+                "flips_pinned_share", "flips_smallest_share", "flips_random_share", "pins_smallest_share")
 
 ORTHOGONAL_KEYS = ("cos", "cos_tangent", "tangent_fraction", "cos_pattern", "cos_tangent_pattern",
                    "tangent_fraction_pattern")  # the Fig. 5 cosine and its parts, in two frames
@@ -64,7 +67,7 @@ def update_on_Z(before, params, X, Y, act="relu", window=None, lr=1.0, lam=0.0):
     ReLU ("_pattern": the same foot in theta's pattern frame); feet.FOOT_INFO; s_min(J) and lr x
     sharpness (Lemma C.1, weight decay lam) at the foot. window: gd_window's (u_L, u_lam, last two
     updates, pre-activations of every iterate) adds update_split, kink_counts, the smooth radius
-    and pinned_flips. Returns (numbers, the orthogonal foot)."""
+    and pinned_flips (ReLU). Returns (numbers, the orthogonal foot)."""
     theta = M.pack(params)
     u = theta - M.pack(before)
     on_Z, info = feet.orthogonal_projection(params, X, Y, act)
@@ -86,15 +89,21 @@ def update_on_Z(before, params, X, Y, act="relu", window=None, lr=1.0, lam=0.0):
 
 
 def pinned_flips(Zs, pins):
-    """How many pre-activations changed sign in some step of a window (Zs: X W1 at each iterate),
-    how many of those are pinned at the foot, their share, and the share a random subset of
-    the same size as the pins would catch (pins / all pre-activations)."""
+    """Fig. 9 (h): how many pre-activations changed sign in some step of a window (Zs: X W1 at
+    each iterate), the shares of them caught by the K pins at the foot, by the matched baseline
+    (the K pre-activations of smallest |z| at theta_t, the window's end) and by a random set of K
+    (K / all: the weaker baseline), and the pins' share of that smallest-|z| set."""
     flipped = xp.zeros(Zs[0].shape, dtype=bool)
     for a, b in zip(Zs, Zs[1:]):
         flipped |= (a > 0) != (b > 0)
-    n, both = int(flipped.sum()), int(xp.sum(flipped & pins))
-    return {"window_flips": n, "flips_pinned": both, "flips_pinned_share": both / n if n else float("nan"),
-            "flips_pinned_baseline": float(pins.sum() / pins.size)}
+    K, n = int(pins.sum()), int(flipped.sum())
+    near = xp.zeros(pins.size, dtype=bool)
+    near[xp.argsort(xp.abs(Zs[-1]).ravel(), kind="stable")[:K]] = True
+    near = near.reshape(pins.shape)
+    share = (lambda s: int(xp.sum(flipped & s)) / n) if n else (lambda s: float("nan"))
+    return {"window_flips": n, "flips_pinned": int(xp.sum(flipped & pins)), "flips_pinned_share": share(pins),
+            "flips_smallest_share": share(near), "flips_random_share": K / pins.size,
+            "pins_smallest_share": int(xp.sum(pins & near)) / K if K else float("nan")}
 
 
 def gd_window(params, X, Y, steps, lr, lam, act="relu", mean=True):
@@ -151,46 +160,31 @@ def orthogonal_points(f5, log):
 
 def foot_summary(R, phase, al):
     """The orthogonal feet of the Fig. 5 points: the cosine by phase in both frames, how far the
-    feet are and how well they converged (the active set's own criterion, its releases and caps),
-    s_min(J) there."""
+    feet are and how well they converged (the active set's caps, its pins' asks for release: all,
+    certain, back into theta's cell), s_min(J) there."""
     return {"by_phase": MA.phase_stats(R, phase, ORTHOGONAL_KEYS),
             "by_aligned_phase": MA.phase_stats(R, al, ORTHOGONAL_KEYS, phases=MA.ALIGNED_PHASES),
             "foot": {f"{k}_{s}": float(fn(R[k])) for k in ("loss", "residual", "dist")
                      for s, fn in (("median", np.median), ("max", np.max))},
             "orthogonal_foot": {**{f"{k}_median": float(np.median(R[k])) for k in feet.FOOT_INFO[2:-1]},
-                                **{f"{k}_max": float(np.max(R[k])) for k in ("release", "releases", "rounds", "unpinned_crossings")},
+                                **{f"{k}_max": float(np.max(R[k])) for k in ("release", "release_certain",
+                                                                            "release_back", "back_gain", "rounds", "unpinned_crossings")},
                                 "converged": int(R["converged"].sum()), "cap_hits": int(R["cap"].sum()),
                                 "points": int(R["cos"].size)},
             "sigma_min_J_min": float(R["s_min"].min())}
 
 
+BY_STEP = ("pins", "release", "release_certain", "release_back", "flips_pinned_share", "flips_smallest_share")
+
+
 def frame_by_step(R, step):
-    """The stratum frame's dimension and the pins at each measured step (medians over the nets
-    measured there): the frame shrinks as pins grow, which a trend in time carries along."""
+    """The stratum frame's dimension, the pins, their asks and the flip shares (BY_STEP) at each
+    measured step, medians over the nets measured there: the frame shrinks as pins grow."""
     rows = []
     for t in np.unique(step):
         at = step == t
         rows.append({"step": int(t), "points": int(at.sum()), "frame_dim": float(np.median(R["frame_dim"][at])),
-                     "pins": float(np.median(R["pins"][at])),
-                     "flips_pinned_share": float(np.median(R["flips_pinned_share"][at]))})
-    return rows
-
-
-def release_study(f5, R, points, log):
-    """The active set completed (feet.piecewise_projection with releases, RELEASE_ROUNDS
-    projections, each unit released at most RELEASE_MAX times) at Fig. 5's theta_t of a few
-    points: how far it gets from the foot in theta's cell closure (dist_start; release_start: its
-    pins asking for release, from orthogonal_points) and what is left."""
-    rows = []
-    for r, i in points:
-        net = f5["nets"][r]
-        _, info = feet.orthogonal_projection(net["thetas"][i], net["X"], net["Y"], rounds=RELEASE_ROUNDS,
-                                             max_releases=RELEASE_MAX)
-        rows.append({"net": r, "point": i, "step": int(R["step"][r, i]), "phase": str(f5["phase"][r, i]),
-                     "release_start": float(R["release"][r, i]),
-                     **{k: float(info[k]) for k in feet.FOOT_INFO}})
-        log(f"Figure 9 release study: net {r + 1} point {i + 1}: {info['releases']} released, "
-            f"{info['release']} still want release, distance {info['dist_start']:.4f} -> {info['dist']:.4f}")
+                     **{k: float(np.median(R[k][at])) for k in BY_STEP}})
     return rows
 
 
@@ -236,11 +230,10 @@ def fig9(args, cache, log):
     cache["fig9"] = {"R": R, "seed": args.seed, "quick": args.quick}
     points = feet.branch_points(phase, s["nets"], s["per_phase"])
     rows = fig9_ablations(f5, points, s["lam_steps"], log)
-    released = release_study(f5, R, feet.branch_points(phase, 1, s["release_per_phase"]), log)
     live = phase != ""
     numbers = {
         "runs": len(f5["nets"]), "lr": MA.FIG5_LR, "lam": MA.FIG5_LAM, "window": MA.FIG5_WINDOW,
-        "frame": "orthogonal foot; ReLU: stratum frame (pinned pre-activations held at 0)",
+        "frame": "orthogonal foot (normal to its stratum); ReLU: stratum frame (pinned pre-activations held at 0)",
         "preactivations": int(f5["nets"][0]["X"].shape[0] * MA.FIG5_HIDDEN),
         "parameters": int(M.pack(f5["nets"][0]["thetas"][0]).size),
         "points_by_phase": {ph: int((phase == ph).sum()) for ph in MA.PHASES}, **foot_summary(R, phase, al),
@@ -250,8 +243,8 @@ def fig9(args, cache, log):
         "range_after_memorization": {k: [float(R[k][live].min()), float(R[k][live].max())]
                                      for k in FIG9_MEDIANS} if live.any() else None,
         "frame_by_step": frame_by_step(R, R["step"]),
+        "flips_smallest_wins": int(np.sum(R["flips_smallest_share"] > R["flips_pinned_share"])),  # points
         "frame_dim": R["frame_dim"], "pins": R["pins"], "converged": R["converged"],
-        "release_study": released,
         "ablation_points": points,
         "window_ablation": [row for row in rows if row["ablation"] == "window"],
         "lr_ablation": [row for row in rows if (row["ablation"], row["window"]) == ("window", MA.FIG5_WINDOW)
@@ -283,7 +276,7 @@ def fig9_bars(ax, rows, key, ylabel, title):
     ax.set_xticks(x, [fig9_row_label(r) for r in rows], fontsize=7)
     ax.axhline(0, color="k", lw=0.6)
     ax.set(ylim=(min(0.0, np.nanmin(np.r_[V.ravel(), 0.0])) - 0.05, 1.3), ylabel=ylabel, title=title,
-           xlabel="setting of the branch (d: median distance to Z at its end)")
+           xlabel="setting of the branch (d: median distance to its end's foot)")
     ax.legend(loc="upper center", ncol=3, fontsize=7, title="phase at the branch point", title_fontsize=7)
 
 
@@ -298,23 +291,28 @@ def runs_mean(ax, step, Y, color, label, geometric=False):
 
 
 def frame_panels(ax, R, grok_steps, out):
-    """(g) the stratum frame's dimension and the pins against the step; (h) the share of the
-    window's sign-flipping pre-activations that are pinned at the foot, against a random subset."""
+    """(g) the stratum frame's dimension, the pins and their asks for release against the step;
+    (h) the shares of the window's sign-flipping pre-activations caught by the pins and by the
+    matched baseline, as many pre-activations of smallest |z| at theta_t."""
     x = R["step"]
     a = ax[0]
     runs_mean(a, x, R["frame_dim"], "tab:blue", "dim T (stratum frame) at the foot")
     runs_mean(a, x, R["pins"], "tab:red", "pre-activations pinned at 0 at the foot")
+    runs_mean(a, x, R["release"], "tab:orange", "pins asking for release (min-norm multipliers)")
+    runs_mean(a, x, R["release_certain"], "tab:brown", "... certain (unique multipliers or a negative pull)")
     plots.fig5_grok_lines(a, grok_steps)
     a.set(xscale="log", xlabel="training step", ylabel="count", ylim=(0, None),
-          title=f"(g) the stratum frame's dimension and the pins at the foot\n(d = {out['parameters']} parameters)")
+          title=f"(g) the stratum frame's dimension, the pins and their asks\n(d = {out['parameters']} parameters)")
     a.legend(loc="center left", fontsize=7)
     a = ax[1]
-    runs_mean(a, x, R["flips_pinned_share"], "tab:green", "pinned at the foot, of those flipping\nsign in the last 10 GD steps")
-    runs_mean(a, x, R["flips_pinned_baseline"], "tab:gray", "a random subset of that size (pins / all)")
+    runs_mean(a, x, R["flips_pinned_share"], "tab:green", "the K pins at the foot")
+    runs_mean(a, x, R["flips_smallest_share"], "tab:gray", "the K pre-activations of smallest |z| at θ_t")
+    runs_mean(a, x, R["pins_smallest_share"], "tab:purple", "overlap: pins among those K (share of K)")
     plots.fig5_grok_lines(a, grok_steps)
     a.set(xscale="log", xlabel="training step", ylabel="share", ylim=(0, 1.05),
-          title="(h) is the stratum the chattering's sliding surface?")
-    a.legend(loc="center left", fontsize=7)
+          title="(h) of the pre-activations flipping sign in the last 10 GD steps,\n"
+                "the share caught by a set of K = the number of pins")
+    a.legend(loc="lower left", fontsize=7)
 
 
 def plot_fig9(R, phase, grok_steps, rows, out, path):
@@ -356,7 +354,7 @@ def plot_fig9(R, phase, grok_steps, rows, out, path):
           f"the normal part's sign,\nand ReLU kinks crossed (of {N} pre-activations)")
     a.legend(loc="upper right", fontsize=6)
     a = ax[1, 0]
-    runs_mean(a, x, R["dist"], "tab:green", "distance to Z, ‖θ_t − proj_Z(θ_t)‖", True)
+    runs_mean(a, x, R["dist"], "tab:green", "distance to the foot, ‖θ_t − θ*‖", True)
     runs_mean(a, x, np.clip(R["radius"], 1e-18, 1e3), "tab:red", "smooth radius (Thm 4.14's regime): from "
                    "the foot\ntoward θ_t to the first ReLU sign change (0: foot on kinks)", True)
     plots.fig5_grok_lines(a, grok_steps)
@@ -369,7 +367,7 @@ def plot_fig9(R, phase, grok_steps, rows, out, path):
     fig9_bars(ax[1, 2], rows, "tangent_fraction", "mean ‖P_T u‖ / ‖u‖", "(f) ablations: tangent fraction")
     n = out["points_by_phase"]
     fig.suptitle("Fig. 9 — why the Fig. 5 cosine is low: update u = θ_t − θ_{t−10} = u_L + u_λ split at "
-                 "the orthogonal foot (ReLU: stratum frame) (thin: each net, bold: mean; "
+                 "the orthogonal foot θ* (normal to its stratum; ReLU: stratum frame) (thin: each net, bold: mean; "
                  f"{n['memorized']}/{n['grokking']}/{n['generalized']} points memorized/grokking/generalized)\n"
                  + plots.FIG5_SETTING, fontsize=10)
     plots.save(fig, path)
@@ -377,13 +375,16 @@ def plot_fig9(R, phase, grok_steps, rows, out, path):
 
 CAPTIONS = {  # summary key -> (image files, caption from summary[key]), for grok.py's index page
     "fig9": (["fig9_fig5_explained.png"], lambda s: (
-        f"Why the Fig. 5 cosine is low ({' / '.join(MA.PHASES)}, orthogonal foot): tangent fraction "
+        f"Why the Fig. 5 cosine is low ({' / '.join(MA.PHASES)}, at a foot normal to its stratum on the "
+        f"boundary of theta's activation cell, not the nearest point of Z): tangent fraction "
         f"{plots.nums([s['mean_by_phase']['tangent_fraction'][ph] for ph in MA.PHASES], '.2f', '-')}, "
         f"tangential cosine {plots.nums([s['mean_by_phase']['cos_tangent'][ph] for ph in MA.PHASES], '.2f', '-')}; "
         f"loss / weight-decay size along Z "
         f"{plots.nums([s['median_by_phase']['loss_to_decay'][ph] for ph in MA.PHASES], '.2f', '-')} (theory: 0); "
         f"pre-activations changing sign per step (of {s['preactivations']}) "
-        f"{plots.nums([s['median_by_phase']['flips'][ph] for ph in MA.PHASES], '.0f', '-')}; distance to Z "
-        f"{plots.nums([s['median_by_phase']['dist'][ph] for ph in MA.PHASES], '.2g', '-')} against a smooth radius "
-        f"{plots.nums([s['median_by_phase']['radius'][ph] for ph in MA.PHASES], '.1g', '-')}."))
+        f"{plots.nums([s['median_by_phase']['flips'][ph] for ph in MA.PHASES], '.0f', '-')}, caught by the pins "
+        f"{plots.nums([s['median_by_phase']['flips_pinned_share'][ph] for ph in MA.PHASES], '.2f', '-')} and by as "
+        f"many of smallest |z| {plots.nums([s['median_by_phase']['flips_smallest_share'][ph] for ph in MA.PHASES], '.2f', '-')}; "
+        f"distance to the foot {plots.nums([s['median_by_phase']['dist'][ph] for ph in MA.PHASES], '.2g', '-')} "
+        f"against a smooth radius {plots.nums([s['median_by_phase']['radius'][ph] for ph in MA.PHASES], '.1g', '-')}."))
 }
