@@ -717,6 +717,12 @@ def test_fig12_proximity_sets_each_activation_beside_relu_at_common_steps():
     assert got["steps"] == [10, 30] and got["loss_to_decay"] == [0.1, 0.6] and got["loss_to_decay_relu"] == [0.2, 0.8]
     assert np.allclose(got["dist_ratio"], [4.0, 4.0], rtol=tol(1), atol=0)  # eps: one quotient
     assert np.allclose(got["dist_momentum_ratio"], [2.0, 3.0], rtol=tol(1), atol=0)
+    text = smooth.fig12_proximity_text({"tanh": got})
+    assert "tanh at 10 / 30: 0.10 / 0.60 against ReLU's 0.20 / 0.80, its distance over ReLU's 2.00 / 3.00" in text, text
+    assert smooth.fig12_proximity_text({}) == "tanh: none in common with ReLU"
+    sw = {"slope": 1.0002, "fit_max": 0.01, "n_fit": 7, "lambdas": [0] * 12, "local_slope_at_training_lambda": 1.906,
+          "training_lambda": 5e-5}
+    assert smooth.fig12_sweep_text(sw) == "slope 1.000 for ||delta|| <= 0.01 (7 of 12 lambdas), 1.91 at lambda = 5e-05"
 
 
 def test_fig12_equilibrium_sweep_slopes_on_known_power_laws():
