@@ -4,9 +4,14 @@ Question: Eq. 20 moves E along Z by the norm-minimizing direction. Is that direc
 any motion along Z (tilted away from it, an L1 pull, plain shrinkage) generalize as well? And how
 does the grokking time depend on the training fraction and the width?
 
-Answer: Eq. 20 groks, and so does an L1 pull in place of its -E; matched to Eq. 20's pull at every
-step it groks 1.3-1.5x later than Eq. 20 on 3 splits and starts (fig11/l1_matched), 1.2x on part 1's
-(fig11/counterfactual); matched only at the start it groks 1.1-1.3x later, pulling ~1.5x harder by then. The readout term alone and
+Answer: Eq. 20 groks, and so does an L1 pull in place of its -E, on all 4 splits and starts (part 1's
+and part 1b's 3), within 0.9-1.5x of Eq. 20's time; whether it is slower depends on which strength is
+matched. Eq. 20's -E is purely radial; matched by norm at every step (radial part ~0.8 of ||E|| at the
+start, ~0.53 by tau = 20: fig11/l1_matched/by_dynamics/l1-matched/radial_share_*) L1 groks 1.2-1.5x
+later (fig11/l1_matched/all_splits/l1-matched/ratio_to_eq20, ratio_span), matched by radial part
+(c = ||E||^2 / ||E||_1) 0.89-1.12x, earlier on 2 splits and later on 2
+(fig11/l1_matched/all_splits/l1-radial); matched only at the start it groks 1.0-1.3x later, pulling ~1.5x
+harder by then (fig11/l1_matched/all_splits/l1, by_dynamics/l1/pull_ratio_at_grok). The readout term alone and
 the shrinkage alone do not grok (fig11/counterfactual). Tilting Eq. 20's direction by a fresh random
 angle each step only slows it (the noise averages out: a check of that argument); a fixed tilt, which
 turns E's direction and with it every prediction of a bias-free ReLU net, is tolerated only at small
@@ -44,11 +49,15 @@ def counterfactual(name, c=None, rng=None, shape=None):
     "eq20": dE itself (None); "tilt-noise" / "tilt-fixed": dE tilted to cosine c towards a fresh
     Gaussian direction each step / one fixed Gaussian direction (shape, drawn once from rng);
     "l1": -grad R_1 / 2 lam for R_1 = mu ||E||_1 + lam Tr(Y^T (H H^T)^-1 Y), i.e. the readout part of
-    Eq. 20 minus c sign(E), c = mu / 2 lam (None: 0.5, mu = lam); "l1-matched": the same with c set at
-    every step so that ||c sign(E)|| = ||E||, the L1 pull as long as Eq. 20's -E pull all along the run
-    (mu then varies with ||E||: not the gradient of one fixed objective); "l2": Eq. 20 with c times its -E
-    term (the weight on ||E||^2); "readout-only": Eq. 20 without its -E term;
-    "shrink": -E alone (plain weight decay, E <- (1 - eta) E).
+    Eq. 20 minus c sign(E), c = mu / 2 lam (None: 0.5, mu = lam); "l1-matched" and "l1-radial": the same
+    with c set at every step (mu then follows E: not the gradient of one fixed objective) by one of two
+    matchings to Eq. 20's -E pull, which is purely radial (along -E / ||E||, length ||E||):
+    "l1-matched", by norm: ||c sign(E)|| = ||E||, c = ||E|| / ||sign E||; its radial part
+    <c sign(E), E / ||E||> = c ||E||_1 / ||E|| is then s ||E||, s = ||E||_1 / (||sign E|| ||E||) <= 1
+    (Cauchy-Schwarz; ~ sqrt(2/pi) ~ 0.80 for Gaussian entries); "l1-radial", by radial part:
+    c ||E||_1 / ||E|| = ||E||, c = ||E||^2 / ||E||_1; its norm is then ||E|| / s >= ||E||.
+    "l2": Eq. 20 with c times its -E term (the weight on ||E||^2); "readout-only": Eq. 20 without its
+    -E term; "shrink": -E alone (plain weight decay, E <- (1 - eta) E).
     """
     if name == "eq20":
         return None
@@ -61,6 +70,8 @@ def counterfactual(name, c=None, rng=None, shape=None):
         return lambda E, dE: dE + E - (0.5 if c is None else c) * xp.sign(E)
     if name == "l1-matched":
         return lambda E, dE: dE + E - xp.linalg.norm(E) / xp.linalg.norm(xp.sign(E)) * xp.sign(E)
+    if name == "l1-radial":
+        return lambda E, dE: dE + E - xp.sum(E * E) / xp.sum(xp.abs(E)) * xp.sign(E)
     if name == "l2":
         return lambda E, dE: dE + (1.0 - c) * E
     if name == "readout-only":
@@ -68,6 +79,12 @@ def counterfactual(name, c=None, rng=None, shape=None):
     if name == "shrink":
         return lambda E, dE: -E
     raise ValueError(f"unknown dynamics {name!r}")
+
+
+def radial_share(E):
+    """Fig. 11: s = ||E||_1 / (||sign E|| ||E||), the radial part of the norm-matched L1 pull over ||E||
+    (and ||E|| over the radial-matched pull's norm): see counterfactual."""
+    return float(xp.sum(xp.abs(E)) / (xp.linalg.norm(xp.sign(E)) * xp.linalg.norm(E)))
 
 
 def displacement_cosine(E0, E1, X, Y, D, eta, lam=0.0, act="relu"):
@@ -131,10 +148,11 @@ FIG11_LEVEL = 0.95  # "generalized": first record with test accuracy >= this
 def fig11_plan(E0, s):
     """Part 1's runs: (dynamics, parameter). l1 at 0.5 = lam ||E||_1 in place of lam ||E||^2 (the same
     lam); at c = rms(E0) its pull c sign(E) is as long as Eq. 20's -E at the start only (it then stays
-    while -E shrinks with ||E||); l1-matched keeps the two equally long at every step."""
+    while -E shrinks with ||E||); l1-matched / l1-radial match it to -E at every step by norm / by radial part."""
     rms = float(xp.sqrt(xp.mean(E0 * E0)))
     return ([("eq20", None)] + [(k, c) for k in ("tilt-noise", "tilt-fixed") for c in s["cosines"]]
-            + [("l1", 0.5), ("l1", rms), ("l2", 2.0), ("readout-only", None), ("shrink", None), ("l1-matched", None)])
+            + [("l1", 0.5), ("l1", rms), ("l2", 2.0), ("readout-only", None), ("shrink", None), ("l1-matched", None),
+               ("l1-radial", None)])
 
 
 def fig11_counterfactuals(args, s, log):
@@ -169,32 +187,57 @@ def fig11_counterfactuals(args, s, log):
     return rows, curves
 
 
+L1_RUNS = ("eq20", "l1", "l1-matched", "l1-radial")  # part 1b's dynamics on each split, Eq. 20 first
+
+
 def fig11_l1_matched(args, s, log):
-    """Part 1b: Eq. 20, L1 matched at the start (c = rms(E0)) and L1 matched at every step, each to
-    s["tau"] on s["l1_splits"] own splits and E0. The start-matched pull over Eq. 20's, c ||sign E|| / ||E||,
-    is read off the norm curve (E has no zero entry)."""
+    """Part 1b: Eq. 20 and L1 matched at the start (c = rms(E0)), by norm and by radial part at every
+    step, each to s["tau"] on s["l1_splits"] own splits and E0. pull_ratio: the pull's norm over Eq. 20's
+    ||E||, for the start-matched pull c ||sign E|| / ||E|| read off the norm curve (E has no zero entry);
+    radial_share_init / _final: radial_share of E0 / of E at tau (the norm-matched pull's radial part over ||E||)."""
     steps, rows = int(round(s["tau"] / s["lr"])), []
     for r in range(s["l1_splits"]):
         *d, E0 = MA.split_problem(np.random.default_rng([args.seed, 11, 3, r]), s["p"], s["train_frac"], s["hidden"])
         rms = float(xp.sqrt(xp.mean(E0 * E0)))
-        for name, c in (("eq20", None), ("l1", rms), ("l1-matched", None)):
+        for name in L1_RUNS:
+            c = rms if name == "l1" else None
             res = MA.simulate(E0, *d, s["lr"], steps, every=s["every"], snapshots=1, label=f"Figure 11 ({name}, split {r})",
                               direction=counterfactual(name, c))
-            g = MA.grok_step(res["step"], res["test_acc"], FIG11_LEVEL)
+            g, share = MA.grok_step(res["step"], res["test_acc"], FIG11_LEVEL), radial_share(xp.asarray(res["snaps"][-1]))
             ratio = c * E0.size ** 0.5 / res["norm"] if name == "l1" else np.ones(len(res["norm"]))
             rows.append({"split": r, "dynamics": name, "param": c, "grok_tau": None if g is None else g * s["lr"],
-                         "pull_ratio_at_grok": None if g is None else float(ratio[list(res["step"]).index(g)]),
-                         "pull_ratio_final": float(ratio[-1]), "final_norm": float(res["norm"][-1]),
+                         "pull_ratio_at_grok": None if g is None or name == "l1-radial" else float(
+                             ratio[list(res["step"]).index(g)]),
+                         "pull_ratio_final": 1 / share if name == "l1-radial" else float(ratio[-1]),
+                         "radial_share_init": radial_share(E0), "radial_share_final": share,
+                         "final_norm": float(res["norm"][-1]),
                          "circles_final": MA.fourier_diagnostics(xp.asarray(res["snaps"][-1]))["within_vs_across"]})
-        log(f"Figure 11 L1 matched, split {r}: 0.95 at tau {plots.nums([x['grok_tau'] for x in rows[-3:]], '.2f', '-')}")
-    span = lambda v: None if None in v else {"mean": float(np.mean(v)), "min": float(min(v)), "max": float(max(v))}  # noqa: E731
+        log(f"Figure 11 L1 matched, split {r}: 0.95 at tau {plots.nums([x['grok_tau'] for x in rows[-4:]], '.2f', '-')}")
     eq20 = {x["split"]: x["grok_tau"] for x in rows if x["dynamics"] == "eq20"}
     for x in rows:  # grokking time over Eq. 20's on the same split
         x["ratio_to_eq20"] = None if x["grok_tau"] is None or eq20[x["split"]] is None else x["grok_tau"] / eq20[x["split"]]
     by = {name: {k: span([x[k] for x in rows if x["dynamics"] == name])
-                 for k in ("grok_tau", "ratio_to_eq20", "circles_final", "pull_ratio_at_grok", "pull_ratio_final")}
-          for name in ("eq20", "l1", "l1-matched")}
+                 for k in ("grok_tau", "ratio_to_eq20", "circles_final", "pull_ratio_at_grok", "pull_ratio_final",
+                           "radial_share_init", "radial_share_final")} for name in L1_RUNS}
     return {"runs": rows, "by_dynamics": by, "splits": s["l1_splits"]}
+
+
+def span(v):
+    """{mean, min, max} of the numbers v, None if any is None (a run short of the level)."""
+    return None if None in v else {"mean": float(np.mean(v)), "min": float(min(v)), "max": float(max(v))}
+
+
+def l1_all_splits(rows, l1):
+    """Fig. 11: every split's tau at 0.95 and its ratio to Eq. 20's on that split, part 1's split first
+    (its counterfactual rows), then part 1b's; per dynamics of L1_RUNS but Eq. 20, with the ratios' span."""
+    part1 = {r["dynamics"]: r["grok_tau"] for r in rows if r["dynamics"] in L1_RUNS and (
+        r["dynamics"] != "l1" or r["param"] != 0.5)}  # l1 at 0.5 is the unmatched pull
+    taus = {n: [part1[n]] + [x["grok_tau"] for x in l1["runs"] if x["dynamics"] == n] for n in L1_RUNS}
+    out = {"splits": len(taus["eq20"]), "eq20_grok_tau": taus["eq20"]}
+    for n in L1_RUNS[1:]:
+        ratio = [None if a is None or b is None else a / b for a, b in zip(taus[n], taus["eq20"])]
+        out[n] = {"grok_tau": taus[n], "ratio_to_eq20": ratio, "ratio_span": span(ratio)}
+    return out
 
 
 def fig11_run(seed, s, f, w, r):
@@ -231,6 +274,7 @@ def fig11(args, cache, log):
     s = dict(FIG11_QUICK if args.quick else FIG11)
     rows, curves = fig11_counterfactuals(args, s, log)
     l1 = fig11_l1_matched(args, s, log)
+    l1["all_splits"] = l1_all_splits(rows, l1)
     grok, norm, acc, skipped = fig11_sweep(args, s, log)
     ran = ~np.isnan(norm)
     median, never = grok_cells(grok, ran)
@@ -257,7 +301,8 @@ def fig11_name(r):
     if name in ("l1", "l2"):
         return f"L1 norm, pull {p:.2g} sign(E)" if name == "l1" else f"Eq. 20 with {p:g} x its -E"
     return {"eq20": "Eq. 20", "readout-only": "readout norm alone", "shrink": "plain shrinkage -E",
-            "l1-matched": "L1, pull (||E|| / ||sign E||) sign(E) every step"}.get(
+            "l1-matched": "L1 matched by norm, pull (||E|| / ||sign E||) sign(E) every step",
+            "l1-radial": "L1 matched by radial part, pull (||E||^2 / ||E||_1) sign(E) every step"}.get(
         name, f"{name}, c = {p}")
 
 
@@ -313,6 +358,19 @@ def fig11_phase_panels(ax, grok, norm, acc, median, s, rho):
     a.legend(fontsize=6.5, ncol=2)
 
 
+def fig11_l1_text(l1, fmt, level, T):
+    """Fig. 11 (c)'s box: part 1b's tau at the level and circles, and every split's tau over Eq. 20's."""
+    al = l1["all_splits"]
+    return (f"{l1['splits']} other splits and E0, tau at {level} (mean [min, max]) and circles at tau = {T:g}:\n"
+            + "\n".join(f"{lab}: {fmt(l1['by_dynamics'][n]['grok_tau'])}, circles "
+                        f"{fmt(l1['by_dynamics'][n]['circles_final'], '.1f')}" for n, lab in (
+                            ("eq20", "Eq. 20"), ("l1", "L1 matched at the start (rms(E0) sign(E))"),
+                            ("l1-matched", "L1 matched by norm every step"), ("l1-radial", "L1 matched by radial part"))) +
+            f"\ntau over Eq. 20's on each of all {al['splits']} splits (this panel's first):\n" + "\n".join(
+                f"{lab}: {plots.nums(al[n]['ratio_to_eq20'], '.2f', 'not by tau')}" for n, lab in (
+                    ("l1", "at the start"), ("l1-matched", "by norm"), ("l1-radial", "by radial part"))))
+
+
 def plot_fig11(curves, rows, l1, grok, norm, acc, median, s, rho, path):
     """Fig. 11: Eq. 20 against other motions along Z (curves/rows: one per run; l1: fig11_l1_matched), and its phase diagram
     (grok, norm, acc: (widths, fractions, seeds) step at 0.95 or None, final ||E|| and test accuracy,
@@ -320,14 +378,15 @@ def plot_fig11(curves, rows, l1, grok, norm, acc, median, s, rho, path):
     fig, ax = plt.subplots(2, 3, figsize=(19, 14), gridspec_kw={"height_ratios": (1.35, 1)})
     lr, level, T = s["lr"], s["level"], s["tau"]
     when = lambda g: f"not by tau = {T:g}" if g is None else f"tau {g:.2f}"  # noqa: E731
-    span = lambda v, f=".2f": "not all by tau = %g" % T if v is None else (  # noqa: E731
+    fmt = lambda v, f=".2f": "not all by tau = %g" % T if v is None else (  # noqa: E731
         f"{v['mean']:{f}} [{v['min']:{f}}, {v['max']:{f}}]")
     groups = [(ax[0, 0], ("tilt-noise",), "(a) tilted to cosine c, fresh random perpendicular part each step\n"
                "(it averages out as eta -> 0: grokking at ~ Eq. 20's time / c is expected by construction)"),
               (ax[0, 1], ("tilt-fixed",), "(b) sensitivity probe: tilted to cosine c, one fixed random perpendicular\n"
                "part (it turns E's direction, which alone sets a bias-free ReLU net's predictions)"),
-              (ax[0, 2], ("l1", "l2", "readout-only", "shrink", "l1-matched"), "(c) other objectives (L1 at Eq. 20's "
-               "lambda, matched to Eq. 20's -E pull at the start\nor at every step), readout only, shrinkage")]
+              (ax[0, 2], ("l1", "l2", "readout-only", "shrink", "l1-matched", "l1-radial"), "(c) other objectives (L1 at "
+               "Eq. 20's lambda, matched to Eq. 20's -E pull at the start,\nor at every step by norm or by radial part), "
+               "readout only, shrinkage")]
     for a, names, title in groups:
         for j, (c, r) in enumerate((c, r) for c, r in zip(curves, rows) if r["dynamics"] in ("eq20", *names)):
             lg = r.get("long") or {}
@@ -339,14 +398,11 @@ def plot_fig11(curves, rows, l1, grok, norm, acc, median, s, rho, path):
         a.axhline(level, color="gray", lw=0.8)
         a.axvline(T, color="gray", ls="--", lw=0.8)
         if "l1-matched" in names:
-            a.text(0.02, 0.97, f"{l1['splits']} other splits and E0, tau at {level} (mean [min, max]) and circles at tau = "
-                   f"{T:g}:\n" + "\n".join(f"{lab}: {span(l1['by_dynamics'][n]['grok_tau'])}, circles "
-                   f"{span(l1['by_dynamics'][n]['circles_final'], '.1f')}" for n, lab in (
-                       ("eq20", "Eq. 20"), ("l1", "L1 matched at the start (rms(E0) sign(E))"),
-                       ("l1-matched", "L1 matched at every step"))),
-                   transform=a.transAxes, va="top", fontsize=6.5, bbox={"fc": "w", "ec": "0.7"})
+            a.text(0.02, 0.97, fig11_l1_text(l1, fmt, level, T), transform=a.transAxes, va="top", fontsize=6.5,
+                   bbox={"fc": "w", "ec": "0.7"})
         a.set(xlabel="rescaled time tau = eta x step" + (" (log scale)" if a is not ax[0, 0] else ""),
-              xscale="linear" if a is ax[0, 0] else "log", ylabel="test accuracy", ylim=(-0.02, 1.05))
+              xscale="linear" if a is ax[0, 0] else "log", ylabel="test accuracy",
+              ylim=(-0.02, 1.5 if "l1-matched" in names else 1.05), yticks=np.linspace(0, 1, 6))  # (c): room for its box
         a.set_title(title, fontsize=9)
         a.legend(fontsize=6.5, loc="upper center", bbox_to_anchor=(0.5, -0.12))
     fig11_alignment_panel(ax[1, 0], rows, s)
@@ -369,8 +425,11 @@ CAPTIONS = {  # summary key -> (image files, caption from summary[key]), for gro
             + (f" (longer: {plots.nums([r['long']['grok_tau']], '.2f', 'not by tau = %g' % r['long']['tau'])})"
                if r.get("long") else "")
             for r in s["counterfactual"]) + f". On {s['l1_matched']['splits']} more splits, mean tau to 95% (Eq. 20 / L1 "
-        "matched at the start / at every step): " + plots.nums([(s["l1_matched"]["by_dynamics"][n]["grok_tau"] or {}).get("mean")
-                                                                 for n in ("eq20", "l1", "l1-matched")], ".2f", "-") +
+        "matched at the start / by norm at every step / by radial part at every step): " + plots.nums(
+            [(s["l1_matched"]["by_dynamics"][n]["grok_tau"] or {}).get("mean") for n in L1_RUNS], ".2f", "-") +
+        "; L1 over Eq. 20 on all " + f"{s['l1_matched']['all_splits']['splits']} splits, min-max, by norm / by radial part: " +
+        " / ".join("not all by tau" if (v := s["l1_matched"]["all_splits"][n]["ratio_span"]) is None else
+                   f"{v['min']:.2f}-{v['max']:.2f}" for n in ("l1-matched", "l1-radial")) +
         f". Median tau to 95% by training fraction {plots.nums(s['fractions'], 'g')}: " + "; ".join(
             f"d_h = {w}: {plots.nums(m, '.2f', 'not by tau = %g' % s['tau'])}"
             for w, m in zip(s["widths"], s["grok_tau_median"])) +

@@ -14,24 +14,36 @@ distance to Z. Summary keys: fig12/matched_steps/<act>/<step> and fig12/matched_
 each {n, nets, phases (steps only), <key>: {mean, min, max, n}} for the keys of FIG12_CELL_KEYS
 (over the points that have the key: the orthogonal foot is measured only after memorization;
 ReLU has no relax_steps); fig12/gap_at_matched_steps/<act>/<key>: the smooth mean minus ReLU's at
-each common step; fig12/baseline: a random update's scores (tangential cosine ~ 0, so full ~ 0).
+each common step; fig12/proximity/<act>: at the common steps past memorization, Thm 4.14's ratio
+||P_T u_L|| / ||P_T u_lambda|| (the window's update split by source, feet.gd_update_split, seen from the
+orthogonal foot: feet.update_along_Z's loss_to_decay) beside ReLU's, and the mean distances over ReLU's at the
+orthogonal foot and in the paper's frame; fig12/baseline: a random update's scores (tangential cosine ~ 0,
+so full ~ 0); fig12/equilibrium_sweep: lambda swept at one fixed foot (below).
 
 Answer: once near Z the smooth nets follow -P_T theta more closely than ReLU at the same steps,
 by a wide margin in the paper's (momentum) frame (fig12/gap_at_matched_steps/*/cos_momentum) and
 little at ReLU's orthogonal foot in the stratum frame, the frame most favourable to ReLU
 (fig12/gap_at_matched_steps/*/cos: within ~0.08 to 12,390 steps); the gap grows with the step
 because ReLU's cosine falls. Early on, tanh and softplus2 memorize late and are still descending
-to Z (distance 3-10 against ReLU's 0.2-0.4) and score lower. tanh sits 3-5x farther from Z than
-ReLU, so proximity (Thm 4.14) is not what lifts it. softplus2 memorizes late and
+to Z (distance 3-10 against ReLU's 0.2-0.4) and score lower. Euclidean distances to Z are not
+comparable across activations (Z and the scale of its curvature differ): tanh's is 3-5x ReLU's at
+the orthogonal foot and 2-2.6x in the paper's frame from 5,810 steps on, yet in Thm 4.14's own
+measure, the loss's pull along Z over weight decay's, tanh is at or below ReLU at every such step
+(fig12/proximity/tanh): in the theorem's sense tanh is not farther, and these data do not separate
+proximity from the activation. That ratio r bounds the tangential cosine from below (>= sqrt(1 - r^2),
+as P_T u_lambda lies along -P_T theta), so it is not independent evidence. softplus2 memorizes late and
 groks while still far from Z: its tangential cosine is high but most of its update is normal to Z
 (tangent fraction), so its full cosine is low (fig12/matched_phases/softplus2/grokking). A random
 update scores full and tangential cosine ~ 0 (fig12/baseline). lambda -> 0: one settledness rule
 for every branch (relative change of the distance over the last chunk below FIG12_SETTLED), counts
 in fig12/lambda_branches; slopes of log(||P_T u_L|| / ||P_T u_lambda||) against log(distance) for
 distances <= FIT_MAX, pooled and per phase, with their point counts (fig12/slopes): over settled
-branches only (gd_settled) and over all alike (gd_all). At the closed-form lambda-equilibrium
-(feet.decay_equilibrium) a slope of 1 follows from a Taylor expansion (an O(delta^2) pull over an
-O(delta) offset): fig12/slopes/equilibrium is a check of the code, not of training. Extends Sec. 4.
+branches only (gd_settled) and over all alike (gd_all); no branch settles within FIT_MAX of Z. At
+the closed-form lambda-equilibrium (feet.decay_equilibrium) next to one fixed foot (tanh net 1, the
+middle of its memorized phase), swept over lambda = 5e-5 ... 5e-10, the same ratio against ||delta||
+has slope 1 where ||delta|| <= SWEEP_FIT_MAX and ~1.9 at the training lambda, where ||delta|| is ~0.85
+(fig12/equilibrium_sweep): slope 1 follows from a Taylor expansion (an O(delta^2) pull over an O(delta)
+offset), so this is a check of the code, not of training. Extends Sec. 4.
 
 Run: python grok.py --figs 12 (runs Figs. 5 and 9 first; add --quick for a small version).
 """
@@ -47,6 +59,7 @@ import plots
 from studies import feet
 
 FIT_MAX = 0.1  # fit Thm 4.14's slope for distances <= this, as Fig. 4 does
+SWEEP_FIT_MAX = 0.01  # the equilibrium sweep's fit: ||delta|| <= this, where the Taylor expansion's next term is small
 
 
 # ---------------------------------------------------------------- Fig. 12: the experiment
@@ -57,9 +70,9 @@ FIT_MAX = 0.1  # fit Thm 4.14's slope for distances <= this, as Fig. 4 does
 # lambda until the distance settles (settle_near_Z) or the step cap, then a window of equal rescaled
 # time FIG12_TAU measured at the nearest point of Z (proj_steps iterations of orthogonal_projection).
 FIG12 = {"nets": 3, "acts": {"tanh": 7, "softplus2": 5, "softplus8": 5}, "lambdas": (5e-5, 5e-6, 5e-7),
-         "settle": (1000, 4000), "proj_steps": 20}
+         "settle": (1000, 4000), "proj_steps": 20, "sweep": (5e-5, 5e-10, 12)}
 FIG12_QUICK = {"nets": 1, "acts": {"tanh": 2, "softplus8": 3}, "lambdas": (5e-5, 5e-6), "settle": (50, 100),
-               "proj_steps": 4}
+               "proj_steps": 4, "sweep": (5e-5, 5e-10, 6)}
 FIG12_TAU = 2 * MA.FIG5_LR * MA.FIG5_LAM * MA.FIG5_WINDOW  # window of rescaled time: 10 steps at lambda 5e-5
 FIG12_SETTLED = 0.05  # relative change of the distance over a chunk below which a branch has settled
 FIG12_CANDIDATES = 24  # log-spaced candidate points per run, for the middles of phases the grid misses
@@ -221,22 +234,65 @@ def fig12_gap(steps, acts, keys=("cos", "cos_tangent", "cos_momentum", "dist")):
     return out
 
 
-def fig12_slope(rows, e):
-    """{slope, n}: log-log slope of the loss-to-decay ratio against the distance (<= FIT_MAX), e: "" (the
-    branch) or "eq_" (its closed-form equilibrium); slope None with fewer than 2 points."""
-    rs = [q for q in rows if q[e + "dist"] <= FIT_MAX]
-    xy = [[q[e + k] for q in rs] for k in ("dist", "loss_to_decay")]
+def fig12_slope(rows):
+    """{slope, n}: log-log slope of the GD branches' loss-to-decay ratio against the distance (<= FIT_MAX);
+    slope None with fewer than 2 points."""
+    rs = [q for q in rows if q["dist"] <= FIT_MAX]
+    xy = [[q[k] for q in rs] for k in ("dist", "loss_to_decay")]
     return {"slope": MF.loglog_slope(*xy) if len(rs) > 1 else None, "n": len(rs)}
 
 
 def fig12_slopes(rows, acts=("relu", "tanh")):
-    """Slopes pooled and per phase for each activation: GD branches, all and settled only (one rule
-    for every branch), and the closed-form equilibrium of all branches (a check of the code)."""
-    sets = {"gd_all": ("", lambda q: True), "gd_settled": ("", lambda q: q["settled"]),
-            "equilibrium": ("eq_", lambda q: True)}
-    return {name: {a: {"pooled": fig12_slope([q for q in rows if q["act"] == a and keep(q)], e),
-                       **{ph: fig12_slope([q for q in rows if (q["act"], q["phase"]) == (a, ph) and keep(q)], e)
-                          for ph in MA.PHASES}} for a in acts} for name, (e, keep) in sets.items()}
+    """GD branches' slopes pooled and per phase for each activation, all and settled only (one rule for
+    every branch)."""
+    sets = {"gd_all": lambda q: True, "gd_settled": lambda q: q["settled"]}
+    return {name: {a: {"pooled": fig12_slope([q for q in rows if q["act"] == a and keep(q)]),
+                       **{ph: fig12_slope([q for q in rows if (q["act"], q["phase"]) == (a, ph) and keep(q)])
+                          for ph in MA.PHASES}} for a in acts} for name, keep in sets.items()}
+
+
+def fig12_proximity(steps, acts, keys=("loss_to_decay", "dist", "dist_momentum")):
+    """Fig. 12: at each step where both have Thm 4.14's ratio ||P_T u_L|| / ||P_T u_lam|| (the orthogonal
+    foot, past memorization), each activation's mean beside ReLU's, and its mean distances over ReLU's."""
+    out = {}
+    for a in acts[1:]:
+        common = [t for t in steps[a] if t in steps["relu"] and all(k in steps[a][t] and k in steps["relu"][t] for k in keys)]
+        if common:
+            m = {k: [(steps[a][t][k]["mean"], steps["relu"][t][k]["mean"]) for t in common] for k in keys}
+            out[a] = {"steps": common, "loss_to_decay": [x for x, _ in m["loss_to_decay"]],
+                      "loss_to_decay_relu": [y for _, y in m["loss_to_decay"]],
+                      **{f"{k}_ratio": [x / y for x, y in m[k]] for k in keys[1:]}}
+    return out
+
+
+def equilibrium_point(on_Z, P, X, Y, lam, act):
+    """(||delta||, ||P_T grad L|| / ||P_T 2 lam theta||) at the closed-form lambda-equilibrium theta* + delta
+    next to the foot on_Z (feet.decay_equilibrium; P: the tangent projector at on_Z), as feet.measure_window."""
+    eq = feet.decay_equilibrium(on_Z, X, lam, act)
+    g = M.pack(M.loss_grad(eq, X, Y, 0.0, act, True))
+    return MF.distance_to_Z(eq, on_Z), float(M.xp.linalg.norm(P(g)) / M.xp.linalg.norm(P(2 * lam * M.pack(eq))))
+
+
+def equilibrium_sweep(point, lams, lam_train, fit_max=SWEEP_FIT_MAX):
+    """Fig. 12 (f), a check of the code: point(lam) -> (||delta||, ratio) over lams; the log-log slopes of
+    ||delta|| against lam (1: delta is linear in lam) and of the ratio against ||delta|| over ||delta|| <=
+    fit_max (Taylor: 1 as delta -> 0), and the ratio's local slope at lam_train (central, lam x 10^(+-0.05))."""
+    d, r = np.array([point(lam) for lam in lams]).T
+    fit = d <= fit_max
+    (d0, r0), (d1, r1) = point(lam_train * 10 ** -0.05), point(lam_train * 10 ** 0.05)
+    return {"lambdas": list(map(float, lams)), "dist": d.tolist(), "loss_to_decay": r.tolist(), "fit_max": fit_max,
+            "dist_vs_lambda_slope": MF.loglog_slope(lams, d), "n_fit": int(fit.sum()),
+            "slope": MF.loglog_slope(d[fit], r[fit]) if fit.sum() > 1 else None,
+            "local_slope_at_training_lambda": float(np.log(r1 / r0) / np.log(d1 / d0)), "training_lambda": lam_train}
+
+
+def fig12_sweep(theta, X, Y, act, s):
+    """Fig. 12 (f): equilibrium_sweep at the orthogonal foot of theta (one fixed foot), lambda over s["sweep"]."""
+    on_Z, info = feet.orthogonal_projection(theta, X, Y, act=act, steps=s["proj_steps"])
+    lams = np.geomspace(*s["sweep"])  # log-spaced, the ends exact
+    return {"act": act, "foot_dist": info["dist"], "foot_residual": info["residual"],
+            "foot_norm": float(M.xp.linalg.norm(M.pack(on_Z))),
+            **equilibrium_sweep(lambda lam: equilibrium_point(on_Z, info["P_T"], X, Y, lam, act), lams, MA.FIG5_LAM)}
 
 
 def fig12(args, cache, log):
@@ -256,6 +312,9 @@ def fig12(args, cache, log):
             curves.append((act, r, *curve))
             if r == 0 and act == "tanh":
                 rows += fig12_branches(act, [states[int(t)][1] for t in measured], phase, measured, X, Y, s, rng)
+                i = ([i for _, i in feet.branch_points(phase[None], 1, 1)] or [len(measured) - 1])[0]
+                sweep = {"net": r, "step": int(measured[i]), "phase": str(phase[i]),
+                         **fig12_sweep(states[int(measured[i])][1], X, Y, act, s)}
     acts = ["relu", *s["acts"]]
     steps, phases = fig12_matched(runs, acts)
     found = [(r["act"], p) for r in runs if r["act"] != "relu" for p in r["points"] if "proj_loss" in p] + [
@@ -264,7 +323,8 @@ def fig12(args, cache, log):
                         "settled": FIG12_SETTLED, "fit_max_distance": FIT_MAX, "grid": grid,
                         "relu_frames": sorted({k for p in runs[0]["points"] for k in p if k.startswith("cos")})},
            "runs": runs, "matched_steps": steps, "matched_phases": phases,
-           "gap_at_matched_steps": fig12_gap(steps, acts),
+           "gap_at_matched_steps": fig12_gap(steps, acts), "proximity": fig12_proximity(steps, acts),
+           "equilibrium_sweep": sweep,
            "baseline": {f"random_{k}": fig12_stats([{**p, "net": 0} for a, p in found if a != "relu"],
                                                    [f"random_{k}"])[f"random_{k}"] for k in ("cos_tangent", "tangent_fraction")},
            "lambda_rows": rows, "slopes": fig12_slopes(rows),
@@ -323,6 +383,47 @@ def fig12_phase_bars(ax, phases):
     ax.legend(fontsize=7, ncol=3, loc="upper left")
 
 
+def fig12_lambda_panel(a, out):
+    """Fig. 12 (f): lambda -> 0, the GD branches' loss-to-decay ratio against the distance, and the
+    closed-form equilibrium swept over lambda at one fixed foot (a check of the code)."""
+    rows, sw = out["lambda_rows"], out["equilibrium_sweep"]
+    for act in ("relu", "tanh"):
+        rs = [q for q in rows if q["act"] == act]
+        g = out["slopes"]["gd_all"][act]["pooled"]
+        a.loglog([q["dist"] for q in rs], [q["loss_to_decay"] for q in rs], "o", color=ACT_COLORS[act],
+                 label=f"{act}, GD branches: slope {plots.nums([g['slope']], '.2f', '-')} ({g['n']} pts ≤ {FIT_MAX})")
+        unsettled = [q for q in rs if not q["settled"]]
+        a.loglog([q["dist"] for q in unsettled], [q["loss_to_decay"] for q in unsettled], ".", color="w", ms=3)
+    a.loglog(sw["dist"], sw["loss_to_decay"], "x-", color=ACT_COLORS[sw["act"]], lw=0.8, mfc="none",
+             label=f"{sw['act']} closed-form λ-equilibrium at one fixed foot (step {sw['step']:,}), λ = "
+                   f"{sw['lambdas'][0]:.0e} … {sw['lambdas'][-1]:.0e}\n(a check of the code): slope "
+                   f"{plots.nums([sw['slope']], '.3f', '-')} for ‖δ‖ ≤ {sw['fit_max']:g} ({sw['n_fit']} pts), "
+                   f"{sw['local_slope_at_training_lambda']:.2f} at λ = {sw['training_lambda']:g}")
+    ys = [q["loss_to_decay"] for q in rows] + sw["loss_to_decay"]
+    a.set_ylim(min(ys) / 2, max(ys) * 300)  # room above the points for the legend
+    a.axvline(FIT_MAX, color="0.5", ls=":", lw=1, label=f"GD fit range: distance ≤ {FIT_MAX}")
+    a.xaxis.set_minor_formatter(plt.NullFormatter())
+    a.set(xlabel="distance to Z", ylabel="‖P_T u_L‖ / ‖P_T u_λ‖ (Thm 4.14, smooth net: slope 1)",
+          title="(f) λ → 0: loss-to-decay ratio along Z against the distance\n(white dot: branch not settled; "
+                "GD slopes pooled over phases)")
+    a.legend(fontsize=6.5, loc="upper left")
+
+
+def fig12_proximity_text(prox):
+    """The caption's proximity sentence: tanh's ratio beside ReLU's and its distance over ReLU's, if measured."""
+    v = prox.get("tanh")
+    return "tanh: none in common with ReLU" if v is None else (
+        f"tanh at {plots.nums(v['steps'], ',')}: {plots.nums(v['loss_to_decay'], '.2f')} against ReLU's "
+        f"{plots.nums(v['loss_to_decay_relu'], '.2f')}, its distance over ReLU's {plots.nums(v['dist_momentum_ratio'], '.2f')} "
+        "in the paper's frame (not comparable across activations)")
+
+
+def fig12_sweep_text(sw):
+    """Fig. 12 (f)'s sweep in words: its slopes over ||delta|| <= fit_max and at the training lambda."""
+    return (f"slope {plots.nums([sw['slope']], '.3f', '-')} for ||delta|| <= {sw['fit_max']:g} ({sw['n_fit']} of "
+            f"{len(sw['lambdas'])} lambdas), {sw['local_slope_at_training_lambda']:.2f} at lambda = {sw['training_lambda']:g}")
+
+
 def plot_fig12(curves, out, path):
     """Fig. 12: Fig. 5's claim with a smooth activation at matched steps and phases (a-e), and as lambda -> 0 (f)."""
     fig, ax = plt.subplots(2, 3, figsize=(18, 10))
@@ -347,24 +448,14 @@ def plot_fig12(curves, out, path):
     ax[0, 2].set(ylabel="cos(P_T u, −P_T θ)", ylim=(-0.3, 1.05),
                  title="(c) matched steps: tangential cosine at the orthogonal foot")
     fig12_step_panel(ax[1, 0], steps, "dist")
-    ax[1, 0].set(yscale="log", ylabel="‖θ − proj_Z θ‖ (orthogonal foot)", title="(d) matched steps: distance to Z")
+    fig12_step_panel(ax[1, 0], steps, "loss_to_decay", ls="--", label=False)
+    ax[1, 0].set(yscale="log", ylabel="solid: ‖θ − proj_Z θ‖; dashed: ‖P_T u_L‖ / ‖P_T u_λ‖",
+                 title="(d) matched steps: distance to Z (solid; not comparable across activations)\n"
+                       "and Thm 4.14's own measure, loss over decay along Z (dashed)")
     for a in (ax[0, 1], ax[0, 2], ax[1, 0]):
         a.legend(fontsize=7)
     fig12_phase_bars(ax[1, 1], out["matched_phases"])
-    a, rows = ax[1, 2], out["lambda_rows"]
-    for act in ("relu", "tanh"):
-        for e, mk, what in (("", "o", "GD branches"), ("eq_", "x", "equilibrium (check of the code)")):
-            rs = [q for q in rows if q["act"] == act]
-            s = out["slopes"]["equilibrium" if e else "gd_all"][act]["pooled"]
-            a.loglog([q[e + "dist"] for q in rs], [q[e + "loss_to_decay"] for q in rs], mk, color=ACT_COLORS[act],
-                     mfc="none" if e else None, label=f"{act}, {what}: slope {plots.nums([s['slope']], '.2f', '-')} ({s['n']} pts)")
-        unsettled = [q for q in rows if q["act"] == act and not q["settled"]]
-        a.loglog([q["dist"] for q in unsettled], [q["loss_to_decay"] for q in unsettled], ".", color="w", ms=3)
-    a.axvline(FIT_MAX, color="0.5", ls=":", lw=1, label=f"fit range: distance ≤ {FIT_MAX}")
-    a.xaxis.set_minor_formatter(plt.NullFormatter())
-    a.set(xlabel="distance to Z", ylabel="‖P_T u_L‖ / ‖P_T u_λ‖ (Thm 4.14, smooth net: slope 1)",
-          title="(f) λ → 0: loss-to-decay ratio along Z against the distance\n(white dot: branch not settled; slopes pooled over phases)")
-    a.legend(fontsize=7)
+    fig12_lambda_panel(ax[1, 2], out)
     fig.suptitle("Fig. 12 — the Fig. 5 claim where Thm 4.14's assumptions hold: a smooth activation at matched steps "
                  "and phases, and λ → 0 (u = θ_t − θ_{t−10})\n" + plots.FIG5_SETTING.replace("ReLU", "activation as marked"),
                  fontsize=10)
@@ -380,7 +471,10 @@ CAPTIONS = {  # summary key -> (image files, caption from summary[key]), for gro
         "common steps after memorization): " + "; ".join(
             f"{a}: {plots.nums([v['cos']['mean_after_memorization']], '+.2f', '-')}"
             for a, v in s["gap_at_matched_steps"].items() if "cos" in v) +
-        ". lambda -> 0: log-log slope of ||P_T u_L|| / ||P_T u_lambda|| against the distance to Z (<= 0.1), GD "
+        ". Thm 4.14's ratio ||P_T u_L|| / ||P_T u_lambda|| at matched steps, " + fig12_proximity_text(s["proximity"]) +
+        ". lambda -> 0: log-log slope of that ratio against the distance to Z (<= 0.1), GD "
         "branches, ReLU / tanh: " + plots.nums([s["slopes"]["gd_all"][a]["pooled"]["slope"] for a in ("relu", "tanh")],
-                                               ".2f", "-") + " (Thm 4.14, smooth net near Z: 1)."))
+                                               ".2f", "-") + " (Thm 4.14, smooth net near Z: 1); at the closed-form "
+        "lambda-equilibrium of one fixed foot, lambda swept, a check of the code: " + fig12_sweep_text(s["equilibrium_sweep"])
+        + "."))
 }

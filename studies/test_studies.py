@@ -755,6 +755,69 @@ def test_fig12_picks_the_grid_and_the_middle_of_each_phase_it_misses():
     assert smooth.fig12_picks(measured, phase, np.array([10, 50])) == [0, 2, 4, 6]
 
 
+def test_fig12_loss_to_decay_is_the_ratio_of_the_tangent_parts():
+    """Thm 4.14's measure ||P_T u_L|| / ||P_T u_lam|| (feet.update_along_Z) with P_T the projector onto the
+    first 3 of 5 coordinates: tangent parts (3, 4, 0) and (0, 0, 10), so 5 / 10; the normal parts do not count."""
+    P = lambda u: u * np.array([1.0, 1.0, 1.0, 0.0, 0.0])  # noqa: E731
+    u_L, u_lam = np.array([3.0, 4.0, 0.0, 7.0, -1.0]), np.array([0.0, 0.0, 10.0, 2.0, 3.0])
+    n = feet.update_along_Z(P, u_L, u_lam, np.array([0.0, 0.0, -5.0, 1.0, 1.0]))
+    assert abs(n["loss_to_decay"] - 0.5) < tol(3)  # eps x 3: two 3-term norms and a quotient
+    assert abs(n["cos_decay_only"] - 1) < tol(3)  # P_T u_lam = (0, 0, 10) along -P_T theta = (0, 0, 5)
+
+
+def test_fig12_proximity_sets_each_activation_beside_relu_at_common_steps():
+    cell = lambda r, d, dm: {"loss_to_decay": {"mean": r}, "dist": {"mean": d}, "dist_momentum": {"mean": dm}}  # noqa: E731
+    steps = {"relu": {10: cell(0.2, 0.5, 0.25), 20: cell(0.4, 0.2, 0.1), 30: cell(0.8, 0.2, 0.1)},
+             "tanh": {10: cell(0.1, 2.0, 0.5), 20: {"dist": {"mean": 1.0}}, 30: cell(0.6, 0.8, 0.3)}}
+    got = smooth.fig12_proximity(steps, ["relu", "tanh"])["tanh"]  # step 20: tanh has no foot there
+    assert got["steps"] == [10, 30] and got["loss_to_decay"] == [0.1, 0.6] and got["loss_to_decay_relu"] == [0.2, 0.8]
+    assert np.allclose(got["dist_ratio"], [4.0, 4.0], rtol=tol(1), atol=0)  # eps: one quotient
+    assert np.allclose(got["dist_momentum_ratio"], [2.0, 3.0], rtol=tol(1), atol=0)
+    text = smooth.fig12_proximity_text({"tanh": got})
+    assert "tanh at 10 / 30: 0.10 / 0.60 against ReLU's 0.20 / 0.80, its distance over ReLU's 2.00 / 3.00" in text, text
+    assert smooth.fig12_proximity_text({}) == "tanh: none in common with ReLU"
+    sw = {"slope": 1.0002, "fit_max": 0.01, "n_fit": 7, "lambdas": [0] * 12, "local_slope_at_training_lambda": 1.906,
+          "training_lambda": 5e-5}
+    assert smooth.fig12_sweep_text(sw) == "slope 1.000 for ||delta|| <= 0.01 (7 of 12 lambdas), 1.91 at lambda = 5e-05"
+
+
+def test_fig12_equilibrium_sweep_slopes_on_known_power_laws():
+    lams = np.logspace(-5, -10, 12)
+    sw = smooth.equilibrium_sweep(lambda lam: (3 * lam, 2 * lam), lams, 1e-6, fit_max=1e-3)
+    # a linear response: every slope 1, up to the rounding of logs of numbers ~1e-10 (eps x 30: log, polyfit)
+    assert sw["n_fit"] == 12 and all(abs(sw[k] - 1) < tol(30) for k in (
+        "slope", "dist_vs_lambda_slope", "local_slope_at_training_lambda"))
+    sw = smooth.equilibrium_sweep(lambda lam: (3 * lam, 5 * lam ** 2 * (1 + 1e3 * lam)), lams, 1e-5, fit_max=3e-8)
+    # ratio ~ dist^2 (1 + 1e3 lam): only lam <= 1e-8 fitted (5 points), where the slope is 2 up to 1e3 lam ~ 1e-5
+    assert sw["n_fit"] == 5 and abs(sw["slope"] - 2) < 2e-5 and abs(sw["dist_vs_lambda_slope"] - 1) < tol(30)
+    # local slope at 1e-5: 2 + 1e3 lam / (1 + 1e3 lam) = 2 + 0.01 / 1.01, up to the central difference's
+    # truncation (h = 0.05 decades: relative (h ln 10)^2 / 6 of the curvature term, < 1e-4 here)
+    assert abs(sw["local_slope_at_training_lambda"] - (2 + 0.01 / 1.01)) < 1e-4
+
+
+def test_fig12_equilibrium_point_on_the_hyperbola_is_known_in_closed_form():
+    """F = w1 w2 (identity net), Y = 1, mean loss: Z = {w1 w2 = 1}, foot (a, 1/a), g = ||J||^2 = a^2 + 1/a^2.
+    decay_equilibrium: delta = -2 lam / g^2 (1/a, a), ||delta|| = 2 lam / g^1.5, F - 1 = -2 lam / g + 4 lam^2 / g^4,
+    and ||P_T grad L|| / ||P_T 2 lam theta|| = 2 |F - 1| / g^2 = 4 lam / g^3 - 8 lam^2 / g^6 (by hand): slope 1 as lam -> 0."""
+    a, X = 2.0, np.ones((1, 1))
+    on_Z, g = (np.array([[a]]), np.array([[1 / a]])), a * a + 1 / a ** 2
+    P = MF.tangent_projector(on_Z, X, "identity")
+    lams = np.logspace(np.log10(5e-5), np.log10(5e-10), 12)
+    sw = smooth.equilibrium_sweep(lambda lam: smooth.equilibrium_point(on_Z, P, X, X, lam, "identity"), lams, 5e-5)
+    d, r = 2 * lams / g ** 1.5, 4 * lams / g ** 3 - 8 * lams ** 2 / g ** 6
+    # ||delta|| is read off (theta* + delta) - theta*: error eps ||theta*|| / ||delta|| relative (x 4: the few sums);
+    # F - 1 ~ 2 lam / g is computed from F ~ 1: relative error eps / (2 lam / g), ~1e-6 at lam = 5e-10 (x 8: the few ops)
+    err_d, err_r = 4 * EPS * np.hypot(a, 1 / a) / d, 8 * EPS * g / (2 * lams)
+    assert np.all(np.abs(np.array(sw["dist"]) / d - 1) < err_d) and np.all(np.abs(np.array(sw["loss_to_decay"]) / r - 1) < err_r)
+    fit = d <= sw["fit_max"]
+    want = np.polyfit(np.log(d[fit]), np.log(r[fit]), 1)[0]
+    # log errors of at most err_d + err_r per point move a least-squares slope by at most twice that over ln(range) >= 1
+    assert sw["n_fit"] == fit.sum() > 2 and abs(sw["slope"] - want) < 2 * (err_d + err_r).max() and abs(want - 1) < 0.01
+    x = 2 * 5e-5 / g ** 1.5 / g ** 1.5  # ratio = 2 x' (1 - x'), x' = ||delta|| / g^1.5: local slope (1 - 2x) / (1 - x)
+    # the central difference: rounding err_r / 0.1 decade ~ 2e-10, truncation (0.05 ln 10)^2 / 6 x x ~ 3e-9
+    assert abs(sw["local_slope_at_training_lambda"] - (1 - 2 * x) / (1 - x)) < 1e-8
+
+
 def test_fig12_quick_numbers():
     with tempfile.TemporaryDirectory() as out:
         res = grok.FIGURES["12"](Namespace(out=out, seed=0, quick=True))["fig12"]
@@ -794,18 +857,33 @@ def test_fig12_quick_numbers():
     for r in rows:  # equal rescaled time 2 lr lam window; one settledness rule
         assert abs(2 * MA.FIG5_LR * r["lam"] * r["window"] - smooth.FIG12_TAU) < 1e-15
         assert r["settled"] == (abs(r["settled_change"]) < smooth.FIG12_SETTLED)
-    for name, e in (("gd_all", ""), ("gd_settled", ""), ("equilibrium", "eq_")):
+    assert set(res["slopes"]) == {"gd_all", "gd_settled"}
+    for name in res["slopes"]:
         for a in ("relu", "tanh"):
             for ph in ("pooled", *MA.PHASES):
-                rs = [r for r in rows if r["act"] == a and ph in ("pooled", r["phase"]) and r[e + "dist"] <= smooth.FIT_MAX
+                rs = [r for r in rows if r["act"] == a and ph in ("pooled", r["phase"]) and r["dist"] <= smooth.FIT_MAX
                       and (r["settled"] or name != "gd_settled")]
-                want = (np.polyfit(np.log([r[e + "dist"] for r in rs]), np.log([r[e + "loss_to_decay"] for r in rs]), 1)[0]
+                want = (np.polyfit(np.log([r["dist"] for r in rs]), np.log([r["loss_to_decay"] for r in rs]), 1)[0]
                         if len(rs) > 1 else None)
                 got = res["slopes"][name][a][ph]
                 assert got["n"] == len(rs) and ((got["slope"] is None and want is None) or abs(got["slope"] - want) < 1e-12)
     b = res["lambda_branches"]
     assert sum(v["branches"] for v in b.values()) == len(rows) and b["relu"]["settled"] == sum(
         r["settled"] for r in rows if r["act"] == "relu")
+    ms = res["matched_steps"]  # proximity: each activation's ratio beside ReLU's at every step both have it
+    for a in s["acts"]:
+        common = [t for t in ms[a] if t in ms["relu"] and all(k in ms[a][t] and k in ms["relu"][t] for k in (
+            "loss_to_decay", "dist", "dist_momentum"))]
+        prox = res["proximity"].get(a, {"steps": []})
+        assert prox["steps"] == common, a
+        assert prox.get("loss_to_decay", []) == [ms[a][t]["loss_to_decay"]["mean"] for t in common]
+        assert prox.get("loss_to_decay_relu", []) == [ms["relu"][t]["loss_to_decay"]["mean"] for t in common]
+    sw = res["equilibrium_sweep"]  # one fixed foot of tanh net 1, lambda swept: ||delta|| linear in lambda
+    # ||delta|| = lam ||v|| read off (theta* + delta) - theta*: relative error eps ||theta*|| / ||delta|| (x 4: a few sums),
+    # and a least-squares slope over >= 1 decade moves by at most twice the largest log error
+    err = 4 * EPS * sw["foot_norm"] / min(sw["dist"])
+    assert sw["act"] == "tanh" and len(sw["lambdas"]) == s["sweep"][2] and abs(sw["dist_vs_lambda_slope"] - 1) < 2 * err
+    assert (sw["lambdas"][0], sw["lambdas"][-1]) == s["sweep"][:2] and sw["training_lambda"] == MA.FIG5_LAM
     # a random update's tangential cosine: 0 +- dim(T)^-1/2 (~0.02 here), so well inside 0.1 = 5 of those
     assert res["projection_loss_max"] < 1e-10 and abs(res["baseline"]["random_cos_tangent"]["mean"]) < 0.1
 
@@ -1259,7 +1337,7 @@ def test_fig11_quick_numbers():
     rms = np.sqrt(np.mean(E * E))  # matched L1: ||rms sign(E0)||_F = ||E0||_F, the pull of Eq. 20's -E0
     assert list(rows) == [("eq20", None), ("tilt-noise", 0.5), ("tilt-noise", 0.0), ("tilt-fixed", 0.5),
                           ("tilt-fixed", 0.0), ("l1", 0.5), ("l1", rms), ("l2", 2.0), ("readout-only", None),
-                          ("shrink", None), ("l1-matched", None)]
+                          ("shrink", None), ("l1-matched", None), ("l1-radial", None)]
     assert abs(np.linalg.norm(rms * np.sign(E)) / np.linalg.norm(E) - 1) < tol(E.size)  # eps x size: norms over E
     steps = int(round(s["tau"] / s["lr"]))
     ref = MA.simulate(E, X, Y, Xt, Yt, s["lr"], steps, every=s["every"])
@@ -1289,14 +1367,17 @@ def test_fig11_quick_numbers():
     assert (med, never) == (out["grok_step_median"], out["never_fraction"])
     ok = ~np.isnan(out["final_norm"])
     assert out["norm_vs_acc_spearman"] == simulator.spearman(out["final_norm"][ok], out["final_test_acc"][ok])
-    l1 = out["l1_matched"]  # part 1b: three dynamics on each of 3 own splits, to tau
-    assert [(r["split"], r["dynamics"]) for r in l1["runs"]] == [(k, n) for k in range(3) for n in ("eq20", "l1", "l1-matched")]
+    l1 = out["l1_matched"]  # part 1b: four dynamics on each of 3 own splits, to tau
+    assert [(r["split"], r["dynamics"]) for r in l1["runs"]] == [(k, n) for k in range(3) for n in simulator.L1_RUNS]
     X, Y, Xt, Yt, E = MA.split_problem(np.random.default_rng([0, 11, 3, 2]), s["p"], s["train_frac"], s["hidden"])
     run = MA.simulate(E, X, Y, Xt, Yt, s["lr"], steps, every=s["every"], direction=simulator.counterfactual("l1-matched"))
-    got = l1["runs"][8]
+    got = l1["runs"][10]
     assert got["grok_tau"] == (lambda g: None if g is None else g * s["lr"])(MA.grok_step(run["step"], run["test_acc"]))
     assert got["final_norm"] == run["norm"][-1] and got["pull_ratio_final"] == 1.0
-    start = l1["runs"][7]  # matched at the start: c ||sign E|| / ||E|| is 1 at tau = 0 and grows as ||E|| falls
+    assert got["radial_share_final"] == simulator.radial_share(run["snaps"][-1]) < 1  # Cauchy-Schwarz
+    assert l1["runs"][11]["pull_ratio_final"] == 1 / l1["runs"][11]["radial_share_final"] > 1
+    assert l1["all_splits"]["eq20_grok_tau"] == [eq["grok_tau"]] + [r["grok_tau"] for r in l1["runs"] if r["dynamics"] == "eq20"]
+    start = l1["runs"][9]  # matched at the start: c ||sign E|| / ||E|| is 1 at tau = 0 and grows as ||E|| falls
     assert abs(start["param"] * E.size ** 0.5 / np.linalg.norm(E) - 1) < tol(E.size) and start["pull_ratio_final"] > 1
     vals = [r["grok_tau"] for r in l1["runs"] if r["dynamics"] == "eq20"]
     assert l1["by_dynamics"]["eq20"]["grok_tau"] == (None if None in vals else
@@ -1313,6 +1394,34 @@ def test_counterfactual_l1_pull_and_l2_weight():
     pull = simulator.counterfactual("l1-matched")(E, dE) - dE - E  # as long as Eq. 20's -E pull, along -sign(E)
     assert abs(np.linalg.norm(pull) / np.linalg.norm(E) - 1) < tol(E.size + 3)  # eps x size: norms of E.size terms
     assert rel_err(pull, -np.linalg.norm(E) / E.size ** 0.5 * np.sign(E)) < tol(E.size + 3)  # E has no zero entry
+
+
+def test_fig11_l1_matched_by_radial_part_has_eq20s_radial_pull():
+    """E with entries +-1, +-2: ||E||^2 = 10, ||E||_1 = 6. By radial part c = 10 / 6, and the pull's component along
+    E / ||E||, c ||E||_1 / ||E|| = ||E|| = sqrt 10, is Eq. 20's -E's; its norm is ||E|| / s, s = radial_share =
+    6 / (2 sqrt 10). By norm c = sqrt 10 / 2: its radial part is s ||E|| = 3."""
+    E = np.array([[1.0, -2.0], [2.0, -1.0]])
+    dE = np.random.default_rng(3).normal(size=E.shape)
+    u = E / np.linalg.norm(E)
+    radial = simulator.counterfactual("l1-radial")(E, dE) - dE - E
+    assert rel_err(radial, -10 / 6 * np.sign(E)) < tol(4 + 3)  # eps x (size + 3): two 4-term sums, a quotient, 3 sums
+    assert abs(np.sum(radial * u) + np.sqrt(10)) < tol(4 + 3) * np.sqrt(10)
+    assert abs(simulator.radial_share(E) - 3 / np.sqrt(10)) < tol(4 + 3)
+    assert abs(np.linalg.norm(radial) - np.sqrt(10) / simulator.radial_share(E)) < tol(4 + 3) * np.sqrt(10)
+    by_norm = simulator.counterfactual("l1-matched")(E, dE) - dE - E
+    assert abs(np.sum(by_norm * u) + 3) < tol(4 + 3) * 3 and abs(np.linalg.norm(by_norm) - np.sqrt(10)) < tol(4 + 3) * 3
+
+
+def test_fig11_l1_all_splits_on_designed_rows():
+    rows = [{"dynamics": n, "param": c, "grok_tau": t} for n, c, t in (
+        ("eq20", None, 2.0), ("l1", 0.5, 1.0), ("l1", 0.2, 3.0), ("l1-matched", None, 2.5), ("l1-radial", None, 1.8))]
+    l1 = {"runs": [{"split": 0, "dynamics": n, "grok_tau": t} for n, t in (
+        ("eq20", 1.0), ("l1", 1.2), ("l1-matched", 1.5), ("l1-radial", None))]}
+    got = simulator.l1_all_splits(rows, l1)  # part 1's split first; l1 at 0.5 is not a matched pull
+    assert got["splits"] == 2 and got["eq20_grok_tau"] == [2.0, 1.0] and got["l1"]["grok_tau"] == [3.0, 1.2]
+    assert np.allclose(got["l1-matched"]["ratio_to_eq20"], [1.25, 1.5], rtol=tol(1), atol=0)  # eps: one quotient
+    assert got["l1-matched"]["ratio_span"] == {"mean": 1.375, "min": 1.25, "max": 1.5}
+    assert got["l1-radial"]["ratio_to_eq20"] == [0.9, None] and got["l1-radial"]["ratio_span"] is None
 
 
 def test_fig11_continued_run_equals_one_longer_run():
@@ -1590,9 +1699,14 @@ def test_index_captions_of_figs_9_to_11_on_designed_summaries():
                                "long": {"tau": 80.0, "grok_tau": 31.5}}],
            "grok_tau_median": [[None, 1.06]], "norm_vs_acc_spearman": 0.98,
            "l1_matched": {"splits": 3, "by_dynamics": {"eq20": {"grok_tau": {"mean": 2.35}}, "l1": {"grok_tau": None},
-                                                       "l1-matched": {"grok_tau": {"mean": 3.333}}}}}
+                                                       "l1-matched": {"grok_tau": {"mean": 3.333}},
+                                                       "l1-radial": {"grok_tau": {"mean": 2.4}}},
+                          "all_splits": {"splits": 4, "l1-matched": {"ratio_span": {"min": 1.2, "max": 1.54}},
+                                         "l1-radial": {"ratio_span": None}}}}
     text = grok.INDEX["fig11"][1](f11)
-    assert "On 3 more splits, mean tau to 95% (Eq. 20 / L1 matched at the start / at every step): 2.35 / - / 3.33" in text, text
+    assert ("On 3 more splits, mean tau to 95% (Eq. 20 / L1 matched at the start / by norm at every step / by radial part "
+            "at every step): 2.35 / - / 3.33 / 2.40; L1 over Eq. 20 on all 4 splits, min-max, by norm / by radial part: "
+            "1.20-1.54 / not all by tau") in text, text
     assert "eq20: 2.10; tilt-fixed 0.4: not by tau = 20 (longer: 31.50)" in text, text
     assert "d_h = 256: not by tau = 20 / 1.06" in text and "steps" not in text, "times in tau, not steps"
     assert "Spearman(final norm, final test accuracy) = 0.98" in text, text
