@@ -68,7 +68,7 @@ SWEEP_FIT_MAX = 0.01  # the equilibrium sweep's fit: ||delta|| <= this, where th
 # trained through (tanh grokks at ~30k-50k steps, softplus2 and softplus8 by ~9k); ReLU: Fig. 5's nets.
 # (2) lambda -> 0: from the middle point of each phase of ReLU net 1 (Fig. 5's) and tanh net 1, GD at
 # lambda until the distance settles (settle_near_Z) or the step cap, then a window of equal rescaled
-# time FIG12_TAU measured at the nearest point of Z (proj_steps iterations of orthogonal_projection).
+# time FIG12_TAU measured at the orthogonal foot, normal to Z's stratum (proj_steps iterations of orthogonal_projection).
 FIG12 = {"nets": 3, "acts": {"tanh": 7, "softplus2": 5, "softplus8": 5}, "lambdas": (5e-5, 5e-6, 5e-7),
          "settle": (1000, 4000), "proj_steps": 20, "sweep": (5e-5, 5e-10, 12)}
 FIG12_QUICK = {"nets": 1, "acts": {"tanh": 2, "softplus8": 3}, "lambdas": (5e-5, 5e-6), "settle": (50, 100),
