@@ -51,6 +51,7 @@ def test_a_missing_key_is_reported_and_left_alone():
     bad = N.mismatches(text, SUMMARY)
     assert [b[1] for b in bad] == ["fig8/rows/2/ratio", "fig9/nothing"] and all("no value" in b[3] for b in bad)
     assert N.rewrite(text, SUMMARY) == text
+    assert N.main(["fig9/no/such/key"]) == 2, "a key looked up that is not there: one line, status 2"
 
 
 def test_the_markers_add_no_words():

@@ -83,7 +83,11 @@ def main(args):
         summary = json.load(f)
     if args and args != ["--write"]:
         for key in args:
-            v = value(summary, key)
+            try:
+                v = value(summary, key)
+            except (KeyError, IndexError, ValueError, TypeError):
+                print(f"numbers.py: error: {key!r} is not a key path in docs/summary.json", file=sys.stderr)
+                return 2
             print(key, "=", f"dict with keys {sorted(v)}" if isinstance(v, dict) else json.dumps(v))
         return 0
     bad, count = [], 0
