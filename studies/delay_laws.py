@@ -5,24 +5,33 @@ d||E||^2/dtau = 2 (||W||^2 - ||E||^2) (W = H^T (H H^T)^-1 Y, the optimal readout
 direction turns at a rate proportional to ||E||^-4, on a clock tau~ of its own (the derivation stands
 above modadd.simulate_flow). What does that predict for the grokking time when E0 is scaled by s, or
 when ||E|| is clamped at rho W_c (W_c: ||E|| at 95% test accuracy), and does real GD follow it? And how much of
-Fig. 6's delay is its first Euler step, which inflates ||E||?
+Fig. 6's delay is its first Euler step, which inflates ||E||, under each reading of erratum 5's E0?
 
 Answer: homogeneity implies that rescaling one starting direction, E0 -> s E0, leaves one path of
 directions and so one norm at grokking; across seeds and step sizes that norm is measured to be nearly
 the same too (fig13/fits/norm_grok_cv), an empirical finding. Free Eq. 20 from s E0 groks later by
-about ln s once ||E|| >> ||W|| at the start (then ||E|| decays like e^-tau; fig13/fits/free_vs_ln_s,
-free_vs_log_norm2_ratio on starts with ||E0|| above the norm at grokking), and the delay predicted
-from one reference run is within fig13/fits/pred_error_max/free of every run. Clamped runs follow
-tau ~ rho^4 (fig13/fits/clamp_power): a consequence of the homogeneity, so a check of the code and
-the integrator, not evidence; halving the Euler step leaves the clamped prediction's error about as
-large (fig13/fits/pred_error_max), and an exponential's rate depends on the rho window
-(fig13/fits/clamp_exp_by_window). Real GD (Fig. 5's architecture, width 128 and mean-squared loss,
-on a + b mod 13 with 14 test pairs) is fitted on the starts inside the law's domain only, norm at
-memorization above the norm at grokking (s = 2, 4, 8; s = 1 is outside): its delay grows with ln(||theta_mem||^2 / ||theta_95||^2), a slope whose 95%
-interval holds Eq. 20's 1/2 (fig13/fits/real_delay_vs_log_norm2_ratio); its norm at grokking
-varies little (fig13/fits/real_norm_grok_cv). Fig. 6's runs (euler_vs_flow, called by grok.fig6): the
-flow groks 0.5-0.8 tau sooner than the paper's Euler map from the same E0; the law fed with the first
-step's norm predicts that gap to its size, not run by run (fig6/flow). Extends Sec. 6.
+about ln s once ||E|| >> ||W|| at the start (then ||E|| decays like e^-tau; fig13/fits/free_vs_ln_s). Against
+ln(norm0^2 / norm_95^2) the slope is 1/2 where the law is asymptotic, starts at >= 2 W_c
+(fig13/fits/free_vs_log_norm2_ratio_asymptotic, interval holding 1/2); with s = 1 included
+(free_vs_log_norm2_ratio) it is lower and its interval excludes 1/2: at s = 1 ||W0|| exceeds ||E0||, so the norm
+first grows and the start groks later than the asymptotic line. The delay predicted from one reference run is
+within fig13/fits/pred_error_max/free of every run. Clamped runs follow tau ~ rho^4 (fig13/fits/clamp_power):
+a consequence of the homogeneity, so a check of the code and the integrator, not evidence; halving the Euler
+step leaves the clamped prediction's error about as large (fig13/fits/pred_error_max), and an exponential's
+rate depends on the rho window (fig13/fits/clamp_exp_by_window). Real GD (Fig. 5's architecture, width 128
+and mean-squared loss, on a + b mod 13 with 14 test pairs) is fitted on the starts inside the law's domain
+only, norm at memorization above the norm at grokking (s = 2, 4, 8; s = 1 is outside): the delay grows with
+ln(||theta_mem||^2 / ||theta_95||^2) in each net, but the nets' own slopes differ widely and the interval
+between nets (fig13/fits/real_delay_net_level: nets are the independent units) holds 0 as well as 1/2: three
+nets do not decide the slope (the pooled fit, real_delay_vs_log_norm2_ratio, treats the 9 points as
+independent and is too narrow). The start scale is confounded with the step: lr = min(1, 1 / sharpness), so
+s = 2 runs at lr 1 while s = 4 and 8 start at ~0.26 and ~0.065 (fig13/real/*/lr0) and average less than 1 over
+the delay (fig13/real/*/lr_delay_mean); tau = 2 lam sum(lr) absorbs the step only as far as GD follows its
+flow. The norm at grokking varies little (fig13/fits/real_norm_grok_cv). Fig. 6's runs (euler_vs_flow, called by
+grok.fig6) under erratum 5's two readings: with E0's std p^-1/2 the first Euler step inflates ||E|| and the flow
+groks 0.5-0.8 tau sooner than the paper's Euler map; the law fed with the first step's norm predicts that gap to
+its size, not run by run (fig6/flow/runs). With variance p^-1/2 ||E0|| > ||W0||, no flow step is shortened, the
+Euler map is the flow's integrator at step eta and groks with it (fig6/flow/variance). Extends Sec. 6.
 
 Run: python grok.py --figs 13 (add --quick for a small version, --fig13-full for more real GD runs).
 """
@@ -66,8 +75,9 @@ def gd_delay_run(params, d, lam, steps, every, refresh, level=0.95):
     """Fig. 13: full-batch GD on both layers (mean-squared loss + lam ||theta||^2, as Fig. 5) until test
     accuracy >= level or `steps` steps, at lr = min(FIG5_LR, 1 / sharpness) set anew every `refresh` steps
     (a multiple of `every`; the sharpness falls with ||theta||^2, so a large start would otherwise crawl at its
-    first lr); tau = 2 lam x the sum of lr over the steps. Every `every` steps it records step, tau, lr, train
-    and test accuracy and ||theta||."""
+    first lr); tau = 2 lam x the sum of lr over the steps. So the start scale is confounded with the lr history:
+    a larger start runs at a smaller lr until its norm falls (Fig. 13 reports each run's first and mean lr).
+    Every `every` steps it records step, tau, lr, train and test accuracy and ||theta||."""
     rec = {k: [] for k in ("step", "tau", "lr", "train_acc", "test_acc", "norm")}
     step, tau, lr = 0, 0.0, None
     while True:
@@ -271,7 +281,8 @@ def fig13_eq20(args, s, log):
         ref = MA.simulate_flow(E0, d, s["lr"], s["tau"])
         for eta, c in [(eta, c) for eta in (s["lr"], *s["lrs"]) for c in s["scales"]]:
             rec = ref if (eta, c) == (s["lr"], 1) else MA.simulate_flow(c * E0, d, eta, s["tau"])
-            free.append({"seed": r, "lr": eta, "scale": c, "norm0": c * n0, **grok_point(rec),
+            free.append({"seed": r, "lr": eta, "scale": c, "norm0": c * n0, "readout_norm0": float(ref["readout"][0]) ** 0.5 / c,
+                         **grok_point(rec),
                          "pred_tau": free_prediction(ref, c * n0) if eta == s["lr"] else None})
             curves += [{"scale": c, "tau": rec["tau"], "norm": rec["norm"]}] if r == 0 and eta == s["lr"] else []
         for eta in (s["lr"], s["lr"] / 2):
@@ -334,14 +345,17 @@ def fig13(args, cache, log):
 CAPTIONS = {  # summary key -> (image files, caption from summary[key]), for grok.py's index page
     "fig13": (["fig13_delay_laws.png"], lambda s: (
         f"Delay laws, Eq. 20 at p = {s['settings']['p']}, d_h = {s['settings']['hidden']}: tau at 95% vs ln s (E0 scaled "
-        f"by s >= 1) slope {plots.nums([(s['fits']['free_vs_ln_s'] or {}).get('slope')], '.2f', '-')}; norm at 95% "
+        f"by s >= 1) slope {plots.nums([(s['fits']['free_vs_ln_s'] or {}).get('slope')], '.2f', '-')}, vs "
+        f"ln(||E0||^2/||E_95||^2) from ||E0|| >= {s['settings']['asymptotic_ratio']:g} W_c "
+        f"{plots.nums([(s['fits']['free_vs_log_norm2_ratio_asymptotic'] or {}).get('slope')], '.3f', '-')} (Eq. 20: 1/2); norm at 95% "
         f"{s['fits']['norm_grok_mean']:.2f}, CV {100 * s['fits']['norm_grok_cv']:.1f}%; clamped at rho W_c: "
         f"tau ~ rho^{plots.nums([(s['fits']['clamp_power'] or {}).get('slope')], '.2f', '-')} (Eq. 20's homogeneity: rho^4, "
         f"a check of the code); real GD (mod {s['settings']['real_p']}) on {len(s['fits']['real_in_domain'])} in-domain "
         f"starts: delay vs ln(||theta_mem||^2/||theta_95||^2) slope "
-        f"{plots.nums([(s['fits']['real_delay_vs_log_norm2_ratio'] or {}).get('slope')], '.2f', '-')} (95% interval ["
-        + plots.nums((s['fits']['real_delay_vs_log_norm2_ratio'] or {}).get('slope_ci95') or [None], '.2f', '-').replace(" / ", ", ")
-        + "]), "
+        f"{plots.nums([(s['fits']['real_delay_net_level'] or {}).get('slope')], '.2f', '-')}, the mean of the nets' own slopes "
+        f"({plots.nums((s['fits']['real_delay_net_level'] or {}).get('slopes') or [None], '.2f', '-')}; 95% interval between nets ["
+        + plots.nums((s['fits']['real_delay_net_level'] or {}).get('slope_ci95') or [None], '.2f', '-').replace(" / ", ", ")
+        + "]; larger s starts at a smaller step), "
         f"norm CV {plots.nums([s['fits']['real_norm_grok_cv']], '.1%', '-')}."))
 }
 
@@ -360,6 +374,12 @@ def _law(f, name):
     """A fitted law's legend text: slope, its 95% interval where there is one, R^2."""
     ci = "" if not f or f.get("slope_ci95") is None else " [%.2f, %.2f]" % tuple(f["slope_ci95"])
     return f"{name}: too few runs" if not f else f"{name}: slope {f['slope']:.2f}{ci}, R^2 {f['r2']:.3f}"
+
+
+def _net_law(f):
+    """The net-level slope's legend text: each net's slope, their mean and its 95% interval between nets."""
+    return "by net: too few nets" if not f else ("by net: slopes %s, mean %.2f [%.2f, %.2f] (t, %d dof)" % (
+        plots.nums(f["slopes"], ".2f"), f["slope"], *f["slope_ci95"], f["nets"] - 1))
 
 
 def _lns(x):
@@ -393,7 +413,8 @@ def fig13_free_panels(ax, curves, s, F, fit):
     a.plot([], [], "ko", mfc="none", label=f"eta = {' and '.join(map(str, s['lrs']))}")
     a.set(xlabel="ln s (E0 scaled by s)", ylabel="tau at 95% test accuracy", title="(b) delay vs initial norm "
           f"(Eq. 20: slope -> 1 once ||E|| >> ||W||)\n{_law(fit['free_vs_ln_s'], 'tau vs ln s, s >= 1')};\n"
-          + _law(fit["free_vs_log_norm2_ratio"], "vs ln(||E0||^2/||E_95||^2), ||E0|| > ||E_95||"))
+          + _law(fit["free_vs_log_norm2_ratio"], "vs ln(||E0||^2/||E_95||^2), ||E0|| > ||E_95||") + ";\n"
+          + _law(fit["free_vs_log_norm2_ratio_asymptotic"], f"the same, ||E0|| >= {s['asymptotic_ratio']:g} ||E_95|| (Eq. 20: 1/2)"))
     a = ax[2]
     for j, eta in enumerate((s["lr"], *s["lrs"])):
         a.plot(*_xy(_ok(F, lr=eta), lambda x: _lns(x) + 0.03 * (j - 1), lambda x: x["norm_grok"]), "os^"[j % 3],
@@ -426,9 +447,12 @@ def fig13_real_panels(ax, real_curves, R, s, fit):
             a.plot(x, y.mean() + f["slope"] * (x - x.mean()), "--", color=f"C{n}", lw=0.8)
     gone = [f"net {x['net']} s = {x['scale']:g}" for x in R if x["grok_tau"] is None]
     out_ = [f"net {x['net']} s = {x['scale']:g}" for x in R if x["grok_tau"] is not None and not in_domain(x)]
-    a.set(xlabel="ln(||theta_mem||^2 / ||theta_95||^2)", ylabel="tau_95 - tau_memorized (dashed: the fit, per net)",
+    lr0 = ", ".join(f"s = {c:g}: {np.mean([x['lr0'] for x in R if x['scale'] == c]):.2g}" for c in s["real_scales"])
+    a.set(xlabel=f"ln(||theta_mem||^2 / ||theta_95||^2); first step eta by s (mean of nets): {lr0}",
+          ylabel="tau_95 - tau_memorized (dashed: the pooled fit, per net)",
           title="(e) real GD inside the law's domain (||theta_mem|| > ||theta_95||; Eq. 20: slope 1/2)\n"
-          + _law(f, "delay vs log norm ratio (95% interval)") + f"\noutside: {', '.join(out_) or 'none'}; "
+          + _law(f, "pooled, points as independent") + "\n" + _net_law(fit["real_delay_net_level"])
+          + f"\noutside: {', '.join(out_) or 'none'}; "
           f"not by step {s['real_steps']:,}: {', '.join(gone) or 'none'}")
 
 

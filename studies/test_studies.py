@@ -1475,6 +1475,7 @@ def test_fig13_quick_numbers():
     row = next(f for f in out["free"] if (f["seed"], f["lr"], f["scale"]) == (1, s["lr"], 2))
     assert row["grok_tau"] == two["tau"][-1] and row["norm_grok"] == two["norm"][-1]
     assert row["pred_tau"] == delay_laws.free_prediction(ref, 2 * np.linalg.norm(E0))
+    assert row["readout_norm0"] == ref["readout"][0] ** 0.5 / 2, "||W|| of 2 E0 is ||W0|| / 2 (Eq. 20's homogeneity)"
     clamp = next(c for c in out["clamp"] if (c["seed"], c["rho"], c["lr"]) == (1, 1.4, s["lr"]))
     assert clamp["W_c"] == ref["norm"][-1] and clamp["pred_tau"] == delay_laws.clamp_prediction(ref, 1.4 * ref["norm"][-1])
     assert max(c["sphere_error"] for c in out["clamp"]) < 1e-13
@@ -1491,6 +1492,9 @@ def test_fig13_quick_numbers():
     inside = [[r["net"], r["scale"]] for r in out["real"] if r["grok_tau"] is not None and r["norm_mem"] > r["norm_grok"]]
     assert fits["real_in_domain"] == inside and len(inside) + len(fits["real_outside"]) == len(out["real"])
     assert all("norm_curve" in r for r in out["real"] if r["grok_tau"] is None), "a run that never grokked keeps its curve"
+    for r in out["real"]:  # the mean step over the delay: delay_tau = 2 lam x the sum of lr over its steps
+        assert ("lr_delay_mean" in r) == (r["delay_tau"] is not None and r["steps"] > r["step_mem"])
+        assert "lr_delay_mean" not in r or 0 < r["lr_delay_mean"] <= MA.FIG5_LR * (1 + 1e-12), "lr <= FIG5_LR at every step"
     rise = out["rise"][0]["runs"][0]  # p = 17, d_h = 110: the first Euler step overshoots the flow's bound
     assert rise["norm_after_step"][0] > 10 * rise["bound"] and np.all(np.diff(rise["norm_after_step"]) < 0)
     assert grok.parse_args(["--fig13-full"]).fig13_full and "13" in grok.FIGURES
