@@ -381,12 +381,12 @@ def fig6(args):
     runs = [fig6_run(args, s, r) for r in range(s["runs"])]
     step, acc, norm = runs[0]["step"], np.stack([res["test_acc"] for res in runs]), [res["norm"] for res in runs]
     problems = [fig6_problem(args, s, r) for r in range(s["runs"])]
-    flow = []
-    for r, (P, res) in enumerate(zip(problems, runs)):
-        flow.append(delay_laws.euler_vs_flow(P, res, s["lr"], r) if s["act"] == "relu" else None)
-        if flow[-1]:  # (numbers, finest flow run)
-            progress(f"Figure 6 (run {r}): 95% test accuracy at tau {nums([flow[-1][0]['tau95_euler']], '.2f', '-')} "
-                     f"(Euler map), {nums(flow[-1][0]['tau95_flow'], '.2f', '-')} (Eq. 20 as a flow, step halved in turn)")
+    flow, flows = (delay_laws.fig6_flows(problems, runs, s, variance=not getattr(args, "paper", False))  # beyond the paper
+                   if s["act"] == "relu" else (None, [None] * s["runs"]))
+    for reading, rows in (("std", (flow or {}).get("runs", [])), ("variance", (flow or {}).get("variance", {}).get("runs", []))):
+        for r, x in enumerate(rows):
+            progress(f"Figure 6 (run {r}, E0 {reading} reading): 95% test accuracy at tau {nums([x['tau95_euler']], '.2f', '-')} "
+                     f"(Euler map), {nums(x['tau95_flow'], '.2f', '-')} (Eq. 20 as a flow at steps {nums(x['flow_etas'], 'g')})")
     randoms = [MA.init_embedding(np.random.default_rng([args.seed, 6, r, 1]), s["p"], s["hidden"], s["init_std"])
                for r in range(s["runs"])]  # the random baseline: a second draw of E0's distribution
     fourier, units, shares = fourier_means(runs, randoms, [P[0] for P in problems])
@@ -394,7 +394,7 @@ def fig6(args):
     top = MA.strongest_frequencies(E1)
     TRAJECTORIES["fig6"] = runs[0]
     plots.fig6(step, acc, norm, MA.fourier_diagnostics(E0), MA.fourier_diagnostics(E1), s,
-               os.path.join(args.out, "fig6.png"), [f and f[1] for f in flow],
+               os.path.join(args.out, "fig6.png"), flows,
                {w: {**u, "share_run0": shares[w]} for w, u in units.items()})
     plots.fig6_circles(circle_rows(E0, E1, top), top, s["p"], os.path.join(args.out, "fig6_circles.png"))
     return {"fig6": {
@@ -407,7 +407,7 @@ def fig6(args):
         "norm_final_mean": np.mean([n[-1] for n in norm]), "cond_HHt_max": max(res["cond"].max() for res in runs),
         "top_frequencies_run0": top, "fourier": fourier,
         "chance_fraction": float(np.mean(acc.mean(axis=0) <= 2 / s["p"])),  # recorded steps within 2x chance
-        "flow": flow[0] and {"settings": delay_laws.FIG6_FLOW, "runs": [f[0] for f in flow]},
+        "flow": flow,
         "unit_frequencies": units}}
 
 

@@ -5,24 +5,33 @@ d||E||^2/dtau = 2 (||W||^2 - ||E||^2) (W = H^T (H H^T)^-1 Y, the optimal readout
 direction turns at a rate proportional to ||E||^-4, on a clock tau~ of its own (the derivation stands
 above modadd.simulate_flow). What does that predict for the grokking time when E0 is scaled by s, or
 when ||E|| is clamped at rho W_c (W_c: ||E|| at 95% test accuracy), and does real GD follow it? And how much of
-Fig. 6's delay is its first Euler step, which inflates ||E||?
+Fig. 6's delay is its first Euler step, which inflates ||E||, under each reading of erratum 5's E0?
 
 Answer: homogeneity implies that rescaling one starting direction, E0 -> s E0, leaves one path of
 directions and so one norm at grokking; across seeds and step sizes that norm is measured to be nearly
 the same too (fig13/fits/norm_grok_cv), an empirical finding. Free Eq. 20 from s E0 groks later by
-about ln s once ||E|| >> ||W|| at the start (then ||E|| decays like e^-tau; fig13/fits/free_vs_ln_s,
-free_vs_log_norm2_ratio on starts with ||E0|| above the norm at grokking), and the delay predicted
-from one reference run is within fig13/fits/pred_error_max/free of every run. Clamped runs follow
-tau ~ rho^4 (fig13/fits/clamp_power): a consequence of the homogeneity, so a check of the code and
-the integrator, not evidence; halving the Euler step leaves the clamped prediction's error about as
-large (fig13/fits/pred_error_max), and an exponential's rate depends on the rho window
-(fig13/fits/clamp_exp_by_window). Real GD (Fig. 5's architecture, width 128 and mean-squared loss,
-on a + b mod 13 with 14 test pairs) is fitted on the starts inside the law's domain only, norm at
-memorization above the norm at grokking (s = 2, 4, 8; s = 1 is outside): its delay grows with ln(||theta_mem||^2 / ||theta_95||^2), a slope whose 95%
-interval holds Eq. 20's 1/2 (fig13/fits/real_delay_vs_log_norm2_ratio); its norm at grokking
-varies little (fig13/fits/real_norm_grok_cv). Fig. 6's runs (euler_vs_flow, called by grok.fig6): the
-flow groks 0.5-0.8 tau sooner than the paper's Euler map from the same E0; the law fed with the first
-step's norm predicts that gap to its size, not run by run (fig6/flow). Extends Sec. 6.
+about ln s once ||E|| >> ||W|| at the start (then ||E|| decays like e^-tau; fig13/fits/free_vs_ln_s). Against
+ln(norm0^2 / norm_95^2) the slope is 1/2 where the law is asymptotic, starts at >= 2 W_c
+(fig13/fits/free_vs_log_norm2_ratio_asymptotic, interval holding 1/2); with s = 1 included
+(free_vs_log_norm2_ratio) it is lower and its interval excludes 1/2: at s = 1 ||W0|| exceeds ||E0||, so the norm
+first grows and the start groks later than the asymptotic line. The delay predicted from one reference run is
+within fig13/fits/pred_error_max/free of every run. Clamped runs follow tau ~ rho^4 (fig13/fits/clamp_power):
+a consequence of the homogeneity, so a check of the code and the integrator, not evidence; halving the Euler
+step leaves the clamped prediction's error about as large (fig13/fits/pred_error_max), and an exponential's
+rate depends on the rho window (fig13/fits/clamp_exp_by_window). Real GD (Fig. 5's architecture, width 128
+and mean-squared loss, on a + b mod 13 with 14 test pairs) is fitted on the starts inside the law's domain
+only, norm at memorization above the norm at grokking (s = 2, 4, 8; s = 1 is outside): the delay grows with
+ln(||theta_mem||^2 / ||theta_95||^2) in each net, but the nets' own slopes differ widely and the interval
+between nets (fig13/fits/real_delay_net_level: nets are the independent units) holds 0 as well as 1/2: three
+nets do not decide the slope (the pooled fit, real_delay_vs_log_norm2_ratio, treats the 9 points as
+independent and is too narrow). The start scale is confounded with the step: lr = min(1, 1 / sharpness), so
+s = 2 runs at lr 1 while s = 4 and 8 start at ~0.26 and ~0.065 (fig13/real/*/lr0) and average less than 1 over
+the delay (fig13/real/*/lr_delay_mean); tau = 2 lam sum(lr) absorbs the step only as far as GD follows its
+flow. The norm at grokking varies little (fig13/fits/real_norm_grok_cv). Fig. 6's runs (euler_vs_flow, called by
+grok.fig6) under erratum 5's two readings: with E0's std p^-1/2 the first Euler step inflates ||E|| and the flow
+groks 0.5-0.8 tau sooner than the paper's Euler map; the law fed with the first step's norm predicts that gap to
+its size, not run by run (fig6/flow/runs). With variance p^-1/2 ||E0|| > ||W0||, no flow step is shortened, the
+Euler map is the flow's integrator at step eta and groks with it (fig6/flow/variance). Extends Sec. 6.
 
 Run: python grok.py --figs 13 (add --quick for a small version, --fig13-full for more real GD runs).
 """
@@ -66,8 +75,9 @@ def gd_delay_run(params, d, lam, steps, every, refresh, level=0.95):
     """Fig. 13: full-batch GD on both layers (mean-squared loss + lam ||theta||^2, as Fig. 5) until test
     accuracy >= level or `steps` steps, at lr = min(FIG5_LR, 1 / sharpness) set anew every `refresh` steps
     (a multiple of `every`; the sharpness falls with ||theta||^2, so a large start would otherwise crawl at its
-    first lr); tau = 2 lam x the sum of lr over the steps. Every `every` steps it records step, tau, lr, train
-    and test accuracy and ||theta||."""
+    first lr); tau = 2 lam x the sum of lr over the steps. So the start scale is confounded with the lr history:
+    a larger start runs at a smaller lr until its norm falls (Fig. 13 reports each run's first and mean lr).
+    Every `every` steps it records step, tau, lr, train and test accuracy and ||theta||."""
     rec = {k: [] for k in ("step", "tau", "lr", "train_acc", "test_acc", "norm")}
     step, tau, lr = 0, 0.0, None
     while True:
@@ -116,6 +126,17 @@ def fit_line(x, y, groups=None):
             "intercept": float(y.mean() - b * x.mean()), "r2": float(1.0 - ssr / np.sum(dy ** 2)), "n": int(x.size)}
 
 
+def net_level(x, y, groups):
+    """Fig. 13: a slope at the level of nets, the independent units: each group's own fit_line slope, their mean and
+    its t interval with (groups - 1) degrees of freedom; None with fewer than 2 groups that have a slope."""
+    x, y, g = np.asarray(x, float), np.asarray(y, float), np.asarray(groups)
+    b = np.array([f["slope"] for f in (fit_line(x[g == k], y[g == k]) for k in np.unique(g)) if f])
+    if b.size < 2:
+        return None
+    m, half = float(b.mean()), feet.t_quantile(0.975, b.size - 1) * float(b.std(ddof=1)) / b.size ** 0.5
+    return {"slopes": b.tolist(), "slope": m, "slope_ci95": [m - half, m + half], "nets": int(b.size)}
+
+
 def in_domain(row):
     """Fig. 13: a start inside the delay law's domain: its norm at the start (Eq. 20) or at memorization
     (real GD) above its norm at grokking, so that the norm only has to fall; False if it never grokked."""
@@ -123,14 +144,16 @@ def in_domain(row):
     return row["grok_tau"] is not None and start is not None and start > row["norm_grok"]
 
 
-def delay_fits(free, clamp, real, eta, windows):
+def delay_fits(free, clamp, real, eta, windows, ratio):
     """Fig. 13's laws, fitted (fit_line: one slope, an intercept per seed or net) to the runs reaching 95%:
-    free Eq. 20 at step eta (tau vs ln s, s >= 1; vs ln(norm0^2 / norm_95^2) on in-domain starts), clamped
-    at step eta (power, and exponential on each rho window; power again at eta / 2), real GD on in-domain starts
-    only (real_in_domain: their [net, scale]; real_outside: the others, those that never grokked included)."""
+    free Eq. 20 at step eta (tau vs ln s, s >= 1; vs ln(norm0^2 / norm_95^2) on in-domain starts, and on the
+    asymptotic ones, norm0 >= ratio x norm_95), clamped at step eta (power, and exponential on each rho window; power
+    again at eta / 2), real GD on in-domain starts only (real_in_domain: their [net, scale]; real_outside: the
+    others, those that never grokked included), pooled and at the level of nets (net_level)."""
     F, C, R = ([x for x in rows if x["grok_tau"] is not None] for rows in (free, clamp, real))
     big = [f for f in F if f["lr"] == eta and f["scale"] >= 1]
     up, C0, Ch = ([f for f in F if f["lr"] == eta and in_domain(f)], *([c for c in C if c["lr"] == h] for h in (eta, eta / 2)))
+    far = [f for f in up if f["norm0"] >= ratio * f["norm_grok"]]
     Rin = [r for r in R if in_domain(r)]
     col = lambda rows, k, fn=float: [fn(x[k]) for x in rows]  # noqa: E731
     cv = lambda v: float(np.std(v) / np.mean(v)) if len(v) else None  # noqa: E731
@@ -139,6 +162,7 @@ def delay_fits(free, clamp, real, eta, windows):
     win = lambda lo, hi: [c for c in C0 if lo <= c["rho"] <= hi]  # noqa: E731
     return {"free_vs_ln_s": fit_line(col(big, "scale", np.log), col(big, "grok_tau"), col(big, "seed")),
             "free_vs_log_norm2_ratio": fit_line(l2(up, "norm0"), col(up, "grok_tau"), col(up, "seed")),
+            "free_vs_log_norm2_ratio_asymptotic": fit_line(l2(far, "norm0"), col(far, "grok_tau"), col(far, "seed")),
             "norm_grok_mean": float(np.mean(col(F, "norm_grok"))), "norm_grok_cv": cv(col(F, "norm_grok")),
             "clamp_power": fit_line(col(C0, "rho", np.log), col(C0, "grok_tau", np.log), col(C0, "seed")),
             "clamp_exp": fit_line(col(C0, "rho"), col(C0, "grok_tau", np.log), col(C0, "seed")),
@@ -152,6 +176,7 @@ def delay_fits(free, clamp, real, eta, windows):
             "real_in_domain": [[r["net"], r["scale"]] for r in Rin],
             "real_outside": [[r["net"], r["scale"]] for r in real if r not in Rin],
             "real_delay_vs_log_norm2_ratio": fit_line(l2(Rin, "norm_mem"), col(Rin, "delay_tau"), col(Rin, "net")),
+            "real_delay_net_level": net_level(l2(Rin, "norm_mem"), col(Rin, "delay_tau"), col(Rin, "net")),
             "real_delay_vs_ln_s": fit_line(col(Rin, "scale", np.log), col(Rin, "delay_tau"), col(Rin, "net"))}
 
 
@@ -167,46 +192,78 @@ def first_step_norms(E, X, Y, eta, substeps):
 
 # ---------------------------------------------------------------- Fig. 6 checked: its Euler map against the flow
 # Eq. 20 from each Fig. 6 E0 with step control at the figure's own step eta (its first few dozen steps are
-# shorter, then eta: "a few small first steps, then eta"), halved `halvings` times on the first `halving_runs`
-# runs; a run stops at 95% test accuracy or tau_max. Test accuracy is also reported at the taus in at_tau.
-FIG6_FLOW = {"halving_runs": 2, "halvings": 1, "tau_max": 4.0, "at_tau": (0.25, 0.5, 1.0)}
+# shorter, then eta: "a few small first steps, then eta"); a run stops at 95% test accuracy or tau_max. Two readings
+# of erratum 5's N(0, p^-1/2): std p^-1/2 (the figure's) on every run, variance p^-1/2 (std p^-1/4: the same draw
+# times p^1/4) on the first variance_runs (default run only). Run 0 of each reading also runs at the step multiples
+# in `steps` (std: eta then eta/2; variance: 2 eta then eta): that halving is the evidence for the step; the other
+# runs take eta alone. Test accuracy is also reported at the taus in at_tau.
+FIG6_FLOW = {"steps": {"std": (1, 0.5), "variance": (2, 1)}, "variance_runs": 2, "tau_max": 4.0, "at_tau": (0.25, 0.5, 1.0)}
 
 
-def euler_vs_flow(problem, euler, lr, run, s=FIG6_FLOW):
-    """Fig. 6 (beyond the paper): its run `euler` (modadd.simulate, fixed step lr) against Eq. 20 as a flow
-    (modadd.simulate_flow from the same problem (X, Y, Xt, Yt, E0) at lr, then lr/2, ... if run < halving_runs):
-    tau at 95% of each, the last halving's relative change, norm peaks, test accuracy at s["at_tau"], and the
-    extra delay of the Euler map, measured and predicted by free_prediction fed with ||E|| after the first
-    Euler step. Also the finest flow run."""
+def variance_reading(problem, p):
+    """Fig. 6, erratum 5 read as variance p^-1/2: the run's problem with E0 (std p^-1/2) times p^1/4, so std p^-1/4."""
+    return (*problem[:4], problem[4] * p ** 0.25)
+
+
+def euler_vs_flow(problem, euler, lr, run, reading="std", s=FIG6_FLOW, steps=None):
+    """Fig. 6 (beyond the paper): its Euler map `euler` (modadd.simulate, fixed step lr) against Eq. 20 as a flow
+    (modadd.simulate_flow from the same problem (X, Y, Xt, Yt, E0) at lr, and on run 0 at the step multiples
+    s["steps"][reading]): tau at 95% of each, the halving's relative change, ||E0||, ||W0||, norm peaks, test
+    accuracy at s["at_tau"], and the Euler map's extra delay, measured and predicted by free_prediction fed with
+    ||E|| after the first Euler step. euler None: the flow run at lr if it shortened no step (then it is the
+    Euler map, step for step), else modadd.simulate to 95% or `steps` steps. Also the finest flow run."""
     d, E0 = dict(zip(("X", "Y", "Xt", "Yt"), problem[:4])), problem[4]
-    halvings = s["halvings"] if run < s["halving_runs"] else 0
-    flows = [MA.simulate_flow(E0, d, lr / 2 ** i, s["tau_max"]) for i in range(1 + halvings)]
+    etas = [lr * m for m in (s["steps"][reading] if run == 0 else (1,))]
+    flows = [MA.simulate_flow(E0, d, eta, s["tau_max"]) for eta in etas]
     taus = [float(f["tau"][-1]) if f["test_acc"][-1] >= 0.95 else None for f in flows]
-    f, tau_e = flows[-1], euler["step"] * lr
+    f, base = flows[-1], flows[etas.index(lr)]
+    controlled = int(np.sum(np.diff(base["tau"]) < lr * (1 - 1e-12)))
+    same = euler is None and controlled == 0  # E + lr dE at every step: the Euler map itself, recorded at every step
+    if same:
+        euler = {"step": np.round(base["tau"] / lr), "test_acc": base["test_acc"], "norm": base["norm"]}
+    elif euler is None:
+        euler = MA.simulate(E0, *problem[:4], lr, steps, until=0.95)
+    tau_e = euler["step"] * lr
     tau_euler = MA.grok_step(tau_e, euler["test_acc"])
     r1 = float(xp.linalg.norm(E0 + lr * MA.closed_form_update(E0, d["X"], d["Y"])))
     pred = lr + free_prediction(f, r1) if taus[-1] is not None else None
     at = lambda tau, acc: [float(acc[np.argmax(tau >= t)]) if tau[-1] >= t else None for t in s["at_tau"]]  # noqa: E731
     diff = lambda a, b: None if None in (a, b) else a - b  # noqa: E731
     change = abs(taus[-1] / taus[-2] - 1) if len(taus) > 1 and None not in taus[-2:] else None
-    return {"tau95_euler": tau_euler, "flow_etas": [lr / 2 ** i for i in range(len(flows))], "tau95_flow": taus,
-            "halving_change": change, "converged": change is not None and change < 0.02,
-            "controlled_steps": int(np.sum(np.diff(flows[0]["tau"]) < lr * (1 - 1e-12))),
-            "norm_peak_euler": float(euler["norm"].max()), "norm_peak_flow": float(f["norm"].max()),
-            "norm0": float(f["norm"][0]), "norm_after_first_euler_step": r1,
+    return {"tau95_euler": tau_euler, "euler_is_flow_at_lr": same, "flow_etas": etas,
+            "tau95_flow": taus, "halving_change": change, "converged": change is not None and change < 0.02,
+            "controlled_steps": controlled, "norm_peak_euler": float(euler["norm"].max()), "norm_peak_flow": float(f["norm"].max()),
+            "norm0": float(f["norm"][0]), "readout_norm0": float(f["readout"][0]) ** 0.5, "norm_after_first_euler_step": r1,
             "test_acc_at_tau": {"euler": at(tau_e, euler["test_acc"]), "flow": at(f["tau"], f["test_acc"])},
             "extra_delay_measured": diff(tau_euler, taus[-1]), "extra_delay_predicted": diff(pred, taus[-1])}, f
+
+
+def fig6_flows(problems, runs, s6, variance):
+    """Fig. 6's flow table (grok.fig6): euler_vs_flow per run under the std reading, and (variance True) under the
+    variance reading on the first variance_runs, whose flow tau at 95% Fig. 13's law also predicts from the std
+    flow (free_prediction at the larger ||E0||: the same direction). Returns (summary, the std flow runs)."""
+    std = [euler_vs_flow(P, res, s6["lr"], r) for r, (P, res) in enumerate(zip(problems, runs))]
+    out = {"settings": FIG6_FLOW, "runs": [x[0] for x in std]}
+    if variance:
+        var = [euler_vs_flow(variance_reading(problems[r], s6["p"]), None, s6["lr"], r, "variance", steps=s6["steps"])[0]
+               for r in range(min(FIG6_FLOW["variance_runs"], len(problems)))]
+        for r, v in enumerate(var):
+            v["tau95_flow_predicted_from_std"] = free_prediction(std[r][1], v["norm0"]) if std[r][0]["tau95_flow"][-1] else None
+        out["variance"] = {"init_std": s6["p"] ** -0.25, "runs": var}
+    return out, [x[1] for x in std]
 
 
 # ---------------------------------------------------------------- Fig. 13: the experiment
 # Fig. 11's size and base step: Eq. 20 from s E0 (free) or at ||E|| = rho W_c (clamp; W_c: the seed's free norm at
 # 95% from E0; again at half the step); real GD: Fig. 5's net and loss on a + b mod real_p with real_held_out test
 # pairs (mod 11 has 66 pairs: 7 resolve a grokking time to 1 pair in 7; in one-net trials 11 or 20 held out crawled or
-# never grokked), from s theta(0), up to real_steps steps; "rise": Fig. 6(b)'s first step.
+# never grokked), from s theta(0), up to real_steps steps; "rise": Fig. 6(b)'s first step. asymptotic_ratio: the free
+# starts fitted as asymptotic have norm0 >= 2 W_c, where the direction turns (at a speed ~ ||E||^-4) at most 1/16 as
+# fast as at grokking, so it is still frozen while the norm decays.
 FIG13 = {"p": 19, "hidden": 192, "train_frac": 0.7, "lr": 1e-2, "lrs": (5e-3, 2e-2), "seeds": 3,
          "scales": (0.5, 1, 2, 4, 8), "rhos": (0.6, 0.8, 1.0, 1.2, 1.4, 1.7, 2.0), "windows": ((0.6, 1.2), (1.2, 2.0)),
          "tau": 60.0, "real_p": 13, "real_held_out": 14, "real_scales": (1, 2, 4, 8), "real_nets": 3, "real_every": 100,
-         "real_refresh": 5000, "real_steps": 300_000,
+         "real_refresh": 5000, "real_steps": 300_000, "asymptotic_ratio": 2.0,
          "rise": ((37, 512, 1e-3, 5), (17, 110, 1e-2, 3)), "substeps": (1, 4, 16)}  # (p, d_h, eta, runs)
 FIG13_QUICK = dict(FIG13, p=11, hidden=96, train_frac=0.9, lr=2e-2, lrs=(1e-2,), seeds=2, scales=(1, 2, 4), tau=20.0,
                    rhos=(0.8, 1.0, 1.4), windows=((0.8, 1.0), (1.0, 1.4)), real_p=MA.FIG5_P, real_held_out=MA.FIG5_HELD_OUT,
@@ -224,7 +281,8 @@ def fig13_eq20(args, s, log):
         ref = MA.simulate_flow(E0, d, s["lr"], s["tau"])
         for eta, c in [(eta, c) for eta in (s["lr"], *s["lrs"]) for c in s["scales"]]:
             rec = ref if (eta, c) == (s["lr"], 1) else MA.simulate_flow(c * E0, d, eta, s["tau"])
-            free.append({"seed": r, "lr": eta, "scale": c, "norm0": c * n0, **grok_point(rec),
+            free.append({"seed": r, "lr": eta, "scale": c, "norm0": c * n0, "readout_norm0": float(ref["readout"][0]) ** 0.5 / c,
+                         **grok_point(rec),
                          "pred_tau": free_prediction(ref, c * n0) if eta == s["lr"] else None})
             curves += [{"scale": c, "tau": rec["tau"], "norm": rec["norm"]}] if r == 0 and eta == s["lr"] else []
         for eta in (s["lr"], s["lr"] / 2):
@@ -256,6 +314,8 @@ def fig13_real(args, s, log):
         for c in s["real_scales"]:
             rec = gd_delay_run(tuple(c * W for W in P0), d, MA.FIG5_LAM, s["real_steps"], s["real_every"], s["real_refresh"])
             rows.append({"net": net, "scale": c, "lr0": float(rec["lr"][0]), **grok_point(rec)})
+            if rows[-1]["delay_tau"] is not None and rows[-1]["steps"] > rows[-1]["step_mem"]:  # the mean step over the delay
+                rows[-1]["lr_delay_mean"] = rows[-1]["delay_tau"] / (2 * MA.FIG5_LAM * (rows[-1]["steps"] - rows[-1]["step_mem"]))
             if rows[-1]["grok_tau"] is None:
                 at = np.unique(np.linspace(0, len(rec["step"]) - 1, 40).round().astype(int))
                 rows[-1]["norm_curve"] = [[int(rec["step"][i]), float(rec["norm"][i])] for i in at]
@@ -276,7 +336,7 @@ def fig13(args, cache, log):
         starts = [MA.split_problem(np.random.default_rng([args.seed, 6, r]), p, 0.7, h) for r in range(n)]
         out["rise"].append({"p": p, "hidden": h, "lr": eta, "runs": [
             first_step_norms(E0, X, Y, eta, s["substeps"]) for X, Y, _, _, E0 in starts]})
-    out["fits"] = delay_fits(free, clamp, real, s["lr"], s["windows"])
+    out["fits"] = delay_fits(free, clamp, real, s["lr"], s["windows"], s["asymptotic_ratio"])
     plot_fig13(curves, real_curves, out, os.path.join(args.out, "fig13_delay_laws.png"))
     return {"fig13": out}
 
@@ -285,14 +345,17 @@ def fig13(args, cache, log):
 CAPTIONS = {  # summary key -> (image files, caption from summary[key]), for grok.py's index page
     "fig13": (["fig13_delay_laws.png"], lambda s: (
         f"Delay laws, Eq. 20 at p = {s['settings']['p']}, d_h = {s['settings']['hidden']}: tau at 95% vs ln s (E0 scaled "
-        f"by s >= 1) slope {plots.nums([(s['fits']['free_vs_ln_s'] or {}).get('slope')], '.2f', '-')}; norm at 95% "
+        f"by s >= 1) slope {plots.nums([(s['fits']['free_vs_ln_s'] or {}).get('slope')], '.2f', '-')}, vs "
+        f"ln(||E0||^2/||E_95||^2) from ||E0|| >= {s['settings']['asymptotic_ratio']:g} W_c "
+        f"{plots.nums([(s['fits']['free_vs_log_norm2_ratio_asymptotic'] or {}).get('slope')], '.3f', '-')} (Eq. 20: 1/2); norm at 95% "
         f"{s['fits']['norm_grok_mean']:.2f}, CV {100 * s['fits']['norm_grok_cv']:.1f}%; clamped at rho W_c: "
         f"tau ~ rho^{plots.nums([(s['fits']['clamp_power'] or {}).get('slope')], '.2f', '-')} (Eq. 20's homogeneity: rho^4, "
         f"a check of the code); real GD (mod {s['settings']['real_p']}) on {len(s['fits']['real_in_domain'])} in-domain "
         f"starts: delay vs ln(||theta_mem||^2/||theta_95||^2) slope "
-        f"{plots.nums([(s['fits']['real_delay_vs_log_norm2_ratio'] or {}).get('slope')], '.2f', '-')} (95% interval ["
-        + plots.nums((s['fits']['real_delay_vs_log_norm2_ratio'] or {}).get('slope_ci95') or [None], '.2f', '-').replace(" / ", ", ")
-        + "]), "
+        f"{plots.nums([(s['fits']['real_delay_net_level'] or {}).get('slope')], '.2f', '-')}, the mean of the nets' own slopes "
+        f"({plots.nums((s['fits']['real_delay_net_level'] or {}).get('slopes') or [None], '.2f', '-')}; 95% interval between nets ["
+        + plots.nums((s['fits']['real_delay_net_level'] or {}).get('slope_ci95') or [None], '.2f', '-').replace(" / ", ", ")
+        + "]; larger s starts at a smaller step), "
         f"norm CV {plots.nums([s['fits']['real_norm_grok_cv']], '.1%', '-')}."))
 }
 
@@ -311,6 +374,12 @@ def _law(f, name):
     """A fitted law's legend text: slope, its 95% interval where there is one, R^2."""
     ci = "" if not f or f.get("slope_ci95") is None else " [%.2f, %.2f]" % tuple(f["slope_ci95"])
     return f"{name}: too few runs" if not f else f"{name}: slope {f['slope']:.2f}{ci}, R^2 {f['r2']:.3f}"
+
+
+def _net_law(f):
+    """The net-level slope's legend text: each net's slope, their mean and its 95% interval between nets."""
+    return "by net: too few nets" if not f else ("by net: slopes %s, mean %.2f [%.2f, %.2f] (t, %d dof)" % (
+        plots.nums(f["slopes"], ".2f"), f["slope"], *f["slope_ci95"], f["nets"] - 1))
 
 
 def _lns(x):
@@ -344,7 +413,8 @@ def fig13_free_panels(ax, curves, s, F, fit):
     a.plot([], [], "ko", mfc="none", label=f"eta = {' and '.join(map(str, s['lrs']))}")
     a.set(xlabel="ln s (E0 scaled by s)", ylabel="tau at 95% test accuracy", title="(b) delay vs initial norm "
           f"(Eq. 20: slope -> 1 once ||E|| >> ||W||)\n{_law(fit['free_vs_ln_s'], 'tau vs ln s, s >= 1')};\n"
-          + _law(fit["free_vs_log_norm2_ratio"], "vs ln(||E0||^2/||E_95||^2), ||E0|| > ||E_95||"))
+          + _law(fit["free_vs_log_norm2_ratio"], "vs ln(||E0||^2/||E_95||^2), ||E0|| > ||E_95||") + ";\n"
+          + _law(fit["free_vs_log_norm2_ratio_asymptotic"], f"the same, ||E0|| >= {s['asymptotic_ratio']:g} ||E_95|| (Eq. 20: 1/2)"))
     a = ax[2]
     for j, eta in enumerate((s["lr"], *s["lrs"])):
         a.plot(*_xy(_ok(F, lr=eta), lambda x: _lns(x) + 0.03 * (j - 1), lambda x: x["norm_grok"]), "os^"[j % 3],
@@ -377,9 +447,12 @@ def fig13_real_panels(ax, real_curves, R, s, fit):
             a.plot(x, y.mean() + f["slope"] * (x - x.mean()), "--", color=f"C{n}", lw=0.8)
     gone = [f"net {x['net']} s = {x['scale']:g}" for x in R if x["grok_tau"] is None]
     out_ = [f"net {x['net']} s = {x['scale']:g}" for x in R if x["grok_tau"] is not None and not in_domain(x)]
-    a.set(xlabel="ln(||theta_mem||^2 / ||theta_95||^2)", ylabel="tau_95 - tau_memorized (dashed: the fit, per net)",
+    lr0 = ", ".join(f"s = {c:g}: {np.mean([x['lr0'] for x in R if x['scale'] == c]):.2g}" for c in s["real_scales"])
+    a.set(xlabel=f"ln(||theta_mem||^2 / ||theta_95||^2); first step eta by s (mean of nets): {lr0}",
+          ylabel="tau_95 - tau_memorized (dashed: the pooled fit, per net)",
           title="(e) real GD inside the law's domain (||theta_mem|| > ||theta_95||; Eq. 20: slope 1/2)\n"
-          + _law(f, "delay vs log norm ratio (95% interval)") + f"\noutside: {', '.join(out_) or 'none'}; "
+          + _law(f, "pooled, points as independent") + "\n" + _net_law(fit["real_delay_net_level"])
+          + f"\noutside: {', '.join(out_) or 'none'}; "
           f"not by step {s['real_steps']:,}: {', '.join(gone) or 'none'}")
 
 

@@ -36,15 +36,63 @@ def test_fig6_quick_unit_frequencies_and_eq20_as_a_flow():
     assert s["unit_frequencies"] == grok.jsonable(grok.fourier_means(runs, randoms, [P[0] for P in problems])[1])
     u = s["unit_frequencies"]  # one frequency per unit emerges; a random E scores as the initial one
     assert min(u["final"]["share_mean"]) > 1.5 * max(u["random"]["share_mean"] + u["init"]["share_mean"]), u
-    flow = s["flow"]["runs"]  # Eq. 20 as a flow beside the Euler map, from the same E0
+    flow, steps = s["flow"]["runs"], delay_laws.FIG6_FLOW["steps"]  # Eq. 20 as a flow beside the Euler map, same E0
     for r, (P, fl) in enumerate(zip(problems, flow)):
         d = dict(zip(("X", "Y", "Xt", "Yt"), P[:4]))
-        rec = MA.simulate_flow(P[4], d, 5e-3 / 2 ** (len(fl["tau95_flow"]) - 1), 4.0)
+        assert fl["flow_etas"] == [5e-3 * m for m in (steps["std"] if r == 0 else (1,))], "run 0 alone is halved"
+        rec = MA.simulate_flow(P[4], d, fl["flow_etas"][-1], 4.0)
         assert fl["tau95_flow"][-1] == rec["tau"][-1] and fl["norm_peak_flow"] == rec["norm"].max()
-        assert len(fl["tau95_flow"]) == (2 if r < delay_laws.FIG6_FLOW["halving_runs"] else 1)
         assert fl["tau95_euler"] == 5e-3 * s["grok_step"][r] and fl["extra_delay_measured"] == fl["tau95_euler"] - rec["tau"][-1]
         pred = 5e-3 + delay_laws.free_prediction(rec, fl["norm_after_first_euler_step"]) - rec["tau"][-1]
         assert fl["extra_delay_predicted"] == pred and fl["converged"] == ((fl["halving_change"] or 1) < 0.02)
+        assert fl["readout_norm0"] == rec["readout"][0] ** 0.5 and not fl["euler_is_flow_at_lr"]
+    var = s["flow"]["variance"]  # the second reading of erratum 5, on the first variance_runs runs
+    assert var["init_std"] == 23 ** -0.25 and len(var["runs"]) == delay_laws.FIG6_FLOW["variance_runs"]
+    for r, fl in enumerate(var["runs"]):
+        P = delay_laws.variance_reading(problems[r], 23)
+        rec = MA.simulate_flow(P[4], dict(zip(("X", "Y", "Xt", "Yt"), P[:4])), 5e-3, 4.0)
+        assert fl["tau95_flow"][fl["flow_etas"].index(5e-3)] == rec["tau"][-1] and fl["norm0"] == np.linalg.norm(P[4])
+        assert fl["euler_is_flow_at_lr"] == (fl["controlled_steps"] == 0), "no step shortened: the flow run is the Euler map"
+
+
+def test_fig6_variance_reading_scales_E0_to_std_p_to_the_minus_quarter():
+    """A check of the code: the variance reading's E0 is the std reading's draw times p^1/4, entries of std p^-1/4."""
+    s = grok.fig6_settings(Namespace(quick=False))
+    P = grok.fig6_problem(Namespace(seed=0), s, 0)
+    V = delay_laws.variance_reading(P, s["p"])
+    assert all(a is b for a, b in zip(P[:4], V[:4])), "the same split"
+    assert rel_err(V[4], P[4] * 37 ** 0.25) == 0 and abs(s["init_std"] - 37 ** -0.5) < 1e-15
+    # the sample std of N = 37 x 512 normal entries: relative standard error 1 / sqrt(2N) = 0.5%; 5 of them
+    n = V[4].size
+    assert abs(V[4].std() / 37 ** -0.25 - 1) < 5 / np.sqrt(2 * n), V[4].std()
+    assert abs(P[4].std() / 37 ** -0.5 - 1) < 5 / np.sqrt(2 * n), P[4].std()
+    assert "variance" not in delay_laws.fig6_flows([], [], s, variance=False)[0], "--paper: the std reading alone"
+
+
+def test_fig6_flow_with_no_shortened_step_is_the_euler_map_bit_for_bit():
+    """Fig. 6's variance reading: a flow run that shortened no step is the Euler map E + lr dE, bit for bit; the
+    Euler map stopped at a level (simulate's until) is the uncut run up to its stop, bit for bit; with shortened
+    steps euler_vs_flow runs the Euler map itself (here the quick Fig. 6's run 0, whose flow shortens its first steps)."""
+    X, Y, Xt, Yt, E = modadd_problem()
+    d, lr = {"X": X, "Y": Y, "Xt": Xt, "Yt": Yt}, 1e-2
+    big = 30 * E  # ||E|| far above ||W||: no step is shortened
+    flow = MA.simulate_flow(big, d, lr, 0.6, level=2.0)  # level 2: runs to tau_max
+    assert (flow["norm"] ** 2 > 1.01 * flow["readout"]).all(), "||E|| > ||W|| all along: every step is lr exactly"
+    euler = MA.simulate(big, X, Y, Xt, Yt, lr, len(flow["tau"]) - 1, every=1)
+    assert np.array_equal(euler["snaps"][-1], flow["E"]) and np.array_equal(euler["norm"], flow["norm"])
+    assert np.array_equal(euler["test_acc"], flow["test_acc"])
+    s = grok.fig6_settings(Namespace(quick=True))
+    P = grok.fig6_problem(Namespace(seed=0), s, 0)
+    uncut = MA.simulate(*P[4:], *P[:4], s["lr"], s["steps"])
+    stop = int(uncut["step"][np.argmax(uncut["test_acc"] >= 0.5)])
+    cut = MA.simulate(*P[4:], *P[:4], s["lr"], s["steps"], until=0.5)
+    assert 0 < stop < s["steps"] and cut["step"][-1] == stop
+    for k in ("test_acc", "train_loss", "norm", "step"):
+        assert np.array_equal(cut[k], uncut[k][:len(cut[k])]), k
+    assert np.array_equal(cut["snaps"][-1], MA.simulate(*P[4:], *P[:4], s["lr"], stop)["snaps"][-1]), "E at the stop"
+    num, _ = delay_laws.euler_vs_flow(P, None, s["lr"], 1, steps=s["steps"])
+    assert num["controlled_steps"] > 0 and not num["euler_is_flow_at_lr"]
+    assert num["tau95_euler"] == MA.grok_step(uncut["step"] * s["lr"], uncut["test_acc"]) is not None
 
 
 def test_fig5_aligned_phases_on_a_designed_curve():
@@ -1516,6 +1564,34 @@ def test_fig13_fits_recover_known_exponents():
     assert delay_laws.fit_line([1, 1], [2, 3]) is None and delay_laws.fit_line([1, 2], [2, 3], [0, 1]) is None
 
 
+def test_fig13_net_level_interval_known_answer():
+    """Three nets whose points lie exactly on lines of slopes 1, 2, 3: their mean 2, sd 1, interval 2 +- t(0.975, 2) / sqrt 3."""
+    x = np.tile([0.0, 1.0, 3.0], 3)
+    net = np.repeat([0, 1, 2], 3)
+    y = np.array([5.0, -1.0, 2.0])[net] + np.array([1.0, 2.0, 3.0])[net] * x
+    f = delay_laws.net_level(x, y, net)
+    half = 4.302652729749464 / 3 ** 0.5  # t(0.975, 2 dof), to the printed digits' 1e-4 (checked above on feet.t_quantile)
+    assert np.allclose(f["slopes"], [1, 2, 3], rtol=0, atol=1e-12) and abs(f["slope"] - 2) < 1e-12 and f["nets"] == 3
+    assert max(abs(f["slope_ci95"][0] - (2 - half)), abs(f["slope_ci95"][1] - (2 + half))) < 1e-6, f
+    pooled = delay_laws.fit_line(x, y, net)  # one common slope: here the mean of x-spread-weighted slopes, 2, but
+    assert abs(pooled["slope"] - 2) < 1e-12 and pooled["slope_ci95"][1] - pooled["slope_ci95"][0] < 2 * half  # narrower
+    assert delay_laws.net_level(x[:3], y[:3], net[:3]) is None, "one net: no interval between nets"
+
+
+def test_fig13_asymptotic_fit_keeps_only_starts_far_above_the_norm_at_grokking():
+    """Designed free rows: tau = a_seed + ln(r) exactly for r = ||E0|| / W_c >= 2, above the line at r = 1.5; r = 0.8 outside."""
+    ratios, rows = (0.8, 1.5, 2.0, 4.0, 8.0), []
+    for seed, a in ((0, 1.0), (1, 1.4)):
+        for r in ratios:
+            tau = a + np.log(r) + (0.3 if r < 2 else 0.0)  # above the line, as measured near s = 1
+            rows.append({"seed": seed, "lr": 1e-2, "scale": r, "norm0": 8.0 * r, "norm_grok": 8.0, "grok_tau": tau, "pred_tau": None})
+    fits = delay_laws.delay_fits(rows, [], [], 1e-2, (), 2.0)
+    far, inside = fits["free_vs_log_norm2_ratio_asymptotic"], fits["free_vs_log_norm2_ratio"]
+    assert far["n"] == 6 and abs(far["slope"] - 0.5) < 1e-12, far  # exact data: eps x the design's condition
+    assert inside["n"] == 8 and inside["slope"] < 0.5 - 1e-3, "the r = 1.5 start bends the in-domain fit"
+    assert fits["real_delay_net_level"] is None
+
+
 def test_fig13_gd_delay_run_is_plain_gd_in_rescaled_time():
     X, Y, Xt, Yt, _ = modadd_problem()
     rng = np.random.default_rng(4)
@@ -1565,6 +1641,7 @@ def test_fig13_quick_numbers():
     row = next(f for f in out["free"] if (f["seed"], f["lr"], f["scale"]) == (1, s["lr"], 2))
     assert row["grok_tau"] == two["tau"][-1] and row["norm_grok"] == two["norm"][-1]
     assert row["pred_tau"] == delay_laws.free_prediction(ref, 2 * np.linalg.norm(E0))
+    assert row["readout_norm0"] == ref["readout"][0] ** 0.5 / 2, "||W|| of 2 E0 is ||W0|| / 2 (Eq. 20's homogeneity)"
     clamp = next(c for c in out["clamp"] if (c["seed"], c["rho"], c["lr"]) == (1, 1.4, s["lr"]))
     assert clamp["W_c"] == ref["norm"][-1] and clamp["pred_tau"] == delay_laws.clamp_prediction(ref, 1.4 * ref["norm"][-1])
     assert max(c["sphere_error"] for c in out["clamp"]) < 1e-13
@@ -1581,6 +1658,9 @@ def test_fig13_quick_numbers():
     inside = [[r["net"], r["scale"]] for r in out["real"] if r["grok_tau"] is not None and r["norm_mem"] > r["norm_grok"]]
     assert fits["real_in_domain"] == inside and len(inside) + len(fits["real_outside"]) == len(out["real"])
     assert all("norm_curve" in r for r in out["real"] if r["grok_tau"] is None), "a run that never grokked keeps its curve"
+    for r in out["real"]:  # the mean step over the delay: delay_tau = 2 lam x the sum of lr over its steps
+        assert ("lr_delay_mean" in r) == (r["delay_tau"] is not None and r["steps"] > r["step_mem"])
+        assert "lr_delay_mean" not in r or 0 < r["lr_delay_mean"] <= MA.FIG5_LR * (1 + 1e-12), "lr <= FIG5_LR at every step"
     rise = out["rise"][0]["runs"][0]  # p = 17, d_h = 110: the first Euler step overshoots the flow's bound
     assert rise["norm_after_step"][0] > 10 * rise["bound"] and np.all(np.diff(rise["norm_after_step"]) < 0)
     assert grok.parse_args(["--fig13-full"]).fig13_full and "13" in grok.FIGURES
