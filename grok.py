@@ -381,8 +381,8 @@ def fig6(args):
     runs = [fig6_run(args, s, r) for r in range(s["runs"])]
     step, acc, norm = runs[0]["step"], np.stack([res["test_acc"] for res in runs]), [res["norm"] for res in runs]
     problems = [fig6_problem(args, s, r) for r in range(s["runs"])]
-    flow, flows = (delay_laws.fig6_flows(problems, runs, s, variance=not getattr(args, "paper", False))  # beyond the paper
-                   if s["act"] == "relu" else (None, [None] * s["runs"]))
+    paper_only = getattr(args, "paper", False) or s["act"] != "relu"  # the flows are beyond the paper, and ReLU's
+    flow, flows = (None, {}) if paper_only else delay_laws.fig6_flows(problems, runs, s)
     for reading, rows in (("std", (flow or {}).get("runs", [])), ("variance", (flow or {}).get("variance", {}).get("runs", []))):
         for r, x in enumerate(rows):
             progress(f"Figure 6 (run {r}, E0 {reading} reading): 95% test accuracy at tau {nums([x['tau95_euler']], '.2f', '-')} "

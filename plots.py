@@ -307,18 +307,19 @@ def fig7(R, phase, out, path):
 # ============================================================ Figure 6
 def fig6(step, acc, norms, d0, d1, s, path, flows, units):
     """Fig. 6: test accuracy acc (runs, T) at steps step (T,), ||E||_F per run (norms), the Fourier diagnostics d0, d1
-    (modadd.fourier_diagnostics) of run 0's first and last E, s: grok.fig6_settings; beyond the paper, flows (per run
-    modadd.simulate_flow's record or None, drawn at tau / eta) and units (grok.fourier_means' per-unit statistics)."""
+    (modadd.fourier_diagnostics) of run 0's first and last E, s: grok.fig6_settings; beyond the paper, flows ({reading:
+    [modadd.simulate_flow's record per run]}, drawn at tau / eta; {} for none) and units (grok.fourier_means' per-unit statistics)."""
     fig = plt.figure(figsize=(18, 8.8))
     gs = fig.add_gridspec(2, 4, hspace=0.5, wspace=0.32)
     ax, bx = fig.add_subplot(gs[0, :2]), fig.add_subplot(gs[0, 2])
     ax.plot(step, acc.T, lw=0.8, alpha=0.45)[0].set_label(f"the paper's Euler map, step {s['lr']:g}: single runs")
     ax.plot(step, acc.mean(axis=0), color="k", lw=2, label=f"Euler map: mean of {len(acc)} runs")
     bx.plot(step, np.transpose(norms), lw=1, alpha=0.7)
-    for i, f in enumerate(x for x in flows if x is not None):  # dashed, in its run's colour
-        ax.plot(f["tau"] / s["lr"], f["test_acc"], color=f"C{i}", ls="--", lw=1.2,
-                label=None if i else "Eq. 20 as a flow (step control), to 95%")
-        bx.plot(f["tau"] / s["lr"], f["norm"], color=f"C{i}", ls="--", lw=1)
+    for reading, ls, text in (("std", "--", "E0 std p^-1/2 (the figure's)"), ("variance", ":", "E0 std p^-1/4 (variance p^-1/2)")):
+        for i, f in enumerate(flows.get(reading, [])):  # in its run's colour
+            ax.plot(f["tau"] / s["lr"], f["test_acc"], color=f"C{i}", ls=ls, lw=1.2,
+                    label=None if i else f"Eq. 20 as a flow (step control) to 95%, {text}")
+            bx.plot(f["tau"] / s["lr"], f["norm"], color=f"C{i}", ls=ls, lw=1)
     ax.axhline(1, color="tab:blue", ls=":", lw=1, label="train accuracy (100% at every step)")
     ax.axhline(1 / s["p"], color="0.5", ls=":", lw=1, label=f"chance 1/{s['p']}")
     ax.set(xlabel=f"closed-form step of {s['lr']:g} (Eq. 20); flows at tau / {s['lr']:g}", ylabel="test accuracy",
@@ -326,8 +327,8 @@ def fig6(step, acc, norms, d0, d1, s, path, flows, units):
            title="(a) test accuracy with the optimal readout $W = H^T(HH^T)^{-1}Y$ (training loss exactly 0)")
     ax.legend(loc="center right", fontsize=7)
     start, peak, end = (np.mean([f(n) for n in norms]) for f in (lambda n: n[0], np.max, lambda n: n[-1]))
-    fpeak = [f["norm"].max() / f["norm"][0] for f in flows if f is not None]
-    bx.set(xlabel="closed-form step (dashed: flow, tau / eta)", ylabel="$\\|E\\|_F$",
+    fpeak = [f["norm"].max() / f["norm"][0] for f in flows.get("std", [])]
+    bx.set(xlabel="closed-form step (flows at tau / eta: dashed E0 std p^-1/2, dotted p^-1/4)", ylabel="$\\|E\\|_F$",
            title=f"(b) $\\|E\\|$, Euler map (means): start {start:.1f},\npeak {peak:.1f}, end {end:.1f}"
            + (f"\nflow (dashed): peak <= {max(fpeak):.2f} x start" if fpeak else ""))
     bx.legend([f"run {i}" for i in range(len(norms))], fontsize=7)

@@ -174,5 +174,14 @@ def test_floor_cost_divides_each_figure_by_the_floor_around_it():
     assert c["floor_ms"] == [1.0, 3.0, 1.0] and c["floor_ms_range"] == [1.0, 3.0] and c["step_over_floor"] == [2.0, 2.0, 1.0], c
 
 
+def test_paper_run_draws_fig6_without_the_flows_beyond_the_paper():
+    """--paper: Fig. 6 as the paper draws it; Eq. 20 as a flow and the second reading of E0 run in the default run only."""
+    with tempfile.TemporaryDirectory() as d:
+        args = grok.parse_args(["--quick", "--paper", "--out", d])
+        out = grok.FIGURES["6"](args)["fig6"]
+        assert out["flow"] is None and out["runs"] == 3, out["flow"]
+        assert os.path.getsize(os.path.join(d, "fig6.png")) > 10000
+
+
 if __name__ == "__main__":
     sys.exit(run(globals(), sys.argv[1:], ".ci/test_cli.py"))

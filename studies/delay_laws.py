@@ -238,19 +238,18 @@ def euler_vs_flow(problem, euler, lr, run, reading="std", s=FIG6_FLOW, steps=Non
             "extra_delay_measured": diff(tau_euler, taus[-1]), "extra_delay_predicted": diff(pred, taus[-1])}, f
 
 
-def fig6_flows(problems, runs, s6, variance):
-    """Fig. 6's flow table (grok.fig6): euler_vs_flow per run under the std reading, and (variance True) under the
+def fig6_flows(problems, runs, s6):
+    """Fig. 6's flow table (grok.fig6, default run only): euler_vs_flow per run under the std reading, and under the
     variance reading on the first variance_runs, whose flow tau at 95% Fig. 13's law also predicts from the std
-    flow (free_prediction at the larger ||E0||: the same direction). Returns (summary, the std flow runs)."""
+    flow (free_prediction at the larger ||E0||: the same direction). Returns (summary, {reading: finest flow runs})."""
     std = [euler_vs_flow(P, res, s6["lr"], r) for r, (P, res) in enumerate(zip(problems, runs))]
-    out = {"settings": FIG6_FLOW, "runs": [x[0] for x in std]}
-    if variance:
-        var = [euler_vs_flow(variance_reading(problems[r], s6["p"]), None, s6["lr"], r, "variance", steps=s6["steps"])[0]
-               for r in range(min(FIG6_FLOW["variance_runs"], len(problems)))]
-        for r, v in enumerate(var):
-            v["tau95_flow_predicted_from_std"] = free_prediction(std[r][1], v["norm0"]) if std[r][0]["tau95_flow"][-1] else None
-        out["variance"] = {"init_std": s6["p"] ** -0.25, "runs": var}
-    return out, [x[1] for x in std]
+    var = [euler_vs_flow(variance_reading(problems[r], s6["p"]), None, s6["lr"], r, "variance", steps=s6["steps"])
+           for r in range(min(FIG6_FLOW["variance_runs"], len(problems)))]
+    for r, (v, _) in enumerate(var):
+        v["tau95_flow_predicted_from_std"] = free_prediction(std[r][1], v["norm0"]) if std[r][0]["tau95_flow"][-1] else None
+    return ({"settings": FIG6_FLOW, "runs": [x[0] for x in std],
+             "variance": {"init_std": s6["p"] ** -0.25, "runs": [x[0] for x in var]}},
+            {"std": [x[1] for x in std], "variance": [x[1] for x in var]})
 
 
 # ---------------------------------------------------------------- Fig. 13: the experiment
