@@ -319,7 +319,7 @@ def fig5(args):
 # ============================================================ Figure 6: closed-form dynamics
 
 FIG6_CHECKPOINTS = (0, 500, 1000, 2000, 5000)  # steps at which the mean test accuracy is reported
-FIG6_INIT_SCALE, FIG6_EVERY = 1.0, 10  # E ~ N(0, std = scale p^-1/2) (erratum 5); record interval
+FIG6_INIT_SCALE, FIG6_EVERY = 1.0, 10  # E ~ N(0, std = scale p^-1/2) (the std reading); record interval
 # --quick caps p, d_h, steps and runs and takes 5x larger Euler steps: at p = 23, d_h = 256 (> 193 pairs) the
 # test accuracy stays within 2x chance for over a third of the 450 steps, then passes 95% (p = 17 rises at once)
 FIG6_QUICK, FIG6_QUICK_LR = {"p": 23, "hidden": 256, "steps": 450, "runs": 3}, 5e-3

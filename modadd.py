@@ -41,8 +41,8 @@ def train_test_split(n_pairs, frac, rng):
 
 
 def init_embedding(rng, p, d_h, std=None):
-    """Fig. 6 initialisation E ~ N(0, std^2), std = p^-1/2 by default (erratum 5: the paper's
-    N(0, p^-1/2) does not say std or variance; we read p^-1/2 as the std)."""
+    """Fig. 6 initialisation E ~ N(0, std^2), std = p^-1/2 by default (the paper's N(0, p^-1/2)
+    does not say std or variance; we read p^-1/2 as the std; README: "read two ways")."""
     return xp.asarray(rng.normal(0.0, p ** -0.5 if std is None else std, size=(p, d_h)))
 
 

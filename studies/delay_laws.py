@@ -5,7 +5,7 @@ d||E||^2/dtau = 2 (||W||^2 - ||E||^2) (W = H^T (H H^T)^-1 Y, the optimal readout
 direction turns at a rate proportional to ||E||^-4, on a clock tau~ of its own (the derivation stands
 above modadd.simulate_flow). What does that predict for the grokking time when E0 is scaled by s, or
 when ||E|| is clamped at rho W_c (W_c: ||E|| at 95% test accuracy), and does real GD follow it? And how much of
-Fig. 6's delay is its first Euler step, which inflates ||E||, under each reading of erratum 5's E0?
+Fig. 6's delay is its first Euler step, which inflates ||E||, under each reading of the paper's E0 ~ N(0, p^-1/2)?
 
 Answer: homogeneity implies that rescaling one starting direction, E0 -> s E0, leaves one path of
 directions and so one norm at grokking; across seeds and step sizes that norm is measured to be nearly
@@ -28,7 +28,7 @@ independent and is too narrow). The start scale is confounded with the step: lr 
 s = 2 runs at lr 1 while s = 4 and 8 start at ~0.26 and ~0.065 (fig13/real/*/lr0) and average less than 1 over
 the delay (fig13/real/*/lr_delay_mean); tau = 2 lam sum(lr) absorbs the step only as far as GD follows its
 flow. The norm at grokking varies little (fig13/fits/real_norm_grok_cv). Fig. 6's runs (euler_vs_flow, called by
-grok.fig6) under erratum 5's two readings: with E0's std p^-1/2 the first Euler step inflates ||E|| and the flow
+grok.fig6) under the two readings of E0 ~ N(0, p^-1/2): with E0's std p^-1/2 the first Euler step inflates ||E|| and the flow
 groks 0.5-0.8 tau sooner than the paper's Euler map; the law fed with the first step's norm predicts that gap to
 its size, not run by run (fig6/flow/runs). With variance p^-1/2 ||E0|| > ||W0||, no flow step is shortened, the
 Euler map is the flow's integrator at step eta and groks with it (fig6/flow/variance). Extends Sec. 6.
@@ -193,7 +193,7 @@ def first_step_norms(E, X, Y, eta, substeps):
 # ---------------------------------------------------------------- Fig. 6 checked: its Euler map against the flow
 # Eq. 20 from each Fig. 6 E0 with step control at the figure's own step eta (its first few dozen steps are
 # shorter, then eta: "a few small first steps, then eta"); a run stops at 95% test accuracy or tau_max. Two readings
-# of erratum 5's N(0, p^-1/2): std p^-1/2 (the figure's) on every run, variance p^-1/2 (std p^-1/4: the same draw
+# of the paper's E0 ~ N(0, p^-1/2): std p^-1/2 (the figure's) on every run, variance p^-1/2 (std p^-1/4: the same draw
 # times p^1/4) on the first variance_runs (default run only). Run 0 of each reading also runs at the step multiples
 # in `steps` (std: eta then eta/2; variance: 2 eta then eta): that halving is the evidence for the step; the other
 # runs take eta alone. Test accuracy is also reported at the taus in at_tau.
@@ -201,7 +201,7 @@ FIG6_FLOW = {"steps": {"std": (1, 0.5), "variance": (2, 1)}, "variance_runs": 2,
 
 
 def variance_reading(problem, p):
-    """Fig. 6, erratum 5 read as variance p^-1/2: the run's problem with E0 (std p^-1/2) times p^1/4, so std p^-1/4."""
+    """Fig. 6, E0 ~ N(0, p^-1/2) read as variance p^-1/2: the run's problem with E0 (std p^-1/2) times p^1/4, so std p^-1/4."""
     return (*problem[:4], problem[4] * p ** 0.25)
 
 
