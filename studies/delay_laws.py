@@ -20,9 +20,9 @@ a consequence of the homogeneity, so a check of the code and the integrator, not
 step leaves the clamped prediction's error about as large (fig13/fits/pred_error_max), and an exponential's
 rate depends on the rho window (fig13/fits/clamp_exp_by_window). Real GD (Fig. 5's architecture, width 128
 and mean-squared loss, on a + b mod 13 with 14 test pairs) is fitted on the starts inside the law's domain
-only, norm at memorization above the norm at grokking (s = 2, 4, 8; s = 1 is outside): the delay grows with
-ln(||theta_mem||^2 / ||theta_95||^2) in each net, but the nets' own slopes differ widely and the interval
-between nets (fig13/fits/real_delay_net_level: nets are the independent units) holds 0 as well as 1/2: three
+only, norm at memorization above the norm at grokking (s = 2, 4, 8; s = 1 is outside): against
+ln(||theta_mem||^2 / ||theta_95||^2) each net's slope is positive (net 2's delay flat from s = 4 to
+8), but they differ widely and the interval between nets (fig13/fits/real_delay_net_level: nets are the independent units) holds 0 as well as 1/2: three
 nets do not decide the slope (the pooled fit, real_delay_vs_log_norm2_ratio, treats the 9 points as
 independent and is too narrow). The start scale is confounded with the step: lr = min(1, 1 / sharpness), so
 s = 2 runs at lr 1 while s = 4 and 8 start at ~0.26 and ~0.065 (fig13/real/*/lr0) and average less than 1 over

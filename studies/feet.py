@@ -46,7 +46,7 @@ def tangent_alignment(P, u, theta):
 
 
 def nearest_point(theta, residual, jac, steps=30, r_tol=1e-10, rtol=1e-8, x0=None):
-    """The orthogonal projection of theta onto {x : r(x) = 0}: the nearest x, found by
+    """The orthogonal projection of theta onto {x : r(x) = 0}: a stationary point of the distance, found by
     linearizing the constraint about the iterate x_j but measuring the step from theta,
     x_{j+1} = theta - J_j^+ (r(x_j) - J_j (x_j - theta)), whose fixed points are the feasible x
     with theta - x in range(J^T) (the normal space there): the first-order conditions of
@@ -461,8 +461,8 @@ def decay_equilibrium(params_Z, X, lam, act="relu", mean=True):
 
 def measure_window(start, X, Y, lr, lam, window, act="relu", proj_steps=12, flip_steps=10, rng=None):
     """Figs. 9/12: `window` GD steps from start, split by source (gd_update_split), the last
-    flip_steps one by one to count kink flips, seen from the nearest point theta* of Z to their
-    end (orthogonal_projection, proj_steps iterations, in its frame P_T): update_along_Z, a random
+    flip_steps one by one to count kink flips, seen from the orthogonal foot theta* (normal to its
+    stratum) of their end (orthogonal_projection, proj_steps iterations, in its frame P_T): update_along_Z, a random
     update's scores (random_update_baseline), the distance, the projection's residual and loss,
     the loss-to-decay ratio at the closed-form equilibrium decay_equilibrium (eq_*), and at theta*
     the smooth radius (ReLU), the pre-activations on a kink, s_min(J) and GD's slowest

@@ -5,14 +5,14 @@ any motion along Z (tilted away from it, an L1 pull, plain shrinkage) generalize
 does the grokking time depend on the training fraction and the width?
 
 Answer: Eq. 20 groks, and so does an L1 pull in place of its -E, on all 4 splits and starts (part 1's
-and part 1b's 3), within 0.9-1.5x of Eq. 20's time; whether it is slower depends on which strength is
-matched. Eq. 20's -E is purely radial; matched by norm at every step (radial part ~0.8 of ||E|| at the
+and part 1b's 3), within 0.9-1.5x of Eq. 20's time: later on every split matched by norm, either way matched by
+radial part. Eq. 20's -E is purely radial; matched by norm at every step (radial part ~0.8 of ||E|| at the
 start, ~0.53 by tau = 20: fig11/l1_matched/by_dynamics/l1-matched/radial_share_*) L1 groks 1.2-1.5x
 later (fig11/l1_matched/all_splits/l1-matched/ratio_to_eq20, ratio_span), matched by radial part
 (c = ||E||^2 / ||E||_1) 0.89-1.12x, earlier on 2 splits and later on 2
 (fig11/l1_matched/all_splits/l1-radial); matched only at the start it groks 1.0-1.3x later, pulling ~1.5x
 harder by then (fig11/l1_matched/all_splits/l1, by_dynamics/l1/pull_ratio_at_grok). The readout term alone and
-the shrinkage alone do not grok (fig11/counterfactual). Tilting Eq. 20's direction by a fresh random
+the shrinkage alone do not grok by tau = 80 (fig11/counterfactual; the readout term alone is still rising there). Tilting Eq. 20's direction by a fresh random
 angle each step only slows it (the noise averages out: a check of that argument); a fixed tilt, which
 turns E's direction and with it every prediction of a bias-free ReLU net, is tolerated only at small
 angles: a sensitivity probe, not a test of the theory. Grokking comes later as the training

@@ -7,11 +7,13 @@ the phase can be told apart: does the cosine follow the training step or the net
 Answer: the step, in every frame. One curve in log step through all nets' points explains R^2 0.98-0.99
 (fig14/<frame>/clocks/time/r2); the same curve in the step over each net's own first rise, or over its own
 100% step, explains 0.70-0.84 (clocks/rise, clocks/grok). On simulated worlds with the real design
-(fig14/<frame>/control) the test picks the world's own clock in every draw, and the real data's three R^2
-each lie in the range of the world where time is everything (control/time). The paper's claim needs the
+(fig14/<frame>/control) the test picks the world's own clock in every draw, and the real data's rise and 100%-step R^2
+lie in the range of the world where time is everything (control/time; its log-step R^2 matches there by
+construction). The paper's claim needs the
 grokking points lifted to the memorized mean, a bump of 0.17-0.39 (control/bump/yardstick), found in every
 draw; the test finds a bump of 0.025-0.043 in 80% of draws (control/bump/detected_80). The real bump is
--0.000 to +0.029 (control/bump/h_real; in the paper's frame just above the time world's central 95%), and
+-0.000 to +0.029 (control/bump/h_real; in the paper's frame just above the time world's central 95%, a range that assumes
+independent noise: not a detection), and
 no shared lift: the nets' own grokking points sit on both sides of the curve (grokking_residual_by_net).
 "Highest exactly during grokking" is seen in no frame: what Fig. 7 shows by phase is a fall in time. The
 rise is the first of the 7 held-out pairs turning correct (Fig. 5's test set resolves 1/7), known in step

@@ -10,7 +10,7 @@ window change it?
 Answer: the cosine is the tangential cosine times the tangent fraction (an identity). On the
 memorized plateau (train 100%, test < 50%), most of the update is along Z and follows -P_T theta
 closely; later the loss gradient's tangential part grows to the size of weight decay's
-(fig9/median_by_phase/loss_to_decay; Section 4 says ~0), because GD chatters across ReLU kinks:
+(fig9/median_by_phase/loss_to_decay; Section 4 says ~0), while GD chatters across ReLU kinks:
 hundreds of pre-activations change sign every step and most flip back (fig9/median_by_phase/flips,
 flips_back), while the smooth curvature is below GD's stability limit. The foot sits on kinks (smooth
 radius ~0), so Theorem 4.14's smooth regime never applies. Branches at a 10x smaller lr change
