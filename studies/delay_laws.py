@@ -193,11 +193,11 @@ def first_step_norms(E, X, Y, eta, substeps):
 # ---------------------------------------------------------------- Fig. 6 checked: its Euler map against the flow
 # Eq. 20 from each Fig. 6 E0 with step control at the figure's own step eta (its first few dozen steps are
 # shorter, then eta: "a few small first steps, then eta"); a run stops at 95% test accuracy or tau_max. Two readings
-# of the paper's E0 ~ N(0, p^-1/2): std p^-1/2 (the figure's) on every run, variance p^-1/2 (std p^-1/4: the same draw
-# times p^1/4) on the first variance_runs (default run only). Run 0 of each reading also runs at the step multiples
+# of the paper's E0 ~ N(0, p^-1/2), std p^-1/2 (the figure's) and variance p^-1/2 (std p^-1/4: the same draw times
+# p^1/4), each on the first `runs` runs (default run only). Run 0 of each reading also runs at the step multiples
 # in `steps` (std: eta then eta/2; variance: 2 eta then eta): that halving is the evidence for the step; the other
 # runs take eta alone. Test accuracy is also reported at the taus in at_tau.
-FIG6_FLOW = {"steps": {"std": (1, 0.5), "variance": (2, 1)}, "variance_runs": 2, "tau_max": 4.0, "at_tau": (0.25, 0.5, 1.0)}
+FIG6_FLOW = {"steps": {"std": (1, 0.5), "variance": (2, 1)}, "runs": 2, "tau_max": 4.0, "at_tau": (0.25, 0.5, 1.0)}
 
 
 def variance_reading(problem, p):
@@ -239,12 +239,13 @@ def euler_vs_flow(problem, euler, lr, run, reading="std", s=FIG6_FLOW, steps=Non
 
 
 def fig6_flows(problems, runs, s6):
-    """Fig. 6's flow table (grok.fig6, default run only): euler_vs_flow per run under the std reading, and under the
-    variance reading on the first variance_runs, whose flow tau at 95% Fig. 13's law also predicts from the std
+    """Fig. 6's flow table (grok.fig6, default run only): euler_vs_flow on the first FIG6_FLOW["runs"] runs under each
+    reading, the variance reading's flow tau at 95% Fig. 13's law also predicts from the std
     flow (free_prediction at the larger ||E0||: the same direction). Returns (summary, {reading: finest flow runs})."""
-    std = [euler_vs_flow(P, res, s6["lr"], r) for r, (P, res) in enumerate(zip(problems, runs))]
+    n = min(FIG6_FLOW["runs"], len(problems))
+    std = [euler_vs_flow(problems[r], runs[r], s6["lr"], r) for r in range(n)]
     var = [euler_vs_flow(variance_reading(problems[r], s6["p"]), None, s6["lr"], r, "variance", steps=s6["steps"])
-           for r in range(min(FIG6_FLOW["variance_runs"], len(problems)))]
+           for r in range(n)]
     for r, (v, _) in enumerate(var):
         v["tau95_flow_predicted_from_std"] = free_prediction(std[r][1], v["norm0"]) if std[r][0]["tau95_flow"][-1] else None
     return ({"settings": FIG6_FLOW, "runs": [x[0] for x in std],

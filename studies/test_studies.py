@@ -46,8 +46,8 @@ def test_fig6_quick_unit_frequencies_and_eq20_as_a_flow():
         pred = 5e-3 + delay_laws.free_prediction(rec, fl["norm_after_first_euler_step"]) - rec["tau"][-1]
         assert fl["extra_delay_predicted"] == pred and fl["converged"] == ((fl["halving_change"] or 1) < 0.02)
         assert fl["readout_norm0"] == rec["readout"][0] ** 0.5 and not fl["euler_is_flow_at_lr"]
-    var = s["flow"]["variance"]  # the second reading of E0 ~ N(0, p^-1/2), on the first variance_runs runs
-    assert var["init_std"] == 23 ** -0.25 and len(var["runs"]) == delay_laws.FIG6_FLOW["variance_runs"]
+    var = s["flow"]["variance"]  # the second reading of E0 ~ N(0, p^-1/2), on the first FIG6_FLOW runs, as the std reading
+    assert var["init_std"] == 23 ** -0.25 and len(var["runs"]) == len(flow) == delay_laws.FIG6_FLOW["runs"]
     for r, fl in enumerate(var["runs"]):
         P = delay_laws.variance_reading(problems[r], 23)
         rec = MA.simulate_flow(P[4], dict(zip(("X", "Y", "Xt", "Yt"), P[:4])), 5e-3, 4.0)
