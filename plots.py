@@ -315,7 +315,7 @@ def fig6(step, acc, norms, d0, d1, s, path, flows, units):
     ax.plot(step, acc.T, lw=0.8, alpha=0.45)[0].set_label(f"the paper's Euler map, step {s['lr']:g}: single runs")
     ax.plot(step, acc.mean(axis=0), color="k", lw=2, label=f"Euler map: mean of {len(acc)} runs")
     bx.plot(step, np.transpose(norms), lw=1, alpha=0.7)
-    for reading, ls, text in (("std", "--", "E0 std p^-1/2 (the figure's)"), ("variance", ":", "E0 std p^-1/4 (variance p^-1/2)")):
+    for reading, ls, text in (("std", "--", "E0 std p^-1/2 (the figure's)"), ("variance", "-.", "E0 std p^-1/4 (variance p^-1/2)")):
         for i, f in enumerate(flows.get(reading, [])):  # in its run's colour
             ax.plot(f["tau"] / s["lr"], f["test_acc"], color=f"C{i}", ls=ls, lw=1.2,
                     label=None if i else f"Eq. 20 as a flow (step control) to 95%, {text}")
@@ -328,7 +328,7 @@ def fig6(step, acc, norms, d0, d1, s, path, flows, units):
     ax.legend(loc="center right", fontsize=7)
     start, peak, end = (np.mean([f(n) for n in norms]) for f in (lambda n: n[0], np.max, lambda n: n[-1]))
     fpeak = [f["norm"].max() / f["norm"][0] for f in flows.get("std", [])]
-    bx.set(xlabel="closed-form step (flows at tau / eta: dashed E0 std p^-1/2, dotted p^-1/4)", ylabel="$\\|E\\|_F$",
+    bx.set(xlabel="step (flows at tau / eta: --  std, -. variance)", ylabel="$\\|E\\|_F$",
            title=f"(b) $\\|E\\|$, Euler map (means): start {start:.1f},\npeak {peak:.1f}, end {end:.1f}"
            + (f"\nflow (dashed): peak <= {max(fpeak):.2f} x start" if fpeak else ""))
     bx.legend([f"run {i}" for i in range(len(norms))], fontsize=7)
