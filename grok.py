@@ -596,7 +596,7 @@ class HelpFormatter(argparse.ArgumentDefaultsHelpFormatter, argparse.RawDescript
 
 EXAMPLES = """examples:
   python grok.py                                         every figure at paper settings (~20 min)
-  python grok.py --paper                                 the paper's figures 1-7 and the animations (~8 min)
+  python grok.py --paper                                 the paper's figures 1-7 and the animations (~5 min)
   python grok.py --quick --out /tmp/q                    every figure, small and fast (~70 s)
   python grok.py --figs 6 --quick --act tanh             Figure 6 with another activation
   python grok.py --bench                                 time the expensive steps
@@ -622,7 +622,7 @@ def parse_args(argv=None):
     p.add_argument("--quick", action="store_true",
                    help="smoke run in ~70 s: every figure at a small size (docs/results.md says which, per figure)")
     p.add_argument("--paper", action="store_true", help="the paper's figures only: 1-7 and the animations "
-                   "(~8 min); the studies beyond the paper (Figures 8-14, studies/) are left out")
+                   "(~5 min); the studies beyond the paper (Figures 8-14, studies/) are left out")
     p.add_argument("--bench", action="store_true", help="time the floor step (the unavoidable core of one Eq. 20 "
                    "step: H H^T, the solve, two products; the unit of every cost in docs/results.md) and the "
                    "Fig. 6 step (median ms) at --p/--hidden/--train-frac and exit; writes no files")
